@@ -1,0 +1,84 @@
+import { ValidationPipe, type DynamicModule, type INestApplicationContext, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger as NestPinoLogger } from 'nestjs-pino';
+import pino, { type Logger } from 'pino';
+import { AppModule, REDACTED_PATHS, type Runtime } from '#src/app.module.js';
+import { HttpExceptionFilter } from '#src/common/http-exception.filter.js';
+import type { AppConfig } from '#src/config/config.js';
+import { firstStart, type FirstStartResult } from '#src/modules/system/first-start.js';
+import { resolveCredentialsKey } from '#src/storage/credentials-key.js';
+import { createDataSource, migrate } from '#src/storage/data-source.js';
+import { openStorage } from '#src/storage/storage.js';
+
+export function createLogger(config: Pick<AppConfig, 'logLevel' | 'role'>): Logger {
+  return pino({ level: config.logLevel, base: { role: config.role }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+}
+
+export interface RunningApp {
+  app: INestApplicationContext;
+  runtime: Runtime;
+  firstStart?: FirstStartResult;
+  /** The HTTP address, when this role serves HTTP. */
+  url?: string;
+  /** Lets in-flight jobs finish, then closes HTTP, queues, the database and embedded storage. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: Logger;
+  /** Modules added to the role's own (tests use this to add a processor). */
+  extraImports?: Array<Type | DynamicModule>;
+}
+
+/** Opens storage, migrates, runs the first start, then boots Nest for the configured role. */
+export async function startApp(config: AppConfig, options: StartOptions = {}): Promise<RunningApp> {
+  const log = options.log ?? createLogger(config);
+  const storage = await openStorage(config);
+  const closers: Array<() => Promise<void>> = [() => storage.close()];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch((err) => log.error({ err }, 'error while closing'));
+  };
+  try {
+    const credentialsKey = resolveCredentialsKey(config, log);
+    const dataSource = createDataSource(storage.database);
+    await dataSource.initialize();
+    closers.push(() => dataSource.destroy());
+    const ran = await migrate(dataSource);
+    if (ran.length) log.info({ migrations: ran }, `ran ${ran.length} migration(s)`);
+    const first = await firstStart(dataSource, config);
+
+    const runtime: Runtime = { config, storage, dataSource, credentialsKey, log };
+    const module = AppModule.forRole(runtime, options.extraImports);
+    let app: INestApplicationContext;
+    let url: string | undefined;
+    if (config.role === 'worker') {
+      app = await NestFactory.createApplicationContext(module, { bufferLogs: true });
+      app.useLogger(app.get(NestPinoLogger));
+      await app.init();
+    } else {
+      const http = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true });
+      http.useLogger(http.get(NestPinoLogger));
+      http.disable('x-powered-by');
+      http.useGlobalFilters(new HttpExceptionFilter());
+      http.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+      const openapi = SwaggerModule.createDocument(
+        http,
+        new DocumentBuilder().setTitle('CivicPost API').setVersion('1').addBearerAuth().addCookieAuth('civicpost_session').build(),
+      );
+      SwaggerModule.setup('api/docs', http, openapi, { jsonDocumentUrl: 'api/docs/openapi.json' });
+      await http.listen(config.port, config.host);
+      const address = http.getHttpServer().address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      url = `http://localhost:${port}`;
+      app = http;
+    }
+    closers.push(() => app.close());
+    log.info({ storage: storage.mode, queue: storage.queue.backend, url }, 'CivicPost started');
+    return { app, runtime, firstStart: first, url, stop: closeAll };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

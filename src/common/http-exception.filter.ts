@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+
+/** The one error shape of the HTTP surface: { statusCode, code, message, details? }. */
+export interface ErrorBody {
+  statusCode: number;
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable_entity',
+  429: 'too_many_requests',
+  503: 'service_unavailable',
+};
+
+/**
+ * Known errors answer with their status and a code; anything else is logged
+ * with an id and answered as a 500 that reveals nothing of the internals.
+ */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (res.headersSent) return;
+    res.status(this.statusOf(exception)).json(this.bodyOf(exception));
+  }
+
+  private statusOf(exception: unknown): number {
+    if (exception instanceof HttpException) return exception.getStatus();
+    // Errors thrown by Express middleware (body parser: bad JSON, too large) carry a 4xx status.
+    const status = (exception as { status?: unknown })?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500) return status;
+    return HttpStatus.INTERNAL_SERVER_ERROR;
+  }
+
+  private bodyOf(exception: unknown): ErrorBody {
+    const statusCode = this.statusOf(exception);
+    if (statusCode >= 500 && !(exception instanceof HttpException)) {
+      const errorId = randomUUID();
+      this.logger.error({ err: exception, errorId }, 'unhandled error');
+      return { statusCode, code: 'internal_error', message: `Internal error; reference ${errorId}` };
+    }
+    const response = exception instanceof HttpException ? exception.getResponse() : undefined;
+    const fromResponse = typeof response === 'object' && response !== null ? (response as Record<string, unknown>) : {};
+    const code = typeof fromResponse.code === 'string' ? fromResponse.code : (CODE_BY_STATUS[statusCode] ?? 'error');
+    const rawMessage = fromResponse.message ?? (exception as Error).message;
+    const message = Array.isArray(rawMessage) ? rawMessage.join('; ') : String(rawMessage);
+    const details = fromResponse.details ?? (Array.isArray(rawMessage) ? rawMessage : undefined);
+    return details === undefined ? { statusCode, code, message } : { statusCode, code, message, details };
+  }
+}

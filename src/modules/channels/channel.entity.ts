@@ -1,0 +1,43 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export const PLATFORMS = ['x', 'mastodon', 'bluesky', 'facebook', 'linkedin', 'telegram', 'sandbox'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export const CHANNEL_STATUSES = ['active', 'needs_reconnect', 'disabled'] as const;
+export type ChannelStatus = (typeof CHANNEL_STATUSES)[number];
+
+/** One account of the institution on one platform. */
+@Entity({ name: 'channels' })
+export class Channel {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'institution_id', type: 'uuid' })
+  institutionId!: string;
+
+  @Column({ type: 'text' })
+  platform!: Platform;
+
+  @Column({ name: 'display_name', type: 'text' })
+  displayName!: string;
+
+  @Column({ name: 'account_handle', type: 'text', nullable: true })
+  accountHandle!: string | null;
+
+  /** AES-256-GCM sealed with CREDENTIALS_KEY; never selected unless asked for. */
+  @Column({ name: 'credentials_encrypted', type: 'bytea', nullable: true, select: false })
+  credentialsEncrypted!: Buffer | null;
+
+  /** Non-secret platform settings, such as a Mastodon instance URL. */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  settings!: Record<string, unknown>;
+
+  @Column({ type: 'text', default: 'active' })
+  status!: ChannelStatus;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,32 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+/** The tenant: a city hall, ministry, agency or library. */
+@Entity({ name: 'institutions' })
+export class Institution {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'text' })
+  name!: string;
+
+  /** Unique; used in public URLs such as /transparency/:slug. */
+  @Column({ type: 'text' })
+  slug!: string;
+
+  /** IANA time zone, for example Europe/Bucharest. */
+  @Column({ name: 'time_zone', type: 'text' })
+  timeZone!: string;
+
+  /** Official languages as BCP 47 tags, for example ['ro', 'hu']. */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  languages!: string[];
+
+  @Column({ name: 'transparency_enabled', type: 'boolean', default: false })
+  transparencyEnabled!: boolean;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,4 @@
+import { InitialSchema1763856000000 } from '#src/storage/migrations/1763856000000-initial-schema.js';
+
+/** Every migration, in order. Committed; never generated at run time, and `synchronize` is never on. */
+export const MIGRATIONS = [InitialSchema1763856000000];
