@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { ValidationPipe, type DynamicModule, type INestApplicationContext, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -6,7 +7,9 @@ import { Logger as NestPinoLogger } from 'nestjs-pino';
 import pino, { type Logger } from 'pino';
 import { AppModule, REDACTED_PATHS, type Runtime } from '#src/app.module.js';
 import { HttpExceptionFilter } from '#src/common/http-exception.filter.js';
-import type { AppConfig } from '#src/config/config.js';
+import { resolve } from 'node:path';
+import { ConfigError, type AppConfig } from '#src/config/config.js';
+import { DataDirLockedError } from '#src/storage/embedded-postgres.js';
 import { firstStart, type FirstStartResult } from '#src/modules/system/first-start.js';
 import { resolveCredentialsKey } from '#src/storage/credentials-key.js';
 import { createDataSource, migrate } from '#src/storage/data-source.js';
@@ -81,4 +84,81 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     await closeAll();
     throw err;
   }
+}
+
+/**
+ * Serves until SIGTERM or SIGINT, then lets in-flight jobs finish and exits 0
+ * (1 when SHUTDOWN_TIMEOUT_MS passes first).
+ */
+export async function serve(config: AppConfig, options: Omit<StartOptions, 'log'> = {}): Promise<void> {
+  const log = createLogger(config);
+  let running: RunningApp;
+  try {
+    running = await startApp(config, { ...options, log });
+  } catch (err) {
+    if (err instanceof DataDirLockedError || err instanceof ConfigError) fail(`CivicPost cannot start: ${err.message}`);
+    log.fatal({ err }, 'start-up failed');
+    fail(`CivicPost cannot start: ${(err as Error).message}`);
+  }
+  printWelcome(config, running);
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    stopping = true;
+    log.info({ signal }, 'shutting down: letting in-flight jobs finish');
+    const deadline = setTimeout(() => {
+      log.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown took too long: exiting; unfinished jobs will be retried');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    deadline.unref();
+    running.stop().then(
+      () => {
+        log.info('stopped cleanly');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.error({ err }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+/** Printed for the person at the console, outside the structured log stream. */
+function printWelcome(config: AppConfig, running: RunningApp): void {
+  const lines: string[] = [''];
+  const storage =
+    config.storage === 'embedded' ? `embedded storage (data in ${resolve(config.dataDir)})` : `storage: ${config.storage}`;
+  lines.push(`  CivicPost is running (role ${config.role}, ${storage}).`);
+  if (running.url) {
+    lines.push(`  API and its documentation: ${running.url}/api/docs`);
+    lines.push(`  Health: ${running.url}/health   Metrics: ${running.url}/metrics`);
+  }
+  const first = running.firstStart;
+  if (first) {
+    lines.push('', `  First start: created the administrator ${first.adminEmail}.`);
+    if (first.generatedPassword) {
+      lines.push(`  Password: ${first.generatedPassword}`);
+      lines.push('  It is shown this once and never logged: note it now. You will be asked to change it.');
+    } else {
+      lines.push('  Password: the one in ADMIN_PASSWORD.');
+    }
+    if (first.demoInstitution) {
+      lines.push(`  Demo institution "${first.demoInstitution.name}" (slug ${first.demoInstitution.slug}) has a sandbox channel: nothing posted there leaves CivicPost.`);
+    }
+  }
+  lines.push('');
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** One line for the person at the console, then exit 1. */
+export function fail(line: string): never {
+  process.stderr.write(line + '\n');
+  process.exit(1);
 }

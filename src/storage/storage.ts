@@ -1,12 +1,12 @@
-import type { PoolConfig } from 'pg';
-import { createPostgresBackend, setDefaultBackendFactory } from 'bullmq';
+import pg, { type PoolConfig } from 'pg';
+import { createPostgresBackend, DEFAULT_SCHEMA, runMigrations, setDefaultBackendFactory } from 'bullmq';
 import type { AppConfig, StorageMode } from '#src/config/config.js';
 import { startEmbeddedPostgres } from '#src/storage/embedded-postgres.js';
 
 /** What BullMQ connects to. Redis for scale-out; otherwise its PostgreSQL backend on our database. */
 export type QueueConnection =
   | { backend: 'redis'; url: string }
-  | { backend: 'postgres'; pool: PoolConfig & { schema?: string; migrate?: boolean } };
+  | { backend: 'postgres'; pool: PoolConfig & { schema?: string } };
 
 /**
  * The resolved storage of this process: where PostgreSQL is and which queue
@@ -29,28 +29,42 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
       user: 'postgres',
       database: 'postgres',
     };
-    useQueueBackend('postgres');
-    return {
-      mode: 'embedded',
-      database,
+    try {
       // pglite-socket's multiplexer shares one session's search_path between
       // connections, so BullMQ's own schema would not be found: use public.
-      queue: { backend: 'postgres', pool: { ...database, max: 4, schema: 'public', migrate: true } },
-      close: () => embedded.stop(),
-    };
+      const queue = await usePostgresQueue({ ...database, max: 4, schema: 'public' });
+      return { mode: 'embedded', database, queue, close: () => embedded.stop() };
+    } catch (err) {
+      await embedded.stop();
+      throw err;
+    }
   }
   const database: PoolConfig = { connectionString: config.databaseUrl };
   if (config.storage === 'postgres+redis') {
     useQueueBackend('redis');
     return { mode: config.storage, database, queue: { backend: 'redis', url: config.redisUrl! }, close: async () => {} };
   }
+  const queue = await usePostgresQueue({ ...database, max: 8 });
+  return { mode: config.storage, database, queue, close: async () => {} };
+}
+
+/**
+ * Runs BullMQ's own schema migrations once, here, rather than letting every
+ * Queue and Worker run them as it connects: through pglite-socket, four or more
+ * queues migrating at once never became ready (measured), and one migration at
+ * start is simpler to reason about on a real server too.
+ */
+async function usePostgresQueue(pool: PoolConfig & { schema?: string }): Promise<QueueConnection> {
+  const { max: _max, schema, ...clientConfig } = pool;
+  const client = new pg.Client(clientConfig);
+  await client.connect();
+  try {
+    await runMigrations(client, schema ?? DEFAULT_SCHEMA);
+  } finally {
+    await client.end();
+  }
   useQueueBackend('postgres');
-  return {
-    mode: config.storage,
-    database,
-    queue: { backend: 'postgres', pool: { ...database, max: 8, migrate: true } },
-    close: async () => {},
-  };
+  return { backend: 'postgres', pool };
 }
 
 /** BullMQ picks its backend process-wide; @nestjs/bullmq constructs Queue and Worker with the default. */

@@ -1,0 +1,54 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig, parseCredentialsKey } from '#src/config/config.js';
+
+const DB = 'postgres://u:p@127.0.0.1:5432/civicpost';
+const KEY = '0123456789abcdef'.repeat(4);
+
+function problem(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('defaults to embedded storage, role all, port 3000, ./data', () => {
+    expect(loadConfig({})).toMatchObject({ storage: 'embedded', role: 'all', port: 3000, dataDir: './data', seedDemo: true });
+  });
+
+  it('chooses the storage mode from DATABASE_URL and REDIS_URL alone', () => {
+    expect(loadConfig({ DATABASE_URL: DB, CREDENTIALS_KEY: KEY }).storage).toBe('postgres');
+    expect(loadConfig({ DATABASE_URL: DB, CREDENTIALS_KEY: KEY, REDIS_URL: 'redis://127.0.0.1:6379' }).storage).toBe(
+      'postgres+redis',
+    );
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', REDIS_URL: ' ', PORT: '' })).toMatchObject({ storage: 'embedded', port: 3000 });
+  });
+
+  it('accepts the key as hex or base64 of 32 bytes, and nothing else', () => {
+    expect(parseCredentialsKey(KEY)).toEqual(Buffer.from(KEY, 'hex'));
+    expect(parseCredentialsKey(Buffer.alloc(32, 7).toString('base64'))).toEqual(Buffer.alloc(32, 7));
+    expect(parseCredentialsKey(Buffer.alloc(16).toString('base64'))).toMatch(/decodes to 16 bytes/);
+  });
+
+  it.each([
+    [{ PORT: '-1' }, 'PORT'],
+    [{ PORT: '3000.5' }, 'PORT'],
+    [{ DATABASE_URL: 'postgres://' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: DB, CREDENTIALS_KEY: KEY, REDIS_URL: 'redis:/nohost' }, 'REDIS_URL'],
+    [{ ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'long enough password' }, 'ADMIN_EMAIL'],
+    [{ ADMIN_EMAIL: 'a@b.example', ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD'],
+    [{ ADMIN_EMAIL: 'a@b.example' }, 'ADMIN_PASSWORD'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ PUBLIC_BASE_URL: 'civicpost.example.org' }, 'PUBLIC_BASE_URL'],
+    [{ X_API_BASE_URL: 'ftp://fake' }, 'X_API_BASE_URL'],
+    [{ SHUTDOWN_TIMEOUT_MS: 'soon' }, 'SHUTDOWN_TIMEOUT_MS'],
+  ])('refuses %j naming %s', (env, variable) => {
+    expect(problem(env).variable).toBe(variable);
+  });
+});

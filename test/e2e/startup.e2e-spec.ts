@@ -1,0 +1,93 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { AppProcess, waitForHealthy } from '../support/app-process.js';
+import { currentMode, provisionStorage, type TestStorage } from '../support/test-storage.js';
+
+const mode = currentMode();
+
+describe(`start-up (${mode} storage)`, () => {
+  let storage: TestStorage | undefined;
+  const apps: AppProcess[] = [];
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((a) => a.stop('SIGKILL')));
+    await storage?.cleanup();
+  });
+
+  it('answers /health ready, serves /metrics, creates the first admin, and exits 0 on SIGTERM', async () => {
+    storage = await provisionStorage();
+    const app = new AppProcess(storage.env);
+    apps.push(app);
+    const url = await app.url();
+
+    const health = await waitForHealthy(`${url}/health`);
+    expect(health).toMatchObject({
+      status: 'ok',
+      details: {
+        database: { status: 'up', storage: mode },
+        queue: { status: 'up', backend: mode === 'postgres+redis' ? 'redis' : 'postgres' },
+      },
+    });
+    expect((await fetch(`${url}/health/live`)).status).toBe(200);
+
+    const metrics = await fetch(`${url}/metrics`);
+    expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await metrics.text();
+    expect(text).toMatch(/civicpost_queue_jobs\{queue="publish",state="waiting",app="civicpost"\} 0/);
+    expect(text).toMatch(/civicpost_process_resident_memory_bytes/);
+
+    expect(app.stdout).toMatch(/First start: created the administrator admin@civicpost\.local\./);
+    expect(app.stdout).toMatch(/Password: [A-Za-z0-9]{6}(-[A-Za-z0-9]{6}){3}\n/);
+    if (mode === 'embedded') expect(app.stdout).toMatch(/Demo institution "Demo City Hall"/);
+    else expect(app.stdout).not.toMatch(/Demo institution/);
+    // The generated password is printed once for the person, never into the structured log.
+    const password = app.stdout.match(/Password: (\S+)/)![1]!;
+    const logLines = app.stdout.split('\n').filter((l) => l.startsWith('{'));
+    expect(logLines.length).toBeGreaterThan(0);
+    expect(logLines.some((l) => l.includes(password))).toBe(false);
+
+    expect(await app.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(app.stdout).toMatch(/stopped cleanly/);
+  });
+
+  it('takes the first admin from ADMIN_EMAIL and ADMIN_PASSWORD, and skips the demo with SEED_DEMO=false', async () => {
+    storage = await provisionStorage();
+    const app = new AppProcess({
+      ...storage.env,
+      ADMIN_EMAIL: 'Comms.Office@City.example',
+      ADMIN_PASSWORD: 'a long enough passphrase',
+      SEED_DEMO: 'false',
+    });
+    apps.push(app);
+    await waitForHealthy(`${await app.url()}/health`);
+    expect(app.stdout).toMatch(/created the administrator comms\.office@city\.example\./);
+    expect(app.stdout).toMatch(/Password: the one in ADMIN_PASSWORD\./);
+    expect(app.stdout).not.toContain('a long enough passphrase');
+    expect(app.stdout).not.toMatch(/Demo institution/);
+  });
+
+  if (mode === 'embedded') {
+    it('refuses to split api and worker on embedded storage', async () => {
+      storage = await provisionStorage();
+      const app = new AppProcess({ ...storage.env, ROLE: 'worker' });
+      expect(await app.exited).toEqual({ code: 1, signal: null });
+      expect(app.stderr.trim().split('\n')).toHaveLength(1);
+      expect(app.stderr).toMatch(/^CivicPost cannot start: ROLE is worker, but embedded storage/);
+    });
+  } else {
+    it('runs api and worker as separate processes on the same storage', async () => {
+      storage = await provisionStorage();
+      const api = new AppProcess({ ...storage.env, ROLE: 'api' });
+      const worker = new AppProcess({ ...storage.env, ROLE: 'worker' });
+      apps.push(api, worker);
+      const health = await waitForHealthy(`${await api.url()}/health`);
+      expect(health).toMatchObject({ status: 'ok' });
+      await worker.waitFor(/CivicPost is running \(role worker/);
+      // The worker serves no HTTP.
+      expect(worker.stdout).not.toMatch(/API and its documentation/);
+      expect(worker.stdout).toMatch(/"storage":"postgres[^"]*".*"msg":"CivicPost started"/);
+      // Only one of the two created the first admin.
+      expect([api.stdout, worker.stdout].filter((out) => out.includes('First start')).length).toBe(1);
+      expect(await worker.stop()).toEqual({ code: 0, signal: null });
+      expect(await api.stop()).toEqual({ code: 0, signal: null });
+    });
+  }
+});

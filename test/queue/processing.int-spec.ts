@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { BullModule, getQueueToken, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { QueueEvents, type Job, type Queue } from 'bullmq';
+import { startApp, type RunningApp } from '#src/app.js';
+import { loadConfig } from '#src/config/config.js';
+import { currentMode, provisionStorage, type TestStorage } from '../support/test-storage.js';
+
+const QUEUE = 'probe-test';
+
+@Processor(QUEUE, { concurrency: 4 })
+class EchoProcessor extends WorkerHost {
+  async process(job: Job<{ value: number }>): Promise<{ doubled: number; ranAt: number }> {
+    return { doubled: job.data.value * 2, ranAt: Date.now() };
+  }
+}
+
+@Module({ imports: [BullModule.registerQueue({ name: QUEUE })], providers: [EchoProcessor] })
+class EchoModule {}
+
+describe(`queue backend chosen by configuration (${currentMode()} storage)`, () => {
+  let storage: TestStorage;
+  let running: RunningApp;
+  let queue: Queue;
+  let events: QueueEvents;
+
+  beforeAll(async () => {
+    storage = await provisionStorage();
+    const config = loadConfig({ ...storage.env, LOG_LEVEL: 'warn' });
+    running = await startApp(config, { extraImports: [EchoModule] });
+    queue = running.app.get<Queue>(getQueueToken(QUEUE), { strict: false });
+    events = new QueueEvents(QUEUE, { connection: queue.opts.connection, prefix: queue.opts.prefix });
+    await events.waitUntilReady();
+  });
+
+  afterAll(async () => {
+    await events?.close();
+    await running?.stop();
+    await storage?.cleanup();
+  });
+
+  it('uses the backend the storage mode calls for', () => {
+    expect(running.runtime.storage.queue.backend).toBe(storage.mode === 'postgres+redis' ? 'redis' : 'postgres');
+  });
+
+  it('processes jobs and keeps their results', async () => {
+    const jobs = await queue.addBulk([1, 2, 3].map((value) => ({ name: 'echo', data: { value }, opts: { jobId: `echo-${value}` } })));
+    const results = await Promise.all(jobs.map((job) => job.waitUntilFinished(events, 30_000)));
+    expect(results.map((r: { doubled: number }) => r.doubled)).toEqual([2, 4, 6]);
+    const stored = await queue.getJob('echo-2');
+    expect(stored?.returnvalue).toMatchObject({ doubled: 4 });
+  });
+
+  it('does not add a second job with the same id', async () => {
+    await queue.add('echo', { value: 10 }, { jobId: 'same-id' });
+    await queue.add('echo', { value: 20 }, { jobId: 'same-id' });
+    const job = await queue.getJob('same-id');
+    expect(job?.data).toEqual({ value: 10 });
+  });
+
+  it('runs a delayed job no earlier than its delay', async () => {
+    const addedAt = Date.now();
+    const job = await queue.add('echo', { value: 7 }, { delay: 1_000, jobId: 'delayed-1' });
+    const result = (await job.waitUntilFinished(events, 30_000)) as { doubled: number; ranAt: number };
+    expect(result.doubled).toBe(14);
+    expect(result.ranAt - addedAt).toBeGreaterThanOrEqual(1_000);
+  });
+});

@@ -1,0 +1,31 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { transformFileSync } from '@swc/core';
+
+const root = join(import.meta.dirname, '..', '..');
+
+/**
+ * End-to-end tests run the real program: build it once (dist/), and compile the
+ * test fixtures that boot it with an extra module (test/.build/, whose `#src/`
+ * imports resolve to dist/ through package.json "imports").
+ */
+export default function globalSetup(): void {
+  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], {
+    stdio: 'inherit',
+  });
+  const fixtures = join(root, 'test', 'fixtures');
+  const out = join(root, 'test', '.build');
+  mkdirSync(out, { recursive: true });
+  for (const file of readdirSync(fixtures).filter((f) => f.endsWith('.ts'))) {
+    const { code } = transformFileSync(join(fixtures, file), {
+      jsc: {
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+        target: 'es2022',
+      },
+      module: { type: 'es6' },
+    });
+    writeFileSync(join(out, file.replace(/\.ts$/, '.js')), code);
+  }
+}
