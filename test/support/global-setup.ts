@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { transformFileSync } from '@swc/core';
+import { transformFileSync, type Options } from '@swc/core';
+// @ts-expect-error: plain JavaScript config, no declarations
+import { swcOptions } from '../../jest.config.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -18,14 +20,7 @@ export default function globalSetup(): void {
   const out = join(root, 'test', '.build');
   mkdirSync(out, { recursive: true });
   for (const file of readdirSync(fixtures).filter((f) => f.endsWith('.ts'))) {
-    const { code } = transformFileSync(join(fixtures, file), {
-      jsc: {
-        parser: { syntax: 'typescript', decorators: true },
-        transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-        target: 'es2022',
-      },
-      module: { type: 'es6' },
-    });
+    const { code } = transformFileSync(join(fixtures, file), swcOptions as Options);
     writeFileSync(join(out, file.replace(/\.ts$/, '.js')), code);
   }
 }
