@@ -7,6 +7,7 @@ import { Clock } from '#src/common/clock.js';
 import { CredentialsCipher } from '#src/common/crypto/credentials-cipher.js';
 import { STORAGE } from '#src/common/tokens.js';
 import { APP_CONFIG, type AppConfig } from '#src/config/config.js';
+import { ApiModule, DomainModule } from '#src/modules/domain.module.js';
 import { HealthModule } from '#src/modules/health/health.module.js';
 import { MetricsModule } from '#src/modules/metrics/metrics.module.js';
 import { QueueModule } from '#src/queue/queue.module.js';
@@ -50,7 +51,7 @@ class CoreModule {
         { provide: APP_CONFIG, useValue: rt.config },
         { provide: STORAGE, useValue: rt.storage },
         { provide: DataSource, useValue: rt.dataSource },
-        { provide: CredentialsCipher, useValue: new CredentialsCipher(rt.credentialsKey) },
+        { provide: CredentialsCipher, useValue: new CredentialsCipher(rt.credentialsKey, rt.config.credentialsPreviousKeys) },
         Clock,
       ],
       exports: [APP_CONFIG, STORAGE, DataSource, CredentialsCipher, Clock],
@@ -66,8 +67,8 @@ class CoreModule {
 export class AppModule {
   static forRole(rt: Runtime, extraImports: Array<Type | DynamicModule> = []): DynamicModule {
     const { role } = rt.config;
-    const imports: Array<Type | DynamicModule> = [CoreModule.forRoot(rt), QueueModule.forRoot(rt.config, rt.storage.queue)];
-    if (role !== 'worker') imports.push(HealthModule, MetricsModule);
+    const imports: Array<Type | DynamicModule> = [CoreModule.forRoot(rt), QueueModule.forRoot(rt.config, rt.storage.queue), DomainModule];
+    if (role !== 'worker') imports.push(ApiModule, HealthModule, MetricsModule);
     if (role !== 'api') imports.push(ScheduleModule.forRoot());
     return { module: AppModule, imports: [...imports, ...extraImports] };
   }

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ValidationPipe, type DynamicModule, type INestApplicationContext, type Type } from '@nestjs/common';
+import { type DynamicModule, type INestApplicationContext, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -7,6 +7,8 @@ import { Logger as NestPinoLogger } from 'nestjs-pino';
 import pino, { type Logger } from 'pino';
 import { AppModule, REDACTED_PATHS, type Runtime } from '#src/app.module.js';
 import { HttpExceptionFilter } from '#src/common/http-exception.filter.js';
+import { createValidationPipe } from '#src/common/validation.js';
+import cookieParser from 'cookie-parser';
 import { resolve } from 'node:path';
 import { ConfigError, type AppConfig } from '#src/config/config.js';
 import { DataDirLockedError } from '#src/storage/embedded-postgres.js';
@@ -61,11 +63,14 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       app.useLogger(app.get(NestPinoLogger));
       await app.init();
     } else {
-      const http = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true });
+      const http = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false });
       http.useLogger(http.get(NestPinoLogger));
       http.disable('x-powered-by');
       http.useGlobalFilters(new HttpExceptionFilter());
-      http.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+      http.useGlobalPipes(createValidationPipe());
+      http.use(cookieParser());
+      http.useBodyParser('json', { limit: '1mb' });
+      http.set('trust proxy', config.trustProxy);
       const openapi = SwaggerModule.createDocument(
         http,
         new DocumentBuilder().setTitle('CivicPost API').setVersion('1').addBearerAuth().addCookieAuth('civicpost_session').build(),

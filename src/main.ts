@@ -1,12 +1,20 @@
 import { createLogger, fail, serve } from '#src/app.js';
+import { CredentialsCipher } from '#src/common/crypto/credentials-cipher.js';
 import { ConfigError, loadConfig, type AppConfig } from '#src/config/config.js';
+import { rotateCredentials, verifyAudit } from '#src/modules/system/commands.js';
+import { resolveCredentialsKey } from '#src/storage/credentials-key.js';
 import { createDataSource, migrate } from '#src/storage/data-source.js';
 import { openStorage } from '#src/storage/storage.js';
+import type { DataSource } from 'typeorm';
 
-/**
- * The one entry point. `node dist/main.js` serves in the role ROLE names;
- * `node dist/main.js migrate` runs pending migrations and exits.
- */
+const COMMANDS: Record<string, string> = {
+  serve: 'serve in the role ROLE names (the default)',
+  migrate: 'run pending migrations and exit',
+  'audit:verify': 'walk the audit hash chain; exit 1 naming the first event that does not match',
+  'credentials:rotate': 're-seal channel credentials with CREDENTIALS_KEY (old key in CREDENTIALS_KEY_PREVIOUS)',
+};
+
+/** The one entry point: `node dist/main.js [command]` (`npm run cli -- <command>`). */
 async function main(argv: string[]): Promise<void> {
   let config: AppConfig;
   try {
@@ -16,19 +24,40 @@ async function main(argv: string[]): Promise<void> {
     throw err;
   }
   const command = argv[0] ?? 'serve';
-  if (command === 'migrate') return runMigrate(config);
-  if (command !== 'serve') fail(`CivicPost: unknown command "${command}" (expected: serve, migrate)`);
-  return serve(config);
+  if (command === 'serve') return serve(config);
+  if (!(command in COMMANDS)) {
+    fail(`CivicPost: unknown command "${command}". Commands:\n${Object.entries(COMMANDS).map(([c, d]) => `  ${c.padEnd(20)}${d}`).join('\n')}`);
+  }
+  await withDatabase(config, async (dataSource) => {
+    const log = createLogger(config);
+    if (command === 'migrate') {
+      const ran = await migrate(dataSource);
+      log.info({ migrations: ran }, ran.length ? `ran ${ran.length} migration(s)` : 'the database is up to date');
+    } else if (command === 'audit:verify') {
+      await migrate(dataSource);
+      const result = await verifyAudit(dataSource);
+      if (result.ok) {
+        process.stdout.write(`audit trail verified: ${result.events} events, chain intact (last hash ${result.lastHash})\n`);
+      } else {
+        const b = result.firstBad;
+        process.stdout.write(`audit trail BROKEN at event #${b.seq} (${b.id}, ${b.action}): ${b.reason}. ${result.events} events before it are intact.\n`);
+        process.exitCode = 1;
+      }
+    } else if (command === 'credentials:rotate') {
+      await migrate(dataSource);
+      const cipher = new CredentialsCipher(resolveCredentialsKey(config, log), config.credentialsPreviousKeys);
+      const n = await rotateCredentials(dataSource, cipher);
+      process.stdout.write(`re-sealed the credentials of ${n} channel(s) with key ${cipher.currentKeyId}\n`);
+    }
+  });
 }
 
-async function runMigrate(config: AppConfig): Promise<void> {
-  const log = createLogger(config);
+async function withDatabase(config: AppConfig, work: (dataSource: DataSource) => Promise<void>): Promise<void> {
   const storage = await openStorage(config);
   const dataSource = createDataSource(storage.database);
   try {
     await dataSource.initialize();
-    const ran = await migrate(dataSource);
-    log.info({ migrations: ran }, ran.length ? `ran ${ran.length} migration(s)` : 'the database is up to date');
+    await work(dataSource);
   } finally {
     if (dataSource.isInitialized) await dataSource.destroy();
     await storage.close();

@@ -36,14 +36,14 @@ function urlWithProtocols(protocols: string[], example: string) {
 
 const httpUrl = (example: string) => urlWithProtocols(['http:', 'https:'], example);
 
-const booleanFlag = (name: string, fallback: boolean) =>
+const booleanFlag = (fallback: boolean) =>
   z
     .preprocess((v) => (v === undefined || v === '' ? String(fallback) : v), z.string())
     .transform((v, ctx) => {
       const s = v.trim().toLowerCase();
       if (['true', '1', 'yes', 'on'].includes(s)) return true;
       if (['false', '0', 'no', 'off'].includes(s)) return false;
-      ctx.addIssue({ code: 'custom', message: `${name} must be true or false` });
+      ctx.addIssue({ code: 'custom', message: 'must be true or false' });
       return z.NEVER;
     });
 
@@ -58,6 +58,18 @@ export function parseCredentialsKey(value: string): Buffer | string {
   }
   return 'must be 64 hex digits or base64 of 32 bytes (generate one with: openssl rand -hex 32)';
 }
+
+const positiveInt = (fallback: number) =>
+  z
+    .preprocess((v) => (v === undefined || v === '' ? String(fallback) : v), z.string())
+    .transform((v, ctx) => {
+      const n = Number(v);
+      if (!/^\d+$/.test(v.trim()) || n < 1) {
+        ctx.addIssue({ code: 'custom', message: 'must be a whole number of at least 1' });
+        return z.NEVER;
+      }
+      return n;
+    });
 
 const schema = z.object({
   PORT: z
@@ -83,10 +95,32 @@ const schema = z.object({
   DATABASE_URL: optional(urlWithProtocols(['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/civicpost')),
   REDIS_URL: optional(urlWithProtocols(['redis:', 'rediss:'], 'redis://host:6379')),
   CREDENTIALS_KEY: optional(z.string()),
+  CREDENTIALS_KEY_PREVIOUS: optional(z.string()),
+  LOGIN_MAX_PER_ADDRESS: positiveInt(20),
+  LOGIN_MAX_PER_ACCOUNT: positiveInt(10),
+  SESSION_TTL_MINUTES: z
+    .preprocess((v) => (v === undefined || v === '' ? '720' : v), z.string())
+    .transform((v, ctx) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 60 * 24 * 30) {
+        ctx.addIssue({ code: 'custom', message: 'must be a whole number of minutes from 1 to 43200 (30 days)' });
+        return z.NEVER;
+      }
+      return n;
+    }),
   PUBLIC_BASE_URL: optional(httpUrl('https://civicpost.example.org')),
   ADMIN_EMAIL: optional(z.email({ error: () => 'is not a valid e-mail address' })),
   ADMIN_PASSWORD: optional(z.string().min(12, { error: () => 'must be at least 12 characters' })),
-  SEED_DEMO: booleanFlag('SEED_DEMO', true),
+  SEED_DEMO: booleanFlag(true),
+  TRUST_PROXY: z
+    .preprocess((v) => (v === undefined || v === '' ? 'false' : String(v).trim()), z.string())
+    .transform((v, ctx): boolean | number | string => {
+      if (v === 'true' || v === 'false') return v === 'true';
+      if (/^\d+$/.test(v)) return Number(v);
+      if (/^[0-9a-fA-F.:/,\s]+$|^(loopback|linklocal|uniquelocal)(,\s*(loopback|linklocal|uniquelocal))*$/.test(v)) return v;
+      ctx.addIssue({ code: 'custom', message: 'must be false, true, a number of proxy hops, or addresses/subnets (e.g. loopback, 10.0.0.0/8)' });
+      return z.NEVER;
+    }),
   LOG_LEVEL: z.preprocess(
     (v) => (v === undefined || v === '' ? 'info' : String(v).trim().toLowerCase()),
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
@@ -123,10 +157,17 @@ export interface AppConfig {
   redisUrl?: string;
   /** Raw key from the environment; in embedded mode it may instead come from DATA_DIR. */
   credentialsKey?: Buffer;
+  /** Keys that sealed credentials before the last rotation: read, never used to seal. */
+  credentialsPreviousKeys: Buffer[];
+  sessionTtlMinutes: number;
+  /** Login attempts allowed per client address per minute, and per account per 15 minutes. */
+  loginThrottle: { perAddressPerMinute: number; perAccountPer15Minutes: number };
   publicBaseUrl?: string;
   adminEmail?: string;
   adminPassword?: string;
   seedDemo: boolean;
+  /** Express `trust proxy`: which proxies' X-Forwarded-For to believe (client address for login throttling). */
+  trustProxy: boolean | number | string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   queuePrefix: string;
   shutdownTimeoutMs: number;
@@ -180,6 +221,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       'is required when DATABASE_URL is set (every api and worker process must share one key; generate one with: openssl rand -hex 32)',
     );
   }
+  const credentialsPreviousKeys: Buffer[] = [];
+  for (const [i, part] of (e.CREDENTIALS_KEY_PREVIOUS ?? '').split(',').filter((s) => s.trim()).entries()) {
+    const key = parseCredentialsKey(part);
+    if (typeof key === 'string') throw new ConfigError('CREDENTIALS_KEY_PREVIOUS', `key ${i + 1} ${key}`);
+    credentialsPreviousKeys.push(key);
+  }
   if ((e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError(
       e.ADMIN_EMAIL === undefined ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD',
@@ -195,10 +242,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     credentialsKey,
+    credentialsPreviousKeys,
+    sessionTtlMinutes: e.SESSION_TTL_MINUTES,
+    loginThrottle: { perAddressPerMinute: e.LOGIN_MAX_PER_ADDRESS, perAccountPer15Minutes: e.LOGIN_MAX_PER_ACCOUNT },
     publicBaseUrl: e.PUBLIC_BASE_URL,
     adminEmail: e.ADMIN_EMAIL,
     adminPassword: e.ADMIN_PASSWORD,
     seedDemo: e.SEED_DEMO,
+    trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     queuePrefix: e.QUEUE_PREFIX,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

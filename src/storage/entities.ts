@@ -1,6 +1,14 @@
+import { AuditEvent } from '#src/modules/audit/audit-event.entity.js';
+import { Session } from '#src/modules/auth/session.entity.js';
+import { Campaign, CampaignPartner } from '#src/modules/campaigns/campaign.entity.js';
 import { Channel } from '#src/modules/channels/channel.entity.js';
 import { Institution } from '#src/modules/institutions/institution.entity.js';
 import { Membership } from '#src/modules/institutions/membership.entity.js';
+import { Partner } from '#src/modules/partners/partner.entity.js';
+import { Comment, Post, PostAuthor, PublicationTarget } from '#src/modules/posts/post.entity.js';
 import { User } from '#src/modules/users/user.entity.js';
 
-export const ENTITIES = [User, Institution, Membership, Channel];
+export const ENTITIES = [
+  User, Institution, Membership, Partner, Channel, Campaign, CampaignPartner,
+  Post, PostAuthor, PublicationTarget, Comment, Session, AuditEvent,
+];

@@ -28,6 +28,10 @@ export class Channel {
   @Column({ name: 'credentials_encrypted', type: 'bytea', nullable: true, select: false })
   credentialsEncrypted!: Buffer | null;
 
+  /** Which CREDENTIALS_KEY sealed them (see credentials-cipher.ts), for rotation. */
+  @Column({ name: 'credentials_key_id', type: 'text', nullable: true })
+  credentialsKeyId!: string | null;
+
   /** Non-secret platform settings, such as a Mastodon instance URL. */
   @Column({ type: 'jsonb', default: () => "'{}'" })
   settings!: Record<string, unknown>;

@@ -21,6 +21,10 @@ export class Institution {
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   languages!: string[];
 
+  /** Official languages a post may leave out (the others are required before submit). */
+  @Column({ name: 'optional_languages', type: 'text', array: true, default: () => "'{}'" })
+  optionalLanguages!: string[];
+
   @Column({ name: 'transparency_enabled', type: 'boolean', default: false })
   transparencyEnabled!: boolean;
 

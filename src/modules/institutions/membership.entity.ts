@@ -18,6 +18,10 @@ export class Membership {
   @Column({ type: 'text' })
   role!: MemberRole;
 
+  /** The NGO a contributor belongs to; null for every other role. */
+  @Column({ name: 'partner_id', type: 'uuid', nullable: true })
+  partnerId!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

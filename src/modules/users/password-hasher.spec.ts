@@ -4,7 +4,7 @@ import { generatePassword, hashPassword, verifyPassword } from '#src/modules/use
 describe('password hashing', () => {
   it('verifies the right password and refuses a wrong one', async () => {
     const stored = await hashPassword('correct horse battery staple');
-    expect(stored).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(stored).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(await verifyPassword('correct horse battery staple', stored)).toBe(true);
     expect(await verifyPassword('correct horse battery stapler', stored)).toBe(false);
     expect(await verifyPassword('anything', 'not-a-hash')).toBe(false);

@@ -1,4 +1,5 @@
 import { InitialSchema1763856000000 } from '#src/storage/migrations/1763856000000-initial-schema.js';
+import { Domain1763942400000 } from '#src/storage/migrations/1763942400000-domain.js';
 
 /** Every migration, in order. Committed; never generated at run time, and `synchronize` is never on. */
-export const MIGRATIONS = [InitialSchema1763856000000];
+export const MIGRATIONS = [InitialSchema1763856000000, Domain1763942400000];

@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { CredentialsCipher } from '#src/common/crypto/credentials-cipher.js';
+import { invalid, notFound } from '#src/common/domain-error.js';
+import { page, type PageQuery } from '#src/common/pagination.js';
+import { InstitutionAccess } from '#src/modules/access/institution-access.js';
+import type { Principal } from '#src/modules/access/principal.js';
+import { AuditService } from '#src/modules/audit/audit.service.js';
+import type { Channel, Platform } from '#src/modules/channels/channel.entity.js';
+import { ChannelsRepository } from '#src/modules/channels/channels.repository.js';
+import type { CreateChannelDto, UpdateChannelDto } from '#src/modules/channels/dto/channel.dto.js';
+import { Tx } from '#src/storage/tx.js';
+
+/** What the API shows of a channel: never the credentials, only whether there are some. */
+export type ChannelView = Omit<Channel, 'credentialsEncrypted' | 'credentialsKeyId'> & { hasCredentials: boolean };
+
+@Injectable()
+export class ChannelsService {
+  constructor(
+    private readonly repo: ChannelsRepository,
+    private readonly access: InstitutionAccess,
+    private readonly audit: AuditService,
+    private readonly cipher: CredentialsCipher,
+    private readonly tx: Tx,
+  ) {}
+
+  async list(p: Principal, institutionId: string, q: PageQuery) {
+    await this.access.authorize(p, institutionId, 'channel.read');
+    const [items, total] = await this.repo.list(institutionId, q);
+    return page([await this.views(institutionId, items), total], q);
+  }
+
+  async get(p: Principal, institutionId: string, channelId: string): Promise<ChannelView> {
+    await this.access.authorize(p, institutionId, 'channel.read');
+    const channel = await this.repo.find(institutionId, channelId);
+    if (!channel) throw notFound('channel');
+    return (await this.views(institutionId, [channel]))[0]!;
+  }
+
+  async create(p: Principal, institutionId: string, dto: CreateChannelDto): Promise<ChannelView> {
+    await this.access.authorize(p, institutionId, 'channel.manage');
+    const settings = checkSettings(dto.platform, dto.settings ?? {});
+    const credentials = dto.credentials ? checkCredentials(dto.credentials) : undefined;
+    return this.tx.run(async () => {
+      const sealed = credentials ? this.cipher.seal(credentials) : undefined;
+      const channel = await this.repo.create({
+        institutionId,
+        platform: dto.platform,
+        displayName: dto.displayName.trim(),
+        accountHandle: dto.accountHandle?.trim() || null,
+        credentialsEncrypted: sealed?.sealed ?? null,
+        credentialsKeyId: sealed?.keyId ?? null,
+        settings,
+        status: 'active',
+      });
+      await this.audit.record({ institutionId, actorId: p.userId, action: 'channel.created', targetType: 'channel', targetId: channel.id, data: { platform: channel.platform, displayName: channel.displayName, credentialsSet: Boolean(sealed) } });
+      return (await this.views(institutionId, [channel]))[0]!;
+    });
+  }
+
+  async update(p: Principal, institutionId: string, channelId: string, dto: UpdateChannelDto): Promise<ChannelView> {
+    await this.access.authorize(p, institutionId, 'channel.manage');
+    return this.tx.run(async () => {
+      const current = await this.repo.find(institutionId, channelId);
+      if (!current) throw notFound('channel');
+      const patch: Partial<Channel> = {};
+      if (dto.displayName !== undefined) patch.displayName = dto.displayName.trim();
+      if (dto.accountHandle !== undefined) patch.accountHandle = dto.accountHandle.trim() || null;
+      if (dto.settings !== undefined) patch.settings = checkSettings(current.platform, dto.settings);
+      if (dto.status !== undefined) patch.status = dto.status;
+      if (dto.credentials !== undefined) {
+        const sealed = this.cipher.seal(checkCredentials(dto.credentials));
+        patch.credentialsEncrypted = sealed.sealed;
+        patch.credentialsKeyId = sealed.keyId;
+        // New credentials are a reconnection.
+        if (current.status === 'needs_reconnect' && dto.status === undefined) patch.status = 'active';
+      }
+      const channel = await this.repo.update(institutionId, channelId, patch);
+      const changed = Object.keys(dto).filter((k) => k !== 'credentials');
+      if (changed.length) await this.audit.record({ institutionId, actorId: p.userId, action: 'channel.updated', targetType: 'channel', targetId: channelId, data: { changed, status: channel.status } });
+      if (dto.credentials !== undefined) await this.audit.record({ institutionId, actorId: p.userId, action: 'channel.credentials_changed', targetType: 'channel', targetId: channelId });
+      return (await this.views(institutionId, [channel]))[0]!;
+    });
+  }
+
+  private async views(institutionId: string, channels: Channel[]): Promise<ChannelView[]> {
+    const withCredentials = await this.repo.hasCredentials(institutionId, channels.map((c) => c.id));
+    return channels.map(({ credentialsEncrypted: _c, credentialsKeyId: _k, ...rest }) => ({ ...rest, hasCredentials: withCredentials.has(rest.id) }));
+  }
+}
+
+function checkCredentials(credentials: Record<string, unknown>): Record<string, string> {
+  const entries = Object.entries(credentials);
+  const bad = entries.filter(([, v]) => typeof v !== 'string' || v.length > 4096).map(([k]) => k);
+  if (entries.length === 0 || entries.length > 20 || bad.length) {
+    throw invalid('validation_failed', 'credentials must be an object of 1 to 20 string values of at most 4096 characters', [{ field: 'credentials', problems: bad.length ? bad.map((k) => `${k} must be a string of at most 4096 characters`) : ['must hold 1 to 20 values'] }]);
+  }
+  return credentials as Record<string, string>;
+}
+
+/** Settings each platform needs to be reached; the rest is kept as given. */
+function checkSettings(platform: Platform, settings: Record<string, unknown>): Record<string, unknown> {
+  if (JSON.stringify(settings).length > 10_000) throw invalid('validation_failed', 'settings are too large', [{ field: 'settings', problems: ['must be at most 10000 characters of JSON'] }]);
+  const needsUrl = platform === 'mastodon' ? 'instanceUrl' : platform === 'bluesky' ? 'serviceUrl' : undefined;
+  if (needsUrl) {
+    const value = settings[needsUrl] ?? (platform === 'bluesky' ? 'https://bsky.social' : undefined);
+    if (typeof value !== 'string' || !isHttpUrl(value)) throw invalid('validation_failed', `settings.${needsUrl} must be the http(s) URL of the ${platform} server`, [{ field: `settings.${needsUrl}`, problems: ['must be an http(s) URL'] }]);
+    settings = { ...settings, [needsUrl]: value.replace(/\/+$/, '') };
+  }
+  if (settings.maxCharacters !== undefined && !(Number.isInteger(settings.maxCharacters) && (settings.maxCharacters as number) > 0)) {
+    throw invalid('validation_failed', 'settings.maxCharacters must be a positive whole number', [{ field: 'settings.maxCharacters', problems: ['must be a positive whole number'] }]);
+  }
+  return settings;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && Boolean(url.hostname);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,58 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { InstitutionAccess } from '#src/modules/access/institution-access.js';
+import { AuditController } from '#src/modules/audit/audit.controller.js';
+import { AuditRepository } from '#src/modules/audit/audit.repository.js';
+import { AuditService } from '#src/modules/audit/audit.service.js';
+import { AuthController } from '#src/modules/auth/auth.controller.js';
+import { AuthGuard } from '#src/modules/auth/auth.guard.js';
+import { AuthService } from '#src/modules/auth/auth.service.js';
+import { LoginThrottle } from '#src/modules/auth/login-throttle.js';
+import { MeService } from '#src/modules/auth/me.service.js';
+import { SessionsRepository } from '#src/modules/auth/sessions.repository.js';
+import { CampaignsController } from '#src/modules/campaigns/campaigns.controller.js';
+import { CampaignsRepository } from '#src/modules/campaigns/campaigns.repository.js';
+import { CampaignsService } from '#src/modules/campaigns/campaigns.service.js';
+import { ChannelsController } from '#src/modules/channels/channels.controller.js';
+import { ChannelsRepository } from '#src/modules/channels/channels.repository.js';
+import { ChannelsService } from '#src/modules/channels/channels.service.js';
+import { InstitutionsController } from '#src/modules/institutions/institutions.controller.js';
+import { InstitutionsRepository } from '#src/modules/institutions/institutions.repository.js';
+import { InstitutionsService } from '#src/modules/institutions/institutions.service.js';
+import { MembersController } from '#src/modules/members/members.controller.js';
+import { MembersRepository } from '#src/modules/members/members.repository.js';
+import { MembersService } from '#src/modules/members/members.service.js';
+import { PartnersController } from '#src/modules/partners/partners.controller.js';
+import { PartnersRepository } from '#src/modules/partners/partners.repository.js';
+import { PartnersService } from '#src/modules/partners/partners.service.js';
+import { InstitutionPostsController, PostWorkflowController } from '#src/modules/posts/posts.controller.js';
+import { PostsRepository } from '#src/modules/posts/posts.repository.js';
+import { PostsService } from '#src/modules/posts/posts.service.js';
+import { Tx } from '#src/storage/tx.js';
+
+/** Shared by every role: the domain's repositories and services, plus the transaction carrier. */
+@Module({
+  providers: [
+    Tx, InstitutionAccess, LoginThrottle, AuditRepository, AuditService, SessionsRepository, InstitutionsRepository, MembersRepository,
+    PartnersRepository, ChannelsRepository, CampaignsRepository, PostsRepository,
+    AuthService, MeService, InstitutionsService, MembersService, PartnersService, ChannelsService, CampaignsService, PostsService,
+  ],
+  exports: [
+    Tx, InstitutionAccess, AuditService, AuthService, MeService, InstitutionsService, MembersService, PartnersService,
+    ChannelsService, CampaignsService, PostsService, ChannelsRepository, PostsRepository,
+  ],
+})
+export class DomainModule {}
+
+/** The REST API under /api: every route needs a session unless marked @Public(). */
+@Module({
+  imports: [
+    DomainModule,
+  ],
+  controllers: [
+    AuthController, InstitutionsController, MembersController, PartnersController, ChannelsController,
+    CampaignsController, InstitutionPostsController, PostWorkflowController, AuditController,
+  ],
+  providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
+})
+export class ApiModule {}

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { conflict, forbidden, invalid } from '#src/common/domain-error.js';
+import { InstitutionAccess } from '#src/modules/access/institution-access.js';
+import type { Principal } from '#src/modules/access/principal.js';
+import { AuditService } from '#src/modules/audit/audit.service.js';
+import type { CreateInstitutionDto, UpdateInstitutionDto } from '#src/modules/institutions/dto/institution.dto.js';
+import type { Institution } from '#src/modules/institutions/institution.entity.js';
+import { InstitutionsRepository } from '#src/modules/institutions/institutions.repository.js';
+import { Tx } from '#src/storage/tx.js';
+
+@Injectable()
+export class InstitutionsService {
+  constructor(
+    private readonly repo: InstitutionsRepository,
+    private readonly access: InstitutionAccess,
+    private readonly audit: AuditService,
+    private readonly tx: Tx,
+  ) {}
+
+  /** System admins create institutions; the creator becomes the first admin. */
+  async create(principal: Principal, dto: CreateInstitutionDto): Promise<Institution> {
+    if (!principal.isSystemAdmin) throw forbidden('only a system administrator may create institutions');
+    checkLanguages(dto.languages, dto.optionalLanguages ?? []);
+    return this.tx.run(async () => {
+      if (await this.repo.slugTaken(dto.slug)) throw conflict('slug_taken', `slug ${dto.slug} is already used by another institution`, [{ field: 'slug', problems: ['is already used'] }]);
+      const institution = await this.repo.create({
+        name: dto.name.trim(),
+        slug: dto.slug,
+        timeZone: dto.timeZone,
+        languages: dto.languages,
+        optionalLanguages: dto.optionalLanguages ?? [],
+        transparencyEnabled: dto.transparencyEnabled ?? false,
+      });
+      const membership = await this.repo.addMember(institution.id, principal.userId, 'admin', null);
+      await this.audit.record({ institutionId: institution.id, actorId: principal.userId, action: 'institution.created', targetType: 'institution', targetId: institution.id, data: { name: institution.name, slug: institution.slug } });
+      await this.audit.record({ institutionId: institution.id, actorId: principal.userId, action: 'member.added', targetType: 'membership', targetId: membership.id, data: { userId: principal.userId, role: 'admin' } });
+      return institution;
+    });
+  }
+
+  listMine(principal: Principal): Promise<Institution[]> {
+    return this.repo.listForUser(principal.userId);
+  }
+
+  async get(principal: Principal, institutionId: string): Promise<Institution> {
+    await this.access.authorize(principal, institutionId, 'institution.read');
+    return (await this.repo.find(institutionId))!;
+  }
+
+  async update(principal: Principal, institutionId: string, dto: UpdateInstitutionDto): Promise<Institution> {
+    await this.access.authorize(principal, institutionId, 'institution.update');
+    return this.tx.run(async () => {
+      const current = (await this.repo.find(institutionId))!;
+      checkLanguages(dto.languages ?? current.languages, dto.optionalLanguages ?? current.optionalLanguages);
+      if (dto.slug && (await this.repo.slugTaken(dto.slug, institutionId))) throw conflict('slug_taken', `slug ${dto.slug} is already used by another institution`, [{ field: 'slug', problems: ['is already used'] }]);
+      const updated = await this.repo.update(institutionId, { ...dto, ...(dto.name ? { name: dto.name.trim() } : {}) });
+      await this.audit.record({ institutionId, actorId: principal.userId, action: 'institution.updated', targetType: 'institution', targetId: institutionId, data: { changed: Object.keys(dto) } });
+      return updated;
+    });
+  }
+}
+
+function checkLanguages(languages: string[], optional: string[]): void {
+  if (languages.length === 0) throw invalid('validation_failed', 'languages must name at least one official language', [{ field: 'languages', problems: ['must not be empty'] }]);
+  const stray = optional.filter((l) => !languages.includes(l));
+  if (stray.length) throw invalid('validation_failed', `optionalLanguages must be official languages too: ${stray.join(', ')}`, [{ field: 'optionalLanguages', problems: [`${stray.join(', ')} not in languages`] }]);
+  if (optional.length === languages.length) throw invalid('validation_failed', 'at least one official language must be required', [{ field: 'optionalLanguages', problems: ['leaves no required language'] }]);
+}

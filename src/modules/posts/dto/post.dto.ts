@@ -1,0 +1,189 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUrl, IsUUID,
+  Matches, MaxLength, MinLength, Validate, ValidateIf, ValidateNested,
+} from 'class-validator';
+import { PageQuery } from '#src/common/pagination.js';
+import { IsLanguageTag, IsTimeZone } from '#src/common/validators.js';
+import { POST_STATUSES, type PostStatus } from '#src/modules/posts/post.entity.js';
+
+const MAX_TEXT = 70_000;
+
+export class VariantDto {
+  @ApiProperty({ example: 'ro' })
+  @Validate(IsLanguageTag)
+  language!: string;
+
+  @ApiProperty({ example: 'Spuneți-ne ce credeți despre noua rețea de autobuze: https://cluj.example/consultare' })
+  @IsString()
+  @MaxLength(MAX_TEXT)
+  text!: string;
+
+  @ApiPropertyOptional({ description: 'thread parts after the first (X, Mastodon, Bluesky; replies on Telegram)' })
+  @IsOptional()
+  @ArrayMaxSize(25)
+  @IsString({ each: true })
+  @MaxLength(MAX_TEXT, { each: true })
+  thread?: string[];
+}
+
+export class ChannelOverrideDto {
+  @ApiProperty()
+  @IsUUID()
+  channelId!: string;
+
+  @ApiPropertyOptional({ description: 'the language it replaces; omit for all languages', nullable: true })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @Validate(IsLanguageTag)
+  language?: string | null;
+
+  @ApiProperty()
+  @IsString()
+  @MaxLength(MAX_TEXT)
+  text!: string;
+}
+
+export class MediaDto {
+  @ApiProperty({ example: 'https://cdn.cluj.example/bus-map.png' })
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  @MaxLength(2000)
+  url!: string;
+
+  @ApiPropertyOptional({ example: 'image/png' })
+  @IsOptional()
+  @Matches(/^(image|video)\/[a-z0-9.+-]+$/, { message: 'mimeType must be an image/* or video/* type' })
+  mimeType?: string;
+
+  @ApiProperty({ example: { ro: 'Harta noii rețele de autobuze', hu: 'Az új buszhálózat térképe' }, description: 'alt text per language' })
+  @IsObject()
+  altText!: Record<string, string>;
+}
+
+class PostContentDto {
+  @ApiPropertyOptional({ type: [VariantDto] })
+  @IsOptional()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(12)
+  @ValidateNested({ each: true })
+  @Type(() => VariantDto)
+  variants?: VariantDto[];
+
+  @ApiPropertyOptional({ description: 'the channels to publish on (one publication target each)' })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  channelIds?: string[];
+
+  @ApiPropertyOptional({ type: [ChannelOverrideDto] })
+  @IsOptional()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => ChannelOverrideDto)
+  channelOverrides?: ChannelOverrideDto[];
+
+  @ApiPropertyOptional({ type: [MediaDto] })
+  @IsOptional()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => MediaDto)
+  media?: MediaDto[];
+}
+
+export class CreatePostDto extends PostContentDto {
+  @ApiProperty()
+  @IsUUID()
+  campaignId!: string;
+
+  @ApiPropertyOptional({ example: '2026-12-01T09:00:00+02:00', description: 'an instant, with its UTC offset', nullable: true })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsISO8601({ strict: true })
+  @Matches(/(Z|[+-]\d{2}:?\d{2})$/, { message: 'scheduledAt must carry its UTC offset, e.g. 2026-12-01T09:00:00+02:00' })
+  scheduledAt?: string | null;
+
+  @ApiPropertyOptional({ example: 'Europe/Bucharest', description: 'the zone the time was written in; default: the institution\'s' })
+  @IsOptional()
+  @Validate(IsTimeZone)
+  timeZone?: string;
+
+  @ApiPropertyOptional({ example: 'FREQ=WEEKLY;BYDAY=MO;COUNT=6', description: 'RFC 5545 RRULE', nullable: true })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @MaxLength(500)
+  recurrence?: string | null;
+}
+
+export class UpdatePostDto extends PostContentDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID()
+  campaignId?: string;
+
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsISO8601({ strict: true })
+  @Matches(/(Z|[+-]\d{2}:?\d{2})$/, { message: 'scheduledAt must carry its UTC offset, e.g. 2026-12-01T09:00:00+02:00' })
+  scheduledAt?: string | null;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Validate(IsTimeZone)
+  timeZone?: string;
+
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @MaxLength(500)
+  recurrence?: string | null;
+}
+
+export class ValidatePostDto extends PostContentDto {}
+
+export class RejectPostDto {
+  @ApiProperty({ example: 'The Hungarian variant is missing the link.' })
+  @IsString()
+  @MinLength(3)
+  @MaxLength(2000)
+  reason!: string;
+}
+
+export class CommentDto {
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(5000)
+  body!: string;
+}
+
+export class PostListQuery extends PageQuery {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID()
+  campaignId?: string;
+
+  @ApiPropertyOptional({ enum: POST_STATUSES })
+  @IsOptional()
+  @IsIn(POST_STATUSES)
+  status?: PostStatus;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID()
+  channelId?: string;
+
+  @ApiPropertyOptional({ description: 'scheduled at or after (ISO 8601)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'scheduled before (ISO 8601)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+}

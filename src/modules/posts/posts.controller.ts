@@ -1,0 +1,98 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { PageQuery } from '#src/common/pagination.js';
+import { uuid } from '#src/common/uuid-param.js';
+import type { Principal } from '#src/modules/access/principal.js';
+import { CurrentPrincipal } from '#src/modules/auth/auth.decorators.js';
+import { CommentDto, CreatePostDto, PostListQuery, RejectPostDto, UpdatePostDto, ValidatePostDto } from '#src/modules/posts/dto/post.dto.js';
+import { PostsService } from '#src/modules/posts/posts.service.js';
+
+@ApiTags('posts')
+@ApiBearerAuth()
+@Controller('api/institutions/:institutionId/posts')
+export class InstitutionPostsController {
+  constructor(private readonly posts: PostsService) {}
+
+  @Get()
+  list(@CurrentPrincipal() p: Principal, @Param('institutionId', uuid('institutionId')) iid: string, @Query() q: PostListQuery) {
+    return this.posts.list(p, iid, q);
+  }
+
+  @Post()
+  create(@CurrentPrincipal() p: Principal, @Param('institutionId', uuid('institutionId')) iid: string, @Body() body: CreatePostDto) {
+    return this.posts.create(p, iid, body);
+  }
+
+  /** Counts, limits and problems per channel and language, for the composer's live counters. */
+  @Post('validate')
+  @HttpCode(200)
+  validate(@CurrentPrincipal() p: Principal, @Param('institutionId', uuid('institutionId')) iid: string, @Body() body: ValidatePostDto) {
+    return this.posts.validate(p, iid, body);
+  }
+
+  @Get(':postId')
+  get(@CurrentPrincipal() p: Principal, @Param('institutionId', uuid('institutionId')) iid: string, @Param('postId', uuid('postId')) id: string) {
+    return this.posts.get(p, id, iid);
+  }
+
+  @Patch(':postId')
+  update(
+    @CurrentPrincipal() p: Principal,
+    @Param('institutionId', uuid('institutionId')) iid: string,
+    @Param('postId', uuid('postId')) id: string,
+    @Body() body: UpdatePostDto,
+  ) {
+    return this.posts.update(p, id, body, iid);
+  }
+}
+
+@ApiTags('posts')
+@ApiBearerAuth()
+@Controller('api/posts/:postId')
+export class PostWorkflowController {
+  constructor(private readonly posts: PostsService) {}
+
+  @Get()
+  get(@CurrentPrincipal() p: Principal, @Param('postId', uuid('postId')) id: string) {
+    return this.posts.get(p, id);
+  }
+
+  @Patch()
+  update(@CurrentPrincipal() p: Principal, @Param('postId', uuid('postId')) id: string, @Body() body: UpdatePostDto) {
+    return this.posts.update(p, id, body);
+  }
+
+  @Post('submit')
+  @HttpCode(200)
+  submit(@CurrentPrincipal() p: Principal, @Param('postId', uuid('postId')) id: string) {
+    return this.posts.submit(p, id);
+  }
+
+  @Post('approve')
+  @HttpCode(200)
+  approve(@CurrentPrincipal() p: Principal, @Param('postId', uuid('postId')) id: string) {
+    return this.posts.approve(p, id);
+  }
+
+  @Post('reject')
+  @HttpCode(200)
+  reject(@CurrentPrincipal() p: Principal, @Param('postId', uuid('postId')) id: string, @Body() body: RejectPostDto) {
+    return this.posts.reject(p, id, body.reason);
+  }
+
+  @Post('cancel')
+  @HttpCode(200)
+  cancel(@CurrentPrincipal() p: Principal, @Param('postId', uuid('postId')) id: string) {
+    return this.posts.cancel(p, id);
+  }
+
+  @Get('comments')
+  comments(@CurrentPrincipal() p: Principal, @Param('postId', uuid('postId')) id: string, @Query() q: PageQuery) {
+    return this.posts.comments(p, id, q);
+  }
+
+  @Post('comments')
+  comment(@CurrentPrincipal() p: Principal, @Param('postId', uuid('postId')) id: string, @Body() body: CommentDto) {
+    return this.posts.comment(p, id, body.body);
+  }
+}

@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { In, Not } from 'typeorm';
+import type { PageQuery } from '#src/common/pagination.js';
+import { CampaignPartner } from '#src/modules/campaigns/campaign.entity.js';
+import { Comment, Post, PostAuthor, PublicationTarget, type PostStatus, type TargetStatus } from '#src/modules/posts/post.entity.js';
+import { Tx } from '#src/storage/tx.js';
+
+export interface PostFilter {
+  campaignId?: string;
+  status?: PostStatus;
+  channelId?: string;
+  from?: Date;
+  to?: Date;
+  /** A contributor's view: only posts of campaigns shared with this partner. */
+  sharedWithPartnerId?: string;
+}
+
+@Injectable()
+export class PostsRepository {
+  constructor(private readonly tx: Tx) {}
+
+  private get posts() {
+    return this.tx.manager.getRepository(Post);
+  }
+
+  private get targets() {
+    return this.tx.manager.getRepository(PublicationTarget);
+  }
+
+  /** Which institution a post belongs to: the first step of a tenant check, nothing more. */
+  async institutionOf(postId: string): Promise<string | undefined> {
+    return (await this.posts.findOne({ select: { id: true, institutionId: true }, where: { id: postId } }))?.institutionId;
+  }
+
+  list(institutionId: string, f: PostFilter, q: PageQuery): Promise<[Post[], number]> {
+    const qb = this.posts.createQueryBuilder('p').where('p.institution_id = :institutionId', { institutionId });
+    if (f.campaignId) qb.andWhere('p.campaign_id = :campaignId', { campaignId: f.campaignId });
+    if (f.status) qb.andWhere('p.status = :status', { status: f.status });
+    if (f.from) qb.andWhere('p.scheduled_at >= :from', { from: f.from });
+    if (f.to) qb.andWhere('p.scheduled_at < :to', { to: f.to });
+    if (f.channelId) {
+      qb.andWhere('EXISTS (SELECT 1 FROM publication_targets t WHERE t.post_id = p.id AND t.channel_id = :channelId)', { channelId: f.channelId });
+    }
+    if (f.sharedWithPartnerId) {
+      qb.innerJoin(CampaignPartner, 'cp', 'cp.campaign_id = p.campaign_id AND cp.partner_id = :partnerId', { partnerId: f.sharedWithPartnerId });
+    }
+    return qb.orderBy('p.scheduled_at', 'ASC', 'NULLS LAST').addOrderBy('p.created_at', 'DESC').take(q.limit).skip(q.offset).getManyAndCount();
+  }
+
+  find(institutionId: string, postId: string): Promise<Post | null> {
+    return this.posts.findOneBy({ institutionId, id: postId });
+  }
+
+  /** The post, locked for the rest of the transaction so two reviewers cannot both act on it. */
+  findForUpdate(institutionId: string, postId: string): Promise<Post | null> {
+    return this.posts.createQueryBuilder('p').setLock('pessimistic_write').where('p.institution_id = :institutionId AND p.id = :postId', { institutionId, postId }).getOne();
+  }
+
+  async create(data: Omit<Post, 'id' | 'createdAt' | 'updatedAt'>): Promise<Post> {
+    return this.posts.save(this.posts.create(data));
+  }
+
+  async update(institutionId: string, postId: string, patch: Partial<Post>): Promise<void> {
+    await this.posts.update({ institutionId, id: postId }, patch);
+  }
+
+  async addAuthor(postId: string, userId: string): Promise<void> {
+    await this.tx.manager.getRepository(PostAuthor).createQueryBuilder().insert().values({ postId, userId }).orIgnore().execute();
+  }
+
+  async authors(postId: string): Promise<string[]> {
+    return (await this.tx.manager.getRepository(PostAuthor).findBy({ postId })).map((a) => a.userId);
+  }
+
+  listTargets(institutionId: string, postIds: string[]): Promise<PublicationTarget[]> {
+    if (postIds.length === 0) return Promise.resolve([]);
+    return this.targets.find({ where: { institutionId, postId: In(postIds) }, order: { createdAt: 'ASC' } });
+  }
+
+  /** Makes the post's targets exactly `channelIds`, new ones in `status`. */
+  async setTargets(institutionId: string, postId: string, channelIds: string[], status: TargetStatus, revision: number): Promise<void> {
+    await this.targets.delete({ institutionId, postId, channelId: Not(In(channelIds.length ? channelIds : ['00000000-0000-0000-0000-000000000000'])) });
+    const existing = new Set((await this.targets.findBy({ institutionId, postId })).map((t) => t.channelId));
+    const added = channelIds.filter((c) => !existing.has(c));
+    if (added.length) await this.targets.insert(added.map((channelId) => ({ institutionId, postId, channelId, status, revision })));
+  }
+
+  async updateTargets(institutionId: string, postId: string, patch: Partial<PublicationTarget>): Promise<void> {
+    await this.targets.update({ institutionId, postId }, patch);
+  }
+
+  listComments(institutionId: string, postId: string, q: PageQuery): Promise<[Comment[], number]> {
+    return this.tx.manager.getRepository(Comment).findAndCount({ where: { institutionId, postId }, order: { createdAt: 'ASC' }, take: q.limit, skip: q.offset });
+  }
+
+  addComment(institutionId: string, postId: string, authorId: string, body: string): Promise<Comment> {
+    const repo = this.tx.manager.getRepository(Comment);
+    return repo.save(repo.create({ institutionId, postId, authorId, body }));
+  }
+}

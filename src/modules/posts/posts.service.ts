@@ -1,0 +1,323 @@
+import { Injectable } from '@nestjs/common';
+import rrule from 'rrule';
+import { Clock } from '#src/common/clock.js';
+import { conflict, DomainError, forbidden, invalid, notFound } from '#src/common/domain-error.js';
+import { page, type PageQuery } from '#src/common/pagination.js';
+import { InstitutionAccess } from '#src/modules/access/institution-access.js';
+import { assertCan } from '#src/modules/access/policy.js';
+import type { Member, Principal } from '#src/modules/access/principal.js';
+import { AuditService } from '#src/modules/audit/audit.service.js';
+import { CampaignsService } from '#src/modules/campaigns/campaigns.service.js';
+import { ChannelsRepository } from '#src/modules/channels/channels.repository.js';
+import { InstitutionsRepository } from '#src/modules/institutions/institutions.repository.js';
+import type { CreatePostDto, PostListQuery, UpdatePostDto, ValidatePostDto } from '#src/modules/posts/dto/post.dto.js';
+import type { ChannelOverride, Post, PostMedia, PostVariant, PublicationTarget } from '#src/modules/posts/post.entity.js';
+import { PostsRepository } from '#src/modules/posts/posts.repository.js';
+import { validateVariants, type ChannelLanguageReport } from '#src/platforms/text-rules.js';
+import { Tx } from '#src/storage/tx.js';
+
+export interface PostView extends Post {
+  authorIds: string[];
+  targets: Array<Pick<PublicationTarget, 'id' | 'channelId' | 'status' | 'revision' | 'scheduledAt' | 'externalId' | 'externalUrl' | 'lastError'>>;
+}
+
+export interface ValidationReport {
+  ok: boolean;
+  /** Problems of the post as a whole (a required language missing, an unknown channel). */
+  problems: Array<{ code: string; message: string; language?: string; channelId?: string }>;
+  /** Per channel and language: the count, the limit and each problem, for the composer's counters. */
+  channels: ChannelLanguageReport[];
+}
+
+interface Content {
+  variants: PostVariant[];
+  channelIds: string[];
+  channelOverrides: ChannelOverride[];
+  media: PostMedia[];
+}
+
+@Injectable()
+export class PostsService {
+  constructor(
+    private readonly repo: PostsRepository,
+    private readonly channels: ChannelsRepository,
+    private readonly institutions: InstitutionsRepository,
+    private readonly campaigns: CampaignsService,
+    private readonly access: InstitutionAccess,
+    private readonly audit: AuditService,
+    private readonly tx: Tx,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(p: Principal, institutionId: string, q: PostListQuery) {
+    const member = await this.access.authorize(p, institutionId, 'post.read');
+    const filter = {
+      campaignId: q.campaignId,
+      status: q.status,
+      channelId: q.channelId,
+      from: q.from ? new Date(q.from) : undefined,
+      to: q.to ? new Date(q.to) : undefined,
+      sharedWithPartnerId: member.role === 'contributor' ? member.partnerId! : undefined,
+    };
+    const [posts, total] = await this.repo.list(institutionId, filter, q);
+    return page([await this.views(institutionId, posts), total], q);
+  }
+
+  async get(p: Principal, postId: string, institutionId?: string): Promise<PostView> {
+    const { member, post } = await this.load(p, postId, 'post.read', institutionId);
+    return (await this.views(member.institutionId, [post]))[0]!;
+  }
+
+  async create(p: Principal, institutionId: string, dto: CreatePostDto): Promise<PostView> {
+    const member = await this.access.authorize(p, institutionId, 'post.write');
+    return this.tx.run(async () => {
+      await this.campaigns.visible(member, dto.campaignId);
+      const content = await this.content(institutionId, { variants: dto.variants ?? [], channelIds: dto.channelIds ?? [], channelOverrides: normaliseOverrides(dto.channelOverrides), media: dto.media ?? [] });
+      const schedule = await this.schedule(institutionId, dto.scheduledAt ?? null, dto.timeZone, dto.recurrence ?? null);
+      const post = await this.repo.create({
+        institutionId,
+        campaignId: dto.campaignId,
+        status: 'draft',
+        revision: 1,
+        variants: content.variants,
+        channelOverrides: content.channelOverrides,
+        media: content.media,
+        ...schedule,
+        rejectionReason: null,
+        createdBy: p.userId,
+        approvedBy: null,
+        approvedAt: null,
+      });
+      await this.repo.addAuthor(post.id, p.userId);
+      await this.repo.setTargets(institutionId, post.id, content.channelIds, 'draft', 1);
+      await this.repo.updateTargets(institutionId, post.id, { scheduledAt: schedule.scheduledAt });
+      await this.audit.record({ institutionId, actorId: p.userId, action: 'post.created', targetType: 'post', targetId: post.id, data: { campaignId: post.campaignId, channelIds: content.channelIds } });
+      return (await this.views(institutionId, [post]))[0]!;
+    });
+  }
+
+  /**
+   * Edits a post. The editor becomes a co-author (and so may not approve it).
+   * An edit after approval raises the revision and sends the post back to review.
+   */
+  async update(p: Principal, postId: string, dto: UpdatePostDto, institutionId?: string): Promise<PostView> {
+    return this.tx.run(async () => {
+      const { member, post } = await this.load(p, postId, 'post.write', institutionId, true);
+      if (post.status === 'cancelled') throw conflict('post_cancelled', 'a cancelled post cannot be edited');
+      if (member.role === 'contributor' && post.status !== 'draft' && post.status !== 'rejected') {
+        throw forbidden(`a contributor may edit drafts only; this post is ${post.status}`);
+      }
+      if (dto.campaignId && dto.campaignId !== post.campaignId) await this.campaigns.visible(member, dto.campaignId);
+      const currentTargets = await this.repo.listTargets(post.institutionId, [post.id]);
+      const content = await this.content(post.institutionId, {
+        variants: dto.variants ?? post.variants,
+        channelIds: dto.channelIds ?? currentTargets.map((t) => t.channelId),
+        channelOverrides: dto.channelOverrides ? normaliseOverrides(dto.channelOverrides) : post.channelOverrides,
+        media: dto.media ?? post.media,
+      });
+      const schedule = await this.schedule(
+        post.institutionId,
+        dto.scheduledAt !== undefined ? dto.scheduledAt : post.scheduledAt?.toISOString() ?? null,
+        dto.timeZone ?? (dto.scheduledAt !== undefined ? undefined : post.timeZone ?? undefined),
+        dto.recurrence !== undefined ? dto.recurrence : post.recurrence,
+      );
+      const next =
+        post.status === 'approved' || post.status === 'in_review'
+          ? { status: 'in_review' as const, revision: post.revision + 1 }
+          : { status: 'draft' as const, revision: post.revision };
+      await this.repo.update(post.institutionId, post.id, {
+        campaignId: dto.campaignId ?? post.campaignId,
+        variants: content.variants,
+        channelOverrides: content.channelOverrides,
+        media: content.media,
+        ...schedule,
+        ...next,
+        rejectionReason: null,
+        approvedBy: null,
+        approvedAt: null,
+      });
+      await this.repo.addAuthor(post.id, p.userId);
+      await this.repo.setTargets(post.institutionId, post.id, content.channelIds, next.status, next.revision);
+      await this.repo.updateTargets(post.institutionId, post.id, { status: next.status, revision: next.revision, scheduledAt: schedule.scheduledAt });
+      await this.audit.record({
+        institutionId: post.institutionId, actorId: p.userId, action: 'post.edited', targetType: 'post', targetId: post.id,
+        data: { changed: Object.keys(dto), revision: next.revision, from: post.status, to: next.status },
+      });
+      return this.view(post.institutionId, post.id);
+    });
+  }
+
+  /** Per channel and language counts, limits and problems, for the composer. Changes nothing. */
+  async validate(p: Principal, institutionId: string, dto: ValidatePostDto): Promise<ValidationReport> {
+    await this.access.authorize(p, institutionId, 'post.write');
+    return this.report(institutionId, {
+      variants: dto.variants ?? [],
+      channelIds: dto.channelIds ?? [],
+      channelOverrides: normaliseOverrides(dto.channelOverrides),
+      media: dto.media ?? [],
+    });
+  }
+
+  /** draft or rejected -> in_review, once every target channel accepts every variant. */
+  async submit(p: Principal, postId: string): Promise<PostView> {
+    return this.tx.run(async () => {
+      const { post } = await this.load(p, postId, 'post.submit', undefined, true);
+      if (post.status !== 'draft' && post.status !== 'rejected') throw conflict('invalid_transition', `only a draft or rejected post can be submitted; this one is ${post.status}`);
+      const targets = await this.repo.listTargets(post.institutionId, [post.id]);
+      const report = await this.report(post.institutionId, { variants: post.variants, channelIds: targets.map((t) => t.channelId), channelOverrides: post.channelOverrides, media: post.media });
+      if (targets.length === 0) report.problems.push({ code: 'no_channels', message: 'choose at least one channel before submitting' });
+      if (report.problems.length || !report.ok) throw invalid('post_invalid', 'the post cannot be submitted yet: ' + summarise(report), report);
+      await this.transition(p, post, 'in_review', 'post.submitted');
+      return this.view(post.institutionId, post.id);
+    });
+  }
+
+  /** in_review -> approved, by an editor or admin who neither wrote nor edited it. */
+  async approve(p: Principal, postId: string): Promise<PostView> {
+    return this.tx.run(async () => {
+      const { post } = await this.load(p, postId, 'post.approve', undefined, true);
+      if (post.status !== 'in_review') throw conflict('invalid_transition', `only a post in review can be approved; this one is ${post.status}`);
+      if ((await this.repo.authors(post.id)).includes(p.userId)) {
+        throw new DomainError(403, 'self_approval', 'you wrote or edited this post: another editor must approve it');
+      }
+      await this.repo.update(post.institutionId, post.id, { approvedBy: p.userId, approvedAt: this.clock.now() });
+      await this.transition(p, post, 'approved', 'post.approved');
+      return this.view(post.institutionId, post.id);
+    });
+  }
+
+  async reject(p: Principal, postId: string, reason: string): Promise<PostView> {
+    return this.tx.run(async () => {
+      const { post } = await this.load(p, postId, 'post.reject', undefined, true);
+      if (post.status !== 'in_review') throw conflict('invalid_transition', `only a post in review can be rejected; this one is ${post.status}`);
+      await this.repo.update(post.institutionId, post.id, { rejectionReason: reason.trim() });
+      await this.transition(p, post, 'rejected', 'post.rejected', { reason: reason.trim() });
+      return this.view(post.institutionId, post.id);
+    });
+  }
+
+  async cancel(p: Principal, postId: string): Promise<PostView> {
+    return this.tx.run(async () => {
+      const { post } = await this.load(p, postId, 'post.cancel', undefined, true);
+      if (post.status === 'cancelled') throw conflict('invalid_transition', 'the post is already cancelled');
+      await this.transition(p, post, 'cancelled', 'post.cancelled');
+      return this.view(post.institutionId, post.id);
+    });
+  }
+
+  async comments(p: Principal, postId: string, q: PageQuery) {
+    const { post } = await this.load(p, postId, 'post.read');
+    return page(await this.repo.listComments(post.institutionId, post.id, q), q);
+  }
+
+  async comment(p: Principal, postId: string, body: string) {
+    return this.tx.run(async () => {
+      const { post } = await this.load(p, postId, 'post.comment');
+      const comment = await this.repo.addComment(post.institutionId, post.id, p.userId, body.trim());
+      await this.audit.record({ institutionId: post.institutionId, actorId: p.userId, action: 'post.commented', targetType: 'post', targetId: post.id, data: { commentId: comment.id } });
+      return comment;
+    });
+  }
+
+  /**
+   * The post and the caller's membership, or 404 when the caller may not see it
+   * (another institution's post, or a campaign not shared with a contributor's partner).
+   */
+  private async load(p: Principal, postId: string, action: Parameters<typeof assertCan>[1], institutionId?: string, lock = false): Promise<{ member: Member; post: Post }> {
+    const owner = institutionId ?? (await this.repo.institutionOf(postId));
+    if (!owner) throw notFound('post');
+    const member = await this.access.member(p, owner);
+    const post = lock ? await this.repo.findForUpdate(owner, postId) : await this.repo.find(owner, postId);
+    if (!post || !(await this.access.campaignVisible(member, post.campaignId))) throw notFound('post');
+    assertCan(member, action);
+    return { member, post };
+  }
+
+  private async transition(p: Principal, post: Post, status: Post['status'], action: string, data: Record<string, unknown> = {}): Promise<void> {
+    await this.repo.update(post.institutionId, post.id, { status });
+    await this.repo.updateTargets(post.institutionId, post.id, { status });
+    await this.audit.record({ institutionId: post.institutionId, actorId: p.userId, action, targetType: 'post', targetId: post.id, data: { revision: post.revision, from: post.status, ...data } });
+  }
+
+  /** Checks what belongs to the institution (channels) and the shape of the content. */
+  private async content(institutionId: string, c: Content): Promise<Content> {
+    const languages = c.variants.map((v) => v.language);
+    const dup = languages.find((l, i) => languages.indexOf(l) !== i);
+    if (dup) throw invalid('validation_failed', `variants has two texts for language ${dup}`, [{ field: 'variants', problems: [`language ${dup} appears twice`] }]);
+    const channels = await this.channels.findMany(institutionId, c.channelIds);
+    const unknown = c.channelIds.filter((id) => !channels.some((ch) => ch.id === id));
+    if (unknown.length) throw invalid('validation_failed', `channelIds names channels this institution does not have: ${unknown.join(', ')}`, [{ field: 'channelIds', problems: unknown.map((id) => `${id} is not a channel of this institution`) }]);
+    const stray = c.channelOverrides.filter((o) => !c.channelIds.includes(o.channelId));
+    if (stray.length) throw invalid('validation_failed', 'channelOverrides names a channel the post is not published on', [{ field: 'channelOverrides', problems: stray.map((o) => `${o.channelId} is not in channelIds`) }]);
+    for (const [i, m] of c.media.entries()) {
+      const bad = Object.entries(m.altText).filter(([lang, text]) => typeof text !== 'string' || text.length > 1500 || !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang));
+      if (bad.length) throw invalid('validation_failed', `media.${i}.altText must map language tags to texts of at most 1500 characters`, [{ field: `media.${i}.altText`, problems: bad.map(([lang]) => `${lang} is not a language tag with a text`) }]);
+    }
+    return { ...c, variants: c.variants.map((v) => ({ language: v.language, text: v.text, ...(v.thread?.length ? { thread: v.thread } : {}) })) };
+  }
+
+  private async report(institutionId: string, c: Content): Promise<ValidationReport> {
+    const content = await this.content(institutionId, c);
+    const institution = (await this.institutions.find(institutionId))!;
+    const channels = await this.channels.findMany(institutionId, content.channelIds);
+    const problems: ValidationReport['problems'] = [];
+    for (const language of institution.languages.filter((l) => !institution.optionalLanguages.includes(l))) {
+      if (!content.variants.some((v) => v.language === language && v.text.trim())) {
+        problems.push({ code: 'language_missing', language, message: `a text in ${language} is required (an official language of the institution)` });
+      }
+    }
+    for (const ch of channels.filter((ch) => ch.status !== 'active')) {
+      problems.push({ code: 'channel_unavailable', channelId: ch.id, message: `channel ${ch.displayName} is ${ch.status}` });
+    }
+    const reports = validateVariants({
+      channels: channels.map((ch) => ({ id: ch.id, platform: ch.platform, settings: ch.settings })),
+      variants: content.variants,
+      media: content.media,
+      overrides: content.channelOverrides,
+    });
+    return { ok: problems.length === 0 && reports.every((r) => r.problems.length === 0), problems, channels: reports };
+  }
+
+  private async schedule(institutionId: string, scheduledAt: string | null, timeZone: string | undefined, recurrence: string | null) {
+    if (recurrence) {
+      try {
+        rrule.rrulestr(recurrence.startsWith('RRULE:') || recurrence.includes('\n') ? recurrence : `RRULE:${recurrence}`);
+      } catch (err) {
+        throw invalid('validation_failed', `recurrence is not a valid RRULE: ${(err as Error).message}`, [{ field: 'recurrence', problems: ['is not a valid RRULE'] }]);
+      }
+      if (!scheduledAt) throw invalid('validation_failed', 'a recurring post needs scheduledAt (its first occurrence)', [{ field: 'scheduledAt', problems: ['is required with recurrence'] }]);
+    }
+    if (!scheduledAt) return { scheduledAt: null, timeZone: null, recurrence: null };
+    const zone = timeZone ?? (await this.institutions.find(institutionId))!.timeZone;
+    return { scheduledAt: new Date(scheduledAt), timeZone: zone, recurrence: recurrence ?? null };
+  }
+
+  private async view(institutionId: string, postId: string): Promise<PostView> {
+    return (await this.views(institutionId, [(await this.repo.find(institutionId, postId))!]))[0]!;
+  }
+
+  private async views(institutionId: string, posts: Post[]): Promise<PostView[]> {
+    const targets = await this.repo.listTargets(institutionId, posts.map((p) => p.id));
+    return Promise.all(
+      posts.map(async (post) => ({
+        ...post,
+        authorIds: await this.repo.authors(post.id),
+        targets: targets
+          .filter((t) => t.postId === post.id)
+          .map(({ id, channelId, status, revision, scheduledAt, externalId, externalUrl, lastError }) => ({ id, channelId, status, revision, scheduledAt, externalId, externalUrl, lastError })),
+      })),
+    );
+  }
+}
+
+function normaliseOverrides(overrides: Array<{ channelId: string; language?: string | null; text: string }> | undefined): ChannelOverride[] {
+  return (overrides ?? []).map((o) => ({ channelId: o.channelId, language: o.language ?? null, text: o.text }));
+}
+
+function summarise(report: ValidationReport): string {
+  const lines = [
+    ...report.problems.map((p) => p.message),
+    ...report.channels.flatMap((c) => c.problems.map((pr) => `${c.platform} (${c.language}): ${pr.message}`)),
+  ];
+  return lines.slice(0, 5).join('; ') + (lines.length > 5 ? `; and ${lines.length - 5} more` : '');
+}
