@@ -47,7 +47,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   };
   try {
     const credentialsKey = resolveCredentialsKey(config, log);
-    const dataSource = createDataSource(storage.database);
+    const dataSource = createDataSource(storage.database, log);
     await dataSource.initialize();
     closers.push(() => dataSource.destroy());
     const ran = await migrate(dataSource);

@@ -54,7 +54,7 @@ async function main(argv: string[]): Promise<void> {
 
 async function withDatabase(config: AppConfig, work: (dataSource: DataSource) => Promise<void>): Promise<void> {
   const storage = await openStorage(config);
-  const dataSource = createDataSource(storage.database);
+  const dataSource = createDataSource(storage.database, createLogger(config));
   try {
     await dataSource.initialize();
     await work(dataSource);

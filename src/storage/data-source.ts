@@ -1,12 +1,14 @@
 import type { PoolConfig } from 'pg';
-import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
+import type { Logger as PinoLogger } from 'pino';
+import { DataSource } from 'typeorm';
+import { PinoTypeOrmLogger } from '#src/storage/typeorm-logger.js';
 import { ENTITIES } from '#src/storage/entities.js';
 import { MIGRATIONS } from '#src/storage/migrations/index.js';
 
 /** Any number to tell our advisory lock apart from others; the same in every process. */
 const MIGRATION_LOCK_KEY = 7_400_117_001;
 
-export function createDataSource(database: PoolConfig, logger?: TypeOrmLogger): DataSource {
+export function createDataSource(database: PoolConfig, log: PinoLogger): DataSource {
   return new DataSource({
     type: 'postgres',
     host: database.host,
@@ -24,8 +26,9 @@ export function createDataSource(database: PoolConfig, logger?: TypeOrmLogger): 
     installExtensions: false,
     poolSize: 10,
     extra: { connectionTimeoutMillis: 10_000 },
-    logger,
+    logger: new PinoTypeOrmLogger(log),
     logging: ['error', 'warn', 'migration'],
+    maxQueryExecutionTime: 1_000,
   });
 }
 

@@ -43,7 +43,7 @@ export class AuthController {
 
   @ApiBearerAuth()
   @Get('me')
-  me_(@CurrentPrincipal() principal: Principal) {
+  whoAmI(@CurrentPrincipal() principal: Principal) {
     return this.me.describe(principal);
   }
 
