@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { invalid, notFound } from '#src/common/domain-error.js';
+import { fieldError, notFound } from '#src/common/domain-error.js';
 import { page, type PageQuery } from '#src/common/pagination.js';
 import { InstitutionAccess } from '#src/modules/access/institution-access.js';
 import type { Member, Principal } from '#src/modules/access/principal.js';
@@ -78,13 +78,13 @@ export class CampaignsService {
 
   private async checkPartners(institutionId: string, partnerIds: string[]): Promise<void> {
     if ((await this.repo.countPartners(institutionId, partnerIds)) !== partnerIds.length) {
-      throw invalid('validation_failed', 'partnerIds names a partner this institution does not have', [{ field: 'partnerIds', problems: ['names an unknown partner'] }]);
+      throw fieldError('partnerIds', ['names an unknown partner'], 'partnerIds names a partner this institution does not have');
     }
   }
 }
 
 function checkDates(startsOn: string, endsOn: string): void {
-  if (endsOn < startsOn) throw invalid('validation_failed', 'endsOn must not be before startsOn', [{ field: 'endsOn', problems: ['is before startsOn'] }]);
+  if (endsOn < startsOn) throw fieldError('endsOn', ['is before startsOn'], 'endsOn must not be before startsOn');
 }
 
 function normaliseHashtag(tag: string): string {

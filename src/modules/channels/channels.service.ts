@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CredentialsCipher } from '#src/common/crypto/credentials-cipher.js';
-import { invalid, notFound } from '#src/common/domain-error.js';
+import { fieldError, notFound } from '#src/common/domain-error.js';
 import { page, type PageQuery } from '#src/common/pagination.js';
 import { InstitutionAccess } from '#src/modules/access/institution-access.js';
 import type { Principal } from '#src/modules/access/principal.js';
@@ -92,22 +92,22 @@ function checkCredentials(credentials: Record<string, unknown>): Record<string, 
   const entries = Object.entries(credentials);
   const bad = entries.filter(([, v]) => typeof v !== 'string' || v.length > 4096).map(([k]) => k);
   if (entries.length === 0 || entries.length > 20 || bad.length) {
-    throw invalid('validation_failed', 'credentials must be an object of 1 to 20 string values of at most 4096 characters', [{ field: 'credentials', problems: bad.length ? bad.map((k) => `${k} must be a string of at most 4096 characters`) : ['must hold 1 to 20 values'] }]);
+    throw fieldError('credentials', bad.length ? bad.map((k) => `${k} must be a string of at most 4096 characters`) : ['must hold 1 to 20 values'], 'credentials must be an object of 1 to 20 string values of at most 4096 characters');
   }
   return credentials as Record<string, string>;
 }
 
 /** Settings each platform needs to be reached; the rest is kept as given. */
 function checkSettings(platform: Platform, settings: Record<string, unknown>): Record<string, unknown> {
-  if (JSON.stringify(settings).length > 10_000) throw invalid('validation_failed', 'settings are too large', [{ field: 'settings', problems: ['must be at most 10000 characters of JSON'] }]);
+  if (JSON.stringify(settings).length > 10_000) throw fieldError('settings', ['must be at most 10000 characters of JSON'], 'settings are too large');
   const needsUrl = platform === 'mastodon' ? 'instanceUrl' : platform === 'bluesky' ? 'serviceUrl' : undefined;
   if (needsUrl) {
     const value = settings[needsUrl] ?? (platform === 'bluesky' ? 'https://bsky.social' : undefined);
-    if (typeof value !== 'string' || !isHttpUrl(value)) throw invalid('validation_failed', `settings.${needsUrl} must be the http(s) URL of the ${platform} server`, [{ field: `settings.${needsUrl}`, problems: ['must be an http(s) URL'] }]);
+    if (typeof value !== 'string' || !isHttpUrl(value)) throw fieldError(`settings.${needsUrl}`, ['must be an http(s) URL'], `settings.${needsUrl} must be the http(s) URL of the ${platform} server`);
     settings = { ...settings, [needsUrl]: value.replace(/\/+$/, '') };
   }
   if (settings.maxCharacters !== undefined && !(Number.isInteger(settings.maxCharacters) && (settings.maxCharacters as number) > 0)) {
-    throw invalid('validation_failed', 'settings.maxCharacters must be a positive whole number', [{ field: 'settings.maxCharacters', problems: ['must be a positive whole number'] }]);
+    throw fieldError('settings.maxCharacters', ['must be a positive whole number'], 'settings.maxCharacters must be a positive whole number');
   }
   return settings;
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { conflict, forbidden, invalid } from '#src/common/domain-error.js';
+import { conflict, fieldError, forbidden } from '#src/common/domain-error.js';
 import { InstitutionAccess } from '#src/modules/access/institution-access.js';
 import type { Principal } from '#src/modules/access/principal.js';
 import { AuditService } from '#src/modules/audit/audit.service.js';
@@ -61,8 +61,8 @@ export class InstitutionsService {
 }
 
 function checkLanguages(languages: string[], optional: string[]): void {
-  if (languages.length === 0) throw invalid('validation_failed', 'languages must name at least one official language', [{ field: 'languages', problems: ['must not be empty'] }]);
+  if (languages.length === 0) throw fieldError('languages', ['must not be empty'], 'languages must name at least one official language');
   const stray = optional.filter((l) => !languages.includes(l));
-  if (stray.length) throw invalid('validation_failed', `optionalLanguages must be official languages too: ${stray.join(', ')}`, [{ field: 'optionalLanguages', problems: [`${stray.join(', ')} not in languages`] }]);
-  if (optional.length === languages.length) throw invalid('validation_failed', 'at least one official language must be required', [{ field: 'optionalLanguages', problems: ['leaves no required language'] }]);
+  if (stray.length) throw fieldError('optionalLanguages', [`${stray.join(', ')} not in languages`], `optionalLanguages must be official languages too: ${stray.join(', ')}`);
+  if (optional.length === languages.length) throw fieldError('optionalLanguages', ['leaves no required language'], 'at least one official language must be required');
 }

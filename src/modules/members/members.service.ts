@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { conflict, invalid, notFound } from '#src/common/domain-error.js';
+import { conflict, fieldError, notFound } from '#src/common/domain-error.js';
 import { page, type PageQuery } from '#src/common/pagination.js';
 import { InstitutionAccess } from '#src/modules/access/institution-access.js';
 import type { Principal } from '#src/modules/access/principal.js';
@@ -74,11 +74,11 @@ export class MembersService {
 
   private async checkPartner(institutionId: string, role: MemberRole, partnerId: string | undefined): Promise<string | null> {
     if (role !== 'contributor') {
-      if (partnerId) throw invalid('validation_failed', 'partnerId is only for contributors', [{ field: 'partnerId', problems: ['is only for contributors'] }]);
+      if (partnerId) throw fieldError('partnerId', ['is only for contributors'], 'partnerId is only for contributors');
       return null;
     }
-    if (!partnerId) throw invalid('validation_failed', 'a contributor belongs to a partner: partnerId is required', [{ field: 'partnerId', problems: ['is required for contributors'] }]);
-    if (!(await this.repo.partnerExists(institutionId, partnerId))) throw invalid('validation_failed', 'partnerId names no partner of this institution', [{ field: 'partnerId', problems: ['names no partner of this institution'] }]);
+    if (!partnerId) throw fieldError('partnerId', ['is required for contributors'], 'a contributor belongs to a partner: partnerId is required');
+    if (!(await this.repo.partnerExists(institutionId, partnerId))) throw fieldError('partnerId', ['names no partner of this institution'], 'partnerId names no partner of this institution');
     return partnerId;
   }
 }

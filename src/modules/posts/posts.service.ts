@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import rrule from 'rrule';
 import { Clock } from '#src/common/clock.js';
-import { conflict, DomainError, forbidden, invalid, notFound } from '#src/common/domain-error.js';
+import { conflict, DomainError, fieldError, forbidden, invalid, notFound } from '#src/common/domain-error.js';
 import { page, type PageQuery } from '#src/common/pagination.js';
 import { InstitutionAccess } from '#src/modules/access/institution-access.js';
 import { assertCan } from '#src/modules/access/policy.js';
@@ -243,15 +243,15 @@ export class PostsService {
   private async content(institutionId: string, c: Content): Promise<Content> {
     const languages = c.variants.map((v) => v.language);
     const dup = languages.find((l, i) => languages.indexOf(l) !== i);
-    if (dup) throw invalid('validation_failed', `variants has two texts for language ${dup}`, [{ field: 'variants', problems: [`language ${dup} appears twice`] }]);
+    if (dup) throw fieldError('variants', [`language ${dup} appears twice`], `variants has two texts for language ${dup}`);
     const channels = await this.channels.findMany(institutionId, c.channelIds);
     const unknown = c.channelIds.filter((id) => !channels.some((ch) => ch.id === id));
-    if (unknown.length) throw invalid('validation_failed', `channelIds names channels this institution does not have: ${unknown.join(', ')}`, [{ field: 'channelIds', problems: unknown.map((id) => `${id} is not a channel of this institution`) }]);
+    if (unknown.length) throw fieldError('channelIds', unknown.map((id) => `${id} is not a channel of this institution`), `channelIds names channels this institution does not have: ${unknown.join(', ')}`);
     const stray = c.channelOverrides.filter((o) => !c.channelIds.includes(o.channelId));
-    if (stray.length) throw invalid('validation_failed', 'channelOverrides names a channel the post is not published on', [{ field: 'channelOverrides', problems: stray.map((o) => `${o.channelId} is not in channelIds`) }]);
+    if (stray.length) throw fieldError('channelOverrides', stray.map((o) => `${o.channelId} is not in channelIds`), 'channelOverrides names a channel the post is not published on');
     for (const [i, m] of c.media.entries()) {
       const bad = Object.entries(m.altText).filter(([lang, text]) => typeof text !== 'string' || text.length > 1500 || !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang));
-      if (bad.length) throw invalid('validation_failed', `media.${i}.altText must map language tags to texts of at most 1500 characters`, [{ field: `media.${i}.altText`, problems: bad.map(([lang]) => `${lang} is not a language tag with a text`) }]);
+      if (bad.length) throw fieldError(`media.${i}.altText`, bad.map(([lang]) => `${lang} is not a language tag with a text`), `media.${i}.altText must map language tags to texts of at most 1500 characters`);
     }
     return { ...c, variants: c.variants.map((v) => ({ language: v.language, text: v.text, ...(v.thread?.length ? { thread: v.thread } : {}) })) };
   }
@@ -283,9 +283,9 @@ export class PostsService {
       try {
         rrule.rrulestr(recurrence.startsWith('RRULE:') || recurrence.includes('\n') ? recurrence : `RRULE:${recurrence}`);
       } catch (err) {
-        throw invalid('validation_failed', `recurrence is not a valid RRULE: ${(err as Error).message}`, [{ field: 'recurrence', problems: ['is not a valid RRULE'] }]);
+        throw fieldError('recurrence', ['is not a valid RRULE'], `recurrence is not a valid RRULE: ${(err as Error).message}`);
       }
-      if (!scheduledAt) throw invalid('validation_failed', 'a recurring post needs scheduledAt (its first occurrence)', [{ field: 'scheduledAt', problems: ['is required with recurrence'] }]);
+      if (!scheduledAt) throw fieldError('scheduledAt', ['is required with recurrence'], 'a recurring post needs scheduledAt (its first occurrence)');
     }
     if (!scheduledAt) return { scheduledAt: null, timeZone: null, recurrence: null };
     const zone = timeZone ?? (await this.institutions.find(institutionId))!.timeZone;
