@@ -44,12 +44,12 @@ describe('access policy', () => {
     expect(Object.keys(ACTIONS).sort()).toEqual(Object.keys(EXPECTED).sort());
   });
 
-  it.each(cases.filter((c) => c.allowed))('a $role may $action', ({ role, action }) => {
+  it.each(cases.filter((c) => c.allowed))('$role may $action', ({ role, action }) => {
     expect(can(role, action)).toBe(true);
     expect(() => assertCan(member(role), action)).not.toThrow();
   });
 
-  it.each(cases.filter((c) => !c.allowed))('a $role may not $action (403)', ({ role, action }) => {
+  it.each(cases.filter((c) => !c.allowed))('$role may not $action (403)', ({ role, action }) => {
     expect(can(role, action)).toBe(false);
     let thrown: unknown;
     try {

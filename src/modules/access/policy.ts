@@ -36,7 +36,7 @@ export function can(role: MemberRole, action: Action): boolean {
 }
 
 export function assertCan(member: Member, action: Action): void {
-  if (!can(member.role, action)) throw forbidden(`a ${member.role} may not ${describe(action)}`);
+  if (!can(member.role, action)) throw forbidden(`${/^[aeiou]/.test(member.role) ? 'an' : 'a'} ${member.role} may not ${describe(action)}`);
 }
 
 function describe(action: Action): string {

@@ -47,7 +47,7 @@ export class AuditController {
   @Get('verify')
   async verify(@CurrentPrincipal() p: Principal, @Param('institutionId', uuid('institutionId')) iid: string) {
     await this.access.authorize(p, iid, 'audit.read');
-    const result = await this.audit.verify();
+    const result = await this.audit.verify(iid);
     if (result.ok) return result;
     const ours = result.firstBad.institutionId === iid;
     return { ok: false, events: result.events, firstBad: ours ? result.firstBad : { reason: 'an event outside this institution does not match its hash' } };

@@ -48,8 +48,11 @@ export class AuditService {
     return this.repo.listForInstitution(institutionId, filter);
   }
 
-  /** Walks the whole chain and names the first event whose links or hash do not match. */
-  async verify(): Promise<VerifyResult> {
+  /**
+   * Walks the whole chain and names the first event whose links or hash do not match.
+   * With `institutionId`, `events` counts only that institution's events (the chain is shared).
+   */
+  async verify(institutionId?: string): Promise<VerifyResult> {
     let prev = GENESIS_HASH;
     let seq = '0';
     let events = 0;
@@ -66,7 +69,7 @@ export class AuditService {
         if (reason) return { ok: false, events, firstBad: { seq: e.seq, id: e.id, institutionId: e.institutionId, action: e.action, reason } };
         prev = e.hash;
         seq = e.seq;
-        events++;
+        if (institutionId === undefined || e.institutionId === institutionId) events++;
       }
     }
   }
