@@ -8,7 +8,9 @@ import pino, { type Logger } from 'pino';
 import { AppModule, REDACTED_PATHS, type Runtime } from '#src/app.module.js';
 import { HttpExceptionFilter } from '#src/common/http-exception.filter.js';
 import { createValidationPipe } from '#src/common/validation.js';
+import { refuseNulInUrl, verifyJsonBody } from '#src/common/request-guards.js';
 import cookieParser from 'cookie-parser';
+import express from 'express';
 import { resolve } from 'node:path';
 import { ConfigError, type AppConfig } from '#src/config/config.js';
 import { DataDirLockedError } from '#src/storage/embedded-postgres.js';
@@ -69,7 +71,9 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       http.useGlobalFilters(new HttpExceptionFilter());
       http.useGlobalPipes(createValidationPipe());
       http.use(cookieParser());
-      http.useBodyParser('json', { limit: '1mb' });
+      http.use(refuseNulInUrl);
+      // express.json directly: Nest's useBodyParser reserves `verify` for itself.
+      http.use(express.json({ limit: '1mb', verify: verifyJsonBody }));
       http.set('trust proxy', config.trustProxy);
       const openapi = SwaggerModule.createDocument(
         http,

@@ -35,6 +35,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
       path: join(socketDir, `.s.PGSQL.${SOCKET_PORT}`),
       maxConnections: MAX_CONNECTIONS,
     });
+    serializePerClient(server);
     await server.start();
     return {
       socketDir,
@@ -50,6 +51,84 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
     releaseLock();
     throw err;
   }
+}
+
+/** What pglite-socket's internal query queue looks like (it is not exported). */
+interface QueuedMessage {
+  handlerId: number;
+  message: Uint8Array;
+  onData: (data: Uint8Array) => void;
+  resolve: (bytes: number) => void;
+  reject: (err: unknown) => void;
+}
+interface QueryQueue {
+  queue: QueuedMessage[];
+  processing: boolean;
+  lastHandlerId: number | null;
+  db: PGlite;
+  processQueue(): Promise<void>;
+  clearQueueForHandler(handlerId: number): void;
+}
+
+// Protocol message types that open an extended query (Parse, Bind, Describe, Execute, Close, Flush)
+// and that end one (Sync, or a simple Query).
+const EXTENDED = new Set([0x50, 0x42, 0x44, 0x45, 0x43, 0x48].map(Number));
+const ENDS = new Set([0x53, 0x51]);
+
+/**
+ * pglite-socket 0.2.17 multiplexes clients onto PGlite's single session one
+ * protocol message at a time. Outside a transaction it lets another client's
+ * Parse run between one client's Parse and its Bind/Execute, which breaks the
+ * first client's query ("portal \"\" does not exist", "unnamed prepared
+ * statement does not exist": reproduced with 10 pooled clients and concurrent
+ * transactions), and after any failed message it never resets `processing`,
+ * so every later query waits forever. This replaces its queue loop so that a
+ * client keeps the session from its first extended-query message to its Sync
+ * (as the library already does for a transaction), and a failure is passed to
+ * its client without stopping the queue.
+ */
+function serializePerClient(server: PGLiteSocketServer): void {
+  const q = (server as unknown as { queryQueue: QueryQueue }).queryQueue;
+  const midQuery = new Set<number>();
+  q.processQueue = async function processQueue(this: QueryQueue): Promise<void> {
+    if (this.processing) return;
+    this.processing = true;
+    try {
+      while (this.queue.length > 0) {
+        const owner = this.lastHandlerId !== null && (midQuery.has(this.lastHandlerId) || this.db.isInTransaction()) ? this.lastHandlerId : null;
+        const index = owner === null ? 0 : this.queue.findIndex((m) => m.handlerId === owner);
+        if (index === -1) break; // the session's owner has more to send: wait for it
+        const item = this.queue.splice(index, 1)[0]!;
+        const type = item.message[0]!;
+        let bytes = 0;
+        try {
+          await this.db.runExclusive(() =>
+            this.db.execProtocolRawStream(item.message, {
+              onRawData: (data: Uint8Array) => {
+                bytes += data.length;
+                item.onData(data);
+              },
+            }),
+          );
+          item.resolve(bytes);
+        } catch (err) {
+          item.reject(err);
+        }
+        this.lastHandlerId = item.handlerId;
+        if (ENDS.has(type)) midQuery.delete(item.handlerId);
+        else if (EXTENDED.has(type)) midQuery.add(item.handlerId);
+      }
+    } finally {
+      this.processing = false;
+    }
+  };
+  const clear = q.clearQueueForHandler.bind(q);
+  q.clearQueueForHandler = (handlerId: number) => {
+    clear(handlerId);
+    // A client that left in the middle of a query must not keep the session.
+    midQuery.delete(handlerId);
+    void q.processQueue();
+  };
 }
 
 export class DataDirLockedError extends Error {}

@@ -35,7 +35,6 @@ export class AuthService {
     const user = await this.sessions.findUserByEmailWithHash(email);
     const ok = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH));
     if (!user || !ok) {
-      await this.throttle.failed(email);
       await this.audit.record({ institutionId: null, actorId: user?.id ?? null, action: 'auth.login_failed', data: { email: email.toLowerCase() } });
       throw new DomainError(401, 'invalid_credentials', 'e-mail or password is wrong');
     }

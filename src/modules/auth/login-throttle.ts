@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '#src/config/config.js';
 
 /**
  * Login throttling per client address (every attempt counts) and per account
- * (failed attempts count; a success clears them). Counters live in this process:
+ * (every attempt counts until it succeeds; a success clears the account's count). Counters live in this process:
  * behind several api processes the limits apply to each.
  */
 @Injectable()
@@ -18,20 +18,14 @@ export class LoginThrottle {
     this.byAccount = new RateLimiterMemory({ keyPrefix: 'login-account', points: config.loginThrottle.perAccountPer15Minutes, duration: 15 * 60 });
   }
 
-  /** Call before checking the password: refuses with 429 and Retry-After when a limit is spent. */
+  /**
+   * Call before checking the password: refuses with 429 and Retry-After when a
+   * limit is spent. The attempt counts against the account now, as if it failed,
+   * so that guesses sent all at once cannot pass before any of them is counted.
+   */
   async before(address: string, email: string): Promise<void> {
-    const account = await this.byAccount.get(email.toLowerCase());
-    if (account && account.remainingPoints <= 0) throw tooMany(account, 'too many failed logins for this account');
-    try {
-      await this.byAddress.consume(address);
-    } catch (res) {
-      if (res instanceof RateLimiterRes) throw tooMany(res, 'too many login attempts from this address');
-      throw res;
-    }
-  }
-
-  async failed(email: string): Promise<void> {
-    await this.byAccount.penalty(email.toLowerCase(), 1);
+    await consume(this.byAddress, address, 'too many login attempts from this address');
+    await consume(this.byAccount, email.toLowerCase(), 'too many failed logins for this account');
   }
 
   async succeeded(email: string): Promise<void> {
@@ -45,6 +39,15 @@ export class TooManyAttemptsError extends DomainError {
     readonly retryAfterSeconds: number,
   ) {
     super(429, 'too_many_requests', `${message}: try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+  }
+}
+
+async function consume(limiter: RateLimiterMemory, key: string, message: string): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (res) {
+    if (res instanceof RateLimiterRes) throw tooMany(res, message);
+    throw res;
   }
 }
 

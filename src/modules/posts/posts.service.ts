@@ -279,17 +279,24 @@ export class PostsService {
   }
 
   private async schedule(institutionId: string, scheduledAt: string | null, timeZone: string | undefined, recurrence: string | null) {
+    recurrence = recurrence?.trim() || null;
     if (recurrence) {
+      let rule: InstanceType<typeof rrule.RRule> | undefined;
       try {
-        rrule.rrulestr(recurrence.startsWith('RRULE:') || recurrence.includes('\n') ? recurrence : `RRULE:${recurrence}`);
+        const parsed = rrule.rrulestr(recurrence.startsWith('RRULE:') || recurrence.includes('\n') ? recurrence : `RRULE:${recurrence}`);
+        rule = parsed instanceof rrule.RRule ? parsed : undefined;
       } catch (err) {
         throw fieldError('recurrence', ['is not a valid RRULE'], `recurrence is not a valid RRULE: ${(err as Error).message}`);
+      }
+      // A rule that never produces an occurrence is a mistake, not a schedule.
+      if (!rule || rule.options.interval < 1 || rule.options.count === 0) {
+        throw fieldError('recurrence', ['produces no occurrences'], 'recurrence must be a single RRULE with INTERVAL of at least 1 and a COUNT above 0');
       }
       if (!scheduledAt) throw fieldError('scheduledAt', ['is required with recurrence'], 'a recurring post needs scheduledAt (its first occurrence)');
     }
     if (!scheduledAt) return { scheduledAt: null, timeZone: null, recurrence: null };
     const zone = timeZone ?? (await this.institutions.find(institutionId))!.timeZone;
-    return { scheduledAt: new Date(scheduledAt), timeZone: zone, recurrence: recurrence ?? null };
+    return { scheduledAt: new Date(scheduledAt), timeZone: zone, recurrence };
   }
 
   private async view(institutionId: string, postId: string): Promise<PostView> {
