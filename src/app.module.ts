@@ -10,6 +10,7 @@ import { APP_CONFIG, type AppConfig } from '#src/config/config.js';
 import { ApiModule, DomainModule } from '#src/modules/domain.module.js';
 import { HealthModule } from '#src/modules/health/health.module.js';
 import { MetricsModule } from '#src/modules/metrics/metrics.module.js';
+import { PublishingModule } from '#src/modules/publishing/publishing.module.js';
 import { QueueModule } from '#src/queue/queue.module.js';
 import type { Storage } from '#src/storage/storage.js';
 
@@ -69,7 +70,7 @@ export class AppModule {
     const { role } = rt.config;
     const imports: Array<Type | DynamicModule> = [CoreModule.forRoot(rt), QueueModule.forRoot(rt.config, rt.storage.queue), DomainModule];
     if (role !== 'worker') imports.push(ApiModule, HealthModule, MetricsModule);
-    if (role !== 'api') imports.push(ScheduleModule.forRoot());
+    if (role !== 'api') imports.push(ScheduleModule.forRoot(), PublishingModule);
     return { module: AppModule, imports: [...imports, ...extraImports] };
   }
 }

@@ -96,6 +96,9 @@ const schema = z.object({
   REDIS_URL: optional(urlWithProtocols(['redis:', 'rediss:'], 'redis://host:6379')),
   CREDENTIALS_KEY: optional(z.string()),
   CREDENTIALS_KEY_PREVIOUS: optional(z.string()),
+  SCHEDULER_INTERVAL_MS: positiveInt(5_000),
+  DUE_WINDOW_SECONDS: positiveInt(120),
+  WORKER_CONCURRENCY: positiveInt(20),
   LOGIN_MAX_PER_ADDRESS: positiveInt(20),
   LOGIN_MAX_PER_ACCOUNT: positiveInt(10),
   SESSION_TTL_MINUTES: z
@@ -160,6 +163,8 @@ export interface AppConfig {
   /** Keys that sealed credentials before the last rotation: read, never used to seal. */
   credentialsPreviousKeys: Buffer[];
   sessionTtlMinutes: number;
+  /** How often the scheduler queues what is due, how far ahead it looks, and how many jobs a worker runs at once. */
+  publishing: { schedulerIntervalMs: number; dueWindowSeconds: number; workerConcurrency: number };
   /** Login attempts allowed per client address per minute, and per account per 15 minutes. */
   loginThrottle: { perAddressPerMinute: number; perAccountPer15Minutes: number };
   publicBaseUrl?: string;
@@ -244,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     credentialsKey,
     credentialsPreviousKeys,
     sessionTtlMinutes: e.SESSION_TTL_MINUTES,
+    publishing: { schedulerIntervalMs: e.SCHEDULER_INTERVAL_MS, dueWindowSeconds: e.DUE_WINDOW_SECONDS, workerConcurrency: e.WORKER_CONCURRENCY },
     loginThrottle: { perAddressPerMinute: e.LOGIN_MAX_PER_ADDRESS, perAccountPer15Minutes: e.LOGIN_MAX_PER_ACCOUNT },
     publicBaseUrl: e.PUBLIC_BASE_URL,
     adminEmail: e.ADMIN_EMAIL,

@@ -28,18 +28,19 @@ import { PartnersService } from '#src/modules/partners/partners.service.js';
 import { InstitutionPostsController, PostWorkflowController } from '#src/modules/posts/posts.controller.js';
 import { PostsRepository } from '#src/modules/posts/posts.repository.js';
 import { PostsService } from '#src/modules/posts/posts.service.js';
+import { TargetsRepository } from '#src/modules/publishing/targets.repository.js';
 import { Tx } from '#src/storage/tx.js';
 
 /** Shared by every role: the domain's repositories and services, plus the transaction carrier. */
 @Module({
   providers: [
     Tx, InstitutionAccess, LoginThrottle, AuditRepository, AuditService, SessionsRepository, InstitutionsRepository, MembersRepository,
-    PartnersRepository, ChannelsRepository, CampaignsRepository, PostsRepository,
+    PartnersRepository, ChannelsRepository, CampaignsRepository, PostsRepository, TargetsRepository,
     AuthService, MeService, InstitutionsService, MembersService, PartnersService, ChannelsService, CampaignsService, PostsService,
   ],
   exports: [
     Tx, InstitutionAccess, AuditService, AuthService, MeService, InstitutionsService, MembersService, PartnersService,
-    ChannelsService, CampaignsService, PostsService, ChannelsRepository, PostsRepository,
+    ChannelsService, CampaignsService, PostsService, ChannelsRepository, PostsRepository, TargetsRepository,
   ],
 })
 export class DomainModule {}

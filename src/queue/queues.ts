@@ -14,3 +14,43 @@ export const QUEUES = {
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const ALL_QUEUES: QueueName[] = Object.values(QUEUES);
+
+/** Payload of a publish job: ids only, never whole entities. */
+export interface PublishJob {
+  institutionId: string;
+  targetId: string;
+  revision: number;
+}
+
+/** Payload of a reconcile job. */
+export interface ReconcileJob {
+  institutionId: string;
+  targetId: string;
+  revision: number;
+}
+
+/**
+ * Deterministic job ids (no `:`, which BullMQ reserves): adding the same
+ * publication twice is a no-op, so the scheduler can re-add what it is unsure
+ * of. The attempt count is part of the id: every claim raises it, so a target
+ * that comes back to the queue after a claim gets a fresh job.
+ */
+export const jobIds = {
+  publish: (targetId: string, revision: number, attempts: number) => `publish-${targetId}-r${revision}-a${attempts}`,
+  reconcile: (targetId: string, revision: number, attempts: number) => `reconcile-${targetId}-r${revision}-a${attempts}`,
+};
+
+/** Transient failures retry with exponential backoff: 5 s, 10 s, 20 s, 40 s. */
+export const PUBLISH_JOB_OPTIONS = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 5_000 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+} as const;
+
+export const RECONCILE_JOB_OPTIONS = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 10_000 },
+  removeOnComplete: { age: 24 * 3600 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+} as const;

@@ -1,5 +1,5 @@
 import pg, { type PoolConfig } from 'pg';
-import { createPostgresBackend, DEFAULT_SCHEMA, runMigrations, setDefaultBackendFactory } from 'bullmq';
+import { createPostgresBackend, DEFAULT_SCHEMA, runMigrations, setDefaultBackendFactory, type BackendFactory, type PostgresConnectionOptions, type PostgresQueueBackend } from 'bullmq';
 import type { AppConfig, StorageMode } from '#src/config/config.js';
 import { startEmbeddedPostgres } from '#src/storage/embedded-postgres.js';
 
@@ -32,7 +32,7 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
     try {
       // pglite-socket's multiplexer shares one session's search_path between
       // connections, so BullMQ's own schema would not be found: use public.
-      const queue = await usePostgresQueue({ ...database, max: 4, schema: 'public' });
+      const queue = await usePostgresQueue({ ...database, max: 4, schema: 'public' }, EMBEDDED_POLL_SECONDS);
       return { mode: 'embedded', database, queue, close: () => embedded.stop() };
     } catch (err) {
       await embedded.stop();
@@ -41,7 +41,7 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
   }
   const database: PoolConfig = { connectionString: config.databaseUrl };
   if (config.storage === 'postgres+redis') {
-    useQueueBackend('redis');
+    setDefaultBackendFactory(undefined);
     return { mode: config.storage, database, queue: { backend: 'redis', url: config.redisUrl! }, close: async () => {} };
   }
   const queue = await usePostgresQueue({ ...database, max: 8 });
@@ -54,7 +54,7 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
  * queues migrating at once never became ready (measured), and one migration at
  * start is simpler to reason about on a real server too.
  */
-async function usePostgresQueue(pool: PoolConfig & { schema?: string }): Promise<QueueConnection> {
+async function usePostgresQueue(pool: PoolConfig & { schema?: string }, pollSeconds?: number): Promise<QueueConnection> {
   const { max: _max, schema, ...clientConfig } = pool;
   const client = new pg.Client(clientConfig);
   await client.connect();
@@ -63,11 +63,23 @@ async function usePostgresQueue(pool: PoolConfig & { schema?: string }): Promise
   } finally {
     await client.end();
   }
-  useQueueBackend('postgres');
+  setDefaultBackendFactory<PostgresQueueBackend, PostgresConnectionOptions>(pollSeconds ? polling(pollSeconds) : createPostgresBackend);
   return { backend: 'postgres', pool };
 }
 
-/** BullMQ picks its backend process-wide; @nestjs/bullmq constructs Queue and Worker with the default. */
-function useQueueBackend(backend: 'redis' | 'postgres'): void {
-  setDefaultBackendFactory(backend === 'postgres' ? createPostgresBackend : undefined);
+/**
+ * Through pglite-socket, PostgreSQL notifications never reach BullMQ's LISTEN
+ * connection, so a waiting worker only sees a new job when its wait times out,
+ * and the PostgreSQL backend lets a wait last up to an hour (until the next
+ * delayed job is due). In embedded mode every wait is capped instead: the
+ * worker looks again after at most this long (measured: see docs/decisions.md).
+ */
+export const EMBEDDED_POLL_SECONDS = 0.5;
+
+function polling(seconds: number): BackendFactory<PostgresQueueBackend, PostgresConnectionOptions> {
+  return (name, opts, factoryOpts) => {
+    const backend = createPostgresBackend(name, opts, factoryOpts);
+    Object.defineProperty(backend, 'maximumBlockTimeout', { get: () => seconds });
+    return backend;
+  };
 }

@@ -51,6 +51,8 @@ const variants = (text: string) => [
 const OPERATIONS: Record<string, Operation> = {
   'GET /api/institutions/{institutionId}': {},
   'PATCH /api/institutions/{institutionId}': { body: () => ({ name: 'Taken over by B', transparencyEnabled: true }) },
+  'POST /api/institutions/{institutionId}/suspend': { body: () => ({ reason: 'Suspended by another institution' }) },
+  'POST /api/institutions/{institutionId}/resume': {},
 
   'GET /api/institutions/{institutionId}/members': {},
   'POST /api/institutions/{institutionId}/members': { body: () => ({ email: 'intruder@b-side.example', role: 'admin' }) },
@@ -84,6 +86,7 @@ const OPERATIONS: Record<string, Operation> = {
   'POST /api/posts/{postId}/submit': { post: 'draft' },
   'POST /api/posts/{postId}/approve': {},
   'POST /api/posts/{postId}/reject': { body: () => ({ reason: 'Rejected by another institution' }) },
+  'POST /api/posts/{postId}/schedule': { body: () => ({ scheduledAt: '2026-12-24T10:00:00+02:00' }) },
   'POST /api/posts/{postId}/cancel': {},
   'GET /api/posts/{postId}/comments': {},
   'POST /api/posts/{postId}/comments': { body: () => ({ body: 'A comment from B' }) },

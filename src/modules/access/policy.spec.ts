@@ -13,6 +13,7 @@ const ROLES = ['admin', 'editor', 'author', 'contributor', 'viewer'] as const sa
 const EXPECTED: Record<Action, readonly [boolean, boolean, boolean, boolean, boolean]> = {
   'institution.read':   [true, true, true, true, true],
   'institution.update': [true, false, false, false, false],
+  'institution.suspend': [true, false, false, false, false],
   'member.read':        [true, true, true, false, true],
   'member.manage':      [true, false, false, false, false],
   'partner.read':       [true, true, true, false, true],
@@ -26,6 +27,7 @@ const EXPECTED: Record<Action, readonly [boolean, boolean, boolean, boolean, boo
   'post.submit':        [true, true, true, false, false],
   'post.approve':       [true, true, false, false, false],
   'post.reject':        [true, true, false, false, false],
+  'post.schedule':      [true, true, true, false, false],
   'post.cancel':        [true, true, true, false, false],
   'post.comment':       [true, true, true, true, false],
   'audit.read':         [true, true, false, false, true],

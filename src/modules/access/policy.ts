@@ -11,6 +11,7 @@ import type { MemberRole } from '#src/modules/institutions/membership.entity.js'
 export const ACTIONS = {
   'institution.read': ['admin', 'editor', 'author', 'contributor', 'viewer'],
   'institution.update': ['admin'],
+  'institution.suspend': ['admin'],
   'member.read': ['admin', 'editor', 'author', 'viewer'],
   'member.manage': ['admin'],
   'partner.read': ['admin', 'editor', 'author', 'viewer'],
@@ -24,6 +25,7 @@ export const ACTIONS = {
   'post.submit': ['admin', 'editor', 'author'],
   'post.approve': ['admin', 'editor'],
   'post.reject': ['admin', 'editor'],
+  'post.schedule': ['admin', 'editor', 'author'],
   'post.cancel': ['admin', 'editor', 'author'],
   'post.comment': ['admin', 'editor', 'author', 'contributor'],
   'audit.read': ['admin', 'editor', 'viewer'],

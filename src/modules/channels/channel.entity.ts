@@ -39,6 +39,17 @@ export class Channel {
   @Column({ type: 'text', default: 'active' })
   status!: ChannelStatus;
 
+  /** CivicPost's own limit: at most this many posts per window on this channel. */
+  @Column({ name: 'rate_limit_posts', type: 'integer', nullable: true })
+  rateLimitPosts!: number | null;
+
+  @Column({ name: 'rate_limit_window_seconds', type: 'integer', nullable: true })
+  rateLimitWindowSeconds!: number | null;
+
+  /** The platform's own 429 reset: nothing is sent on this channel before it. */
+  @Column({ name: 'rate_limited_until', type: 'timestamptz', nullable: true })
+  rateLimitedUntil!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -51,6 +51,9 @@ export class ChannelsService {
         credentialsKeyId: sealed?.keyId ?? null,
         settings,
         status: 'active',
+        rateLimitPosts: dto.rateLimit?.posts ?? null,
+        rateLimitWindowSeconds: dto.rateLimit?.windowSeconds ?? null,
+        rateLimitedUntil: null,
       });
       await this.audit.record({ institutionId, actorId: p.userId, action: 'channel.created', targetType: 'channel', targetId: channel.id, data: { platform: channel.platform, displayName: channel.displayName, credentialsSet: Boolean(sealed) } });
       return (await this.views(institutionId, [channel]))[0]!;
@@ -67,6 +70,10 @@ export class ChannelsService {
       if (dto.accountHandle !== undefined) patch.accountHandle = dto.accountHandle.trim() || null;
       if (dto.settings !== undefined) patch.settings = checkSettings(current.platform, dto.settings);
       if (dto.status !== undefined) patch.status = dto.status;
+      if (dto.rateLimit !== undefined) {
+        patch.rateLimitPosts = dto.rateLimit?.posts ?? null;
+        patch.rateLimitWindowSeconds = dto.rateLimit?.windowSeconds ?? null;
+      }
       if (dto.credentials !== undefined) {
         const sealed = this.cipher.seal(checkCredentials(dto.credentials));
         patch.credentialsEncrypted = sealed.sealed;

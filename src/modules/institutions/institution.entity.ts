@@ -25,6 +25,13 @@ export class Institution {
   @Column({ name: 'optional_languages', type: 'text', array: true, default: () => "'{}'" })
   optionalLanguages!: string[];
 
+  /** Kill switch: while set, nothing of the institution is published. */
+  @Column({ name: 'suspended_at', type: 'timestamptz', nullable: true })
+  suspendedAt!: Date | null;
+
+  @Column({ name: 'suspension_reason', type: 'text', nullable: true })
+  suspensionReason!: string | null;
+
   @Column({ name: 'transparency_enabled', type: 'boolean', default: false })
   transparencyEnabled!: boolean;
 

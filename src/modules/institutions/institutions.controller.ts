@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { uuid } from '#src/common/uuid-param.js';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '#src/modules/access/principal.js';
 import { CurrentPrincipal } from '#src/modules/auth/auth.decorators.js';
-import { CreateInstitutionDto, UpdateInstitutionDto } from '#src/modules/institutions/dto/institution.dto.js';
+import { CreateInstitutionDto, SuspendDto, UpdateInstitutionDto } from '#src/modules/institutions/dto/institution.dto.js';
 import { InstitutionsService } from '#src/modules/institutions/institutions.service.js';
 
 @ApiTags('institutions')
@@ -31,5 +31,19 @@ export class InstitutionsController {
   @Patch(':institutionId')
   update(@CurrentPrincipal() p: Principal, @Param('institutionId', uuid('institutionId')) id: string, @Body() body: UpdateInstitutionDto) {
     return this.institutions.update(p, id, body);
+  }
+
+  /** Kill switch: nothing of the institution is published until resumed; jobs that come due are held. */
+  @Post(':institutionId/suspend')
+  @HttpCode(200)
+  suspend(@CurrentPrincipal() p: Principal, @Param('institutionId', uuid('institutionId')) id: string, @Body() body: SuspendDto) {
+    return this.institutions.suspend(p, id, body.reason);
+  }
+
+  /** Lifts the kill switch: what was held by it goes out now, in the order it was due. */
+  @Post(':institutionId/resume')
+  @HttpCode(200)
+  resume(@CurrentPrincipal() p: Principal, @Param('institutionId', uuid('institutionId')) id: string) {
+    return this.institutions.resume(p, id);
   }
 }

@@ -6,7 +6,12 @@ import { AuditService } from '#src/modules/audit/audit.service.js';
 import type { CreateInstitutionDto, UpdateInstitutionDto } from '#src/modules/institutions/dto/institution.dto.js';
 import type { Institution } from '#src/modules/institutions/institution.entity.js';
 import { InstitutionsRepository } from '#src/modules/institutions/institutions.repository.js';
+import { TargetsRepository } from '#src/modules/publishing/targets.repository.js';
+import { Clock } from '#src/common/clock.js';
 import { Tx } from '#src/storage/tx.js';
+
+/** How the publish processor words a hold caused by the kill switch (see publishing.service.ts). */
+export const SUSPENSION_HOLD_PREFIX = 'publishing suspended';
 
 @Injectable()
 export class InstitutionsService {
@@ -15,6 +20,8 @@ export class InstitutionsService {
     private readonly access: InstitutionAccess,
     private readonly audit: AuditService,
     private readonly tx: Tx,
+    private readonly targets: TargetsRepository,
+    private readonly clock: Clock,
   ) {}
 
   /** System admins create institutions; the creator becomes the first admin. */
@@ -30,6 +37,8 @@ export class InstitutionsService {
         languages: dto.languages,
         optionalLanguages: dto.optionalLanguages ?? [],
         transparencyEnabled: dto.transparencyEnabled ?? false,
+        suspendedAt: null,
+        suspensionReason: null,
       });
       const membership = await this.repo.addMember(institution.id, principal.userId, 'admin', null);
       await this.audit.record({ institutionId: institution.id, actorId: principal.userId, action: 'institution.created', targetType: 'institution', targetId: institution.id, data: { name: institution.name, slug: institution.slug } });
@@ -56,6 +65,29 @@ export class InstitutionsService {
       const updated = await this.repo.update(institutionId, { ...dto, ...(dto.name ? { name: dto.name.trim() } : {}) });
       await this.audit.record({ institutionId, actorId: principal.userId, action: 'institution.updated', targetType: 'institution', targetId: institutionId, data: { changed: Object.keys(dto) } });
       return updated;
+    });
+  }
+
+  async suspend(principal: Principal, institutionId: string, reason: string): Promise<Institution> {
+    await this.access.authorize(principal, institutionId, 'institution.suspend');
+    return this.tx.run(async () => {
+      const current = (await this.repo.find(institutionId))!;
+      if (current.suspendedAt) throw conflict('already_suspended', `publishing is already suspended since ${current.suspendedAt.toISOString()}: ${current.suspensionReason}`);
+      const updated = await this.repo.update(institutionId, { suspendedAt: this.clock.now(), suspensionReason: reason.trim() });
+      await this.audit.record({ institutionId, actorId: principal.userId, action: 'institution.suspended', targetType: 'institution', targetId: institutionId, data: { reason: reason.trim() } });
+      return updated;
+    });
+  }
+
+  async resume(principal: Principal, institutionId: string): Promise<Institution & { released: number }> {
+    await this.access.authorize(principal, institutionId, 'institution.suspend');
+    return this.tx.run(async () => {
+      const current = (await this.repo.find(institutionId))!;
+      if (!current.suspendedAt) throw conflict('not_suspended', 'publishing is not suspended');
+      const updated = await this.repo.update(institutionId, { suspendedAt: null, suspensionReason: null });
+      const released = await this.targets.releaseHeld(institutionId, SUSPENSION_HOLD_PREFIX, this.clock.now());
+      await this.audit.record({ institutionId, actorId: principal.userId, action: 'institution.resumed', targetType: 'institution', targetId: institutionId, data: { released, suspendedSince: current.suspendedAt.toISOString() } });
+      return { ...updated, released };
     });
   }
 }

@@ -130,6 +130,24 @@ export class PublicationTarget {
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError!: string | null;
 
+  /** Publish attempts made (each claim counts one). */
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
+
+  @Column({ name: 'queued_at', type: 'timestamptz', nullable: true })
+  queuedAt!: Date | null;
+
+  /** When a worker took it for publishing: a target left `publishing` was in flight. */
+  @Column({ name: 'claimed_at', type: 'timestamptz', nullable: true })
+  claimedAt!: Date | null;
+
+  @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
+  publishedAt!: Date | null;
+
+  /** Why a `held` target waits (kill switch, blackout, channel needs reconnecting). */
+  @Column({ name: 'hold_reason', type: 'text', nullable: true })
+  holdReason!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

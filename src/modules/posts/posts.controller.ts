@@ -4,7 +4,7 @@ import { PageQuery } from '#src/common/pagination.js';
 import { uuid } from '#src/common/uuid-param.js';
 import type { Principal } from '#src/modules/access/principal.js';
 import { CurrentPrincipal } from '#src/modules/auth/auth.decorators.js';
-import { CommentDto, CreatePostDto, PostListQuery, RejectPostDto, UpdatePostDto, ValidatePostDto } from '#src/modules/posts/dto/post.dto.js';
+import { CommentDto, CreatePostDto, PostListQuery, RejectPostDto, SchedulePostDto, UpdatePostDto, ValidatePostDto } from '#src/modules/posts/dto/post.dto.js';
 import { PostsService } from '#src/modules/posts/posts.service.js';
 
 @ApiTags('posts')
@@ -78,6 +78,13 @@ export class PostWorkflowController {
   @HttpCode(200)
   reject(@CurrentPrincipal() p: Principal, @Param('postId', uuid('postId')) id: string, @Body() body: RejectPostDto) {
     return this.posts.reject(p, id, body.reason);
+  }
+
+  /** Sets or changes the time of an approved post (until its targets are claimed for publishing). */
+  @Post('schedule')
+  @HttpCode(200)
+  schedule(@CurrentPrincipal() p: Principal, @Param('postId', uuid('postId')) id: string, @Body() body: SchedulePostDto) {
+    return this.posts.schedule(p, id, body.scheduledAt, body.timeZone);
   }
 
   @Post('cancel')

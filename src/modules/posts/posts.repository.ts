@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { In, Not } from 'typeorm';
+import { In, Not, type QueryDeepPartialEntity } from 'typeorm';
 import type { PageQuery } from '#src/common/pagination.js';
 import { CampaignPartner } from '#src/modules/campaigns/campaign.entity.js';
 import { Comment, Post, PostAuthor, PublicationTarget, type PostStatus, type TargetStatus } from '#src/modules/posts/post.entity.js';
@@ -85,7 +85,7 @@ export class PostsRepository {
     if (added.length) await this.targets.insert(added.map((channelId) => ({ institutionId, postId, channelId, status, revision })));
   }
 
-  async updateTargets(institutionId: string, postId: string, patch: Partial<PublicationTarget>): Promise<void> {
+  async updateTargets(institutionId: string, postId: string, patch: QueryDeepPartialEntity<PublicationTarget>): Promise<void> {
     await this.targets.update({ institutionId, postId }, patch);
   }
 

@@ -13,12 +13,24 @@ import { InstitutionsRepository } from '#src/modules/institutions/institutions.r
 import type { CreatePostDto, PostListQuery, UpdatePostDto, ValidatePostDto } from '#src/modules/posts/dto/post.dto.js';
 import type { ChannelOverride, Post, PostMedia, PostVariant, PublicationTarget } from '#src/modules/posts/post.entity.js';
 import { PostsRepository } from '#src/modules/posts/posts.repository.js';
+import { TargetsRepository } from '#src/modules/publishing/targets.repository.js';
+import type { TargetEvent } from '#src/modules/publishing/target-event.entity.js';
 import { validateVariants, type ChannelLanguageReport } from '#src/platforms/text-rules.js';
 import { Tx } from '#src/storage/tx.js';
 
+type TargetStatus = PublicationTarget['status'];
+/** Target states a new time or a cancellation still applies to: nothing has been sent. */
+const RESCHEDULABLE: TargetStatus[] = ['approved', 'scheduled', 'queued', 'held'];
+const CANCELLABLE: TargetStatus[] = ['draft', 'in_review', 'approved', 'rejected', 'scheduled', 'queued', 'held', 'failed'];
+
 export interface PostView extends Post {
   authorIds: string[];
-  targets: Array<Pick<PublicationTarget, 'id' | 'channelId' | 'status' | 'revision' | 'scheduledAt' | 'externalId' | 'externalUrl' | 'lastError'>>;
+  targets: Array<
+    Pick<PublicationTarget, 'id' | 'channelId' | 'status' | 'revision' | 'scheduledAt' | 'externalId' | 'externalUrl' | 'lastError' | 'attempts' | 'publishedAt' | 'holdReason'> & {
+      /** Every transition: time, attempt, outcome, platform error. */
+      events: Array<Pick<TargetEvent, 'at' | 'attempt' | 'fromStatus' | 'toStatus' | 'outcome' | 'error'>>;
+    }
+  >;
 }
 
 export interface ValidationReport {
@@ -40,6 +52,7 @@ interface Content {
 export class PostsService {
   constructor(
     private readonly repo: PostsRepository,
+    private readonly targets: TargetsRepository,
     private readonly channels: ChannelsRepository,
     private readonly institutions: InstitutionsRepository,
     private readonly campaigns: CampaignsService,
@@ -73,7 +86,7 @@ export class PostsService {
     return this.tx.run(async () => {
       await this.campaigns.visible(member, dto.campaignId);
       const content = await this.content(institutionId, { variants: dto.variants ?? [], channelIds: dto.channelIds ?? [], channelOverrides: normaliseOverrides(dto.channelOverrides), media: dto.media ?? [] });
-      const schedule = await this.schedule(institutionId, dto.scheduledAt ?? null, dto.timeZone, dto.recurrence ?? null);
+      const schedule = await this.resolveSchedule(institutionId, dto.scheduledAt ?? null, dto.timeZone, dto.recurrence ?? null);
       const post = await this.repo.create({
         institutionId,
         campaignId: dto.campaignId,
@@ -115,7 +128,7 @@ export class PostsService {
         channelOverrides: dto.channelOverrides ? normaliseOverrides(dto.channelOverrides) : post.channelOverrides,
         media: dto.media ?? post.media,
       });
-      const schedule = await this.schedule(
+      const schedule = await this.resolveSchedule(
         post.institutionId,
         dto.scheduledAt !== undefined ? dto.scheduledAt : post.scheduledAt?.toISOString() ?? null,
         dto.timeZone ?? (dto.scheduledAt !== undefined ? undefined : post.timeZone ?? undefined),
@@ -138,7 +151,8 @@ export class PostsService {
       });
       await this.repo.addAuthor(post.id, p.userId);
       await this.repo.setTargets(post.institutionId, post.id, content.channelIds, next.status, next.revision);
-      await this.repo.updateTargets(post.institutionId, post.id, { status: next.status, revision: next.revision, scheduledAt: schedule.scheduledAt });
+      // Target revisions only grow: job ids are built from them, and an old id must never come back.
+      await this.repo.updateTargets(post.institutionId, post.id, { status: next.status, revision: () => 'revision + 1', scheduledAt: schedule.scheduledAt });
       await this.audit.record({
         institutionId: post.institutionId, actorId: p.userId, action: 'post.edited', targetType: 'post', targetId: post.id,
         data: { changed: Object.keys(dto), revision: next.revision, from: post.status, to: next.status },
@@ -182,6 +196,8 @@ export class PostsService {
       }
       await this.repo.update(post.institutionId, post.id, { approvedBy: p.userId, approvedAt: this.clock.now() });
       await this.transition(p, post, 'approved', 'post.approved');
+      // Approved with a time: its targets enter the publishing pipeline.
+      if (post.scheduledAt) await this.scheduleTargets(post.institutionId, post.id, post.scheduledAt, 'approved with its scheduled time');
       return this.view(post.institutionId, post.id);
     });
   }
@@ -194,6 +210,33 @@ export class PostsService {
       await this.transition(p, post, 'rejected', 'post.rejected', { reason: reason.trim() });
       return this.view(post.institutionId, post.id);
     });
+  }
+
+  /**
+   * Sets or changes the time of an approved post. Targets not yet claimed move
+   * to the new time with a new revision, so a job queued for the old time finds
+   * nothing to do; targets already claimed or published are left alone.
+   */
+  async schedule(p: Principal, postId: string, scheduledAt: string, timeZone?: string): Promise<PostView> {
+    return this.tx.run(async () => {
+      const { post } = await this.load(p, postId, 'post.schedule', undefined, true);
+      if (post.status !== 'approved') throw conflict('invalid_transition', `only an approved post can be scheduled; this one is ${post.status} (a draft's time is set by editing it)`);
+      const schedule = await this.resolveSchedule(post.institutionId, scheduledAt, timeZone, post.recurrence);
+      await this.repo.update(post.institutionId, post.id, schedule);
+      await this.scheduleTargets(post.institutionId, post.id, schedule.scheduledAt!, 'rescheduled');
+      await this.audit.record({ institutionId: post.institutionId, actorId: p.userId, action: 'post.scheduled', targetType: 'post', targetId: post.id, data: { scheduledAt: schedule.scheduledAt, timeZone: schedule.timeZone } });
+      return this.view(post.institutionId, post.id);
+    });
+  }
+
+  private async scheduleTargets(institutionId: string, postId: string, at: Date, outcome: string): Promise<void> {
+    const now = this.clock.now();
+    for (const t of await this.repo.listTargets(institutionId, [postId])) {
+      if (!RESCHEDULABLE.includes(t.status)) continue;
+      // A target that may have a job in the queue gets a new revision: that job then finds nothing to do.
+      const revision = t.status === 'queued' || t.status === 'held' ? t.revision + 1 : t.revision;
+      await this.targets.transition(institutionId, t.id, RESCHEDULABLE, 'scheduled', { at: now, outcome }, { scheduledAt: at, revision, holdReason: null, queuedAt: null });
+    }
   }
 
   async cancel(p: Principal, postId: string): Promise<PostView> {
@@ -235,7 +278,15 @@ export class PostsService {
 
   private async transition(p: Principal, post: Post, status: Post['status'], action: string, data: Record<string, unknown> = {}): Promise<void> {
     await this.repo.update(post.institutionId, post.id, { status });
-    await this.repo.updateTargets(post.institutionId, post.id, { status });
+    if (status === 'cancelled') {
+      // Until a target is claimed for publishing, cancelling stops it; after that, it is the platform's.
+      const now = this.clock.now();
+      for (const t of await this.repo.listTargets(post.institutionId, [post.id])) {
+        if (CANCELLABLE.includes(t.status)) await this.targets.transition(post.institutionId, t.id, CANCELLABLE, 'cancelled', { at: now, outcome: 'post cancelled' });
+      }
+    } else {
+      await this.repo.updateTargets(post.institutionId, post.id, { status });
+    }
     await this.audit.record({ institutionId: post.institutionId, actorId: p.userId, action, targetType: 'post', targetId: post.id, data: { revision: post.revision, from: post.status, ...data } });
   }
 
@@ -278,7 +329,7 @@ export class PostsService {
     return { ok: problems.length === 0 && reports.every((r) => r.problems.length === 0), problems, channels: reports };
   }
 
-  private async schedule(institutionId: string, scheduledAt: string | null, timeZone: string | undefined, recurrence: string | null) {
+  private async resolveSchedule(institutionId: string, scheduledAt: string | null, timeZone: string | undefined, recurrence: string | null) {
     recurrence = recurrence?.trim() || null;
     if (recurrence) {
       let rule: InstanceType<typeof rrule.RRule> | undefined;
@@ -305,13 +356,17 @@ export class PostsService {
 
   private async views(institutionId: string, posts: Post[]): Promise<PostView[]> {
     const targets = await this.repo.listTargets(institutionId, posts.map((p) => p.id));
+    const events = await this.targets.events(institutionId, targets.map((t) => t.id));
     return Promise.all(
       posts.map(async (post) => ({
         ...post,
         authorIds: await this.repo.authors(post.id),
         targets: targets
           .filter((t) => t.postId === post.id)
-          .map(({ id, channelId, status, revision, scheduledAt, externalId, externalUrl, lastError }) => ({ id, channelId, status, revision, scheduledAt, externalId, externalUrl, lastError })),
+          .map(({ id, channelId, status, revision, scheduledAt, externalId, externalUrl, lastError, attempts, publishedAt, holdReason }) => ({
+            id, channelId, status, revision, scheduledAt, externalId, externalUrl, lastError, attempts, publishedAt, holdReason,
+            events: events.filter((e) => e.targetId === id).map(({ at, attempt, fromStatus, toStatus, outcome, error }) => ({ at, attempt, fromStatus, toStatus, outcome, error })),
+          })),
       })),
     );
   }

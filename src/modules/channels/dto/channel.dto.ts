@@ -1,6 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsObject, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { CHANNEL_STATUSES, PLATFORMS, type ChannelStatus, type Platform } from '#src/modules/channels/channel.entity.js';
+
+/** CivicPost's own limit for a channel: at most `posts` per `windowSeconds`. */
+export class RateLimitDto {
+  @ApiProperty({ example: 10 })
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  posts!: number;
+
+  @ApiProperty({ example: 3600 })
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 3600)
+  windowSeconds!: number;
+}
 
 export class CreateChannelDto {
   @ApiProperty({ enum: PLATFORMS })
@@ -28,6 +44,12 @@ export class CreateChannelDto {
   @IsOptional()
   @IsObject()
   settings?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: RateLimitDto, nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RateLimitDto)
+  rateLimit?: RateLimitDto | null;
 }
 
 export class UpdateChannelDto {
@@ -58,4 +80,10 @@ export class UpdateChannelDto {
   @IsOptional()
   @IsIn(CHANNEL_STATUSES)
   status?: ChannelStatus;
+
+  @ApiPropertyOptional({ type: RateLimitDto, nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RateLimitDto)
+  rateLimit?: RateLimitDto | null;
 }

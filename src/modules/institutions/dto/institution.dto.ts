@@ -39,3 +39,11 @@ export class CreateInstitutionDto {
 }
 
 export class UpdateInstitutionDto extends PartialType(CreateInstitutionDto) {}
+
+export class SuspendDto {
+  @ApiProperty({ example: 'National mourning declared: all publishing stops' })
+  @IsString()
+  @MinLength(3)
+  @MaxLength(2000)
+  reason!: string;
+}

@@ -187,3 +187,15 @@ export class PostListQuery extends PageQuery {
   @IsISO8601({ strict: true })
   to?: string;
 }
+
+export class SchedulePostDto {
+  @ApiProperty({ example: '2026-12-01T09:00:00+02:00', description: 'an instant, with its UTC offset' })
+  @IsISO8601({ strict: true })
+  @Matches(/(Z|[+-]\d{2}:?\d{2})$/, { message: 'scheduledAt must carry its UTC offset, e.g. 2026-12-01T09:00:00+02:00' })
+  scheduledAt!: string;
+
+  @ApiPropertyOptional({ example: 'Europe/Bucharest', description: "the zone the time was written in; default: the institution's" })
+  @IsOptional()
+  @Validate(IsTimeZone)
+  timeZone?: string;
+}

@@ -1,0 +1,41 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, type OnModuleInit } from '@nestjs/common';
+import { DelayedError, type Job } from 'bullmq';
+import { APP_CONFIG, type AppConfig } from '#src/config/config.js';
+import { PublishingService } from '#src/modules/publishing/publishing.service.js';
+import { QUEUES, type PublishJob, type ReconcileJob } from '#src/queue/queues.js';
+
+@Processor(QUEUES.publish)
+export class PublishProcessor extends WorkerHost implements OnModuleInit {
+  constructor(
+    private readonly publishing: PublishingService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  onModuleInit(): void {
+    this.worker.concurrency = this.config.publishing.workerConcurrency;
+  }
+
+  async process(job: Job<PublishJob>, token?: string): Promise<void> {
+    const outcome = await this.publishing.publish(job.data, job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
+    if (outcome.kind === 'delay') {
+      // Rate limited: wait for the reset without spending a retry or blocking other channels' jobs.
+      await job.moveToDelayed(outcome.until.getTime(), token);
+      throw new DelayedError();
+    }
+    if (outcome.kind === 'retry') throw new Error(outcome.error);
+  }
+}
+
+@Processor(QUEUES.reconcile)
+export class ReconcileProcessor extends WorkerHost {
+  constructor(private readonly publishing: PublishingService) {
+    super();
+  }
+
+  async process(job: Job<ReconcileJob>): Promise<void> {
+    await this.publishing.reconcile(job.data);
+  }
+}

@@ -1,0 +1,209 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { Clock } from '#src/common/clock.js';
+import { CredentialsCipher } from '#src/common/crypto/credentials-cipher.js';
+import { APP_CONFIG, type AppConfig } from '#src/config/config.js';
+import { SUSPENSION_HOLD_PREFIX } from '#src/modules/institutions/institutions.service.js';
+import type { PublicationTarget } from '#src/modules/posts/post.entity.js';
+import { TargetsRepository, type DueTarget } from '#src/modules/publishing/targets.repository.js';
+import { PlatformAdapters } from '#src/platforms/adapters.js';
+import { PlatformError, type PublishRequest } from '#src/platforms/platform-adapter.js';
+import { jobIds, PUBLISH_JOB_OPTIONS, QUEUES, RECONCILE_JOB_OPTIONS, type PublishJob, type ReconcileJob } from '#src/queue/queues.js';
+import { Tx } from '#src/storage/tx.js';
+
+const SCHEDULER_LOCK_KEY = 7_400_117_004;
+const BATCH = 5_000;
+/** A claim older than this with no outcome means its worker died mid-call. */
+const IN_FLIGHT_TIMEOUT_MS = 5 * 60_000;
+
+/** What the processor should do with the job after `publish`. */
+export type PublishOutcome =
+  | { kind: 'done' }
+  | { kind: 'delay'; until: Date }
+  | { kind: 'retry'; error: string };
+
+@Injectable()
+export class PublishingService {
+  private readonly log = new Logger(PublishingService.name);
+
+  constructor(
+    private readonly targets: TargetsRepository,
+    private readonly adapters: PlatformAdapters,
+    private readonly cipher: CredentialsCipher,
+    private readonly tx: Tx,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectQueue(QUEUES.publish) private readonly publishQueue: Queue<PublishJob>,
+    @InjectQueue(QUEUES.reconcile) private readonly reconcileQueue: Queue<ReconcileJob>,
+  ) {}
+
+  /**
+   * One scheduler pass (one process at a time, by advisory lock): queue what is
+   * due within the window as delayed jobs; re-add jobs for targets queued long
+   * ago (the queue may have lost them: Redis flushed); send targets left
+   * `publishing` by a dead worker to reconciliation. Jobs are added after the
+   * commit, so a job never runs before its target is `queued`.
+   */
+  async tick(): Promise<{ queued: number; requeued: number; reconciled: number } | undefined> {
+    const now = this.clock.now();
+    const until = new Date(now.getTime() + this.config.publishing.dueWindowSeconds * 1000);
+    const result = await this.tx.run(async () => {
+      const [{ locked }] = (await this.tx.manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SCHEDULER_LOCK_KEY])) as Array<{ locked: boolean }>;
+      if (!locked) return undefined;
+      const fresh = await this.targets.promoteDue(until, now, BATCH);
+      const stale = await this.targets.queuedLongAgo(until, new Date(now.getTime() - 2 * this.config.publishing.schedulerIntervalMs), BATCH);
+      const lost = await this.targets.publishingSince(new Date(now.getTime() - IN_FLIGHT_TIMEOUT_MS), BATCH);
+      for (const t of lost) {
+        await this.targets.transition(t.institutionId, t.targetId, ['publishing'], 'unconfirmed', { at: now, outcome: 'in flight too long (worker gone?): asking the platform' });
+      }
+      return { fresh, stale, lost };
+    });
+    if (!result) return undefined;
+    await this.enqueuePublish([...result.fresh, ...result.stale], now);
+    await this.enqueueReconcile(result.lost);
+    return { queued: result.fresh.length, requeued: result.stale.length, reconciled: result.lost.length };
+  }
+
+  /** The publish job: claim, check, call the platform, record the outcome. */
+  async publish(job: PublishJob, isLastAttempt: boolean): Promise<PublishOutcome> {
+    const now = this.clock.now();
+    const target = await this.tx.run(() => this.targets.claim(job.institutionId, job.targetId, job.revision, now));
+    if (!target) return this.afterFailedClaim(job);
+
+    const { post, channel, institution } = await this.targets.context(job.institutionId, target);
+    const hold = (reason: string) => this.move(target, ['publishing'], 'held', reason, { holdReason: reason });
+    if (institution.suspendedAt) return hold(`${SUSPENSION_HOLD_PREFIX}: ${institution.suspensionReason ?? 'no reason given'}`);
+    if (channel.status !== 'active') return hold(`channel ${channel.displayName} is ${channel.status}`);
+    if (post.status !== 'approved') return this.move(target, ['publishing'], 'cancelled', `post is ${post.status}`);
+
+    const wait = await this.rateLimitWait(target, channel, now);
+    if (wait) {
+      await this.move(target, ['publishing'], 'queued', `rate limit: waiting until ${wait.toISOString()}`, { queuedAt: now });
+      return { kind: 'delay', until: wait };
+    }
+
+    const request = this.request(target, post, channel, institution.languages[0]!);
+    try {
+      const published = await this.adapters.for(channel.platform).publish(request);
+      return this.move(target, ['publishing'], 'published', 'published', { externalId: published.externalId, externalUrl: published.url, publishedAt: this.clock.now(), lastError: null });
+    } catch (err) {
+      return this.failed(target, channel, err, isLastAttempt);
+    }
+  }
+
+  /** After an ambiguous outcome: ask the platform before anything is sent again. */
+  async reconcile(job: ReconcileJob): Promise<void> {
+    const target = await this.targets.find(job.institutionId, job.targetId);
+    if (!target || target.status !== 'unconfirmed' || target.revision !== job.revision) return;
+    const { post, channel, institution } = await this.targets.context(job.institutionId, target);
+    const found = await this.adapters.for(channel.platform).findPublished(this.request(target, post, channel, institution.languages[0]!));
+    const now = this.clock.now();
+    if (found) {
+      await this.move(target, ['unconfirmed'], 'published', 'reconciled: the platform has it', { externalId: found.externalId, externalUrl: found.url, publishedAt: now, lastError: null });
+      return;
+    }
+    const requeued = await this.move(target, ['unconfirmed'], 'queued', 'reconciled: not on the platform, sending again', { queuedAt: now });
+    if (requeued.kind === 'done') await this.enqueuePublish([{ institutionId: target.institutionId, targetId: target.id, revision: target.revision, attempts: target.attempts, scheduledAt: now }], now);
+  }
+
+  private async afterFailedClaim(job: PublishJob): Promise<PublishOutcome> {
+    const target = await this.targets.find(job.institutionId, job.targetId);
+    // Claimed by an earlier run of this job whose worker died during the call: only the platform knows.
+    if (target?.status === 'publishing' && target.revision === job.revision) {
+      await this.move(target, ['publishing'], 'unconfirmed', 'was in flight when its worker stopped: asking the platform');
+      await this.enqueueReconcile([{ institutionId: target.institutionId, targetId: target.id, revision: target.revision, attempts: target.attempts, scheduledAt: target.scheduledAt! }]);
+    }
+    // Otherwise the job is stale (rescheduled, edited, cancelled, or done by another worker): nothing to do.
+    return { kind: 'done' };
+  }
+
+  private async failed(target: PublicationTarget, channel: { institutionId: string; id: string; displayName: string }, err: unknown, isLastAttempt: boolean): Promise<PublishOutcome> {
+    const now = this.clock.now();
+    const e = err instanceof PlatformError ? err : new PlatformError('ambiguous', (err as Error)?.message ?? String(err));
+    switch (e.kind) {
+      case 'rate_limit': {
+        const until = e.resetAt ?? new Date(now.getTime() + 60_000);
+        await this.tx.run(() => this.targets.setChannelRateLimitedUntil(channel.institutionId, channel.id, until));
+        await this.move(target, ['publishing'], 'queued', `platform rate limit until ${until.toISOString()}`, { queuedAt: now, lastError: e.message });
+        return { kind: 'delay', until };
+      }
+      case 'auth':
+        await this.tx.run(() => this.targets.markChannel(channel.institutionId, channel.id, 'needs_reconnect'));
+        return this.move(target, ['publishing'], 'failed', 'the platform refused the credentials: channel needs reconnecting', { lastError: e.message });
+      case 'invalid':
+        return this.move(target, ['publishing'], 'failed', 'the platform refused the post', { lastError: e.message });
+      case 'transient':
+        if (isLastAttempt) return this.move(target, ['publishing'], 'failed', 'gave up after repeated temporary failures', { lastError: e.message });
+        await this.move(target, ['publishing'], 'queued', 'temporary failure: retrying with backoff', { queuedAt: now, lastError: e.message });
+        return { kind: 'retry', error: e.message };
+      case 'duplicate':
+      case 'ambiguous':
+        await this.move(target, ['publishing'], 'unconfirmed', `${e.kind === 'duplicate' ? 'the platform says it has this post' : 'no clear answer'}: asking the platform`, { lastError: e.message });
+        await this.enqueueReconcile([{ institutionId: target.institutionId, targetId: target.id, revision: target.revision, attempts: target.attempts, scheduledAt: now }]);
+        return { kind: 'done' };
+    }
+  }
+
+  private async move(target: PublicationTarget, from: PublicationTarget['status'][], to: PublicationTarget['status'], outcome: string, patch: Partial<PublicationTarget> = {}): Promise<PublishOutcome> {
+    const moved = await this.tx.run(() => this.targets.transition(target.institutionId, target.id, from, to, { at: this.clock.now(), outcome, error: patch.lastError ?? null }, patch));
+    if (!moved) this.log.warn({ targetId: target.id, to }, 'target moved by someone else first');
+    return { kind: 'done' };
+  }
+
+  /** The platform's own reset, then CivicPost's per-channel limit (posts per window). */
+  private async rateLimitWait(target: PublicationTarget, channel: { rateLimitedUntil: Date | null; rateLimitPosts: number | null; rateLimitWindowSeconds: number | null; id: string }, now: Date): Promise<Date | undefined> {
+    if (channel.rateLimitedUntil && channel.rateLimitedUntil > now) return channel.rateLimitedUntil;
+    if (!channel.rateLimitPosts || !channel.rateLimitWindowSeconds) return undefined;
+    const windowMs = channel.rateLimitWindowSeconds * 1000;
+    const limit = channel.rateLimitPosts;
+    return this.tx.run(async () => {
+      const { published, inFlight } = await this.targets.channelWindow(target.institutionId, channel.id, new Date(now.getTime() - windowMs), target.id);
+      if (published.length + inFlight < limit) return undefined;
+      // The window frees a slot when the oldest post in it leaves; while others are in flight, look again soon.
+      if (published.length >= limit) return new Date(published[published.length - limit]!.getTime() + windowMs);
+      return new Date(now.getTime() + 1_000);
+    });
+  }
+
+  private request(target: PublicationTarget, post: { variants: Array<{ language: string; text: string; thread?: string[] }>; channelOverrides: Array<{ channelId: string; language: string | null; text: string }>; media: PublishRequest['media'] }, channel: PublishRequest['channel'] & { credentialsEncrypted: Buffer | null; credentialsKeyId: string | null }, primaryLanguage: string): PublishRequest {
+    // A channel publishes one language: its own (settings.language) or the institution's first.
+    const wanted = typeof channel.settings.language === 'string' ? channel.settings.language : primaryLanguage;
+    const variant = post.variants.find((v) => v.language === wanted) ?? post.variants[0]!;
+    const override =
+      post.channelOverrides.find((o) => o.channelId === channel.id && o.language === variant.language) ??
+      post.channelOverrides.find((o) => o.channelId === channel.id && o.language === null);
+    return {
+      idempotencyKey: `${target.id}-r${target.revision}`,
+      targetId: target.id,
+      channel: { id: channel.id, institutionId: channel.institutionId, platform: channel.platform, settings: channel.settings, accountHandle: channel.accountHandle },
+      credentials: channel.credentialsEncrypted ? this.cipher.open<Record<string, string>>(channel.credentialsEncrypted, channel.credentialsKeyId) : null,
+      language: variant.language,
+      text: override?.text ?? variant.text,
+      thread: variant.thread ?? [],
+      media: post.media,
+    };
+  }
+
+  private async enqueuePublish(due: DueTarget[], now: Date): Promise<void> {
+    if (due.length === 0) return;
+    await this.publishQueue.addBulk(
+      due.map((t) => ({
+        name: 'publish',
+        data: { institutionId: t.institutionId, targetId: t.targetId, revision: t.revision },
+        opts: { ...PUBLISH_JOB_OPTIONS, jobId: jobIds.publish(t.targetId, t.revision, t.attempts), delay: Math.max(0, t.scheduledAt.getTime() - now.getTime()) },
+      })),
+    );
+  }
+
+  private async enqueueReconcile(targets: DueTarget[]): Promise<void> {
+    if (targets.length === 0) return;
+    await this.reconcileQueue.addBulk(
+      targets.map((t) => ({
+        name: 'reconcile',
+        data: { institutionId: t.institutionId, targetId: t.targetId, revision: t.revision },
+        opts: { ...RECONCILE_JOB_OPTIONS, jobId: jobIds.reconcile(t.targetId, t.revision, t.attempts) },
+      })),
+    );
+  }
+}

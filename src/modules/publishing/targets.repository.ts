@@ -1,0 +1,178 @@
+import { Injectable } from '@nestjs/common';
+import { In, type QueryDeepPartialEntity } from 'typeorm';
+import { Channel } from '#src/modules/channels/channel.entity.js';
+import { Institution } from '#src/modules/institutions/institution.entity.js';
+import { Post, PublicationTarget, type TargetStatus } from '#src/modules/posts/post.entity.js';
+import { TargetEvent } from '#src/modules/publishing/target-event.entity.js';
+import { Tx } from '#src/storage/tx.js';
+
+export interface DueTarget {
+  institutionId: string;
+  targetId: string;
+  revision: number;
+  attempts: number;
+  scheduledAt: Date;
+}
+
+export interface EventInput {
+  outcome: string;
+  error?: string | null;
+  at: Date;
+}
+
+/** The publishing pipeline's reads and conditional writes on publication targets. */
+@Injectable()
+export class TargetsRepository {
+  constructor(private readonly tx: Tx) {}
+
+  private get targets() {
+    return this.tx.manager.getRepository(PublicationTarget);
+  }
+
+  /** scheduled -> queued for every target due before `until`; returns them. Across institutions: the scheduler's job. (UPDATE ... RETURNING sits in a CTE: TypeORM's query() answers [rows, count] for a bare UPDATE.) */
+  async promoteDue(until: Date, now: Date, limit: number): Promise<DueTarget[]> {
+    const rows: Array<{ institution_id: string; id: string; revision: number; attempts: number; scheduled_at: Date }> = await this.tx.manager.query(
+      `WITH moved AS (
+         UPDATE publication_targets SET status = 'queued', queued_at = $2, updated_at = $2
+          WHERE id IN (SELECT id FROM publication_targets WHERE status = 'scheduled' AND scheduled_at <= $1
+                       ORDER BY scheduled_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+          RETURNING institution_id, id, revision, attempts, scheduled_at)
+       SELECT * FROM moved`,
+      [until, now, limit],
+    );
+    const due = rows.map(toDue);
+    await this.recordMany(due.map((d) => ({ institutionId: d.institutionId, targetId: d.targetId, attempt: d.attempts, from: 'scheduled', to: 'queued', outcome: 'due soon: queued', at: now })));
+    return due;
+  }
+
+  /** Queued targets due before `until` that were queued before `queuedBefore`: their jobs may have been lost. */
+  async queuedLongAgo(until: Date, queuedBefore: Date, limit: number): Promise<DueTarget[]> {
+    const rows: Array<{ institution_id: string; id: string; revision: number; attempts: number; scheduled_at: Date }> = await this.tx.manager.query(
+      `SELECT institution_id, id, revision, attempts, scheduled_at FROM publication_targets
+        WHERE status = 'queued' AND scheduled_at <= $1 AND queued_at < $2 ORDER BY scheduled_at LIMIT $3`,
+      [until, queuedBefore, limit],
+    );
+    return rows.map(toDue);
+  }
+
+  /** Targets claimed before `claimedBefore` and still publishing: their worker is gone. */
+  async publishingSince(claimedBefore: Date, limit: number): Promise<DueTarget[]> {
+    const rows: Array<{ institution_id: string; id: string; revision: number; attempts: number; scheduled_at: Date }> = await this.tx.manager.query(
+      `SELECT institution_id, id, revision, attempts, scheduled_at FROM publication_targets
+        WHERE status = 'publishing' AND claimed_at < $1 ORDER BY claimed_at LIMIT $2`,
+      [claimedBefore, limit],
+    );
+    return rows.map(toDue);
+  }
+
+  find(institutionId: string, targetId: string): Promise<PublicationTarget | null> {
+    return this.targets.findOneBy({ institutionId, id: targetId });
+  }
+
+  /** queued -> publishing, only for this revision: the one claim that allows a platform call. */
+  async claim(institutionId: string, targetId: string, revision: number, now: Date): Promise<PublicationTarget | null> {
+    const rows: Array<{ id: string }> = await this.tx.manager.query(
+      `WITH claimed AS (
+         UPDATE publication_targets SET status = 'publishing', attempts = attempts + 1, claimed_at = $4, updated_at = $4
+          WHERE institution_id = $1 AND id = $2 AND revision = $3 AND status = 'queued' RETURNING id)
+       SELECT id FROM claimed`,
+      [institutionId, targetId, revision, now],
+    );
+    if (rows.length === 0) return null;
+    const target = (await this.find(institutionId, targetId))!;
+    await this.record({ institutionId, targetId, attempt: target.attempts, from: 'queued', to: 'publishing', outcome: 'claimed for publishing', at: now });
+    return target;
+  }
+
+  /**
+   * Moves a target from one of `from` to `to` if it is still there, recording the
+   * transition. Returns false when someone else moved it first.
+   */
+  async transition(
+    institutionId: string,
+    targetId: string,
+    from: TargetStatus[],
+    to: TargetStatus,
+    event: EventInput,
+    patch: QueryDeepPartialEntity<PublicationTarget> = {},
+  ): Promise<boolean> {
+    const before = await this.targets.findOneBy({ institutionId, id: targetId, status: In(from) });
+    if (!before) return false;
+    const result = await this.targets.update({ institutionId, id: targetId, status: before.status }, { ...patch, status: to, updatedAt: event.at });
+    if (!result.affected) return false;
+    await this.record({ institutionId, targetId, attempt: before.attempts, from: before.status, to, outcome: event.outcome, error: event.error ?? null, at: event.at });
+    return true;
+  }
+
+  /** held -> scheduled (revision + 1, so old jobs are stale) for targets held for a reason starting with `reasonPrefix`. */
+  async releaseHeld(institutionId: string, reasonPrefix: string, now: Date): Promise<number> {
+    const held: Array<{ id: string; attempts: number }> = await this.tx.manager.query(
+      `WITH released AS (
+         UPDATE publication_targets SET status = 'scheduled', revision = revision + 1, hold_reason = NULL, queued_at = NULL, updated_at = $3
+          WHERE institution_id = $1 AND status = 'held' AND starts_with(hold_reason, $2) RETURNING id, attempts)
+       SELECT * FROM released`,
+      [institutionId, reasonPrefix, now],
+    );
+    await this.recordMany(held.map((t) => ({ institutionId, targetId: t.id, attempt: t.attempts, from: 'held', to: 'scheduled', outcome: 'released: publishing resumed', at: now })));
+    return held.length;
+  }
+
+  async context(institutionId: string, target: PublicationTarget) {
+    const [post, channel, institution] = await Promise.all([
+      this.tx.manager.getRepository(Post).findOneByOrFail({ institutionId, id: target.postId }),
+      this.tx.manager
+        .getRepository(Channel)
+        .createQueryBuilder('c')
+        .addSelect(['c.credentialsEncrypted', 'c.credentialsKeyId'])
+        .where('c.institution_id = :institutionId AND c.id = :id', { institutionId, id: target.channelId })
+        .getOneOrFail(),
+      this.tx.manager.getRepository(Institution).findOneByOrFail({ id: institutionId }),
+    ]);
+    return { post, channel, institution };
+  }
+
+  /**
+   * What occupies a channel's rate window: publications since `since`, and
+   * other targets being published right now. Locks the channel row for the rest
+   * of the transaction, so two workers cannot both take the last slot.
+   */
+  async channelWindow(institutionId: string, channelId: string, since: Date, exceptTargetId: string): Promise<{ published: Date[]; inFlight: number }> {
+    await this.tx.manager.query(`SELECT 1 FROM channels WHERE institution_id = $1 AND id = $2 FOR UPDATE`, [institutionId, channelId]);
+    const rows: Array<{ status: string; published_at: Date | null }> = await this.tx.manager.query(
+      `SELECT status, published_at FROM publication_targets
+        WHERE institution_id = $1 AND channel_id = $2 AND id <> $4
+          AND ((status = 'published' AND published_at >= $3) OR status = 'publishing')
+        ORDER BY published_at`,
+      [institutionId, channelId, since, exceptTargetId],
+    );
+    return { published: rows.filter((r) => r.status === 'published').map((r) => r.published_at!), inFlight: rows.filter((r) => r.status === 'publishing').length };
+  }
+
+  async setChannelRateLimitedUntil(institutionId: string, channelId: string, until: Date): Promise<void> {
+    await this.tx.manager.getRepository(Channel).update({ institutionId, id: channelId }, { rateLimitedUntil: until });
+  }
+
+  async markChannel(institutionId: string, channelId: string, status: Channel['status']): Promise<void> {
+    await this.tx.manager.getRepository(Channel).update({ institutionId, id: channelId }, { status });
+  }
+
+  events(institutionId: string, targetIds: string[]): Promise<TargetEvent[]> {
+    if (targetIds.length === 0) return Promise.resolve([]);
+    return this.tx.manager.getRepository(TargetEvent).find({ where: { institutionId, targetId: In(targetIds) }, order: { id: 'ASC' } });
+  }
+
+  private async record(e: { institutionId: string; targetId: string; attempt: number; from: string | null; to: string; outcome: string; error?: string | null; at: Date }): Promise<void> {
+    await this.recordMany([e]);
+  }
+
+  private async recordMany(events: Array<{ institutionId: string; targetId: string; attempt: number; from: string | null; to: string; outcome: string; error?: string | null; at: Date }>): Promise<void> {
+    if (events.length === 0) return;
+    await this.tx.manager.getRepository(TargetEvent).insert(
+      events.map((e) => ({ institutionId: e.institutionId, targetId: e.targetId, attempt: e.attempt, fromStatus: e.from, toStatus: e.to, outcome: e.outcome, error: e.error ?? null, at: e.at })),
+    );
+  }
+}
+
+function toDue(r: { institution_id: string; id: string; revision: number; attempts: number; scheduled_at: Date }): DueTarget {
+  return { institutionId: r.institution_id, targetId: r.id, revision: r.revision, attempts: r.attempts, scheduledAt: r.scheduled_at };
+}

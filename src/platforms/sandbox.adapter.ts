@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '#src/common/clock.js';
+import { SandboxPost } from '#src/modules/publishing/target-event.entity.js';
+import { PlatformError, type PlatformAdapter, type PublishRequest, type Published } from '#src/platforms/platform-adapter.js';
+import { Tx } from '#src/storage/tx.js';
+
+/**
+ * Failure injection, set per sandbox channel in `settings.sandbox`, for training
+ * and tests: `failRate` (0..1) of transient failures, `fail` to force one kind
+ * of error on every call, `latencyMs` before answering, `ambiguousAfterWrite`
+ * (0..1) to store the post and then answer as if the connection was lost.
+ */
+export interface SandboxBehaviour {
+  failRate?: number;
+  fail?: 'auth' | 'rate_limit' | 'invalid' | 'transient' | 'ambiguous';
+  latencyMs?: number;
+  ambiguousAfterWrite?: number;
+  rateLimitResetSeconds?: number;
+}
+
+/** Publishes into CivicPost's own sandbox feed: nothing leaves CivicPost. */
+@Injectable()
+export class SandboxAdapter implements PlatformAdapter {
+  constructor(
+    private readonly tx: Tx,
+    private readonly clock: Clock,
+  ) {}
+
+  async publish(req: PublishRequest): Promise<Published> {
+    const b = (req.channel.settings.sandbox ?? {}) as SandboxBehaviour;
+    if (b.latencyMs) await new Promise((r) => setTimeout(r, Math.min(b.latencyMs!, 120_000)));
+    if (b.fail === 'rate_limit') {
+      throw new PlatformError('rate_limit', 'sandbox: rate limited', new Date(this.clock.now().getTime() + (b.rateLimitResetSeconds ?? 60) * 1000));
+    }
+    if (b.fail && b.fail !== 'ambiguous') throw new PlatformError(b.fail, `sandbox: injected ${b.fail} failure`);
+    if (b.fail === 'ambiguous') throw new PlatformError('ambiguous', 'sandbox: injected lost connection before the answer');
+    if (b.failRate && Math.random() < b.failRate) throw new PlatformError('transient', 'sandbox: injected transient failure');
+    // The idempotency key is unique in the feed, as a platform's would be: a retry finds the first post.
+    const published = await this.store(req);
+    if (b.ambiguousAfterWrite && Math.random() < b.ambiguousAfterWrite) {
+      throw new PlatformError('ambiguous', 'sandbox: injected lost connection after the post was stored');
+    }
+    return published;
+  }
+
+  async findPublished(req: PublishRequest): Promise<Published | null> {
+    const found = await this.tx.manager.getRepository(SandboxPost).findOneBy({ idempotencyKey: req.idempotencyKey });
+    return found ? toPublished(found) : null;
+  }
+
+  private async store(req: PublishRequest): Promise<Published> {
+    const repo = this.tx.manager.getRepository(SandboxPost);
+    const inserted: Array<{ id: string }> = await this.tx.manager.query(
+      `INSERT INTO sandbox_posts (institution_id, channel_id, idempotency_key, text, thread, media, published_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+      [req.channel.institutionId, req.channel.id, req.idempotencyKey, req.text, JSON.stringify(req.thread), JSON.stringify(req.media), this.clock.now()],
+    );
+    if (inserted.length === 0) throw new PlatformError('duplicate', 'sandbox: a post with this idempotency key exists');
+    return toPublished((await repo.findOneByOrFail({ id: inserted[0]!.id })));
+  }
+}
+
+function toPublished(p: SandboxPost): Published {
+  return { externalId: p.id, url: `/sandbox/${p.channelId}#${p.id}` };
+}

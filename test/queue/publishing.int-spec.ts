@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { TestApi, type Client } from '../support/api.js';
+import { currentMode } from '../support/test-storage.js';
+
+/** Approved posts go out at their time through the real queue, once, with every transition recorded. */
+describe(`publishing through the queue (${currentMode()} storage)`, () => {
+  let api: TestApi;
+  let base: string;
+  let editor: Client;
+  let campaignId: string;
+  let channelSeq = 0;
+
+  beforeAll(async () => {
+    api = await TestApi.start({ SCHEDULER_INTERVAL_MS: '200', DUE_WINDOW_SECONDS: '60' });
+    const inst = await api.admin.post('/api/institutions', { name: 'Pipeline Town', slug: 'pipeline-town', timeZone: 'Europe/Bucharest', languages: ['en'] });
+    base = `/api/institutions/${inst.body.id}`;
+    editor = await api.member(api.admin, inst.body.id, 'editor@pipeline.example', 'editor');
+    campaignId = (await api.admin.post(`${base}/campaigns`, { title: 'Launch of the e-service', startsOn: '2026-01-01', endsOn: '2027-12-31' })).body.id;
+  });
+  afterAll(async () => api?.stop());
+
+  async function sandboxChannel(settings: Record<string, unknown> = {}, rateLimit?: { posts: number; windowSeconds: number }): Promise<string> {
+    const res = await api.admin.post(`${base}/channels`, { platform: 'sandbox', displayName: `Sandbox ${++channelSeq}`, settings, rateLimit });
+    expect(res.status).toBe(201);
+    return res.body.id;
+  }
+
+  /** Written by the admin, approved by the editor, due `inMs` from now. */
+  async function approvedPost(channelIds: string[], inMs: number, text = 'The new e-service is live: https://pipeline.example/e'): Promise<{ id: string; scheduledAt: Date }> {
+    const scheduledAt = new Date(Date.now() + inMs);
+    const post = await api.admin.post(`${base}/posts`, { campaignId, channelIds, variants: [{ language: 'en', text }], scheduledAt: scheduledAt.toISOString() });
+    expect(post.status).toBe(201);
+    expect((await api.admin.post(`/api/posts/${post.body.id}/submit`)).status).toBe(200);
+    const approved = await editor.post(`/api/posts/${post.body.id}/approve`);
+    expect(approved.status).toBe(200);
+    return { id: post.body.id, scheduledAt };
+  }
+
+  async function waitForTargets(postId: string, done: (statuses: string[]) => boolean, timeoutMs = 30_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const post = (await api.admin.get(`/api/posts/${postId}`)).body;
+      const statuses = post.targets.map((t: { status: string }) => t.status);
+      if (done(statuses)) return post;
+      if (Date.now() > deadline) throw new Error(`targets still ${statuses.join(', ')}: ${JSON.stringify(post.targets, null, 1)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async function feedCount(channelId: string): Promise<number> {
+    const [row] = await api.running.runtime.dataSource.query(`SELECT count(*)::int AS n FROM sandbox_posts WHERE channel_id = $1`, [channelId]);
+    return row.n;
+  }
+
+  it('publishes an approved post at its time, once, and records each transition', async () => {
+    const channel = await sandboxChannel();
+    const { id, scheduledAt } = await approvedPost([channel], 1_500);
+    const post = await waitForTargets(id, (s) => s.every((x) => x === 'published'));
+    const [target] = post.targets;
+    expect(new Date(target.publishedAt).getTime()).toBeGreaterThanOrEqual(scheduledAt.getTime());
+    expect(target.externalId).toEqual(expect.any(String));
+    expect(target.events.map((e: { toStatus: string }) => e.toStatus)).toEqual(['scheduled', 'queued', 'publishing', 'published']);
+    expect(target.events[2]).toMatchObject({ attempt: 1, outcome: 'claimed for publishing' });
+    expect(await feedCount(channel)).toBe(1);
+  });
+
+  it('holds what comes due while the institution is suspended, and sends it on resume', async () => {
+    const channel = await sandboxChannel();
+    expect((await api.admin.post(`${base}/suspend`, { reason: 'Election silence ordered by the prefect' })).status).toBe(200);
+    const { id } = await approvedPost([channel], 300);
+    const held = await waitForTargets(id, (s) => s.every((x) => x === 'held'));
+    expect(held.targets[0].holdReason).toBe('publishing suspended: Election silence ordered by the prefect');
+    expect(await feedCount(channel)).toBe(0);
+
+    const resumed = await api.admin.post(`${base}/resume`);
+    expect(resumed.body).toMatchObject({ suspendedAt: null, released: 1 });
+    await waitForTargets(id, (s) => s.every((x) => x === 'published'));
+    expect(await feedCount(channel)).toBe(1);
+  });
+
+  it('moves a post to its new time when rescheduled, and cancels one not yet claimed', async () => {
+    const channel = await sandboxChannel();
+    const later = await approvedPost([channel], 50_000);
+    await waitForTargets(later.id, (s) => s.every((x) => x === 'queued')); // already queued as a delayed job
+    const moved = await api.admin.post(`/api/posts/${later.id}/schedule`, { scheduledAt: new Date(Date.now() + 500).toISOString(), timeZone: 'Europe/Bucharest' });
+    expect(moved.status).toBe(200);
+    expect(moved.body.targets[0]).toMatchObject({ status: 'scheduled', revision: 2 });
+    await waitForTargets(later.id, (s) => s.every((x) => x === 'published'));
+
+    const cancelled = await approvedPost([channel], 40_000);
+    expect((await api.admin.post(`/api/posts/${cancelled.id}/cancel`)).body.targets[0].status).toBe('cancelled');
+    // The delayed job of the old time and the one of the first revision find nothing to do.
+    expect(await feedCount(channel)).toBe(1);
+  });
+
+  it('fails a refused post with the platform reason, and marks a channel whose credentials are refused', async () => {
+    const invalid = await sandboxChannel({ sandbox: { fail: 'invalid' } });
+    const auth = await sandboxChannel({ sandbox: { fail: 'auth' } });
+    const { id } = await approvedPost([invalid, auth], 200);
+    const post = await waitForTargets(id, (s) => s.every((x) => x === 'failed'));
+    expect(post.targets.map((t: { lastError: string }) => t.lastError).sort()).toEqual(['sandbox: injected auth failure', 'sandbox: injected invalid failure']);
+    expect((await api.admin.get(`${base}/channels/${auth}`)).body.status).toBe('needs_reconnect');
+    expect((await api.admin.get(`${base}/channels/${invalid}`)).body.status).toBe('active');
+  });
+
+  it('asks the platform after an ambiguous answer instead of sending again', async () => {
+    const channel = await sandboxChannel({ sandbox: { ambiguousAfterWrite: 1 } });
+    const { id } = await approvedPost([channel], 200);
+    const post = await waitForTargets(id, (s) => s.every((x) => x === 'published'));
+    expect(post.targets[0].events.map((e: { toStatus: string }) => e.toStatus)).toEqual(['scheduled', 'queued', 'publishing', 'unconfirmed', 'published']);
+    expect(post.targets[0].attempts).toBe(1);
+    expect(await feedCount(channel)).toBe(1);
+  });
+
+  it('honours a channel limit of posts per window without holding up other channels', async () => {
+    const limited = await sandboxChannel({}, { posts: 1, windowSeconds: 3 });
+    const free = await sandboxChannel();
+    const first = await approvedPost([limited], 300, 'First of two');
+    const second = await approvedPost([limited, free], 300, 'Second of two');
+    const a = await waitForTargets(first.id, (s) => s.every((x) => x === 'published'));
+    const b = await waitForTargets(second.id, (s) => s.every((x) => x === 'published'), 30_000);
+    const onLimited = (post: { targets: Array<{ channelId: string; publishedAt: string }> }) => new Date(post.targets.find((t) => t.channelId === limited)!.publishedAt).getTime();
+    const onFree = new Date(b.targets.find((t: { channelId: string }) => t.channelId === free).publishedAt).getTime();
+    const [early, late] = [onLimited(a), onLimited(b)].sort();
+    expect(late! - early!).toBeGreaterThanOrEqual(3_000);
+    expect(onFree).toBeLessThan(late!);
+  });
+});
