@@ -16,6 +16,9 @@ import { CampaignsService } from '#src/modules/campaigns/campaigns.service.js';
 import { ChannelsController } from '#src/modules/channels/channels.controller.js';
 import { ChannelsRepository } from '#src/modules/channels/channels.repository.js';
 import { ChannelsService } from '#src/modules/channels/channels.service.js';
+import { SandboxFeedController } from '#src/modules/channels/sandbox-feed.controller.js';
+import { PlatformAdapters } from '#src/platforms/adapters.js';
+import { SandboxAdapter } from '#src/platforms/sandbox.adapter.js';
 import { InstitutionsController } from '#src/modules/institutions/institutions.controller.js';
 import { InstitutionsRepository } from '#src/modules/institutions/institutions.repository.js';
 import { InstitutionsService } from '#src/modules/institutions/institutions.service.js';
@@ -35,12 +38,12 @@ import { Tx } from '#src/storage/tx.js';
 @Module({
   providers: [
     Tx, InstitutionAccess, LoginThrottle, AuditRepository, AuditService, SessionsRepository, InstitutionsRepository, MembersRepository,
-    PartnersRepository, ChannelsRepository, CampaignsRepository, PostsRepository, TargetsRepository,
+    PartnersRepository, ChannelsRepository, CampaignsRepository, PostsRepository, TargetsRepository, SandboxAdapter, PlatformAdapters,
     AuthService, MeService, InstitutionsService, MembersService, PartnersService, ChannelsService, CampaignsService, PostsService,
   ],
   exports: [
     Tx, InstitutionAccess, AuditService, AuthService, MeService, InstitutionsService, MembersService, PartnersService,
-    ChannelsService, CampaignsService, PostsService, ChannelsRepository, PostsRepository, TargetsRepository,
+    ChannelsService, CampaignsService, PostsService, ChannelsRepository, PostsRepository, TargetsRepository, SandboxAdapter, PlatformAdapters,
   ],
 })
 export class DomainModule {}
@@ -52,7 +55,7 @@ export class DomainModule {}
   ],
   controllers: [
     AuthController, InstitutionsController, MembersController, PartnersController, ChannelsController,
-    CampaignsController, InstitutionPostsController, PostWorkflowController, AuditController,
+    CampaignsController, InstitutionPostsController, PostWorkflowController, AuditController, SandboxFeedController,
   ],
   providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
 })

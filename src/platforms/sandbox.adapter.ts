@@ -15,6 +15,8 @@ export interface SandboxBehaviour {
   fail?: 'auth' | 'rate_limit' | 'invalid' | 'transient' | 'ambiguous';
   latencyMs?: number;
   ambiguousAfterWrite?: number;
+  /** Wait this long after storing the post before answering (a worker may die in between). */
+  latencyAfterWriteMs?: number;
   rateLimitResetSeconds?: number;
 }
 
@@ -37,10 +39,16 @@ export class SandboxAdapter implements PlatformAdapter {
     if (b.failRate && Math.random() < b.failRate) throw new PlatformError('transient', 'sandbox: injected transient failure');
     // The idempotency key is unique in the feed, as a platform's would be: a retry finds the first post.
     const published = await this.store(req);
+    if (b.latencyAfterWriteMs) await new Promise((r) => setTimeout(r, Math.min(b.latencyAfterWriteMs!, 120_000)));
     if (b.ambiguousAfterWrite && Math.random() < b.ambiguousAfterWrite) {
       throw new PlatformError('ambiguous', 'sandbox: injected lost connection after the post was stored');
     }
     return published;
+  }
+
+  /** The feed of one sandbox channel, newest first. */
+  feed(institutionId: string, channelId: string, limit: number, offset: number): Promise<[SandboxPost[], number]> {
+    return this.tx.manager.getRepository(SandboxPost).findAndCount({ where: { institutionId, channelId }, order: { publishedAt: 'DESC' }, take: limit, skip: offset });
   }
 
   async findPublished(req: PublishRequest): Promise<Published | null> {

@@ -54,3 +54,11 @@ export const RECONCILE_JOB_OPTIONS = {
   removeOnComplete: { age: 24 * 3600 },
   removeOnFail: { age: 7 * 24 * 3600 },
 } as const;
+
+/**
+ * Worker options of the publish and reconcile queues. A running job renews its
+ * lock every half lockDuration, so a long platform call keeps it; a dead
+ * worker's job is found stalled within lockDuration + stalledInterval and run
+ * again, where the claim shows it was in flight and reconciliation decides.
+ */
+export const WORKER_OPTIONS = { lockDuration: 15_000, stalledInterval: 15_000, maxStalledCount: 5 } as const;

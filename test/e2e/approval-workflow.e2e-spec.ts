@@ -111,7 +111,8 @@ describe(`approval workflow through the API (${currentMode()} storage)`, () => {
 
     const approve = await editor.post(`/api/posts/${postId}/approve`);
     expect(approve.status).toBe(200);
-    expect(approve.body).toMatchObject({ status: 'approved', approvedBy: editor.userId, revision: 1, scheduledAt: '2026-12-01T07:00:00.000Z', targets: [{ status: 'approved', revision: 1 }] });
+    // Approved with its time: the target enters the publishing pipeline.
+    expect(approve.body).toMatchObject({ status: 'approved', approvedBy: editor.userId, revision: 1, scheduledAt: '2026-12-01T07:00:00.000Z', targets: [{ status: 'scheduled', revision: 1, scheduledAt: '2026-12-01T07:00:00.000Z' }] });
   });
 
   it('an edit after approval raises the revision, sends the post back to review, and bars its editor from approving', async () => {

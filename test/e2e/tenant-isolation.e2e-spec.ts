@@ -68,6 +68,7 @@ const OPERATIONS: Record<string, Operation> = {
   'GET /api/institutions/{institutionId}/channels': {},
   'POST /api/institutions/{institutionId}/channels': { body: () => ({ platform: 'sandbox', displayName: 'Channel planted by B' }) },
   'GET /api/institutions/{institutionId}/channels/{channelId}': {},
+  'GET /api/institutions/{institutionId}/channels/{channelId}/sandbox-feed': {},
   'PATCH /api/institutions/{institutionId}/channels/{channelId}': { body: () => ({ displayName: 'Renamed by B', status: 'disabled', credentials: { accessToken: 'b-token' } }) },
 
   'GET /api/institutions/{institutionId}/campaigns': {},

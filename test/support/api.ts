@@ -11,7 +11,7 @@ export interface Reply<T = any> {
 /** A caller of the API: bearer token when logged in. */
 export class Client {
   constructor(
-    readonly baseUrl: string,
+    public baseUrl: string,
     public token?: string,
   ) {}
 

@@ -151,8 +151,13 @@ export class PostsService {
       });
       await this.repo.addAuthor(post.id, p.userId);
       await this.repo.setTargets(post.institutionId, post.id, content.channelIds, next.status, next.revision);
-      // Target revisions only grow: job ids are built from them, and an old id must never come back.
-      await this.repo.updateTargets(post.institutionId, post.id, { status: next.status, revision: () => 'revision + 1', scheduledAt: schedule.scheduledAt });
+      // A new post revision is a new target revision too. Target revisions only grow (a reschedule
+      // raises them as well): job ids are built from them, and an old id must never come back.
+      await this.repo.updateTargets(post.institutionId, post.id, {
+        status: next.status,
+        scheduledAt: schedule.scheduledAt,
+        ...(next.revision > post.revision ? { revision: () => 'revision + 1' } : {}),
+      });
       await this.audit.record({
         institutionId: post.institutionId, actorId: p.userId, action: 'post.edited', targetType: 'post', targetId: post.id,
         data: { changed: Object.keys(dto), revision: next.revision, from: post.status, to: next.status },

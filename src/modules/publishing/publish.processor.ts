@@ -3,9 +3,9 @@ import { Inject, type OnModuleInit } from '@nestjs/common';
 import { DelayedError, type Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '#src/config/config.js';
 import { PublishingService } from '#src/modules/publishing/publishing.service.js';
-import { QUEUES, type PublishJob, type ReconcileJob } from '#src/queue/queues.js';
+import { QUEUES, WORKER_OPTIONS, type PublishJob, type ReconcileJob } from '#src/queue/queues.js';
 
-@Processor(QUEUES.publish)
+@Processor(QUEUES.publish, WORKER_OPTIONS)
 export class PublishProcessor extends WorkerHost implements OnModuleInit {
   constructor(
     private readonly publishing: PublishingService,
@@ -29,7 +29,7 @@ export class PublishProcessor extends WorkerHost implements OnModuleInit {
   }
 }
 
-@Processor(QUEUES.reconcile)
+@Processor(QUEUES.reconcile, WORKER_OPTIONS)
 export class ReconcileProcessor extends WorkerHost {
   constructor(private readonly publishing: PublishingService) {
     super();

@@ -3,12 +3,10 @@ import { DomainModule } from '#src/modules/domain.module.js';
 import { PublishProcessor, ReconcileProcessor } from '#src/modules/publishing/publish.processor.js';
 import { PublishingService } from '#src/modules/publishing/publishing.service.js';
 import { SchedulerCron } from '#src/modules/publishing/scheduler.cron.js';
-import { PlatformAdapters } from '#src/platforms/adapters.js';
-import { SandboxAdapter } from '#src/platforms/sandbox.adapter.js';
 
 /** The worker's side of publishing: the scheduler cron and the publish and reconcile processors. */
 @Module({
   imports: [DomainModule],
-  providers: [SandboxAdapter, PlatformAdapters, PublishingService, PublishProcessor, ReconcileProcessor, SchedulerCron],
+  providers: [PublishingService, PublishProcessor, ReconcileProcessor, SchedulerCron],
 })
 export class PublishingModule {}

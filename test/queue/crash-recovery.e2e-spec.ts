@@ -1,0 +1,105 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { Redis } from 'ioredis';
+import { AppProcess } from '../support/app-process.js';
+import { Client } from '../support/api.js';
+import { currentMode, provisionStorage, type TestStorage } from '../support/test-storage.js';
+
+const ENV = { SCHEDULER_INTERVAL_MS: '250', DUE_WINDOW_SECONDS: '60', ADMIN_EMAIL: 'admin@crash.example', ADMIN_PASSWORD: 'correct horse battery staple', SEED_DEMO: 'false', LOG_LEVEL: 'warn' };
+
+/** Sets up an institution with sandbox channels through the API of a running process. */
+async function setUp(url: string, channelSettings: Array<Record<string, unknown>>) {
+  const admin = new Client(url);
+  admin.token = (await admin.post('/api/auth/login', { email: ENV.ADMIN_EMAIL, password: ENV.ADMIN_PASSWORD })).body.token;
+  const inst = (await admin.post('/api/institutions', { name: 'Crash Town', slug: 'crash-town', timeZone: 'UTC', languages: ['en'] })).body;
+  const base = `/api/institutions/${inst.id}`;
+  const editor = new Client(url);
+  const invited = (await admin.post(`${base}/members`, { email: 'editor@crash.example', role: 'editor' })).body;
+  editor.token = (await editor.post('/api/auth/login', { email: 'editor@crash.example', password: invited.temporaryPassword })).body.token;
+  const campaignId = (await admin.post(`${base}/campaigns`, { title: 'Crash campaign', startsOn: '2026-01-01', endsOn: '2027-12-31' })).body.id;
+  const channels: string[] = [];
+  for (const [i, settings] of channelSettings.entries()) {
+    channels.push((await admin.post(`${base}/channels`, { platform: 'sandbox', displayName: `Sandbox ${i}`, settings })).body.id);
+  }
+  const post = async (channelIds: string[], inMs: number, text: string) => {
+    const created = await admin.post(`${base}/posts`, { campaignId, channelIds, variants: [{ language: 'en', text }], scheduledAt: new Date(Date.now() + inMs).toISOString() });
+    await admin.post(`/api/posts/${created.body.id}/submit`);
+    const approved = await editor.post(`/api/posts/${created.body.id}/approve`);
+    expect(approved.status).toBe(200);
+    return created.body.id as string;
+  };
+  return { admin, base, channels, post };
+}
+
+async function poll<T>(what: string, get: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await get();
+    if (done(v)) return v;
+    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe(`crash and queue loss (${currentMode()} storage)`, () => {
+  let storage: TestStorage | undefined;
+  const processes: AppProcess[] = [];
+  afterEach(async () => {
+    await Promise.all(processes.splice(0).map((p) => p.stop('SIGKILL')));
+    await storage?.cleanup();
+  });
+
+  it('a worker killed with SIGKILL mid-publish causes neither a duplicate nor a lost post', async () => {
+    storage = await provisionStorage();
+    const env: Record<string, string> = { ...storage.env, ...ENV };
+    const first = new AppProcess(env);
+    processes.push(first);
+    const url = await first.url();
+    // One platform still holding the call open when the worker dies; one that has stored the post but not answered.
+    const { admin, base, channels, post } = await setUp(url, [{ sandbox: { latencyMs: 8_000 } }, { sandbox: { latencyAfterWriteMs: 8_000 } }]);
+    const postId = await post(channels, 500, 'Published exactly once, whatever happens');
+    await poll('both targets in flight', async () => (await admin.get(`/api/posts/${postId}`)).body.targets.map((t: { status: string }) => t.status), (s: string[]) => s.every((x) => x === 'publishing'), 30_000);
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const second = new AppProcess(env);
+    processes.push(second);
+    admin.baseUrl = await second.url();
+    const done = await poll(
+      'targets after the restart',
+      async () => (await admin.get(`/api/posts/${postId}`)).body.targets as Array<{ status: string; channelId: string; events: Array<{ toStatus: string }> }>,
+      (ts) => ts.every((t) => t.status === 'published'),
+      90_000,
+    );
+    for (const t of done) expect(t.events.map((e) => e.toStatus)).toContain('unconfirmed');
+    for (const channelId of channels) {
+      const feed = await admin.get(`${base}/channels/${channelId}/sandbox-feed`);
+      expect(feed.body.total).toBe(1);
+    }
+  });
+
+  if (currentMode() === 'postgres+redis') {
+    it('posts due when the queue is wiped still go out, once each', async () => {
+      storage = await provisionStorage();
+      const env: Record<string, string> = { ...storage.env, ...ENV };
+      const app = new AppProcess(env);
+      processes.push(app);
+      const { admin, base, channels, post } = await setUp(await app.url(), [{}]);
+      const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => post(channels, 4_000, `Post ${i} of a burst`)));
+      await poll('all queued', async () => Promise.all(ids.map(async (id) => (await admin.get(`/api/posts/${id}`)).body.targets[0].status)), (s: string[]) => s.every((x) => x === 'queued'), 30_000);
+      // Lose every job of this run's queues, as a flushed or restarted-empty Redis would.
+      const redis = new Redis(env.REDIS_URL!);
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${env.QUEUE_PREFIX}*`, 'COUNT', 1000);
+        if (keys.length) await redis.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+      redis.disconnect();
+
+      await poll('all published', async () => Promise.all(ids.map(async (id) => (await admin.get(`/api/posts/${id}`)).body.targets[0].status)), (s: string[]) => s.every((x) => x === 'published'), 60_000);
+      const feed = await admin.get(`${base}/channels/${channels[0]}/sandbox-feed?limit=200`);
+      expect(feed.body.total).toBe(20);
+      expect(new Set(feed.body.items.map((i: { text: string }) => i.text)).size).toBe(20);
+    });
+  }
+});
