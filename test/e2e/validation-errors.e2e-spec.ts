@@ -236,8 +236,8 @@ describe(`validation errors through the API (${currentMode()} storage)`, () => {
       }
     });
 
-    it('scheduledAt without a UTC offset, or not a date, answers 4xx naming scheduledAt', async () => {
-      for (const scheduledAt of ['2026-12-01T09:00:00', '2026-12-01 09:00', '2026-02-30T09:00:00Z', 'tomorrow']) {
+    it('a scheduledAt that is not a date, or a wall-clock time the clocks skip or repeat, answers 4xx naming scheduledAt', async () => {
+      for (const scheduledAt of ['2027-03-28T03:30:00', '2026-10-25T03:30:00', '2026-12-01 09:00', '2026-02-30T09:00:00Z', 'tomorrow']) {
         expectError(await admin.patch(`/api/posts/${postId}`, { scheduledAt }), '4xx', 'scheduledAt');
       }
       expectError(await admin.patch(`/api/posts/${postId}`, { recurrence: 'FREQ=DAILY;COUNT=2', scheduledAt: null }), '4xx', 'scheduledAt');

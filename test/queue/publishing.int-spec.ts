@@ -52,6 +52,14 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     return row.n;
   }
 
+  it('schedules 09:00 Europe/Bucharest on the last Sunday of March at 06:00 UTC, and the day before at 07:00 UTC', async () => {
+    const channel = await sandboxChannel();
+    for (const [local, utc] of [['2027-03-28T09:00', '2027-03-28T06:00:00.000Z'], ['2027-03-27T09:00', '2027-03-27T07:00:00.000Z']]) {
+      const post = await api.admin.post(`${base}/posts`, { campaignId, channelIds: [channel], variants: [{ language: 'en', text: 'Spring' }], scheduledAt: local, timeZone: 'Europe/Bucharest' });
+      expect(post.body).toMatchObject({ scheduledAt: utc, timeZone: 'Europe/Bucharest', targets: [{ scheduledAt: utc }] });
+    }
+  });
+
   it('publishes an approved post at its time, once, and records each transition', async () => {
     const channel = await sandboxChannel();
     const { id, scheduledAt } = await approvedPost([channel], 1_500);

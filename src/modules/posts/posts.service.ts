@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import rrule from 'rrule';
 import { Clock } from '#src/common/clock.js';
+import { toInstant, ZonedTimeError } from '#src/common/zoned-time.js';
 import { conflict, DomainError, fieldError, forbidden, invalid, notFound } from '#src/common/domain-error.js';
 import { page, type PageQuery } from '#src/common/pagination.js';
 import { InstitutionAccess } from '#src/modules/access/institution-access.js';
@@ -352,7 +353,12 @@ export class PostsService {
     }
     if (!scheduledAt) return { scheduledAt: null, timeZone: null, recurrence: null };
     const zone = timeZone ?? (await this.institutions.find(institutionId))!.timeZone;
-    return { scheduledAt: new Date(scheduledAt), timeZone: zone, recurrence };
+    try {
+      return { scheduledAt: toInstant(scheduledAt, zone), timeZone: zone, recurrence };
+    } catch (err) {
+      if (err instanceof ZonedTimeError) throw fieldError('scheduledAt', [err.message], `scheduledAt ${err.message}`);
+      throw err;
+    }
   }
 
   private async view(institutionId: string, postId: string): Promise<PostView> {

@@ -97,11 +97,11 @@ export class CreatePostDto extends PostContentDto {
   @IsUUID()
   campaignId!: string;
 
-  @ApiPropertyOptional({ example: '2026-12-01T09:00:00+02:00', description: 'an instant, with its UTC offset', nullable: true })
+  @ApiPropertyOptional({ example: '2026-12-01T09:00', description: 'a wall-clock time in timeZone, or an instant with its UTC offset', nullable: true })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsISO8601({ strict: true })
-  @Matches(/(Z|[+-]\d{2}:?\d{2})$/, { message: 'scheduledAt must carry its UTC offset, e.g. 2026-12-01T09:00:00+02:00' })
+  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/, { message: 'scheduledAt must be a date and time such as 2026-12-01T09:00 (in timeZone) or 2026-12-01T09:00:00+02:00' })
   scheduledAt?: string | null;
 
   @ApiPropertyOptional({ example: 'Europe/Bucharest', description: 'the zone the time was written in; default: the institution\'s' })
@@ -127,7 +127,7 @@ export class UpdatePostDto extends PostContentDto {
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsISO8601({ strict: true })
-  @Matches(/(Z|[+-]\d{2}:?\d{2})$/, { message: 'scheduledAt must carry its UTC offset, e.g. 2026-12-01T09:00:00+02:00' })
+  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/, { message: 'scheduledAt must be a date and time such as 2026-12-01T09:00 (in timeZone) or 2026-12-01T09:00:00+02:00' })
   scheduledAt?: string | null;
 
   @ApiPropertyOptional()
@@ -189,9 +189,9 @@ export class PostListQuery extends PageQuery {
 }
 
 export class SchedulePostDto {
-  @ApiProperty({ example: '2026-12-01T09:00:00+02:00', description: 'an instant, with its UTC offset' })
+  @ApiProperty({ example: '2026-12-01T09:00', description: 'a wall-clock time in timeZone, or an instant with its UTC offset' })
   @IsISO8601({ strict: true })
-  @Matches(/(Z|[+-]\d{2}:?\d{2})$/, { message: 'scheduledAt must carry its UTC offset, e.g. 2026-12-01T09:00:00+02:00' })
+  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/, { message: 'scheduledAt must be a date and time such as 2026-12-01T09:00 (in timeZone) or 2026-12-01T09:00:00+02:00' })
   scheduledAt!: string;
 
   @ApiPropertyOptional({ example: 'Europe/Bucharest', description: "the zone the time was written in; default: the institution's" })
