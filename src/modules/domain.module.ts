@@ -5,6 +5,9 @@ import { AuditController } from '#src/modules/audit/audit.controller.js';
 import { AuditRepository } from '#src/modules/audit/audit.repository.js';
 import { AuditService } from '#src/modules/audit/audit.service.js';
 import { AuthController } from '#src/modules/auth/auth.controller.js';
+import { BlackoutsController } from '#src/modules/blackouts/blackouts.controller.js';
+import { BlackoutsRepository } from '#src/modules/blackouts/blackouts.repository.js';
+import { BlackoutsService } from '#src/modules/blackouts/blackouts.service.js';
 import { AuthGuard } from '#src/modules/auth/auth.guard.js';
 import { AuthService } from '#src/modules/auth/auth.service.js';
 import { LoginThrottle } from '#src/modules/auth/login-throttle.js';
@@ -38,12 +41,12 @@ import { Tx } from '#src/storage/tx.js';
 @Module({
   providers: [
     Tx, InstitutionAccess, LoginThrottle, AuditRepository, AuditService, SessionsRepository, InstitutionsRepository, MembersRepository,
-    PartnersRepository, ChannelsRepository, CampaignsRepository, PostsRepository, TargetsRepository, SandboxAdapter, PlatformAdapters,
+    PartnersRepository, ChannelsRepository, CampaignsRepository, PostsRepository, TargetsRepository, SandboxAdapter, PlatformAdapters, BlackoutsRepository, BlackoutsService,
     AuthService, MeService, InstitutionsService, MembersService, PartnersService, ChannelsService, CampaignsService, PostsService,
   ],
   exports: [
     Tx, InstitutionAccess, AuditService, AuthService, MeService, InstitutionsService, MembersService, PartnersService,
-    ChannelsService, CampaignsService, PostsService, ChannelsRepository, PostsRepository, TargetsRepository, SandboxAdapter, PlatformAdapters,
+    ChannelsService, CampaignsService, PostsService, ChannelsRepository, PostsRepository, TargetsRepository, SandboxAdapter, PlatformAdapters, BlackoutsRepository, BlackoutsService,
   ],
 })
 export class DomainModule {}
@@ -55,7 +58,7 @@ export class DomainModule {}
   ],
   controllers: [
     AuthController, InstitutionsController, MembersController, PartnersController, ChannelsController,
-    CampaignsController, InstitutionPostsController, PostWorkflowController, AuditController, SandboxFeedController,
+    CampaignsController, InstitutionPostsController, PostWorkflowController, AuditController, SandboxFeedController, BlackoutsController,
   ],
   providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
 })

@@ -1,4 +1,5 @@
 import { AuditEvent } from '#src/modules/audit/audit-event.entity.js';
+import { Blackout } from '#src/modules/blackouts/blackout.entity.js';
 import { Session } from '#src/modules/auth/session.entity.js';
 import { Campaign, CampaignPartner } from '#src/modules/campaigns/campaign.entity.js';
 import { Channel } from '#src/modules/channels/channel.entity.js';
@@ -11,5 +12,5 @@ import { User } from '#src/modules/users/user.entity.js';
 
 export const ENTITIES = [
   User, Institution, Membership, Partner, Channel, Campaign, CampaignPartner,
-  Post, PostAuthor, PublicationTarget, Comment, Session, AuditEvent, TargetEvent, SandboxPost,
+  Post, PostAuthor, PublicationTarget, Comment, Session, AuditEvent, TargetEvent, SandboxPost, Blackout,
 ];

@@ -33,6 +33,7 @@ interface Target {
   postId: string;
   /** A draft: what submit could act on. */
   draftId: string;
+  blackoutId: string;
 }
 
 interface Operation {
@@ -88,7 +89,11 @@ const OPERATIONS: Record<string, Operation> = {
   'POST /api/posts/{postId}/approve': {},
   'POST /api/posts/{postId}/reject': { body: () => ({ reason: 'Rejected by another institution' }) },
   'POST /api/posts/{postId}/schedule': { body: () => ({ scheduledAt: '2026-12-24T10:00:00+02:00' }) },
+  'POST /api/posts/{postId}/blackout-override': { body: () => ({ reason: 'An emergency invented by B' }) },
   'POST /api/posts/{postId}/cancel': {},
+  'GET /api/institutions/{institutionId}/blackouts': {},
+  'POST /api/institutions/{institutionId}/blackouts': { body: () => ({ startsAt: '2026-12-05T07:00', endsAt: '2026-12-06T21:00', reason: 'Silence imposed by B' }) },
+  'DELETE /api/institutions/{institutionId}/blackouts/{blackoutId}': {},
   'GET /api/posts/{postId}/comments': {},
   'POST /api/posts/{postId}/comments': { body: () => ({ body: 'A comment from B' }) },
 
@@ -156,7 +161,11 @@ describe(`tenant isolation through the API (${currentMode()} storage)`, () => {
     expect((await a.members.editor2.post(`/api/posts/${review.body.id}/submit`)).status).toBe(200);
     expect((await a.members.editor.post(`/api/posts/${review.body.id}/comments`, { body: 'A comment inside A' })).status).toBe(201);
 
+    const blackout = await api.admin.post(`${a.base}/blackouts`, { startsAt: '2030-01-01T00:00', endsAt: '2030-01-02T00:00', reason: 'A window of A' });
+    expect(blackout.status).toBe(201);
+
     target = {
+      blackoutId: blackout.body.id,
       institutionId: a.id,
       memberId: a.members.viewer.memberId,
       partnerId: a.partner.id,

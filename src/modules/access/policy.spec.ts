@@ -31,6 +31,9 @@ const EXPECTED: Record<Action, readonly [boolean, boolean, boolean, boolean, boo
   'post.cancel':        [true, true, true, false, false],
   'post.comment':       [true, true, true, true, false],
   'audit.read':         [true, true, false, false, true],
+  'blackout.read':      [true, true, true, false, true],
+  'blackout.manage':    [true, false, false, false, false],
+  'post.override_blackout': [true, false, false, false, false],
 };
 
 const cases = (Object.keys(EXPECTED) as Action[]).flatMap((action) =>

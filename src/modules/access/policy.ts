@@ -29,6 +29,9 @@ export const ACTIONS = {
   'post.cancel': ['admin', 'editor', 'author'],
   'post.comment': ['admin', 'editor', 'author', 'contributor'],
   'audit.read': ['admin', 'editor', 'viewer'],
+  'blackout.read': ['admin', 'editor', 'author', 'viewer'],
+  'blackout.manage': ['admin'],
+  'post.override_blackout': ['admin'],
 } as const satisfies Record<string, readonly MemberRole[]>;
 
 export type Action = keyof typeof ACTIONS;

@@ -55,6 +55,14 @@ describe('audit chain verification', () => {
     expect(await serviceOver(rows).verify()).toMatchObject({ ok: false, events: 1, firstBad: { seq: '3', reason: expect.stringMatching(/removed, added or reordered/) } });
   });
 
+  it('hashes what jsonb gives back: dates as ISO strings', async () => {
+    const inserted: Array<Record<string, unknown>> = [];
+    const repo = { lockChain: async () => undefined, insert: async (e: Record<string, unknown>) => void inserted.push(e) } as unknown as AuditRepository;
+    const tx = { run: <T>(work: () => Promise<T>) => work() } as unknown as Tx;
+    await new AuditService(repo, tx, new Clock()).record({ institutionId: 'i', actorId: 'a', action: 'x.y', data: { at: new Date('2030-01-01T00:00:00Z'), gone: undefined } });
+    expect(inserted[0]!.data).toEqual({ at: '2030-01-01T00:00:00.000Z' });
+  });
+
   it('does not depend on the key order jsonb gives back', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"e":2,"f":1}]},"b":1}');
   });

@@ -37,7 +37,8 @@ export class AuditService {
         action: input.action,
         targetType: input.targetType ?? null,
         targetId: input.targetId ?? null,
-        data: input.data ?? {},
+        // As jsonb will give it back (dates as ISO strings, no undefined), so the hash verifies later.
+        data: JSON.parse(JSON.stringify(input.data ?? {})) as Record<string, unknown>,
         createdAt: this.clock.now(),
       };
       await this.repo.insert({ ...event, prevHash, hash: auditHash(prevHash, event) });

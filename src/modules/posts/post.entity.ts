@@ -74,6 +74,13 @@ export class Post {
   @Column({ name: 'approved_at', type: 'timestamptz', nullable: true })
   approvedAt!: Date | null;
 
+  /** An admin's recorded reason to publish this post inside blackout windows (emergency information). */
+  @Column({ name: 'blackout_override_reason', type: 'text', nullable: true })
+  blackoutOverrideReason!: string | null;
+
+  @Column({ name: 'blackout_override_by', type: 'uuid', nullable: true })
+  blackoutOverrideBy!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

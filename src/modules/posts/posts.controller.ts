@@ -6,6 +6,7 @@ import type { Principal } from '#src/modules/access/principal.js';
 import { CurrentPrincipal } from '#src/modules/auth/auth.decorators.js';
 import { CommentDto, CreatePostDto, PostListQuery, RejectPostDto, SchedulePostDto, UpdatePostDto, ValidatePostDto } from '#src/modules/posts/dto/post.dto.js';
 import { PostsService } from '#src/modules/posts/posts.service.js';
+import { BlackoutOverrideDto } from '#src/modules/blackouts/dto/blackout.dto.js';
 
 @ApiTags('posts')
 @ApiBearerAuth()
@@ -85,6 +86,13 @@ export class PostWorkflowController {
   @HttpCode(200)
   schedule(@CurrentPrincipal() p: Principal, @Param('postId', uuid('postId')) id: string, @Body() body: SchedulePostDto) {
     return this.posts.schedule(p, id, body.scheduledAt, body.timeZone);
+  }
+
+  /** Admin only: publish this post inside blackout windows (emergency information). The reason is audited. */
+  @Post('blackout-override')
+  @HttpCode(200)
+  overrideBlackout(@CurrentPrincipal() p: Principal, @Param('postId', uuid('postId')) id: string, @Body() body: BlackoutOverrideDto) {
+    return this.posts.overrideBlackout(p, id, body.reason);
   }
 
   @Post('cancel')

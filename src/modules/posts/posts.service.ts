@@ -15,6 +15,8 @@ import type { CreatePostDto, PostListQuery, UpdatePostDto, ValidatePostDto } fro
 import type { ChannelOverride, Post, PostMedia, PostVariant, PublicationTarget } from '#src/modules/posts/post.entity.js';
 import { PostsRepository } from '#src/modules/posts/posts.repository.js';
 import { TargetsRepository } from '#src/modules/publishing/targets.repository.js';
+import { BLACKOUT_HOLD_PREFIX } from '#src/modules/blackouts/blackouts.repository.js';
+import { BlackoutsService } from '#src/modules/blackouts/blackouts.service.js';
 import type { TargetEvent } from '#src/modules/publishing/target-event.entity.js';
 import { validateVariants, type ChannelLanguageReport } from '#src/platforms/text-rules.js';
 import { Tx } from '#src/storage/tx.js';
@@ -54,6 +56,7 @@ export class PostsService {
   constructor(
     private readonly repo: PostsRepository,
     private readonly targets: TargetsRepository,
+    private readonly blackouts: BlackoutsService,
     private readonly channels: ChannelsRepository,
     private readonly institutions: InstitutionsRepository,
     private readonly campaigns: CampaignsService,
@@ -88,6 +91,7 @@ export class PostsService {
       await this.campaigns.visible(member, dto.campaignId);
       const content = await this.content(institutionId, { variants: dto.variants ?? [], channelIds: dto.channelIds ?? [], channelOverrides: normaliseOverrides(dto.channelOverrides), media: dto.media ?? [] });
       const schedule = await this.resolveSchedule(institutionId, dto.scheduledAt ?? null, dto.timeZone, dto.recurrence ?? null);
+      if (schedule.scheduledAt) await this.blackouts.assertOpen(institutionId, content.channelIds, schedule.scheduledAt);
       const post = await this.repo.create({
         institutionId,
         campaignId: dto.campaignId,
@@ -101,6 +105,8 @@ export class PostsService {
         createdBy: p.userId,
         approvedBy: null,
         approvedAt: null,
+        blackoutOverrideReason: null,
+        blackoutOverrideBy: null,
       });
       await this.repo.addAuthor(post.id, p.userId);
       await this.repo.setTargets(institutionId, post.id, content.channelIds, 'draft', 1);
@@ -135,6 +141,7 @@ export class PostsService {
         dto.timeZone ?? (dto.scheduledAt !== undefined ? undefined : post.timeZone ?? undefined),
         dto.recurrence !== undefined ? dto.recurrence : post.recurrence,
       );
+      if (schedule.scheduledAt && !post.blackoutOverrideReason) await this.blackouts.assertOpen(post.institutionId, content.channelIds, schedule.scheduledAt);
       const next =
         post.status === 'approved' || post.status === 'in_review'
           ? { status: 'in_review' as const, revision: post.revision + 1 }
@@ -200,6 +207,10 @@ export class PostsService {
       if ((await this.repo.authors(post.id)).includes(p.userId)) {
         throw new DomainError(403, 'self_approval', 'you wrote or edited this post: another editor must approve it');
       }
+      if (post.scheduledAt && !post.blackoutOverrideReason) {
+        const channelIds = (await this.repo.listTargets(post.institutionId, [post.id])).map((t) => t.channelId);
+        await this.blackouts.assertOpen(post.institutionId, channelIds, post.scheduledAt);
+      }
       await this.repo.update(post.institutionId, post.id, { approvedBy: p.userId, approvedAt: this.clock.now() });
       await this.transition(p, post, 'approved', 'post.approved');
       // Approved with a time: its targets enter the publishing pipeline.
@@ -228,9 +239,28 @@ export class PostsService {
       const { post } = await this.load(p, postId, 'post.schedule', undefined, true);
       if (post.status !== 'approved') throw conflict('invalid_transition', `only an approved post can be scheduled; this one is ${post.status} (a draft's time is set by editing it)`);
       const schedule = await this.resolveSchedule(post.institutionId, scheduledAt, timeZone, post.recurrence);
+      if (!post.blackoutOverrideReason) {
+        const channelIds = (await this.repo.listTargets(post.institutionId, [post.id])).map((t) => t.channelId);
+        await this.blackouts.assertOpen(post.institutionId, channelIds, schedule.scheduledAt!);
+      }
       await this.repo.update(post.institutionId, post.id, schedule);
       await this.scheduleTargets(post.institutionId, post.id, schedule.scheduledAt!, 'rescheduled');
       await this.audit.record({ institutionId: post.institutionId, actorId: p.userId, action: 'post.scheduled', targetType: 'post', targetId: post.id, data: { scheduledAt: schedule.scheduledAt, timeZone: schedule.timeZone } });
+      return this.view(post.institutionId, post.id);
+    });
+  }
+
+  /**
+   * An admin's override: this post may be published inside blackout windows
+   * (emergency information). Needs a reason; audited; releases what a window held.
+   */
+  async overrideBlackout(p: Principal, postId: string, reason: string): Promise<PostView> {
+    return this.tx.run(async () => {
+      const { post } = await this.load(p, postId, 'post.override_blackout', undefined, true);
+      if (post.status === 'cancelled') throw conflict('invalid_transition', 'the post is cancelled');
+      await this.repo.update(post.institutionId, post.id, { blackoutOverrideReason: reason.trim(), blackoutOverrideBy: p.userId });
+      const released = await this.targets.releaseHeldForPost(post.institutionId, post.id, BLACKOUT_HOLD_PREFIX, this.clock.now());
+      await this.audit.record({ institutionId: post.institutionId, actorId: p.userId, action: 'post.blackout_overridden', targetType: 'post', targetId: post.id, data: { reason: reason.trim(), released } });
       return this.view(post.institutionId, post.id);
     });
   }

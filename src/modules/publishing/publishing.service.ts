@@ -7,6 +7,7 @@ import { APP_CONFIG, type AppConfig } from '#src/config/config.js';
 import { SUSPENSION_HOLD_PREFIX } from '#src/modules/institutions/institutions.service.js';
 import type { PublicationTarget } from '#src/modules/posts/post.entity.js';
 import { TargetsRepository, type DueTarget } from '#src/modules/publishing/targets.repository.js';
+import { BlackoutsRepository, holdReason } from '#src/modules/blackouts/blackouts.repository.js';
 import { PlatformAdapters } from '#src/platforms/adapters.js';
 import { PlatformError, type PublishRequest } from '#src/platforms/platform-adapter.js';
 import { jobIds, PUBLISH_JOB_OPTIONS, QUEUES, RECONCILE_JOB_OPTIONS, type PublishJob, type ReconcileJob } from '#src/queue/queues.js';
@@ -29,6 +30,7 @@ export class PublishingService {
 
   constructor(
     private readonly targets: TargetsRepository,
+    private readonly blackouts: BlackoutsRepository,
     private readonly adapters: PlatformAdapters,
     private readonly cipher: CredentialsCipher,
     private readonly tx: Tx,
@@ -75,6 +77,8 @@ export class PublishingService {
     const hold = (reason: string) => this.move(target, ['publishing'], 'held', reason, { holdReason: reason });
     if (institution.suspendedAt) return hold(`${SUSPENSION_HOLD_PREFIX}: ${institution.suspensionReason ?? 'no reason given'}`);
     if (channel.status !== 'active') return hold(`channel ${channel.displayName} is ${channel.status}`);
+    const blackout = post.blackoutOverrideReason ? null : await this.blackouts.covering(job.institutionId, channel.id, now);
+    if (blackout) return hold(holdReason(blackout));
     if (post.status !== 'approved') return this.move(target, ['publishing'], 'cancelled', `post is ${post.status}`);
 
     const wait = await this.rateLimitWait(target, channel, now);

@@ -105,13 +105,23 @@ export class TargetsRepository {
   }
 
   /** held -> scheduled (revision + 1, so old jobs are stale) for targets held for a reason starting with `reasonPrefix`. */
-  async releaseHeld(institutionId: string, reasonPrefix: string, now: Date): Promise<number> {
+  releaseHeld(institutionId: string, reasonPrefix: string, now: Date): Promise<number> {
+    return this.release(institutionId, reasonPrefix, now, null);
+  }
+
+  /** The same, for one post's targets. */
+  releaseHeldForPost(institutionId: string, postId: string, reasonPrefix: string, now: Date): Promise<number> {
+    return this.release(institutionId, reasonPrefix, now, postId);
+  }
+
+  private async release(institutionId: string, reasonPrefix: string, now: Date, postId: string | null): Promise<number> {
     const held: Array<{ id: string; attempts: number }> = await this.tx.manager.query(
       `WITH released AS (
          UPDATE publication_targets SET status = 'scheduled', revision = revision + 1, hold_reason = NULL, queued_at = NULL, updated_at = $3
-          WHERE institution_id = $1 AND status = 'held' AND starts_with(hold_reason, $2) RETURNING id, attempts)
+          WHERE institution_id = $1 AND status = 'held' AND starts_with(hold_reason, $2) AND ($4::uuid IS NULL OR post_id = $4)
+          RETURNING id, attempts)
        SELECT * FROM released`,
-      [institutionId, reasonPrefix, now],
+      [institutionId, reasonPrefix, now, postId],
     );
     await this.recordMany(held.map((t) => ({ institutionId, targetId: t.id, attempt: t.attempts, from: 'held', to: 'scheduled', outcome: 'released: publishing resumed', at: now })));
     return held.length;

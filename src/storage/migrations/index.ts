@@ -1,6 +1,7 @@
 import { InitialSchema1763856000000 } from '#src/storage/migrations/1763856000000-initial-schema.js';
 import { Domain1763942400000 } from '#src/storage/migrations/1763942400000-domain.js';
 import { Publishing1764028800000 } from '#src/storage/migrations/1764028800000-publishing.js';
+import { Blackouts1764115200000 } from '#src/storage/migrations/1764115200000-blackouts.js';
 
 /** Every migration, in order. Committed; never generated at run time, and `synchronize` is never on. */
-export const MIGRATIONS = [InitialSchema1763856000000, Domain1763942400000, Publishing1764028800000];
+export const MIGRATIONS = [InitialSchema1763856000000, Domain1763942400000, Publishing1764028800000, Blackouts1764115200000];
