@@ -133,4 +133,38 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     expect(late! - early!).toBeGreaterThanOrEqual(3_000);
     expect(onFree).toBeLessThan(late!);
   });
+
+  it('refuses to schedule into a blackout window, naming it', async () => {
+    const channel = await sandboxChannel();
+    const start = new Date(Date.now() + 3_600_000);
+    const window = await api.admin.post(`${base}/blackouts`, { channelIds: [channel], startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 3_600_000).toISOString(), reason: 'Election silence' });
+    expect(window.status).toBe(201);
+    const res = await api.admin.post(`${base}/posts`, { campaignId, channelIds: [channel], variants: [{ language: 'en', text: 'Vote for us' }], scheduledAt: new Date(start.getTime() + 60_000).toISOString() });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ code: 'blackout', details: { blackout: { id: window.body.id, reason: 'Election silence' } } });
+    expect(res.body.message).toContain('Election silence');
+  });
+
+  it('holds posts already scheduled inside a new window; they wait for a person after it ends, or an admin override', async () => {
+    const channel = await sandboxChannel();
+    const waiting = await approvedPost([channel], 1_500, 'Waits for a person');
+    const urgent = await approvedPost([channel], 1_500, 'Flood warning');
+    const window = await api.admin.post(`${base}/blackouts`, { startsAt: new Date(Date.now() - 1_000).toISOString(), endsAt: new Date(Date.now() + 3_000).toISOString(), reason: 'National mourning' });
+    expect(window.body.held).toBe(2);
+    for (const id of [waiting.id, urgent.id]) expect((await api.admin.get(`/api/posts/${id}`)).body.targets[0]).toMatchObject({ status: 'held', holdReason: `blackout ${window.body.id}: National mourning` });
+
+    expect((await editor.post(`/api/posts/${urgent.id}/blackout-override`, { reason: 'The public must be warned now' })).status).toBe(403);
+    const override = await api.admin.post(`/api/posts/${urgent.id}/blackout-override`, { reason: 'The public must be warned now' });
+    expect(override.status).toBe(200);
+    await waitForTargets(urgent.id, (s) => s.every((x) => x === 'published'));
+
+    // The window is over: what it held still waits for a decision, then goes when rescheduled.
+    await new Promise((r) => setTimeout(r, 4_000));
+    expect((await api.admin.get(`/api/posts/${waiting.id}`)).body.targets[0].status).toBe('held');
+    expect((await api.admin.post(`/api/posts/${waiting.id}/schedule`, { scheduledAt: new Date(Date.now() + 500).toISOString() })).status).toBe(200);
+    await waitForTargets(waiting.id, (s) => s.every((x) => x === 'published'));
+    expect(await feedCount(channel)).toBe(2);
+    const audit = await api.admin.get(`${base}/audit?action=post.blackout_overridden`);
+    expect(audit.body.items).toEqual([expect.objectContaining({ targetId: urgent.id, data: expect.objectContaining({ reason: 'The public must be warned now', released: 1 }) })]);
+  });
 });
