@@ -35,18 +35,19 @@ import { InstitutionPostsController, PostWorkflowController } from '#src/modules
 import { PostsRepository } from '#src/modules/posts/posts.repository.js';
 import { PostsService } from '#src/modules/posts/posts.service.js';
 import { TargetsRepository } from '#src/modules/publishing/targets.repository.js';
+import { RecurrenceService } from '#src/modules/publishing/recurrence.service.js';
 import { Tx } from '#src/storage/tx.js';
 
 /** Shared by every role: the domain's repositories and services, plus the transaction carrier. */
 @Module({
   providers: [
     Tx, InstitutionAccess, LoginThrottle, AuditRepository, AuditService, SessionsRepository, InstitutionsRepository, MembersRepository,
-    PartnersRepository, ChannelsRepository, CampaignsRepository, PostsRepository, TargetsRepository, SandboxAdapter, PlatformAdapters, BlackoutsRepository, BlackoutsService,
+    PartnersRepository, ChannelsRepository, CampaignsRepository, PostsRepository, TargetsRepository, SandboxAdapter, PlatformAdapters, BlackoutsRepository, BlackoutsService, RecurrenceService,
     AuthService, MeService, InstitutionsService, MembersService, PartnersService, ChannelsService, CampaignsService, PostsService,
   ],
   exports: [
     Tx, InstitutionAccess, AuditService, AuthService, MeService, InstitutionsService, MembersService, PartnersService,
-    ChannelsService, CampaignsService, PostsService, ChannelsRepository, PostsRepository, TargetsRepository, SandboxAdapter, PlatformAdapters, BlackoutsRepository, BlackoutsService,
+    ChannelsService, CampaignsService, PostsService, ChannelsRepository, PostsRepository, TargetsRepository, SandboxAdapter, PlatformAdapters, BlackoutsRepository, BlackoutsService, RecurrenceService,
   ],
 })
 export class DomainModule {}

@@ -27,7 +27,7 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
 
   /** Written by the admin, approved by the editor, due `inMs` from now. */
   async function approvedPost(channelIds: string[], inMs: number, text = 'The new e-service is live: https://pipeline.example/e'): Promise<{ id: string; scheduledAt: Date }> {
-    const scheduledAt = new Date(Date.now() + inMs);
+    const scheduledAt = new Date(Math.ceil((Date.now() + inMs) / 1000) * 1000); // whole seconds, as CivicPost stores them
     const post = await api.admin.post(`${base}/posts`, { campaignId, channelIds, variants: [{ language: 'en', text }], scheduledAt: scheduledAt.toISOString() });
     expect(post.status).toBe(201);
     expect((await api.admin.post(`/api/posts/${post.body.id}/submit`)).status).toBe(200);
@@ -166,5 +166,19 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     expect(await feedCount(channel)).toBe(2);
     const audit = await api.admin.get(`${base}/audit?action=post.blackout_overridden`);
     expect(audit.body.items).toEqual([expect.objectContaining({ targetId: urgent.id, data: expect.objectContaining({ reason: 'The public must be warned now', released: 1 }) })]);
+  });
+
+  it('publishes each occurrence of a recurring post as its own target', async () => {
+    const channel = await sandboxChannel();
+    const first = new Date(Math.ceil((Date.now() + 1_500) / 1000) * 1000);
+    const post = await api.admin.post(`${base}/posts`, { campaignId, channelIds: [channel], variants: [{ language: 'en', text: 'Reminder' }], scheduledAt: first.toISOString(), recurrence: 'FREQ=SECONDLY;INTERVAL=2;COUNT=3' });
+    expect(post.status).toBe(201);
+    await api.admin.post(`/api/posts/${post.body.id}/submit`);
+    const approved = await editor.post(`/api/posts/${post.body.id}/approve`);
+    const occurrences = approved.body.targets.filter((t: { occurrenceAt: string | null }) => t.occurrenceAt);
+    expect(occurrences.map((t: { occurrenceAt: string }) => new Date(t.occurrenceAt).getTime() - first.getTime())).toEqual([0, 2_000, 4_000]);
+    const done = await waitForTargets(post.body.id, (s) => s.filter((x) => x === 'published').length === 3);
+    expect(done.targets.find((t: { occurrenceAt: string | null }) => !t.occurrenceAt).status).toBe('approved');
+    expect(await feedCount(channel)).toBe(3);
   });
 });

@@ -151,6 +151,10 @@ export class PublicationTarget {
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
   publishedAt!: Date | null;
 
+  /** For a recurring post: which occurrence this target publishes (null: the post itself). */
+  @Column({ name: 'occurrence_at', type: 'timestamptz', nullable: true })
+  occurrenceAt!: Date | null;
+
   /** Why a `held` target waits (kill switch, blackout, channel needs reconnecting). */
   @Column({ name: 'hold_reason', type: 'text', nullable: true })
   holdReason!: string | null;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { In, Not, type QueryDeepPartialEntity } from 'typeorm';
+import { In, IsNull, Not, type QueryDeepPartialEntity } from 'typeorm';
 import type { PageQuery } from '#src/common/pagination.js';
 import { CampaignPartner } from '#src/modules/campaigns/campaign.entity.js';
 import { Comment, Post, PostAuthor, PublicationTarget, type PostStatus, type TargetStatus } from '#src/modules/posts/post.entity.js';
@@ -79,14 +79,15 @@ export class PostsRepository {
 
   /** Makes the post's targets exactly `channelIds`, new ones in `status`. */
   async setTargets(institutionId: string, postId: string, channelIds: string[], status: TargetStatus, revision: number): Promise<void> {
-    await this.targets.delete({ institutionId, postId, channelId: Not(In(channelIds.length ? channelIds : ['00000000-0000-0000-0000-000000000000'])) });
-    const existing = new Set((await this.targets.findBy({ institutionId, postId })).map((t) => t.channelId));
+    await this.targets.delete({ institutionId, postId, occurrenceAt: IsNull(), channelId: Not(In(channelIds.length ? channelIds : ['00000000-0000-0000-0000-000000000000'])) });
+    const existing = new Set((await this.targets.findBy({ institutionId, postId, occurrenceAt: IsNull() })).map((t) => t.channelId));
     const added = channelIds.filter((c) => !existing.has(c));
     if (added.length) await this.targets.insert(added.map((channelId) => ({ institutionId, postId, channelId, status, revision })));
   }
 
+  /** Changes the post's own targets (not a recurring post's occurrences, which keep their own state). */
   async updateTargets(institutionId: string, postId: string, patch: QueryDeepPartialEntity<PublicationTarget>): Promise<void> {
-    await this.targets.update({ institutionId, postId }, patch);
+    await this.targets.update({ institutionId, postId, occurrenceAt: IsNull() }, patch);
   }
 
   listComments(institutionId: string, postId: string, q: PageQuery): Promise<[Comment[], number]> {

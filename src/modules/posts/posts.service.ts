@@ -17,6 +17,7 @@ import { PostsRepository } from '#src/modules/posts/posts.repository.js';
 import { TargetsRepository } from '#src/modules/publishing/targets.repository.js';
 import { BLACKOUT_HOLD_PREFIX } from '#src/modules/blackouts/blackouts.repository.js';
 import { BlackoutsService } from '#src/modules/blackouts/blackouts.service.js';
+import { RecurrenceService } from '#src/modules/publishing/recurrence.service.js';
 import type { TargetEvent } from '#src/modules/publishing/target-event.entity.js';
 import { validateVariants, type ChannelLanguageReport } from '#src/platforms/text-rules.js';
 import { Tx } from '#src/storage/tx.js';
@@ -29,7 +30,7 @@ const CANCELLABLE: TargetStatus[] = ['draft', 'in_review', 'approved', 'rejected
 export interface PostView extends Post {
   authorIds: string[];
   targets: Array<
-    Pick<PublicationTarget, 'id' | 'channelId' | 'status' | 'revision' | 'scheduledAt' | 'externalId' | 'externalUrl' | 'lastError' | 'attempts' | 'publishedAt' | 'holdReason'> & {
+    Pick<PublicationTarget, 'id' | 'channelId' | 'occurrenceAt' | 'status' | 'revision' | 'scheduledAt' | 'externalId' | 'externalUrl' | 'lastError' | 'attempts' | 'publishedAt' | 'holdReason'> & {
       /** Every transition: time, attempt, outcome, platform error. */
       events: Array<Pick<TargetEvent, 'at' | 'attempt' | 'fromStatus' | 'toStatus' | 'outcome' | 'error'>>;
     }
@@ -57,6 +58,7 @@ export class PostsService {
     private readonly repo: PostsRepository,
     private readonly targets: TargetsRepository,
     private readonly blackouts: BlackoutsService,
+    private readonly recurrence: RecurrenceService,
     private readonly channels: ChannelsRepository,
     private readonly institutions: InstitutionsRepository,
     private readonly campaigns: CampaignsService,
@@ -158,6 +160,8 @@ export class PostsService {
         approvedAt: null,
       });
       await this.repo.addAuthor(post.id, p.userId);
+      // Occurrences not yet sent are made again from the post once it is approved again.
+      await this.recurrence.discardPending(post.institutionId, post.id);
       await this.repo.setTargets(post.institutionId, post.id, content.channelIds, next.status, next.revision);
       // A new post revision is a new target revision too. Target revisions only grow (a reschedule
       // raises them as well): job ids are built from them, and an old id must never come back.
@@ -213,8 +217,9 @@ export class PostsService {
       }
       await this.repo.update(post.institutionId, post.id, { approvedBy: p.userId, approvedAt: this.clock.now() });
       await this.transition(p, post, 'approved', 'post.approved');
-      // Approved with a time: its targets enter the publishing pipeline.
-      if (post.scheduledAt) await this.scheduleTargets(post.institutionId, post.id, post.scheduledAt, 'approved with its scheduled time');
+      // Approved with a time: its targets (or a recurring post's occurrences) enter the publishing pipeline.
+      if (post.scheduledAt && post.recurrence) await this.recurrence.materialize(post, this.clock.now());
+      else if (post.scheduledAt) await this.scheduleTargets(post.institutionId, post.id, post.scheduledAt, 'approved with its scheduled time');
       return this.view(post.institutionId, post.id);
     });
   }
@@ -244,7 +249,12 @@ export class PostsService {
         await this.blackouts.assertOpen(post.institutionId, channelIds, schedule.scheduledAt!);
       }
       await this.repo.update(post.institutionId, post.id, schedule);
-      await this.scheduleTargets(post.institutionId, post.id, schedule.scheduledAt!, 'rescheduled');
+      if (post.recurrence) {
+        await this.recurrence.discardPending(post.institutionId, post.id);
+        await this.recurrence.materialize({ ...post, ...schedule }, this.clock.now());
+      } else {
+        await this.scheduleTargets(post.institutionId, post.id, schedule.scheduledAt!, 'rescheduled');
+      }
       await this.audit.record({ institutionId: post.institutionId, actorId: p.userId, action: 'post.scheduled', targetType: 'post', targetId: post.id, data: { scheduledAt: schedule.scheduledAt, timeZone: schedule.timeZone } });
       return this.view(post.institutionId, post.id);
     });
@@ -268,7 +278,7 @@ export class PostsService {
   private async scheduleTargets(institutionId: string, postId: string, at: Date, outcome: string): Promise<void> {
     const now = this.clock.now();
     for (const t of await this.repo.listTargets(institutionId, [postId])) {
-      if (!RESCHEDULABLE.includes(t.status)) continue;
+      if (!RESCHEDULABLE.includes(t.status) || t.occurrenceAt) continue;
       // A target that may have a job in the queue gets a new revision: that job then finds nothing to do.
       const revision = t.status === 'queued' || t.status === 'held' ? t.revision + 1 : t.revision;
       await this.targets.transition(institutionId, t.id, RESCHEDULABLE, 'scheduled', { at: now, outcome }, { scheduledAt: at, revision, holdReason: null, queuedAt: null });
@@ -384,7 +394,9 @@ export class PostsService {
     if (!scheduledAt) return { scheduledAt: null, timeZone: null, recurrence: null };
     const zone = timeZone ?? (await this.institutions.find(institutionId))!.timeZone;
     try {
-      return { scheduledAt: toInstant(scheduledAt, zone), timeZone: zone, recurrence };
+      // Whole seconds: recurrence rules count in seconds, and nobody schedules a post to the millisecond.
+      const at = toInstant(scheduledAt, zone);
+      return { scheduledAt: new Date(Math.floor(at.getTime() / 1000) * 1000), timeZone: zone, recurrence };
     } catch (err) {
       if (err instanceof ZonedTimeError) throw fieldError('scheduledAt', [err.message], `scheduledAt ${err.message}`);
       throw err;
@@ -404,8 +416,8 @@ export class PostsService {
         authorIds: await this.repo.authors(post.id),
         targets: targets
           .filter((t) => t.postId === post.id)
-          .map(({ id, channelId, status, revision, scheduledAt, externalId, externalUrl, lastError, attempts, publishedAt, holdReason }) => ({
-            id, channelId, status, revision, scheduledAt, externalId, externalUrl, lastError, attempts, publishedAt, holdReason,
+          .map(({ id, channelId, occurrenceAt, status, revision, scheduledAt, externalId, externalUrl, lastError, attempts, publishedAt, holdReason }) => ({
+            id, channelId, occurrenceAt, status, revision, scheduledAt, externalId, externalUrl, lastError, attempts, publishedAt, holdReason,
             events: events.filter((e) => e.targetId === id).map(({ at, attempt, fromStatus, toStatus, outcome, error }) => ({ at, attempt, fromStatus, toStatus, outcome, error })),
           })),
       })),

@@ -8,6 +8,7 @@ import { SUSPENSION_HOLD_PREFIX } from '#src/modules/institutions/institutions.s
 import type { PublicationTarget } from '#src/modules/posts/post.entity.js';
 import { TargetsRepository, type DueTarget } from '#src/modules/publishing/targets.repository.js';
 import { BlackoutsRepository, holdReason } from '#src/modules/blackouts/blackouts.repository.js';
+import { RecurrenceService } from '#src/modules/publishing/recurrence.service.js';
 import { PlatformAdapters } from '#src/platforms/adapters.js';
 import { PlatformError, type PublishRequest } from '#src/platforms/platform-adapter.js';
 import { jobIds, PUBLISH_JOB_OPTIONS, QUEUES, RECONCILE_JOB_OPTIONS, type PublishJob, type ReconcileJob } from '#src/queue/queues.js';
@@ -31,6 +32,7 @@ export class PublishingService {
   constructor(
     private readonly targets: TargetsRepository,
     private readonly blackouts: BlackoutsRepository,
+    private readonly recurrence: RecurrenceService,
     private readonly adapters: PlatformAdapters,
     private readonly cipher: CredentialsCipher,
     private readonly tx: Tx,
@@ -53,6 +55,8 @@ export class PublishingService {
     const result = await this.tx.run(async () => {
       const [{ locked }] = (await this.tx.manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SCHEDULER_LOCK_KEY])) as Array<{ locked: boolean }>;
       if (!locked) return undefined;
+      // Recurring posts' next occurrences first, so those due now are queued in this same pass.
+      for (const post of await this.recurrence.postsToExtend(now, 100)) await this.recurrence.materialize(post, now);
       const fresh = await this.targets.promoteDue(until, now, BATCH);
       const stale = await this.targets.queuedLongAgo(until, new Date(now.getTime() - 2 * this.config.publishing.schedulerIntervalMs), BATCH);
       const lost = await this.targets.publishingSince(new Date(now.getTime() - IN_FLIGHT_TIMEOUT_MS), BATCH);

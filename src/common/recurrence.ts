@@ -1,0 +1,28 @@
+import { DateTime } from 'luxon';
+import rrule from 'rrule';
+
+/**
+ * Occurrences of an RRULE whose first occurrence is `first`, as instants in
+ * [from, until). The rule is expanded in the post's wall-clock time ("every
+ * Sunday at 09:00" in its zone), then each occurrence is placed in the zone,
+ * so it keeps its local hour across daylight-saving changes. A local time the
+ * clocks skip moves forward by the gap, as calendars do.
+ */
+export function occurrences(rule: string, first: Date, timeZone: string, from: Date, until: Date, max: number): Date[] {
+  const wall = DateTime.fromJSDate(first, { zone: timeZone });
+  // rrule works in UTC; give it the wall-clock time as if it were UTC ("floating" time).
+  const floating = (dt: DateTime) => new Date(Date.UTC(dt.year, dt.month - 1, dt.day, dt.hour, dt.minute, dt.second, dt.millisecond));
+  const parsed = rrule.rrulestr(rule.startsWith('RRULE:') ? rule : `RRULE:${rule}`, { dtstart: floating(wall) });
+  const out: Date[] = [];
+  // Widen the floating range by a day each side: zones are at most 14 h from UTC.
+  const candidates = parsed.between(new Date(floating(DateTime.fromJSDate(from, { zone: timeZone })).getTime() - 86_400_000), new Date(floating(DateTime.fromJSDate(until, { zone: timeZone })).getTime() + 86_400_000), true);
+  for (const c of candidates) {
+    const instant = DateTime.fromObject(
+      { year: c.getUTCFullYear(), month: c.getUTCMonth() + 1, day: c.getUTCDate(), hour: c.getUTCHours(), minute: c.getUTCMinutes(), second: c.getUTCSeconds(), millisecond: c.getUTCMilliseconds() },
+      { zone: timeZone },
+    ).toJSDate();
+    if (instant >= from && instant < until) out.push(instant);
+    if (out.length >= max) break;
+  }
+  return out;
+}
