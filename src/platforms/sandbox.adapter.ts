@@ -12,6 +12,8 @@ import { Tx } from '#src/storage/tx.js';
  */
 export interface SandboxBehaviour {
   failRate?: number;
+  /** Fail the first N calls for each publication with a temporary error, then succeed. */
+  failFirst?: number;
   fail?: 'auth' | 'rate_limit' | 'invalid' | 'transient' | 'ambiguous';
   latencyMs?: number;
   ambiguousAfterWrite?: number;
@@ -23,6 +25,9 @@ export interface SandboxBehaviour {
 /** Publishes into CivicPost's own sandbox feed: nothing leaves CivicPost. */
 @Injectable()
 export class SandboxAdapter implements PlatformAdapter {
+  /** Calls seen per idempotency key, for failFirst (training only: kept in this process). */
+  private readonly calls = new Map<string, number>();
+
   constructor(
     private readonly tx: Tx,
     private readonly clock: Clock,
@@ -37,6 +42,11 @@ export class SandboxAdapter implements PlatformAdapter {
     if (b.fail && b.fail !== 'ambiguous') throw new PlatformError(b.fail, `sandbox: injected ${b.fail} failure`);
     if (b.fail === 'ambiguous') throw new PlatformError('ambiguous', 'sandbox: injected lost connection before the answer');
     if (b.failRate && Math.random() < b.failRate) throw new PlatformError('transient', 'sandbox: injected transient failure');
+    if (b.failFirst) {
+      const seen = (this.calls.get(req.idempotencyKey) ?? 0) + 1;
+      this.calls.set(req.idempotencyKey, seen);
+      if (seen <= b.failFirst) throw new PlatformError('transient', `sandbox: injected transient failure ${seen} of ${b.failFirst}`);
+    }
     // The idempotency key is unique in the feed, as a platform's would be: a retry finds the first post.
     const published = await this.store(req);
     if (b.latencyAfterWriteMs) await new Promise((r) => setTimeout(r, Math.min(b.latencyAfterWriteMs!, 120_000)));

@@ -20,6 +20,8 @@ export interface PublishJob {
   institutionId: string;
   targetId: string;
   revision: number;
+  /** The target's attempt count when the job was added: only that state may be claimed by it. */
+  attempts: number;
 }
 
 /** Payload of a reconcile job. */
@@ -40,9 +42,13 @@ export const jobIds = {
   reconcile: (targetId: string, revision: number, attempts: number) => `reconcile-${targetId}-r${revision}-a${attempts}`,
 };
 
-/** Transient failures retry with exponential backoff: 5 s, 10 s, 20 s, 40 s. */
+/**
+ * A platform's temporary failure or rate limit is handled by the publishing
+ * service (a new delayed job per attempt). BullMQ's own retries cover only an
+ * unexpected error of the job itself, such as the database being away.
+ */
 export const PUBLISH_JOB_OPTIONS = {
-  attempts: 5,
+  attempts: 3,
   backoff: { type: 'exponential', delay: 5_000 },
   removeOnComplete: { age: 24 * 3600, count: 10_000 },
   removeOnFail: { age: 7 * 24 * 3600 },

@@ -70,6 +70,9 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     expect(target.events.map((e: { toStatus: string }) => e.toStatus)).toEqual(['scheduled', 'queued', 'publishing', 'published']);
     expect(target.events[2]).toMatchObject({ attempt: 1, outcome: 'claimed for publishing' });
     expect(await feedCount(channel)).toBe(1);
+    const feed = await api.admin.get(`${base}/channels/${channel}/sandbox-feed`);
+    expect(feed.body).toMatchObject({ sandbox: true, total: 1, items: [{ id: target.externalId, text: 'The new e-service is live: https://pipeline.example/e', engagement: { views: expect.any(Number), likes: expect.any(Number) } }] });
+    expect(feed.body.notice).toMatch(/^SANDBOX: nothing here was published/);
   });
 
   it('holds what comes due while the institution is suspended, and sends it on resume', async () => {
@@ -180,5 +183,18 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     const done = await waitForTargets(post.body.id, (s) => s.filter((x) => x === 'published').length === 3);
     expect(done.targets.find((t: { occurrenceAt: string | null }) => !t.occurrenceAt).status).toBe('approved');
     expect(await feedCount(channel)).toBe(3);
+  });
+
+  it('retries a temporary failure with backoff, as a new attempt', async () => {
+    const channel = await sandboxChannel({ sandbox: { failFirst: 1 } });
+    const { id } = await approvedPost([channel], 300);
+    const post = await waitForTargets(id, (s) => s.every((x) => x === 'published'), 30_000);
+    const events = post.targets[0].events as Array<{ toStatus: string; attempt: number; error: string | null; at: string }>;
+    expect(events.map((e) => e.toStatus)).toEqual(['scheduled', 'queued', 'publishing', 'queued', 'publishing', 'published']);
+    expect(events[3]).toMatchObject({ error: 'sandbox: injected transient failure 1 of 1' });
+    expect(post.targets[0].attempts).toBe(2);
+    // The first backoff is 5 s.
+    expect(new Date(events[4]!.at).getTime() - new Date(events[3]!.at).getTime()).toBeGreaterThanOrEqual(4_900);
+    expect(await feedCount(channel)).toBe(1);
   });
 });

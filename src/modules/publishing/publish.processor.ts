@@ -1,6 +1,6 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, type OnModuleInit } from '@nestjs/common';
-import { DelayedError, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import { STORAGE } from '#src/common/tokens.js';
 import { APP_CONFIG, type AppConfig } from '#src/config/config.js';
 import { EMBEDDED_POLL_SECONDS, type Storage } from '#src/storage/storage.js';
@@ -22,14 +22,9 @@ export class PublishProcessor extends WorkerHost implements OnModuleInit {
     pollOften(this.worker, this.storage);
   }
 
-  async process(job: Job<PublishJob>, token?: string): Promise<void> {
-    const outcome = await this.publishing.publish(job.data, job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
-    if (outcome.kind === 'delay') {
-      // Rate limited: wait for the reset without spending a retry or blocking other channels' jobs.
-      await job.moveToDelayed(outcome.until.getTime(), token);
-      throw new DelayedError();
-    }
-    if (outcome.kind === 'retry') throw new Error(outcome.error);
+  /** Waits and retries are new delayed jobs added by the service; a throw here is an unexpected error, retried. */
+  async process(job: Job<PublishJob>): Promise<void> {
+    await this.publishing.publish(job.data);
   }
 }
 

@@ -19,11 +19,10 @@ const BATCH = 5_000;
 /** A claim older than this with no outcome means its worker died mid-call. */
 const IN_FLIGHT_TIMEOUT_MS = 5 * 60_000;
 
-/** What the processor should do with the job after `publish`. */
-export type PublishOutcome =
-  | { kind: 'done' }
-  | { kind: 'delay'; until: Date }
-  | { kind: 'retry'; error: string };
+/** Publish attempts per target before a temporary failure becomes final. */
+export const MAX_PUBLISH_ATTEMPTS = 5;
+/** Backoff after a temporary failure: 5 s, 10 s, 20 s, 40 s. */
+const backoffMs = (attempts: number) => 5_000 * 2 ** Math.max(0, attempts - 1);
 
 @Injectable()
 export class PublishingService {
@@ -71,32 +70,33 @@ export class PublishingService {
     return { queued: result.fresh.length, requeued: result.stale.length, reconciled: result.lost.length };
   }
 
-  /** The publish job: claim, check, call the platform, record the outcome. */
-  async publish(job: PublishJob, isLastAttempt: boolean): Promise<PublishOutcome> {
+  /**
+   * The publish job: claim, check, call the platform, record the outcome. A
+   * target that must wait (rate limit, temporary failure) goes back to `queued`
+   * with a new delayed job for its new attempt count; this job then ends.
+   */
+  async publish(job: PublishJob): Promise<void> {
     const now = this.clock.now();
-    const target = await this.tx.run(() => this.targets.claim(job.institutionId, job.targetId, job.revision, now));
+    const target = await this.tx.run(() => this.targets.claim(job.institutionId, job.targetId, job.revision, job.attempts, now));
     if (!target) return this.afterFailedClaim(job);
 
     const { post, channel, institution } = await this.targets.context(job.institutionId, target);
-    const hold = (reason: string) => this.move(target, ['publishing'], 'held', reason, { holdReason: reason });
+    const hold = async (reason: string) => void (await this.move(target, ['publishing'], 'held', reason, { holdReason: reason }));
     if (institution.suspendedAt) return hold(`${SUSPENSION_HOLD_PREFIX}: ${institution.suspensionReason ?? 'no reason given'}`);
     if (channel.status !== 'active') return hold(`channel ${channel.displayName} is ${channel.status}`);
     const blackout = post.blackoutOverrideReason ? null : await this.blackouts.covering(job.institutionId, channel.id, now);
     if (blackout) return hold(holdReason(blackout));
-    if (post.status !== 'approved') return this.move(target, ['publishing'], 'cancelled', `post is ${post.status}`);
+    if (post.status !== 'approved') return void (await this.move(target, ['publishing'], 'cancelled', `post is ${post.status}`));
 
     const wait = await this.rateLimitWait(target, channel, now);
-    if (wait) {
-      await this.move(target, ['publishing'], 'queued', `rate limit: waiting until ${wait.toISOString()}`, { queuedAt: now });
-      return { kind: 'delay', until: wait };
-    }
+    if (wait) return this.requeue(target, wait, `rate limit: waiting until ${wait.toISOString()}`);
 
     const request = this.request(target, post, channel, institution.languages[0]!);
     try {
       const published = await this.adapters.for(channel.platform).publish(request);
-      return this.move(target, ['publishing'], 'published', 'published', { externalId: published.externalId, externalUrl: published.url, publishedAt: this.clock.now(), lastError: null });
+      await this.move(target, ['publishing'], 'published', 'published', { externalId: published.externalId, externalUrl: published.url, publishedAt: this.clock.now(), lastError: null });
     } catch (err) {
-      return this.failed(target, channel, err, isLastAttempt);
+      return this.failed(target, channel, err);
     }
   }
 
@@ -112,51 +112,62 @@ export class PublishingService {
       return;
     }
     const requeued = await this.move(target, ['unconfirmed'], 'queued', 'reconciled: not on the platform, sending again', { queuedAt: now });
-    if (requeued.kind === 'done') await this.enqueuePublish([{ institutionId: target.institutionId, targetId: target.id, revision: target.revision, attempts: target.attempts, scheduledAt: now }], now);
+    if (requeued) await this.enqueuePublish([{ institutionId: target.institutionId, targetId: target.id, revision: target.revision, attempts: target.attempts, scheduledAt: now }], now);
   }
 
-  private async afterFailedClaim(job: PublishJob): Promise<PublishOutcome> {
+  private async afterFailedClaim(job: PublishJob): Promise<void> {
     const target = await this.targets.find(job.institutionId, job.targetId);
-    // Claimed by an earlier run of this job whose worker died during the call: only the platform knows.
-    if (target?.status === 'publishing' && target.revision === job.revision) {
+    // Claimed by an earlier run of this very job (same revision, one attempt on) whose worker died
+    // during the call: only the platform knows whether it went out.
+    if (target?.status === 'publishing' && target.revision === job.revision && target.attempts === job.attempts + 1) {
       await this.move(target, ['publishing'], 'unconfirmed', 'was in flight when its worker stopped: asking the platform');
       await this.enqueueReconcile([{ institutionId: target.institutionId, targetId: target.id, revision: target.revision, attempts: target.attempts, scheduledAt: target.scheduledAt! }]);
     }
     // Otherwise the job is stale (rescheduled, edited, cancelled, or done by another worker): nothing to do.
-    return { kind: 'done' };
   }
 
-  private async failed(target: PublicationTarget, channel: { institutionId: string; id: string; displayName: string }, err: unknown, isLastAttempt: boolean): Promise<PublishOutcome> {
+  /** Back to `queued` until `at`, with a delayed job for the attempt count the claim left. */
+  private async requeue(target: PublicationTarget, at: Date, outcome: string, lastError?: string): Promise<void> {
+    // queuedAt in the future: the scheduler does not take a deliberate wait for a lost job.
+    if (await this.move(target, ['publishing'], 'queued', outcome, { queuedAt: at, ...(lastError ? { lastError } : {}) })) {
+      await this.enqueuePublish([{ institutionId: target.institutionId, targetId: target.id, revision: target.revision, attempts: target.attempts, scheduledAt: at }], this.clock.now());
+    }
+  }
+
+  private async failed(target: PublicationTarget, channel: { institutionId: string; id: string; displayName: string }, err: unknown): Promise<void> {
     const now = this.clock.now();
     const e = err instanceof PlatformError ? err : new PlatformError('ambiguous', (err as Error)?.message ?? String(err));
     switch (e.kind) {
       case 'rate_limit': {
         const until = e.resetAt ?? new Date(now.getTime() + 60_000);
         await this.tx.run(() => this.targets.setChannelRateLimitedUntil(channel.institutionId, channel.id, until));
-        await this.move(target, ['publishing'], 'queued', `platform rate limit until ${until.toISOString()}`, { queuedAt: now, lastError: e.message });
-        return { kind: 'delay', until };
+        return this.requeue(target, until, `platform rate limit until ${until.toISOString()}`, e.message);
       }
       case 'auth':
         await this.tx.run(() => this.targets.markChannel(channel.institutionId, channel.id, 'needs_reconnect'));
-        return this.move(target, ['publishing'], 'failed', 'the platform refused the credentials: channel needs reconnecting', { lastError: e.message });
+        await this.move(target, ['publishing'], 'failed', 'the platform refused the credentials: channel needs reconnecting', { lastError: e.message });
+        return;
       case 'invalid':
-        return this.move(target, ['publishing'], 'failed', 'the platform refused the post', { lastError: e.message });
+        await this.move(target, ['publishing'], 'failed', 'the platform refused the post', { lastError: e.message });
+        return;
       case 'transient':
-        if (isLastAttempt) return this.move(target, ['publishing'], 'failed', 'gave up after repeated temporary failures', { lastError: e.message });
-        await this.move(target, ['publishing'], 'queued', 'temporary failure: retrying with backoff', { queuedAt: now, lastError: e.message });
-        return { kind: 'retry', error: e.message };
+        if (target.attempts >= MAX_PUBLISH_ATTEMPTS) {
+          await this.move(target, ['publishing'], 'failed', `gave up after ${target.attempts} temporary failures`, { lastError: e.message });
+          return;
+        }
+        return this.requeue(target, new Date(now.getTime() + backoffMs(target.attempts)), 'temporary failure: retrying with backoff', e.message);
       case 'duplicate':
       case 'ambiguous':
         await this.move(target, ['publishing'], 'unconfirmed', `${e.kind === 'duplicate' ? 'the platform says it has this post' : 'no clear answer'}: asking the platform`, { lastError: e.message });
         await this.enqueueReconcile([{ institutionId: target.institutionId, targetId: target.id, revision: target.revision, attempts: target.attempts, scheduledAt: now }]);
-        return { kind: 'done' };
     }
   }
 
-  private async move(target: PublicationTarget, from: PublicationTarget['status'][], to: PublicationTarget['status'], outcome: string, patch: Partial<PublicationTarget> = {}): Promise<PublishOutcome> {
+  /** Records a transition; false (and a warning) when the target was no longer in `from`. */
+  private async move(target: PublicationTarget, from: PublicationTarget['status'][], to: PublicationTarget['status'], outcome: string, patch: Partial<PublicationTarget> = {}): Promise<boolean> {
     const moved = await this.tx.run(() => this.targets.transition(target.institutionId, target.id, from, to, { at: this.clock.now(), outcome, error: patch.lastError ?? null }, patch));
     if (!moved) this.log.warn({ targetId: target.id, to }, 'target moved by someone else first');
-    return { kind: 'done' };
+    return moved;
   }
 
   /** The platform's own reset, then CivicPost's per-channel limit (posts per window). */
@@ -198,7 +209,7 @@ export class PublishingService {
     await this.publishQueue.addBulk(
       due.map((t) => ({
         name: 'publish',
-        data: { institutionId: t.institutionId, targetId: t.targetId, revision: t.revision },
+        data: { institutionId: t.institutionId, targetId: t.targetId, revision: t.revision, attempts: t.attempts },
         opts: { ...PUBLISH_JOB_OPTIONS, jobId: jobIds.publish(t.targetId, t.revision, t.attempts), delay: Math.max(0, t.scheduledAt.getTime() - now.getTime()) },
       })),
     );

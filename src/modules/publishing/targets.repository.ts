@@ -69,14 +69,17 @@ export class TargetsRepository {
     return this.targets.findOneBy({ institutionId, id: targetId });
   }
 
-  /** queued -> publishing, only for this revision: the one claim that allows a platform call. */
-  async claim(institutionId: string, targetId: string, revision: number, now: Date): Promise<PublicationTarget | null> {
+  /**
+   * queued -> publishing, only for this revision and attempt count: the one claim
+   * that allows a platform call. A job added for an earlier state claims nothing.
+   */
+  async claim(institutionId: string, targetId: string, revision: number, attempts: number, now: Date): Promise<PublicationTarget | null> {
     const rows: Array<{ id: string }> = await this.tx.manager.query(
       `WITH claimed AS (
          UPDATE publication_targets SET status = 'publishing', attempts = attempts + 1, claimed_at = $4, updated_at = $4
-          WHERE institution_id = $1 AND id = $2 AND revision = $3 AND status = 'queued' RETURNING id)
+          WHERE institution_id = $1 AND id = $2 AND revision = $3 AND attempts = $5 AND status = 'queued' RETURNING id)
        SELECT id FROM claimed`,
-      [institutionId, targetId, revision, now],
+      [institutionId, targetId, revision, now, attempts],
     );
     if (rows.length === 0) return null;
     const target = (await this.find(institutionId, targetId))!;
