@@ -102,4 +102,36 @@ describe(`crash and queue loss (${currentMode()} storage)`, () => {
       expect(new Set(feed.body.items.map((i: { text: string }) => i.text)).size).toBe(20);
     });
   }
+
+  if (currentMode() !== 'embedded') {
+    it('a burst through an api and two workers, one killed mid-burst: every post once, none late by more than a minute', async () => {
+      storage = await provisionStorage();
+      const env: Record<string, string> = { ...storage.env, ...ENV };
+      const api = new AppProcess({ ...env, ROLE: 'api' });
+      processes.push(api);
+      const workers = [new AppProcess({ ...env, ROLE: 'worker' }), new AppProcess({ ...env, ROLE: 'worker' })];
+      processes.push(...workers);
+      const { admin, base, channels, post } = await setUp(await api.url(), [{ sandbox: { latencyMs: 150 } }, { sandbox: { latencyMs: 150 } }]);
+      const N = 60;
+      const due = Date.now() + 12_000;
+      const ids: string[] = [];
+      for (let i = 0; i < N; i += 10) ids.push(...(await Promise.all(Array.from({ length: Math.min(10, N - i) }, (_, k) => post(channels, due - Date.now(), `Burst post ${i + k}`)))));
+
+      // Kill one worker once publishing has started, and start another.
+      await poll('publishing started', async () => (await admin.get(`${base}/channels/${channels[0]}/sandbox-feed?limit=1`)).body.total as number, (n) => n > 0, 60_000);
+      workers[0]!.child.kill('SIGKILL');
+      const replacement = new AppProcess({ ...env, ROLE: 'worker' });
+      processes.push(replacement);
+
+      const statuses = async () => (await Promise.all(ids.map(async (id) => (await admin.get(`/api/posts/${id}`)).body.targets as Array<{ status: string; publishedAt: string; scheduledAt: string }>))).flat();
+      const targets = await poll('every target published', statuses, (ts) => ts.every((t) => t.status === 'published'), 120_000);
+      expect(targets).toHaveLength(N * channels.length);
+      for (const t of targets) expect(new Date(t.publishedAt).getTime() - new Date(t.scheduledAt).getTime()).toBeLessThan(60_000);
+      for (const channelId of channels) {
+        const feed = await admin.get(`${base}/channels/${channelId}/sandbox-feed?limit=200`);
+        expect(feed.body.total).toBe(N);
+        expect(new Set(feed.body.items.map((i: { text: string }) => i.text)).size).toBe(N);
+      }
+    });
+  }
 });
