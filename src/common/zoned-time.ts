@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { fieldError } from '#src/common/domain-error.js';
 
 export class ZonedTimeError extends Error {}
 
@@ -25,4 +26,14 @@ export function toInstant(value: string, timeZone: string): Date {
   if (instants.length === 0) throw new ZonedTimeError(`${value} does not exist in ${timeZone} (the clocks skip it for daylight saving time)`);
   if (instants.length > 1) throw new ZonedTimeError(`${value} happens twice in ${timeZone} (the clocks go back): give the UTC offset`);
   return new Date(instants[0]!);
+}
+
+/** toInstant for a request field: a time that cannot be placed answers 422 naming the field. */
+export function instantOfField(field: string, value: string, timeZone: string): Date {
+  try {
+    return toInstant(value, timeZone);
+  } catch (err) {
+    if (err instanceof ZonedTimeError) throw fieldError(field, [err.message], `${field} ${err.message}`);
+    throw err;
+  }
 }

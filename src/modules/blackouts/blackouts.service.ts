@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '#src/common/clock.js';
 import { conflict, fieldError, notFound } from '#src/common/domain-error.js';
 import { page, type PageQuery } from '#src/common/pagination.js';
-import { toInstant, ZonedTimeError } from '#src/common/zoned-time.js';
+import { instantOfField } from '#src/common/zoned-time.js';
 import { InstitutionAccess } from '#src/modules/access/institution-access.js';
 import type { Principal } from '#src/modules/access/principal.js';
 import { AuditService } from '#src/modules/audit/audit.service.js';
@@ -34,8 +34,8 @@ export class BlackoutsService {
   async create(p: Principal, institutionId: string, dto: CreateBlackoutDto): Promise<Blackout & { held: number }> {
     await this.access.authorize(p, institutionId, 'blackout.manage');
     const zone = (await this.institutions.find(institutionId))!.timeZone;
-    const startsAt = instant('startsAt', dto.startsAt, zone);
-    const endsAt = instant('endsAt', dto.endsAt, zone);
+    const startsAt = instantOfField('startsAt', dto.startsAt, zone);
+    const endsAt = instantOfField('endsAt', dto.endsAt, zone);
     if (endsAt <= startsAt) throw fieldError('endsAt', 'must be after startsAt');
     const channelIds = dto.channelIds ?? [];
     if ((await this.channels.findMany(institutionId, channelIds)).length !== channelIds.length) throw fieldError('channelIds', 'names a channel this institution does not have');
@@ -74,11 +74,3 @@ export class BlackoutsService {
   }
 }
 
-function instant(field: string, value: string, zone: string): Date {
-  try {
-    return toInstant(value, zone);
-  } catch (err) {
-    if (err instanceof ZonedTimeError) throw fieldError(field, [err.message], `${field} ${err.message}`);
-    throw err;
-  }
-}

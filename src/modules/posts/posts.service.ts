@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import rrule from 'rrule';
 import { Clock } from '#src/common/clock.js';
-import { toInstant, ZonedTimeError } from '#src/common/zoned-time.js';
+import { instantOfField } from '#src/common/zoned-time.js';
 import { conflict, DomainError, fieldError, forbidden, invalid, notFound } from '#src/common/domain-error.js';
 import { page, type PageQuery } from '#src/common/pagination.js';
 import { InstitutionAccess } from '#src/modules/access/institution-access.js';
@@ -393,14 +393,9 @@ export class PostsService {
     }
     if (!scheduledAt) return { scheduledAt: null, timeZone: null, recurrence: null };
     const zone = timeZone ?? (await this.institutions.find(institutionId))!.timeZone;
-    try {
-      // Whole seconds: recurrence rules count in seconds, and nobody schedules a post to the millisecond.
-      const at = toInstant(scheduledAt, zone);
-      return { scheduledAt: new Date(Math.floor(at.getTime() / 1000) * 1000), timeZone: zone, recurrence };
-    } catch (err) {
-      if (err instanceof ZonedTimeError) throw fieldError('scheduledAt', [err.message], `scheduledAt ${err.message}`);
-      throw err;
-    }
+    // Whole seconds: recurrence rules count in seconds, and nobody schedules a post to the millisecond.
+    const at = instantOfField('scheduledAt', scheduledAt, zone);
+    return { scheduledAt: new Date(Math.floor(at.getTime() / 1000) * 1000), timeZone: zone, recurrence };
   }
 
   private async view(institutionId: string, postId: string): Promise<PostView> {
