@@ -20,6 +20,7 @@ import { ChannelsController } from '#src/modules/channels/channels.controller.js
 import { ChannelsRepository } from '#src/modules/channels/channels.repository.js';
 import { ChannelsService } from '#src/modules/channels/channels.service.js';
 import { SandboxFeedController } from '#src/modules/channels/sandbox-feed.controller.js';
+import { SandboxPageController } from '#src/modules/channels/sandbox-page.controller.js';
 import { PlatformAdapters } from '#src/platforms/adapters.js';
 import { SandboxAdapter } from '#src/platforms/sandbox.adapter.js';
 import { InstitutionsController } from '#src/modules/institutions/institutions.controller.js';
@@ -59,7 +60,7 @@ export class DomainModule {}
   ],
   controllers: [
     AuthController, InstitutionsController, MembersController, PartnersController, ChannelsController,
-    CampaignsController, InstitutionPostsController, PostWorkflowController, AuditController, SandboxFeedController, BlackoutsController,
+    CampaignsController, InstitutionPostsController, PostWorkflowController, AuditController, SandboxFeedController, BlackoutsController, SandboxPageController,
   ],
   providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
 })

@@ -197,4 +197,21 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     expect(new Date(events[4]!.at).getTime() - new Date(events[3]!.at).getTime()).toBeGreaterThanOrEqual(4_900);
     expect(await feedCount(channel)).toBe(1);
   });
+
+  it("shows a sandbox channel's feed as a page, labelled, with every text inert", async () => {
+    const channel = await sandboxChannel();
+    const { id } = await approvedPost([channel], 300, 'Hello <script>alert("x")</script> & welcome');
+    await waitForTargets(id, (s) => s.every((x) => x === 'published'));
+    const page = await api.admin.request('GET', `/sandbox/${channel}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(page.body).toContain('SANDBOX: training only. Nothing on this page was published on any platform');
+    expect(page.body).toContain('Hello &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; welcome');
+    expect(page.body).not.toContain('<script>');
+
+    const other = await api.admin.post('/api/institutions', { name: 'Elsewhere', slug: 'elsewhere-sandbox', timeZone: 'UTC', languages: ['en'] });
+    const outsider = await api.member(api.admin, other.body.id, 'outsider@elsewhere.example', 'admin');
+    expect((await outsider.request('GET', `/sandbox/${channel}`)).status).toBe(404);
+  });
 });

@@ -16,6 +16,11 @@ export class ChannelsRepository {
     return this.repo.findAndCount({ where: { institutionId }, order: { displayName: 'ASC' }, take: q.limit, skip: q.offset });
   }
 
+  /** Which institution a channel belongs to: the first step of a tenant check, nothing more. */
+  async institutionOf(channelId: string): Promise<string | undefined> {
+    return (await this.repo.findOne({ select: { id: true, institutionId: true }, where: { id: channelId } }))?.institutionId;
+  }
+
   find(institutionId: string, channelId: string): Promise<Channel | null> {
     return this.repo.findOneBy({ institutionId, id: channelId });
   }

@@ -29,6 +29,14 @@ export class ChannelsService {
     return page([await this.views(institutionId, items), total], q);
   }
 
+  /** The institution of a sandbox channel the caller may see (for the sandbox page's URL), else undefined. */
+  async institutionOfSandbox(p: Principal, channelId: string): Promise<string | undefined> {
+    const institutionId = await this.repo.institutionOf(channelId);
+    if (!institutionId) return undefined;
+    await this.access.authorize(p, institutionId, 'channel.read');
+    return institutionId;
+  }
+
   async get(p: Principal, institutionId: string, channelId: string): Promise<ChannelView> {
     await this.access.authorize(p, institutionId, 'channel.read');
     const channel = await this.repo.find(institutionId, channelId);
