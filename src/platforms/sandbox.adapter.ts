@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '#src/common/clock.js';
+import { simulatedEngagement, type Engagement } from '#src/platforms/sandbox-engagement.js';
 import { SandboxPost } from '#src/modules/publishing/target-event.entity.js';
 import { PlatformError, type PlatformAdapter, type PublishRequest, type Published } from '#src/platforms/platform-adapter.js';
 import { Tx } from '#src/storage/tx.js';
@@ -56,9 +57,13 @@ export class SandboxAdapter implements PlatformAdapter {
     return published;
   }
 
-  /** The feed of one sandbox channel, newest first. */
-  feed(institutionId: string, channelId: string, limit: number, offset: number): Promise<[SandboxPost[], number]> {
-    return this.tx.manager.getRepository(SandboxPost).findAndCount({ where: { institutionId, channelId }, order: { publishedAt: 'DESC' }, take: limit, skip: offset });
+  /** The feed of one sandbox channel, newest first, each post with its simulated engagement now. */
+  async feed(institutionId: string, channelId: string, limit: number, offset: number): Promise<[Array<SandboxPost & { engagement: Engagement }>, number]> {
+    const [items, total] = await this.tx.manager
+      .getRepository(SandboxPost)
+      .findAndCount({ where: { institutionId, channelId }, order: { publishedAt: 'DESC' }, take: limit, skip: offset });
+    const now = this.clock.now();
+    return [items.map((i) => ({ ...i, engagement: simulatedEngagement(i.id, i.publishedAt, now) })), total];
   }
 
   async findPublished(req: PublishRequest): Promise<Published | null> {

@@ -7,8 +7,6 @@ import type { Principal } from '#src/modules/access/principal.js';
 import { CurrentPrincipal } from '#src/modules/auth/auth.decorators.js';
 import { ChannelsService } from '#src/modules/channels/channels.service.js';
 import { SandboxAdapter } from '#src/platforms/sandbox.adapter.js';
-import { simulatedEngagement } from '#src/platforms/sandbox-engagement.js';
-import { Clock } from '#src/common/clock.js';
 
 /** What a sandbox channel "published": training output, never sent anywhere. */
 @ApiTags('channels')
@@ -18,7 +16,6 @@ export class SandboxFeedController {
   constructor(
     private readonly channels: ChannelsService,
     private readonly sandbox: SandboxAdapter,
-    private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -30,12 +27,10 @@ export class SandboxFeedController {
   ) {
     const channel = await this.channels.get(p, iid, channelId);
     if (channel.platform !== 'sandbox') throw notFound('sandbox feed');
-    const [items, total] = await this.sandbox.feed(iid, channelId, q.limit, q.offset);
-    const now = this.clock.now();
     return {
       sandbox: true,
       notice: 'SANDBOX: nothing here was published on any platform; engagement is simulated',
-      ...page([items.map((i) => ({ ...i, engagement: simulatedEngagement(i.id, i.publishedAt, now) })), total], q),
+      ...page(await this.sandbox.feed(iid, channelId, q.limit, q.offset), q),
     };
   }
 }

@@ -1,12 +1,10 @@
 import { Controller, Get, Header, Param } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Clock } from '#src/common/clock.js';
 import { notFound } from '#src/common/domain-error.js';
 import { uuid } from '#src/common/uuid-param.js';
 import type { Principal } from '#src/modules/access/principal.js';
 import { CurrentPrincipal } from '#src/modules/auth/auth.decorators.js';
 import { ChannelsService } from '#src/modules/channels/channels.service.js';
-import { simulatedEngagement } from '#src/platforms/sandbox-engagement.js';
 import { SandboxAdapter } from '#src/platforms/sandbox.adapter.js';
 
 const escapeHtml = (s: string) =>
@@ -24,7 +22,6 @@ export class SandboxPageController {
   constructor(
     private readonly channels: ChannelsService,
     private readonly sandbox: SandboxAdapter,
-    private readonly clock: Clock,
   ) {}
 
   @Get(':channelId')
@@ -36,10 +33,9 @@ export class SandboxPageController {
     const channel = await this.channels.get(p, institutionId, channelId);
     if (channel.platform !== 'sandbox') throw notFound('sandbox feed');
     const [items] = await this.sandbox.feed(institutionId, channelId, 200, 0);
-    const now = this.clock.now();
     const rows = items
       .map((i) => {
-        const e = simulatedEngagement(i.id, i.publishedAt, now);
+        const e = i.engagement;
         return `<li id="${escapeHtml(i.id)}"><p>${escapeHtml(i.text)}</p>${i.thread.map((t) => `<p class="reply">${escapeHtml(t)}</p>`).join('')}<small><time datetime="${i.publishedAt.toISOString()}">${i.publishedAt.toISOString()}</time> · ${e.views} views · ${e.likes} likes · ${e.reposts} reposts · ${e.replies} replies (simulated)</small></li>`;
       })
       .join('\n');
