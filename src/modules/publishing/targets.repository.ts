@@ -99,7 +99,12 @@ export class TargetsRepository {
     event: EventInput,
     patch: QueryDeepPartialEntity<PublicationTarget> = {},
   ): Promise<boolean> {
-    const before = await this.targets.findOneBy({ institutionId, id: targetId, status: In(from) });
+    // Locked: a concurrent move (the scheduler queueing it) is waited for and seen, not raced.
+    const before = await this.targets
+      .createQueryBuilder('t')
+      .setLock('pessimistic_write')
+      .where('t.institution_id = :institutionId AND t.id = :targetId AND t.status IN (:...from)', { institutionId, targetId, from })
+      .getOne();
     if (!before) return false;
     const result = await this.targets.update({ institutionId, id: targetId, status: before.status }, { ...patch, status: to, updatedAt: event.at });
     if (!result.affected) return false;
