@@ -148,6 +148,7 @@ const schema = z.object({
   FACEBOOK_GRAPH_BASE_URL: optional(httpUrl('https://graph.facebook.com')),
   LINKEDIN_API_BASE_URL: optional(httpUrl('https://api.linkedin.com')),
   TELEGRAM_API_BASE_URL: optional(httpUrl('https://api.telegram.org')),
+  PLATFORM_TIMEOUT_MS: positiveInt(30_000),
 });
 
 export interface AppConfig {
@@ -183,6 +184,8 @@ export interface AppConfig {
     linkedin: string;
     telegram: string;
   };
+  /** How long a platform call may take before it counts as lost (ambiguous for a publication). */
+  platformTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -266,6 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       linkedin: e.LINKEDIN_API_BASE_URL ?? 'https://api.linkedin.com',
       telegram: e.TELEGRAM_API_BASE_URL ?? 'https://api.telegram.org',
     },
+    platformTimeoutMs: e.PLATFORM_TIMEOUT_MS,
   };
 }
 
