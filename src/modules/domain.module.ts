@@ -38,17 +38,22 @@ import { PostsService } from '#src/modules/posts/posts.service.js';
 import { TargetsRepository } from '#src/modules/publishing/targets.repository.js';
 import { RecurrenceService } from '#src/modules/publishing/recurrence.service.js';
 import { Tx } from '#src/storage/tx.js';
+import { MediaController } from '#src/modules/media/media.controller.js';
+import { MediaFiles } from '#src/modules/media/media-files.js';
+import { MediaRepository } from '#src/modules/media/media.repository.js';
+import { MediaService } from '#src/modules/media/media.service.js';
 
 /** Shared by every role: the domain's repositories and services, plus the transaction carrier. */
 @Module({
   providers: [
     Tx, InstitutionAccess, LoginThrottle, AuditRepository, AuditService, SessionsRepository, InstitutionsRepository, MembersRepository,
     PartnersRepository, ChannelsRepository, CampaignsRepository, PostsRepository, TargetsRepository, SandboxAdapter, PlatformAdapters, BlackoutsRepository, BlackoutsService, RecurrenceService,
+    MediaRepository, MediaFiles, MediaService,
     AuthService, MeService, InstitutionsService, MembersService, PartnersService, ChannelsService, CampaignsService, PostsService,
   ],
   exports: [
     Tx, InstitutionAccess, AuditService, AuthService, MeService, InstitutionsService, MembersService, PartnersService,
-    ChannelsService, CampaignsService, PostsService, ChannelsRepository, PostsRepository, TargetsRepository, SandboxAdapter, PlatformAdapters, BlackoutsRepository, BlackoutsService, RecurrenceService,
+    ChannelsService, CampaignsService, PostsService, ChannelsRepository, PostsRepository, TargetsRepository, SandboxAdapter, PlatformAdapters, BlackoutsRepository, BlackoutsService, RecurrenceService, MediaService,
   ],
 })
 export class DomainModule {}
@@ -60,7 +65,7 @@ export class DomainModule {}
   ],
   controllers: [
     AuthController, InstitutionsController, MembersController, PartnersController, ChannelsController,
-    CampaignsController, InstitutionPostsController, PostWorkflowController, AuditController, SandboxFeedController, BlackoutsController, SandboxPageController,
+    CampaignsController, InstitutionPostsController, PostWorkflowController, AuditController, SandboxFeedController, BlackoutsController, SandboxPageController, MediaController,
   ],
   providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
 })

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
 import { Clock } from '#src/common/clock.js';
 import { simulatedEngagement, type Engagement } from '#src/platforms/sandbox-engagement.js';
 import { SandboxPost } from '#src/modules/publishing/target-event.entity.js';
-import { PlatformError, type PlatformAdapter, type PublishRequest, type Published } from '#src/platforms/platform-adapter.js';
+import { PlatformError, type AccountInfo, type Connection, type Metrics, type PlatformAdapter, type PublishedPart, type PublishRequest, type Reconciled } from '#src/platforms/platform-adapter.js';
 import { Tx } from '#src/storage/tx.js';
 
 /**
@@ -26,6 +27,8 @@ export interface SandboxBehaviour {
 /** Publishes into CivicPost's own sandbox feed: nothing leaves CivicPost. */
 @Injectable()
 export class SandboxAdapter implements PlatformAdapter {
+  readonly platform = 'sandbox' as const;
+  readonly metricsBatchSize = 100;
   /** Calls seen per idempotency key, for failFirst (training only: kept in this process). */
   private readonly calls = new Map<string, number>();
 
@@ -34,7 +37,13 @@ export class SandboxAdapter implements PlatformAdapter {
     private readonly clock: Clock,
   ) {}
 
-  async publish(req: PublishRequest): Promise<Published> {
+  async verify(conn: Connection): Promise<AccountInfo> {
+    return { id: conn.channel.id, handle: conn.channel.accountHandle ?? 'sandbox', displayName: 'Sandbox feed (nothing leaves CivicPost)', url: `/sandbox/${conn.channel.id}` };
+  }
+
+  /** The whole thread is one feed entry, so a sandbox publication has one part. */
+  async publish(req: PublishRequest): Promise<PublishedPart[]> {
+    if (req.publishedParts.length > 0) return req.publishedParts;
     const b = (req.channel.settings.sandbox ?? {}) as SandboxBehaviour;
     if (b.latencyMs) await new Promise((r) => setTimeout(r, Math.min(b.latencyMs!, 120_000)));
     if (b.fail === 'rate_limit') {
@@ -49,7 +58,7 @@ export class SandboxAdapter implements PlatformAdapter {
       if (seen <= b.failFirst) throw new PlatformError('transient', `sandbox: injected transient failure ${seen} of ${b.failFirst}`);
     }
     // The idempotency key is unique in the feed, as a platform's would be: a retry finds the first post.
-    const published = await this.store(req);
+    const published = [await this.store(req)];
     if (b.latencyAfterWriteMs) await new Promise((r) => setTimeout(r, Math.min(b.latencyAfterWriteMs!, 120_000)));
     if (b.ambiguousAfterWrite && Math.random() < b.ambiguousAfterWrite) {
       throw new PlatformError('ambiguous', 'sandbox: injected lost connection after the post was stored');
@@ -66,12 +75,30 @@ export class SandboxAdapter implements PlatformAdapter {
     return [items.map((i) => ({ ...i, engagement: simulatedEngagement(i.id, i.publishedAt, now) })), total];
   }
 
-  async findPublished(req: PublishRequest): Promise<Published | null> {
+  async findPublished(req: PublishRequest): Promise<Reconciled> {
     const found = await this.tx.manager.getRepository(SandboxPost).findOneBy({ idempotencyKey: req.idempotencyKey });
-    return found ? toPublished(found) : null;
+    return found ? { status: 'found', part: toPublished(found) } : { status: 'absent' };
   }
 
-  private async store(req: PublishRequest): Promise<Published> {
+  async delete(conn: Connection, externalIds: string[]): Promise<void> {
+    if (externalIds.length === 0) return;
+    await this.tx.manager.getRepository(SandboxPost).delete({ institutionId: conn.channel.institutionId, channelId: conn.channel.id, id: In(externalIds) });
+  }
+
+  async fetchMetrics(conn: Connection, externalIds: string[]): Promise<Map<string, Metrics>> {
+    const posts = externalIds.length
+      ? await this.tx.manager.getRepository(SandboxPost).findBy({ institutionId: conn.channel.institutionId, channelId: conn.channel.id, id: In(externalIds) })
+      : [];
+    const now = this.clock.now();
+    return new Map(
+      posts.map((p) => {
+        const e = simulatedEngagement(p.id, p.publishedAt, now);
+        return [p.id, { likes: e.likes, reposts: e.reposts, replies: e.replies, quotes: null, impressions: e.views, clicks: null }];
+      }),
+    );
+  }
+
+  private async store(req: PublishRequest): Promise<PublishedPart> {
     const repo = this.tx.manager.getRepository(SandboxPost);
     const inserted: Array<{ id: string }> = await this.tx.manager.query(
       `INSERT INTO sandbox_posts (institution_id, channel_id, idempotency_key, text, thread, media, published_at)
@@ -83,6 +110,6 @@ export class SandboxAdapter implements PlatformAdapter {
   }
 }
 
-function toPublished(p: SandboxPost): Published {
+function toPublished(p: SandboxPost): PublishedPart {
   return { externalId: p.id, url: `/sandbox/${p.channelId}#${p.id}` };
 }

@@ -10,7 +10,10 @@ import {
 } from '#src/platforms/text-rules.js';
 
 const channel = (platform: Platform, settings?: ChannelRules['settings']): ChannelRules => ({ id: `${platform}-1`, platform, settings });
-const image = (altText: MediaRef['altText'] = 'A photo'): MediaRef => ({ url: 'https://cdn.example/a.png', mimeType: 'image/png', altText });
+/** An image uploaded to CivicPost (what real platforms are sent): 200 kB, 800x600 PNG. */
+const image = (altText: MediaRef['altText'] = 'A photo', extra: Partial<MediaRef> = {}): MediaRef => ({
+  url: '/api/institutions/i/media/m/content', mediaId: 'm', mimeType: 'image/png', size: 200_000, width: 800, height: 600, altText, ...extra,
+});
 
 /** The single report for one channel and one variant. */
 function check(ch: ChannelRules, variant: VariantInput, media: MediaRef[] = []) {
@@ -174,5 +177,29 @@ describe('validateVariants', () => {
     ]);
     expect(codes(reports[0])).toEqual(['text_too_long']);
     expect(reports[0].parts[1]).toEqual({ part: 1, count: 4, limit: 280 });
+  });
+
+  it('asks for an upload before an outside image goes to a real platform, not to the sandbox', () => {
+    const outside = image('A photo', { mediaId: undefined, url: 'https://cdn.example/a.png', size: undefined });
+    expect(check(channel('mastodon'), { language: 'en', text: 'hi' }, [outside]).problems).toEqual([
+      { code: 'media_not_uploaded', message: 'Media 1 is an outside address: upload the image to CivicPost so it can be sent to Mastodon' },
+    ]);
+    expect(check(channel('sandbox'), { language: 'en', text: 'hi' }, [outside]).problems).toEqual([]);
+  });
+
+  it("holds each image to its platform's size, type and pixel limits", () => {
+    const big = image('A photo', { size: 6 * 1024 * 1024 });
+    expect(check(channel('x'), { language: 'en', text: 'hi' }, [big]).problems).toEqual([
+      { code: 'media_too_large', message: 'Media 1 is 6.0 MB; X accepts images up to 5.0 MB' },
+    ]);
+    expect(check(channel('mastodon'), { language: 'en', text: 'hi' }, [big]).problems).toEqual([]);
+    expect(codes(check(channel('bluesky'), { language: 'en', text: 'hi' }, [image('A photo', { size: 1_000_001 })]))).toEqual(['media_too_large']);
+    // An instance's own limit, read when the channel was verified, wins over Mastodon's default.
+    expect(codes(check(channel('mastodon', { imageSizeLimit: 1_000_000 }), { language: 'en', text: 'hi' }, [image('A photo', { size: 1_500_000 })]))).toEqual(['media_too_large']);
+    expect(check(channel('telegram'), { language: 'en', text: 'hi' }, [image('A photo', { mimeType: 'image/gif' })]).problems).toEqual([
+      { code: 'media_type_not_accepted', message: 'Media 1 is image/gif; Telegram accepts image/jpeg, image/png, image/webp' },
+    ]);
+    expect(codes(check(channel('linkedin'), { language: 'en', text: 'hi' }, [image('A photo', { width: 8000, height: 5000 })]))).toEqual(['media_too_many_pixels']);
+    expect(codes(check(channel('telegram'), { language: 'en', text: 'hi' }, [image('A photo', { width: 9000, height: 1500 })]))).toEqual(['media_too_many_pixels']);
   });
 });

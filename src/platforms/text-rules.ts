@@ -8,7 +8,13 @@ export type Platform = 'x' | 'mastodon' | 'bluesky' | 'facebook' | 'linkedin' | 
 
 export interface MediaRef {
   url: string;
+  /** Set when the image was uploaded to CivicPost: what real platforms need (they are sent the bytes). */
+  mediaId?: string;
   mimeType?: string;
+  /** Bytes and pixels, known for uploaded images. */
+  size?: number;
+  width?: number | null;
+  height?: number | null;
   /** One text for every language, or one per language code. */
   altText?: Record<string, string> | string | null;
 }
@@ -98,6 +104,44 @@ const RULES: Record<Platform, PlatformRule> = {
   sandbox: { name: 'Sandbox', unit: 'characters', limit: 5000, maxMedia: 10, threads: false, count: codePointCount },
 };
 
+/** What each platform accepts of an image (sources: platform-apis.md and each platform's media docs). */
+export interface ImageRule {
+  types: string[];
+  maxBytes: number;
+  /** Width x height, where the platform limits it. */
+  maxPixels?: number;
+}
+
+const MB = 1024 * 1024;
+const WEB_IMAGES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
+
+export const IMAGE_RULES: Record<Platform, ImageRule> = {
+  // X: images up to 5 MB (docs.x.com media best practices).
+  x: { types: WEB_IMAGES, maxBytes: 5 * MB },
+  // Bluesky: app.bsky.embed.images blob maxSize 1,000,000 bytes (lexicon).
+  bluesky: { types: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'], maxBytes: 1_000_000 },
+  // Mastodon: 16 MB by default; an instance may say otherwise (settings.imageSizeLimit, read when the channel is verified).
+  mastodon: { types: [...WEB_IMAGES, 'image/heic', 'image/avif'], maxBytes: 16 * MB },
+  // Telegram sendPhoto: 10 MB, width + height at most 10000.
+  telegram: { types: ['image/jpeg', 'image/png', 'image/webp'], maxBytes: 10 * MB },
+  // LinkedIn Images API: JPG, GIF, PNG, up to 36,152,320 pixels.
+  linkedin: { types: ['image/jpeg', 'image/png', 'image/gif'], maxBytes: 20 * MB, maxPixels: 36_152_320 },
+  // Facebook page photos: 10 MB.
+  facebook: { types: ['image/jpeg', 'image/png', 'image/gif', 'image/bmp', 'image/tiff', 'image/webp'], maxBytes: 10 * MB },
+  sandbox: { types: [...WEB_IMAGES, 'image/heic', 'image/avif', 'image/bmp', 'image/tiff'], maxBytes: 20 * MB },
+};
+
+export function imageRuleFor(platform: Platform, settings?: ChannelRules['settings']): ImageRule {
+  const rule = IMAGE_RULES[platform];
+  const instanceLimit = settings?.imageSizeLimit;
+  if (platform === 'mastodon' && typeof instanceLimit === 'number' && Number.isInteger(instanceLimit) && instanceLimit > 0) return { ...rule, maxBytes: instanceLimit };
+  return rule;
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / MB).toFixed(bytes < MB ? 2 : 1)} MB`;
+}
+
 /** Telegram sends media with a caption, which is shorter than a text message. */
 const TELEGRAM_CAPTION_LIMIT = 1024;
 
@@ -164,9 +208,26 @@ function report(channel: ChannelRules, variant: VariantInput, media: MediaRef[],
   if (media.length > rule.maxMedia) {
     problems.push({ code: 'media_too_many', message: `${rule.name} allows at most ${rule.maxMedia} media per post; this post has ${media.length}` });
   }
+  const images = imageRuleFor(platform, channel.settings);
   media.forEach((item, i) => {
     if (!hasAltText(item.altText, variant.language)) {
       problems.push({ code: 'media_alt_text_missing', message: `Media ${i + 1} has no alt text in language '${variant.language}'` });
+    }
+    if (platform !== 'sandbox' && !item.mediaId) {
+      problems.push({ code: 'media_not_uploaded', message: `Media ${i + 1} is an outside address: upload the image to CivicPost so it can be sent to ${rule.name}` });
+      return;
+    }
+    if (item.mimeType && !images.types.includes(item.mimeType)) {
+      problems.push({ code: 'media_type_not_accepted', message: `Media ${i + 1} is ${item.mimeType}; ${rule.name} accepts ${images.types.join(', ')}` });
+    }
+    if (item.size !== undefined && item.size > images.maxBytes) {
+      problems.push({ code: 'media_too_large', message: `Media ${i + 1} is ${megabytes(item.size)}; ${rule.name} accepts images up to ${megabytes(images.maxBytes)}` });
+    }
+    if (images.maxPixels && item.width && item.height && item.width * item.height > images.maxPixels) {
+      problems.push({ code: 'media_too_many_pixels', message: `Media ${i + 1} is ${item.width}x${item.height} pixels; ${rule.name} accepts at most ${images.maxPixels} pixels` });
+    }
+    if (platform === 'telegram' && item.width && item.height && item.width + item.height > 10_000) {
+      problems.push({ code: 'media_too_many_pixels', message: `Media ${i + 1} is ${item.width}x${item.height} pixels; Telegram accepts width + height up to 10000` });
     }
   });
 

@@ -9,8 +9,9 @@ import { Partner } from '#src/modules/partners/partner.entity.js';
 import { Comment, Post, PostAuthor, PublicationTarget } from '#src/modules/posts/post.entity.js';
 import { SandboxPost, TargetEvent } from '#src/modules/publishing/target-event.entity.js';
 import { User } from '#src/modules/users/user.entity.js';
+import { MediaAsset } from '#src/modules/media/media-asset.entity.js';
 
 export const ENTITIES = [
   User, Institution, Membership, Partner, Channel, Campaign, CampaignPartner,
-  Post, PostAuthor, PublicationTarget, Comment, Session, AuditEvent, TargetEvent, SandboxPost, Blackout,
+  Post, PostAuthor, PublicationTarget, Comment, Session, AuditEvent, TargetEvent, SandboxPost, Blackout, MediaAsset,
 ];

@@ -36,11 +36,11 @@ export async function provisionStorage(mode: TestMode = currentMode()): Promise<
     SHUTDOWN_TIMEOUT_MS: '20000',
   };
   const cleanups: Array<() => Promise<void>> = [];
-  if (mode === 'embedded') {
-    const dir = mkdtempSync(join(tmpdir(), 'civicpost-test-'));
-    env.DATA_DIR = dir;
-    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
-  } else {
+  // Every mode has a DATA_DIR of its own: embedded storage lives there, and uploaded media in every mode.
+  const dir = mkdtempSync(join(tmpdir(), 'civicpost-test-'));
+  env.DATA_DIR = dir;
+  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+  if (mode !== 'embedded') {
     const base = process.env.DATABASE_URL;
     if (!base) throw new Error(`test mode ${mode} needs DATABASE_URL`);
     const name = `civicpost_t_${id}`;

@@ -18,6 +18,9 @@ export interface ChannelOverride {
 }
 
 export interface PostMedia {
+  /** An image uploaded to CivicPost (POST .../media); what real platforms publish. */
+  mediaId?: string;
+  /** Where the image can be seen: the upload's content URL, or an outside address (sandbox only). */
   url: string;
   mimeType?: string;
   /** Alt text per language (public bodies must publish accessibly). */
@@ -133,6 +136,10 @@ export class PublicationTarget {
 
   @Column({ name: 'external_url', type: 'text', nullable: true })
   externalUrl!: string | null;
+
+  /** Every part on the platform so far, first part first (a thread's replies after it): a retry resumes after them. */
+  @Column({ name: 'external_parts', type: 'jsonb', default: () => "'[]'" })
+  externalParts!: Array<{ externalId: string; url: string | null }>;
 
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError!: string | null;

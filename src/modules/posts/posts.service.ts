@@ -14,6 +14,7 @@ import { InstitutionsRepository } from '#src/modules/institutions/institutions.r
 import type { CreatePostDto, PostListQuery, UpdatePostDto, ValidatePostDto } from '#src/modules/posts/dto/post.dto.js';
 import type { ChannelOverride, Post, PostMedia, PostVariant, PublicationTarget } from '#src/modules/posts/post.entity.js';
 import { PostsRepository } from '#src/modules/posts/posts.repository.js';
+import { MediaService } from '#src/modules/media/media.service.js';
 import { TargetsRepository } from '#src/modules/publishing/targets.repository.js';
 import { BLACKOUT_HOLD_PREFIX } from '#src/modules/blackouts/blackouts.repository.js';
 import { BlackoutsService } from '#src/modules/blackouts/blackouts.service.js';
@@ -30,7 +31,7 @@ const CANCELLABLE: TargetStatus[] = ['draft', 'in_review', 'approved', 'rejected
 export interface PostView extends Post {
   authorIds: string[];
   targets: Array<
-    Pick<PublicationTarget, 'id' | 'channelId' | 'occurrenceAt' | 'status' | 'revision' | 'scheduledAt' | 'externalId' | 'externalUrl' | 'lastError' | 'attempts' | 'publishedAt' | 'holdReason'> & {
+    Pick<PublicationTarget, 'id' | 'channelId' | 'occurrenceAt' | 'status' | 'revision' | 'scheduledAt' | 'externalId' | 'externalUrl' | 'externalParts' | 'lastError' | 'attempts' | 'publishedAt' | 'holdReason'> & {
       /** Every transition: time, attempt, outcome, platform error. */
       events: Array<Pick<TargetEvent, 'at' | 'attempt' | 'fromStatus' | 'toStatus' | 'outcome' | 'error'>>;
     }
@@ -45,11 +46,14 @@ export interface ValidationReport {
   channels: ChannelLanguageReport[];
 }
 
-interface Content {
+/** An image as a request names it: an upload (mediaId) or an outside address (url). */
+type MediaInput = Partial<PostMedia> & { altText: Record<string, string> };
+
+interface Content<M extends MediaInput = MediaInput> {
   variants: PostVariant[];
   channelIds: string[];
   channelOverrides: ChannelOverride[];
-  media: PostMedia[];
+  media: M[];
 }
 
 @Injectable()
@@ -62,6 +66,7 @@ export class PostsService {
     private readonly channels: ChannelsRepository,
     private readonly institutions: InstitutionsRepository,
     private readonly campaigns: CampaignsService,
+    private readonly media: MediaService,
     private readonly access: InstitutionAccess,
     private readonly audit: AuditService,
     private readonly tx: Tx,
@@ -337,7 +342,7 @@ export class PostsService {
   }
 
   /** Checks what belongs to the institution (channels) and the shape of the content. */
-  private async content(institutionId: string, c: Content): Promise<Content> {
+  private async content(institutionId: string, c: Content): Promise<Content<PostMedia>> {
     const languages = c.variants.map((v) => v.language);
     const dup = languages.find((l, i) => languages.indexOf(l) !== i);
     if (dup) throw fieldError('variants', [`language ${dup} appears twice`], `variants has two texts for language ${dup}`);
@@ -350,7 +355,11 @@ export class PostsService {
       const bad = Object.entries(m.altText).filter(([lang, text]) => typeof text !== 'string' || text.length > 1500 || !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang));
       if (bad.length) throw fieldError(`media.${i}.altText`, bad.map(([lang]) => `${lang} is not a language tag with a text`), `media.${i}.altText must map language tags to texts of at most 1500 characters`);
     }
-    return { ...c, variants: c.variants.map((v) => ({ language: v.language, text: v.text, ...(v.thread?.length ? { thread: v.thread } : {}) })) };
+    return {
+      ...c,
+      variants: c.variants.map((v) => ({ language: v.language, text: v.text, ...(v.thread?.length ? { thread: v.thread } : {}) })),
+      media: await this.media.attach(institutionId, c.media),
+    };
   }
 
   private async report(institutionId: string, c: Content): Promise<ValidationReport> {
@@ -369,7 +378,7 @@ export class PostsService {
     const reports = validateVariants({
       channels: channels.map((ch) => ({ id: ch.id, platform: ch.platform, settings: ch.settings })),
       variants: content.variants,
-      media: content.media,
+      media: await this.media.refs(institutionId, content.media),
       overrides: content.channelOverrides,
     });
     return { ok: problems.length === 0 && reports.every((r) => r.problems.length === 0), problems, channels: reports };
@@ -411,8 +420,8 @@ export class PostsService {
         authorIds: await this.repo.authors(post.id),
         targets: targets
           .filter((t) => t.postId === post.id)
-          .map(({ id, channelId, occurrenceAt, status, revision, scheduledAt, externalId, externalUrl, lastError, attempts, publishedAt, holdReason }) => ({
-            id, channelId, occurrenceAt, status, revision, scheduledAt, externalId, externalUrl, lastError, attempts, publishedAt, holdReason,
+          .map(({ id, channelId, occurrenceAt, status, revision, scheduledAt, externalId, externalUrl, externalParts, lastError, attempts, publishedAt, holdReason }) => ({
+            id, channelId, occurrenceAt, status, revision, scheduledAt, externalId, externalUrl, externalParts, lastError, attempts, publishedAt, holdReason,
             events: events.filter((e) => e.targetId === id).map(({ at, attempt, fromStatus, toStatus, outcome, error }) => ({ at, attempt, fromStatus, toStatus, outcome, error })),
           })),
       })),

@@ -5,12 +5,13 @@ import { Clock } from '#src/common/clock.js';
 import { CredentialsCipher } from '#src/common/crypto/credentials-cipher.js';
 import { APP_CONFIG, type AppConfig } from '#src/config/config.js';
 import { SUSPENSION_HOLD_PREFIX } from '#src/modules/institutions/institutions.service.js';
-import type { PublicationTarget } from '#src/modules/posts/post.entity.js';
+import type { Post, PublicationTarget } from '#src/modules/posts/post.entity.js';
 import { TargetsRepository, type DueTarget } from '#src/modules/publishing/targets.repository.js';
 import { BlackoutsRepository, holdReason } from '#src/modules/blackouts/blackouts.repository.js';
 import { RecurrenceService } from '#src/modules/publishing/recurrence.service.js';
 import { PlatformAdapters } from '#src/platforms/adapters.js';
-import { PlatformError, type PublishRequest } from '#src/platforms/platform-adapter.js';
+import { PlatformError, type ChannelRef, type PublishedPart, type PublishRequest } from '#src/platforms/platform-adapter.js';
+import { MediaService } from '#src/modules/media/media.service.js';
 import { jobIds, PUBLISH_JOB_OPTIONS, QUEUES, RECONCILE_JOB_OPTIONS, type PublishJob, type ReconcileJob } from '#src/queue/queues.js';
 import { Tx } from '#src/storage/tx.js';
 
@@ -34,6 +35,7 @@ export class PublishingService {
     private readonly recurrence: RecurrenceService,
     private readonly adapters: PlatformAdapters,
     private readonly cipher: CredentialsCipher,
+    private readonly media: MediaService,
     private readonly tx: Tx,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -91,24 +93,47 @@ export class PublishingService {
     const wait = await this.rateLimitWait(target, channel, now);
     if (wait) return this.requeue(target, wait, `rate limit: waiting until ${wait.toISOString()}`);
 
-    const request = this.request(target, post, channel, institution.languages[0]!);
+    const request = await this.request(target, post, channel, institution.languages[0]!);
+    // Each part is recorded as soon as the platform has it: a thread interrupted at part 3 resumes there.
+    const parts = [...request.publishedParts];
+    const recordPart = async (part: PublishedPart, index: number) => {
+      parts[index] = part;
+      await this.tx.run(() => this.targets.recordParts(target.institutionId, target.id, parts));
+    };
     try {
-      const published = await this.adapters.for(channel.platform).publish(request);
-      await this.move(target, ['publishing'], 'published', 'published', { externalId: published.externalId, externalUrl: published.url, publishedAt: this.clock.now(), lastError: null });
+      const published = await this.adapters.for(channel.platform).publish(request, recordPart);
+      await this.move(target, ['publishing'], 'published', published.length > 1 ? `published (${published.length} parts)` : 'published', {
+        externalId: published[0]!.externalId, externalUrl: published[0]!.url, externalParts: published, publishedAt: this.clock.now(), lastError: null,
+      });
     } catch (err) {
       return this.failed(target, channel, err);
     }
   }
 
-  /** After an ambiguous outcome: ask the platform before anything is sent again. */
+  /**
+   * After an ambiguous outcome: ask the platform about the part that was in flight before anything
+   * is sent again. Found: recorded, and the rest of a thread (if any) is sent by a new publish job.
+   * Absent: sent again. Unknown (the platform cannot tell): the target waits for a person.
+   */
   async reconcile(job: ReconcileJob): Promise<void> {
     const target = await this.targets.find(job.institutionId, job.targetId);
     if (!target || target.status !== 'unconfirmed' || target.revision !== job.revision) return;
     const { post, channel, institution } = await this.targets.context(job.institutionId, target);
-    const found = await this.adapters.for(channel.platform).findPublished(this.request(target, post, channel, institution.languages[0]!));
+    const request = await this.request(target, post, channel, institution.languages[0]!);
+    const answer = await this.adapters.for(channel.platform).findPublished(request);
     const now = this.clock.now();
-    if (found) {
-      await this.move(target, ['unconfirmed'], 'published', 'reconciled: the platform has it', { externalId: found.externalId, externalUrl: found.url, publishedAt: now, lastError: null });
+    if (answer.status === 'unknown') {
+      await this.move(target, ['unconfirmed'], 'unconfirmed', `the platform cannot tell whether it went out: a person must check (${answer.reason})`, { lastError: answer.reason });
+      return;
+    }
+    if (answer.status === 'found') {
+      const parts = [...request.publishedParts, answer.part];
+      if (parts.length >= 1 + request.thread.length) {
+        await this.move(target, ['unconfirmed'], 'published', 'reconciled: the platform has it', { externalId: parts[0]!.externalId, externalUrl: parts[0]!.url, externalParts: parts, publishedAt: now, lastError: null });
+        return;
+      }
+      const resumed = await this.move(target, ['unconfirmed'], 'queued', `reconciled: the platform has part ${parts.length}; sending the rest`, { externalParts: parts, externalId: parts[0]!.externalId, externalUrl: parts[0]!.url, queuedAt: now });
+      if (resumed) await this.enqueuePublish([{ institutionId: target.institutionId, targetId: target.id, revision: target.revision, attempts: target.attempts, scheduledAt: now }], now);
       return;
     }
     const requeued = await this.move(target, ['unconfirmed'], 'queued', 'reconciled: not on the platform, sending again', { queuedAt: now });
@@ -185,7 +210,12 @@ export class PublishingService {
     });
   }
 
-  private request(target: PublicationTarget, post: { variants: Array<{ language: string; text: string; thread?: string[] }>; channelOverrides: Array<{ channelId: string; language: string | null; text: string }>; media: PublishRequest['media'] }, channel: PublishRequest['channel'] & { credentialsEncrypted: Buffer | null; credentialsKeyId: string | null }, primaryLanguage: string): PublishRequest {
+  private async request(
+    target: PublicationTarget,
+    post: Pick<Post, 'variants' | 'channelOverrides' | 'media'>,
+    channel: ChannelRef & { credentialsEncrypted: Buffer | null; credentialsKeyId: string | null },
+    primaryLanguage: string,
+  ): Promise<PublishRequest> {
     // A channel publishes one language: its own (settings.language) or the institution's first.
     const wanted = typeof channel.settings.language === 'string' ? channel.settings.language : primaryLanguage;
     const variant = post.variants.find((v) => v.language === wanted) ?? post.variants[0]!;
@@ -200,7 +230,8 @@ export class PublishingService {
       language: variant.language,
       text: override?.text ?? variant.text,
       thread: variant.thread ?? [],
-      media: post.media,
+      media: await this.media.items(target.institutionId, post.media, variant.language),
+      publishedParts: target.externalParts ?? [],
     };
   }
 

@@ -112,6 +112,11 @@ export class TargetsRepository {
     return true;
   }
 
+  /** The parts of a publication on the platform so far, while it is being published. */
+  async recordParts(institutionId: string, targetId: string, parts: Array<{ externalId: string; url: string | null }>): Promise<void> {
+    await this.targets.update({ institutionId, id: targetId, status: 'publishing' }, { externalParts: parts, externalId: parts[0]?.externalId ?? null, externalUrl: parts[0]?.url ?? null });
+  }
+
   /** held -> scheduled (revision + 1, so old jobs are stale) for targets held for a reason starting with `reasonPrefix`. */
   releaseHeld(institutionId: string, reasonPrefix: string, now: Date): Promise<number> {
     return this.release(institutionId, reasonPrefix, now, null);

@@ -3,6 +3,7 @@ import { Domain1763942400000 } from '#src/storage/migrations/1763942400000-domai
 import { Publishing1764028800000 } from '#src/storage/migrations/1764028800000-publishing.js';
 import { Blackouts1764115200000 } from '#src/storage/migrations/1764115200000-blackouts.js';
 import { Occurrences1764201600000 } from '#src/storage/migrations/1764201600000-occurrences.js';
+import { Platforms1764288000000 } from '#src/storage/migrations/1764288000000-platforms.js';
 
 /** Every migration, in order. Committed; never generated at run time, and `synchronize` is never on. */
-export const MIGRATIONS = [InitialSchema1763856000000, Domain1763942400000, Publishing1764028800000, Blackouts1764115200000, Occurrences1764201600000];
+export const MIGRATIONS = [InitialSchema1763856000000, Domain1763942400000, Publishing1764028800000, Blackouts1764115200000, Occurrences1764201600000, Platforms1764288000000];

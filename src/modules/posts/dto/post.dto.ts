@@ -46,10 +46,16 @@ export class ChannelOverrideDto {
 }
 
 export class MediaDto {
-  @ApiProperty({ example: 'https://cdn.cluj.example/bus-map.png' })
+  @ApiPropertyOptional({ description: 'an image uploaded with POST /api/institutions/{id}/media: required to publish on a real platform' })
+  @IsOptional()
+  @IsUUID()
+  mediaId?: string;
+
+  @ApiPropertyOptional({ example: 'https://cdn.cluj.example/bus-map.png', description: 'an outside address (sandbox channels only); omit with mediaId' })
+  @ValidateIf((m: MediaDto) => m.mediaId === undefined || m.url !== undefined)
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
   @MaxLength(2000)
-  url!: string;
+  url?: string;
 
   @ApiPropertyOptional({ example: 'image/png' })
   @IsOptional()
