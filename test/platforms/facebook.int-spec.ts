@@ -1,0 +1,278 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { FacebookAdapter } from '#src/platforms/facebook/facebook.adapter.js';
+import { PlatformError, type Connection, type MediaItem, type PublishedPart, type PublishRequest } from '#src/platforms/platform-adapter.js';
+import type { PlatformOptions } from '#src/platforms/platform-options.js';
+import { FacebookFake } from '../fakes/facebook.fake.js';
+
+const fake = new FacebookFake();
+let url: string;
+
+function options(timeoutMs = 2000, base?: string): PlatformOptions {
+  const graph = base ?? url;
+  return { baseUrls: { x: graph, xUpload: graph, facebookGraph: graph, linkedin: graph, telegram: graph }, timeoutMs };
+}
+
+function conn(token = fake.pageToken, pageId = fake.pageId): Connection {
+  return { channel: { id: 'ch-fb', institutionId: 'inst-1', platform: 'facebook', settings: { pageId }, accountHandle: null }, credentials: { pageAccessToken: token } };
+}
+
+function request(text: string, extra: Partial<PublishRequest> = {}): PublishRequest {
+  return { ...conn(), idempotencyKey: `key-${text.slice(0, 20)}`, targetId: 't-1', language: 'en', text, thread: [], media: [], publishedParts: [], ...extra };
+}
+
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('IHDR-fake-image-body')]);
+function image(altText: string, bytes: Buffer = Buffer.concat([PNG, Buffer.from(altText)])): MediaItem {
+  return { fileName: 'photo.png', mimeType: 'image/png', size: bytes.length, altText, read: async () => bytes };
+}
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** The error a promise rejects with; fails the test when it resolves. */
+async function failure(promise: Promise<unknown>): Promise<PlatformError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof PlatformError)) throw new Error(`expected a PlatformError, got ${String(err)}`);
+  errors.push(err);
+  return err;
+}
+const errors: PlatformError[] = [];
+const routeCalls = (route: string) => fake.requests.filter((r) => r.route === route).length;
+
+beforeAll(async () => {
+  url = await fake.start(0);
+});
+afterAll(async () => {
+  // Whatever went wrong in this file, no error carried the token.
+  for (const err of errors) expect(`${err.message} ${err.stack ?? ''}`).not.toContain(fake.pageToken);
+  await fake.stop();
+});
+beforeEach(() => fake.reset());
+
+describe('verify', () => {
+  it('names the Page of a Page token', async () => {
+    const account = await new FacebookAdapter(options()).verify(conn());
+    expect(account).toEqual({ id: fake.pageId, handle: 'Civic Test Page', displayName: 'Civic Test Page', url: `https://www.facebook.com/${fake.pageId}` });
+    expect(fake.requests[0]!.headers.authorization).toBe(`Bearer ${fake.pageToken}`);
+  });
+
+  it('refuses an invalid token as auth, with Graph words', async () => {
+    const err = await failure(new FacebookAdapter(options()).verify(conn('EAAwrong-token-value')));
+    expect(err.kind).toBe('auth');
+    expect(err.message).toContain('Invalid OAuth access token');
+    expect(err.message).not.toContain('EAAwrong-token-value');
+  });
+
+  it("refuses another Page's token as auth (it could not post as this Page)", async () => {
+    fake.addPage('104000000000999', 'Another Page', 'EAAotherPageToken');
+    const err = await failure(new FacebookAdapter(options()).verify(conn('EAAotherPageToken')));
+    expect(err.kind).toBe('auth');
+    expect(err.message).toContain('104000000000999');
+  });
+
+  it('fails as auth without the credential, and invalid without the page id', async () => {
+    const noToken: Connection = { ...conn(), credentials: null };
+    expect((await failure(new FacebookAdapter(options()).verify(noToken))).kind).toBe('auth');
+    const noPage: Connection = { ...conn(), channel: { ...conn().channel, settings: {} } };
+    expect((await failure(new FacebookAdapter(options()).verify(noPage))).kind).toBe('invalid');
+    expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe('publish', () => {
+  it('posts text to the Page feed and reports the part before returning', async () => {
+    const seen: Array<[PublishedPart, number]> = [];
+    const parts = await new FacebookAdapter(options()).publish(request('Town hall opens at 9:00 on Monday.'), async (p, i) => {
+      seen.push([p, i]);
+    });
+    expect(fake.ledger).toHaveLength(1);
+    const id = fake.ledger[0]!.id;
+    expect(fake.ledger[0]!.text).toBe('Town hall opens at 9:00 on Monday.');
+    expect(parts).toEqual([{ externalId: id, url: `https://www.facebook.com/${id}` }]);
+    expect(seen).toEqual([[parts[0], 0]]);
+  });
+
+  it('posts one image as a Page photo with its caption, bytes and alt text', async () => {
+    const item = image('A queue of residents at the new library desk');
+    const bytes = await item.read();
+    const parts = await new FacebookAdapter(options()).publish(request('The library reopens', { media: [item] }));
+    expect(fake.ledger).toHaveLength(1);
+    const entry = fake.ledger[0]!;
+    expect(parts[0]!.externalId).toBe(entry.id);
+    expect(entry.text).toBe('The library reopens');
+    expect(entry.media).toEqual([expect.objectContaining({ altText: 'A queue of residents at the new library desk', sha256: sha(bytes), mimeType: 'image/png', size: bytes.length })]);
+    expect(routeCalls('photos')).toBe(1);
+    expect(routeCalls('feed')).toBe(0);
+  });
+
+  it('posts several images as unpublished photos attached to one feed post, each with its alt text', async () => {
+    const media = [image('First photo: the bridge'), image('Second photo: the river'), image('Third photo: the mayor')];
+    await new FacebookAdapter(options()).publish(request('Three pictures of the bridge opening', { media }));
+    expect(routeCalls('photos')).toBe(3);
+    expect(routeCalls('feed')).toBe(1);
+    expect(fake.ledger).toHaveLength(1);
+    expect((fake.ledger[0]!.media as Array<{ altText: string }>).map((m) => m.altText)).toEqual(['First photo: the bridge', 'Second photo: the river', 'Third photo: the mayor']);
+    expect([...fake.photos.values()].every((p) => p.published === false && p.postId === fake.ledger[0]!.id)).toBe(true);
+  });
+
+  it('refuses a thread as invalid without sending anything', async () => {
+    const err = await failure(new FacebookAdapter(options()).publish(request('Part one', { thread: ['Part two'] })));
+    expect(err.kind).toBe('invalid');
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('sends nothing again once the post is recorded', async () => {
+    const done = [{ externalId: `${fake.pageId}_1`, url: `https://www.facebook.com/${fake.pageId}_1` }];
+    let calls = 0;
+    const parts = await new FacebookAdapter(options()).publish(request('Already out', { publishedParts: done }), async () => {
+      calls++;
+    });
+    expect(parts).toEqual(done);
+    expect(calls).toBe(0);
+    expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe('findPublished, delete', () => {
+  it('finds the post among the recent ones by its text, and says absent otherwise', async () => {
+    const adapter = new FacebookAdapter(options());
+    fake.seedPost('Something else entirely');
+    const [part] = await adapter.publish(request('Road works on Main Street\r\nuntil Friday  '));
+    expect(await adapter.findPublished(request('Road works on Main Street\nuntil Friday'))).toEqual({ status: 'found', part });
+    expect(await adapter.findPublished(request('Never posted'))).toEqual({ status: 'absent' });
+  });
+
+  it('deletes, and a post already gone is not an error', async () => {
+    const adapter = new FacebookAdapter(options());
+    const [part] = await adapter.publish(request('To be withdrawn'));
+    await adapter.delete(conn(), [part!.externalId]);
+    expect(fake.posts.get(part!.externalId)!.deleted).toBe(true);
+    await adapter.delete(conn(), [part!.externalId, `${fake.pageId}_404`]);
+    expect(routeCalls('delete')).toBe(3);
+  });
+});
+
+describe('metrics', () => {
+  it('reads 50 ids per call, leaves unknown ids out and gives null for what Facebook has not', async () => {
+    const ids = Array.from({ length: 55 }, (_, i) => fake.seedPost(`Post number ${i}`));
+    fake.setMetrics(ids[0]!, { reactions: 12, comments: 3, shares: 2, views: 480, clicks: 31 });
+    fake.setMetrics(ids[54]!, { reactions: 1 });
+    const unknown = `${fake.pageId}_999999`;
+    const metrics = await new FacebookAdapter(options()).fetchMetrics(conn(), [...ids, unknown]);
+
+    expect(metrics.size).toBe(55);
+    expect(metrics.has(unknown)).toBe(false);
+    expect(metrics.get(ids[0]!)).toEqual({ likes: 12, replies: 3, reposts: 2, quotes: null, impressions: 480, clicks: 31 });
+    expect(metrics.get(ids[54]!)).toEqual({ likes: 1, replies: 0, reposts: 0, quotes: null, impressions: 0, clicks: 0 });
+    // Batch 1 (50 ids): engagement + insights. Batch 2 (6 ids): engagement refused for the unknown id, again without it, insights.
+    expect(routeCalls('ids')).toBe(5);
+    expect(fake.requests.filter((r) => r.route === 'ids').map((r) => r.status)).toEqual([200, 200, 404, 200, 200]);
+  });
+
+  it('keeps the engagement figures when insights are refused (no read_insights)', async () => {
+    const id = fake.seedPost('Insights refused');
+    fake.setMetrics(id, { reactions: 4, views: 100 });
+    fake.insightsAllowed = false;
+    try {
+      const metrics = await new FacebookAdapter(options()).fetchMetrics(conn(), [id]);
+      expect(metrics.get(id)).toEqual({ likes: 4, replies: 0, reposts: 0, quotes: null, impressions: null, clicks: null });
+    } finally {
+      fake.insightsAllowed = true;
+    }
+  });
+
+  it('an expired token fails the whole read as auth', async () => {
+    const id = fake.seedPost('Expired read');
+    fake.fail({ fault: 'expired_token', on: 'ids' });
+    expect((await failure(new FacebookAdapter(options()).fetchMetrics(conn(), [id]))).kind).toBe('auth');
+  });
+
+  it('fails a read on a server error as transient', async () => {
+    const id = fake.seedPost('Server trouble');
+    fake.fail({ fault: 'server_error', on: 'read' });
+    expect((await failure(new FacebookAdapter(options()).fetchMetrics(conn(), [id]))).kind).toBe('transient');
+  });
+});
+
+describe('errors', () => {
+  it('an expired token is auth', async () => {
+    fake.fail({ fault: 'expired_token' });
+    const err = await failure(new FacebookAdapter(options()).publish(request('Expired')));
+    expect(err.kind).toBe('auth');
+    expect(err.message).toContain('Session has expired');
+    expect(fake.ledger).toHaveLength(0);
+  });
+
+  it('a throttled Page is rate_limit until the time Graph estimates in X-Business-Use-Case-Usage', async () => {
+    fake.regainAccessMinutes = 23;
+    fake.fail({ fault: 'rate_limit' });
+    const before = Date.now();
+    const err = await failure(new FacebookAdapter(options()).publish(request('Throttled')));
+    const after = Date.now();
+    expect(err.kind).toBe('rate_limit');
+    expect(err.resetAt!.getTime()).toBeGreaterThanOrEqual(before + 23 * 60_000);
+    expect(err.resetAt!.getTime()).toBeLessThanOrEqual(after + 23 * 60_000);
+    expect(err.message).toContain('code 80001');
+  });
+
+  it('the same message twice is duplicate (#506)', async () => {
+    const adapter = new FacebookAdapter(options());
+    await adapter.publish(request('Bin collection moves to Tuesday'));
+    const err = await failure(adapter.publish(request('Bin collection moves to Tuesday')));
+    expect(err.kind).toBe('duplicate');
+    expect(err.message).toContain('Duplicate status message');
+    expect(fake.ledger).toHaveLength(1);
+  });
+
+  it('a refused message or image is invalid with Graph words', async () => {
+    const adapter = new FacebookAdapter(options());
+    const long = await failure(adapter.publish(request('x'.repeat(63207))));
+    expect(long.kind).toBe('invalid');
+    expect(long.message).toContain('(#100) The message is too long');
+    const notImage = await failure(adapter.publish(request('Bad image', { media: [image('alt', Buffer.from('not an image at all'))] })));
+    expect(notImage.kind).toBe('invalid');
+    expect(notImage.message).toContain('(#324)');
+    expect(fake.ledger).toHaveLength(0);
+  });
+
+  it('a refused connection is transient (nothing was sent)', async () => {
+    const closed = new FacebookFake();
+    const closedUrl = await closed.start(0);
+    await closed.stop();
+    const err = await failure(new FacebookAdapter(options(1000, closedUrl)).publish(request('Nobody listens')));
+    expect(err.kind).toBe('transient');
+  });
+
+  describe('ambiguous outcomes end with exactly one post', () => {
+    async function publishThenReconcile(adapter: FacebookAdapter, req: PublishRequest): Promise<void> {
+      const err = await failure(adapter.publish(req));
+      expect(err.kind).toBe('ambiguous');
+      const reconciled = await new FacebookAdapter(options()).findPublished(req);
+      if (reconciled.status === 'absent') await new FacebookAdapter(options()).publish(req);
+      expect(fake.ledger).toHaveLength(1);
+      expect(fake.ledger[0]!.text).toBe(req.text);
+    }
+
+    it('no answer in time (hang)', async () => {
+      fake.fail({ fault: 'hang' });
+      const started = Date.now();
+      await publishThenReconcile(new FacebookAdapter(options(300)), request('Hang: the post is not stored'));
+      expect(Date.now() - started).toBeLessThan(2500);
+      expect(routeCalls('feed')).toBe(2); // absent, so published once more
+    });
+
+    it('connection dropped after the post was stored', async () => {
+      fake.fail({ fault: 'accept_then_drop' });
+      const req = request('Dropped after storing');
+      await publishThenReconcile(new FacebookAdapter(options()), req);
+      expect(routeCalls('feed')).toBe(1); // found: not sent again
+    });
+
+    it('a 500 after the photo post was stored', async () => {
+      fake.fail({ fault: 'accept_then_error', on: 'photos' });
+      await publishThenReconcile(new FacebookAdapter(options()), request('Photo then error', { media: [image('A park bench')] }));
+      expect(routeCalls('photos')).toBe(1);
+    });
+  });
+});
