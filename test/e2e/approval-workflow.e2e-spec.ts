@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { currentMode } from '../support/test-storage.js';
+import { png } from '../support/images.js';
 import { TestApi, type Client } from '../support/api.js';
 
 /**
@@ -83,12 +84,15 @@ describe(`approval workflow through the API (${currentMode()} storage)`, () => {
   });
 
   it('the author completes the post (with an image and its alt text) and submits it', async () => {
+    const image = await author.upload(`${inst.base}/media`, png(64, 48), 'harta.png', 'image/png');
+    expect(image.status).toBe(201);
+    expect(image.body).toMatchObject({ mimeType: 'image/png', width: 64, height: 48, fileName: 'harta.png' });
     const edit = await author.patch(`/api/posts/${postId}`, {
       variants: [
         { language: 'ro', text: 'Spuneți-ne ce credeți despre noua rețea de autobuze! https://cluj.example/consultare' },
         { language: 'hu', text: 'Mondja el véleményét az új buszhálózatról! https://cluj.example/konzultacio' },
       ],
-      media: [{ url: 'https://cdn.cluj.example/harta.png', mimeType: 'image/png', altText: { ro: 'Harta noii rețele', hu: 'Az új hálózat térképe' } }],
+      media: [{ mediaId: image.body.id, altText: { ro: 'Harta noii rețele', hu: 'Az új hálózat térképe' } }],
       scheduledAt: '2026-12-01T09:00:00+02:00',
       timeZone: 'Europe/Bucharest',
     });
@@ -135,7 +139,7 @@ describe(`approval workflow through the API (${currentMode()} storage)`, () => {
     const actions: string[] = trail.body.items.map((e: { action: string }) => e.action).reverse();
     expect(actions).toEqual([
       'institution.created', 'member.added', 'partner.created', 'member.added', 'member.added', 'member.added',
-      'channel.created', 'campaign.created', 'post.created', 'post.edited', 'post.submitted', 'post.commented',
+      'channel.created', 'campaign.created', 'post.created', 'media.uploaded', 'post.edited', 'post.submitted', 'post.commented',
       'post.approved', 'post.edited', 'post.approved',
     ]);
     const approved = trail.body.items.filter((e: { action: string }) => e.action === 'post.approved');

@@ -20,7 +20,7 @@ describe(`channel credentials (${currentMode()} storage)`, () => {
   beforeAll(async () => {
     api = await TestApi.start({ CREDENTIALS_KEY: oldKey.toString('hex') });
     institutionId = (await api.admin.post('/api/institutions', { name: 'Keys Town', slug: 'keys-town', timeZone: 'UTC', languages: ['en'] })).body.id;
-    const channel = await api.admin.post(`/api/institutions/${institutionId}/channels`, { platform: 'facebook', displayName: 'Keys Town on Facebook', credentials: { pageAccessToken: TOKEN } });
+    const channel = await api.admin.post(`/api/institutions/${institutionId}/channels`, { platform: 'facebook', displayName: 'Keys Town on Facebook', settings: { pageId: '1234567890' }, credentials: { pageAccessToken: TOKEN } });
     expect(channel.status).toBe(201);
     channelId = channel.body.id;
   });

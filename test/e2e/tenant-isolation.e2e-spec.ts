@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { currentMode } from '../support/test-storage.js';
 import { seedInstitution, TestApi, type Client, type Reply } from '../support/api.js';
+import { png } from '../support/images.js';
 
 /**
  * Institution B's people, even its admin, find nothing of institution A: every
@@ -34,6 +35,7 @@ interface Target {
   /** A draft: what submit could act on. */
   draftId: string;
   blackoutId: string;
+  mediaId: string;
 }
 
 interface Operation {
@@ -70,6 +72,7 @@ const OPERATIONS: Record<string, Operation> = {
   'POST /api/institutions/{institutionId}/channels': { body: () => ({ platform: 'sandbox', displayName: 'Channel planted by B' }) },
   'GET /api/institutions/{institutionId}/channels/{channelId}': {},
   'GET /api/institutions/{institutionId}/channels/{channelId}/sandbox-feed': {},
+  'POST /api/institutions/{institutionId}/channels/{channelId}/verify': {},
   'PATCH /api/institutions/{institutionId}/channels/{channelId}': { body: () => ({ displayName: 'Renamed by B', status: 'disabled', credentials: { accessToken: 'b-token' } }) },
 
   'GET /api/institutions/{institutionId}/campaigns': {},
@@ -96,6 +99,10 @@ const OPERATIONS: Record<string, Operation> = {
   'DELETE /api/institutions/{institutionId}/blackouts/{blackoutId}': {},
   'GET /api/posts/{postId}/comments': {},
   'POST /api/posts/{postId}/comments': { body: () => ({ body: 'A comment from B' }) },
+
+  'POST /api/institutions/{institutionId}/media': {},
+  'GET /api/institutions/{institutionId}/media/{mediaId}': {},
+  'GET /api/institutions/{institutionId}/media/{mediaId}/content': {},
 
   'GET /api/institutions/{institutionId}/audit': {},
   'GET /api/institutions/{institutionId}/audit/verify': {},
@@ -164,7 +171,11 @@ describe(`tenant isolation through the API (${currentMode()} storage)`, () => {
     const blackout = await api.admin.post(`${a.base}/blackouts`, { startsAt: '2030-01-01T00:00', endsAt: '2030-01-02T00:00', reason: 'A window of A' });
     expect(blackout.status).toBe(201);
 
+    const image = await a.members.editor.upload(`${a.base}/media`, png(4, 3), 'a-photo.png', 'image/png');
+    expect(image.status).toBe(201);
+
     target = {
+      mediaId: image.body.id,
       blackoutId: blackout.body.id,
       institutionId: a.id,
       memberId: a.members.viewer.memberId,

@@ -47,6 +47,20 @@ export class Client {
   delete<T = any>(path: string) {
     return this.request<T>('DELETE', path);
   }
+  /** A multipart upload of one file in the field `file`. */
+  async upload<T = any>(path: string, bytes: Buffer, fileName: string, type = 'application/octet-stream'): Promise<Reply<T>> {
+    const form = new FormData();
+    form.append('file', new Blob([bytes], { type }), fileName);
+    const res = await fetch(this.baseUrl + path, { method: 'POST', headers: this.token ? { authorization: `Bearer ${this.token}` } : {}, body: form });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  }
 }
 
 export const ADMIN_EMAIL = 'admin@test.example';

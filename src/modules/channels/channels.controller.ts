@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { PageQuery } from '#src/common/pagination.js';
 import { uuid } from '#src/common/uuid-param.js';
@@ -26,6 +26,13 @@ export class ChannelsController {
   @Post()
   create(@CurrentPrincipal() p: Principal, @Param('institutionId', uuid('institutionId')) iid: string, @Body() body: CreateChannelDto) {
     return this.channels.create(p, iid, body);
+  }
+
+  /** Asks the platform whom the channel posts as (after adding it, or new credentials). */
+  @Post(':channelId/verify')
+  @HttpCode(200)
+  verify(@CurrentPrincipal() p: Principal, @Param('institutionId', uuid('institutionId')) iid: string, @Param('channelId', uuid('channelId')) id: string) {
+    return this.channels.verify(p, iid, id);
   }
 
   @Patch(':channelId')

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CredentialsCipher } from '#src/common/crypto/credentials-cipher.js';
-import { fieldError, notFound } from '#src/common/domain-error.js';
+import { DomainError, fieldError, notFound } from '#src/common/domain-error.js';
 import { page, type PageQuery } from '#src/common/pagination.js';
 import { InstitutionAccess } from '#src/modules/access/institution-access.js';
 import type { Principal } from '#src/modules/access/principal.js';
@@ -8,6 +8,8 @@ import { AuditService } from '#src/modules/audit/audit.service.js';
 import type { Channel, Platform } from '#src/modules/channels/channel.entity.js';
 import { ChannelsRepository } from '#src/modules/channels/channels.repository.js';
 import type { CreateChannelDto, UpdateChannelDto } from '#src/modules/channels/dto/channel.dto.js';
+import { PlatformAdapters } from '#src/platforms/adapters.js';
+import { PlatformError, type AccountInfo } from '#src/platforms/platform-adapter.js';
 import { Tx } from '#src/storage/tx.js';
 
 /** What the API shows of a channel: never the credentials, only whether there are some. */
@@ -20,6 +22,7 @@ export class ChannelsService {
     private readonly access: InstitutionAccess,
     private readonly audit: AuditService,
     private readonly cipher: CredentialsCipher,
+    private readonly adapters: PlatformAdapters,
     private readonly tx: Tx,
   ) {}
 
@@ -97,6 +100,44 @@ export class ChannelsService {
     });
   }
 
+  /**
+   * Asks the platform whom the stored credentials post as. Success records the account (and what the
+   * platform says of its limits) in the channel's settings and ends a `needs_reconnect`; refused
+   * credentials mark the channel `needs_reconnect`. The platform being away changes nothing.
+   */
+  async verify(p: Principal, institutionId: string, channelId: string): Promise<ChannelView & { account: AccountInfo }> {
+    await this.access.authorize(p, institutionId, 'channel.manage');
+    const channel = await this.repo.find(institutionId, channelId);
+    if (!channel) throw notFound('channel');
+    const sealed = await this.repo.sealed(institutionId, channelId);
+    const credentials = sealed?.credentialsEncrypted ? this.cipher.open<Record<string, string>>(sealed.credentialsEncrypted, sealed.credentialsKeyId) : null;
+    const ref = { id: channel.id, institutionId, platform: channel.platform, settings: channel.settings, accountHandle: channel.accountHandle };
+    let account: AccountInfo;
+    try {
+      account = await this.adapters.for(channel.platform).verify({ channel: ref, credentials });
+    } catch (err) {
+      const e = err instanceof PlatformError ? err : new PlatformError('transient', (err as Error)?.message ?? String(err));
+      if (e.kind === 'auth') {
+        await this.tx.run(async () => {
+          await this.repo.update(institutionId, channelId, { status: 'needs_reconnect' });
+          await this.audit.record({ institutionId, actorId: p.userId, action: 'channel.verify_failed', targetType: 'channel', targetId: channelId, data: { kind: e.kind, message: e.message } });
+        });
+        throw new DomainError(422, 'credentials_refused', `${channel.platform} refused the channel's credentials: ${e.message}`);
+      }
+      if (e.kind === 'invalid') throw new DomainError(422, 'channel_invalid', `${channel.platform} refused the channel's settings: ${e.message}`);
+      throw new DomainError(502, 'platform_unavailable', `${channel.platform} did not answer as expected (${e.kind}): ${e.message}; try again later`);
+    }
+    return this.tx.run(async () => {
+      const updated = await this.repo.update(institutionId, channelId, {
+        accountHandle: account.handle,
+        settings: { ...channel.settings, ...account.settings, account: { id: account.id, handle: account.handle, displayName: account.displayName ?? null, url: account.url ?? null } },
+        ...(channel.status === 'needs_reconnect' ? { status: 'active' as const } : {}),
+      });
+      await this.audit.record({ institutionId, actorId: p.userId, action: 'channel.verified', targetType: 'channel', targetId: channelId, data: { accountId: account.id, handle: account.handle } });
+      return { ...(await this.views(institutionId, [updated]))[0]!, account };
+    });
+  }
+
   private async views(institutionId: string, channels: Channel[]): Promise<ChannelView[]> {
     const withCredentials = await this.repo.hasCredentials(institutionId, channels.map((c) => c.id));
     return channels.map(({ credentialsEncrypted: _c, credentialsKeyId: _k, ...rest }) => ({ ...rest, hasCredentials: withCredentials.has(rest.id) }));
@@ -121,11 +162,24 @@ function checkSettings(platform: Platform, settings: Record<string, unknown>): R
     if (typeof value !== 'string' || !isHttpUrl(value)) throw fieldError(`settings.${needsUrl}`, ['must be an http(s) URL'], `settings.${needsUrl} must be the http(s) URL of the ${platform} server`);
     settings = { ...settings, [needsUrl]: value.replace(/\/+$/, '') };
   }
+  const required = REQUIRED_SETTINGS[platform];
+  if (required) {
+    const value = settings[required.key];
+    if (typeof value !== 'string' || !required.pattern.test(value.trim())) throw fieldError(`settings.${required.key}`, [required.problem], `settings.${required.key} ${required.problem}`);
+    settings = { ...settings, [required.key]: value.trim() };
+  }
   if (settings.maxCharacters !== undefined && !(Number.isInteger(settings.maxCharacters) && (settings.maxCharacters as number) > 0)) {
     throw fieldError('settings.maxCharacters', ['must be a positive whole number'], 'settings.maxCharacters must be a positive whole number');
   }
   return settings;
 }
+
+/** Where on the platform a channel posts, for platforms whose account is not implied by the token. */
+const REQUIRED_SETTINGS: Partial<Record<Platform, { key: string; pattern: RegExp; problem: string }>> = {
+  facebook: { key: 'pageId', pattern: /^\d{1,30}$/, problem: "must be the Facebook page's numeric id" },
+  linkedin: { key: 'organizationUrn', pattern: /^urn:li:organization:\d{1,30}$/, problem: 'must be the organisation URN, like urn:li:organization:123456' },
+  telegram: { key: 'chatId', pattern: /^(@[A-Za-z][A-Za-z0-9_]{3,31}|-?\d{1,20})$/, problem: 'must be the channel as @username or its numeric id (-100...)' },
+};
 
 function isHttpUrl(value: string): boolean {
   try {
