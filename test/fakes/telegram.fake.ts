@@ -322,7 +322,6 @@ function json(value: unknown, name: string): unknown {
  */
 function clean(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\r/g, '').replace(/[\u0000-\u0009\u000b-\u001f]/g, ' ').trim();
 }
 

@@ -183,6 +183,7 @@ export class TelegramAdapter implements PlatformAdapter {
     });
     const files = await Promise.all(media.map(async (item) => ({ item, bytes: await item.read() })));
 
+    // Multipart turns every "\n" of the caption into "\r\n"; Telegram drops '\r' on input (tdlib clean_input_string).
     const form = new FormData();
     form.append('chat_id', chatId);
     if (files.length === 1) {
