@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { currentMode } from '../support/test-storage.js';
 import { seedInstitution, TestApi, type Client, type Reply } from '../support/api.js';
+import { png } from '../support/images.js';
 
 /**
  * Every role of an institution against every action of the API, through HTTP.
@@ -33,6 +34,10 @@ const MATRIX = {
   'see a channel':                                           [200, 200, 200, 403, 200],
   'create a channel':                                        [201, 403, 403, 403, 403],
   'update a channel':                                        [200, 403, 403, 403, 403],
+  'verify a channel':                                        [200, 403, 403, 403, 403],
+
+  'upload an image':                                         [201, 201, 201, 201, 403],
+  "see an image someone else uploaded":                      [200, 200, 200, 404, 200],
 
   'list campaigns':                                          [200, 200, 200, 200, 200],
   'see a shared campaign':                                   [200, 200, 200, 200, 200],
@@ -88,6 +93,7 @@ describe(`role matrix through the API (${currentMode()} storage)`, () => {
   let seed: Seed;
   let admin: Client;
   let spareMemberId: string;
+  let adminImageId: string;
   const shared = { postId: '', commentBody: 'A comment on the shared post' };
   const unshared = { postId: '', commentBody: 'A comment on the internal post' };
   let n = 0;
@@ -278,6 +284,21 @@ describe(`role matrix through the API (${currentMode()} storage)`, () => {
       return { reply, happened: async () => (await admin.get(`${base()}/channels/${seed.sandbox.id}`)).body.displayName === displayName };
     },
 
+    'verify a channel': async (as) => {
+      const before = (await admin.get(`${base()}/channels/${seed.sandbox.id}`)).body.updatedAt;
+      const reply = await as.post(`${base()}/channels/${seed.sandbox.id}/verify`);
+      return { reply, happened: async () => reply.body?.account?.id === seed.sandbox.id && (await admin.get(`${base()}/channels/${seed.sandbox.id}`)).body.updatedAt !== before };
+    },
+
+    'upload an image': async (as) => {
+      const reply = await as.upload(`${base()}/media`, png(5, 4), `photo-${unique()}.png`, 'image/png');
+      return { reply, happened: async () => typeof reply.body?.id === 'string' && (await admin.get(`${base()}/media/${reply.body.id}`)).status === 200 };
+    },
+    "see an image someone else uploaded": async (as) => {
+      const reply = await as.get(`${base()}/media/${adminImageId}`);
+      return { reply, happened: async () => reply.body?.id === adminImageId && reply.body.width === 6 };
+    },
+
     'list campaigns': async (as) => {
       const reply = await as.get(`${base()}/campaigns?limit=200`);
       return { reply, happened: async () => reply.body?.items?.some((c: { id: string }) => c.id === seed.campaign.id) ?? false };
@@ -361,6 +382,9 @@ describe(`role matrix through the API (${currentMode()} storage)`, () => {
     const spare = await admin.post(`${seed.base}/members`, { email: 'spare@role-matrix.example', role: 'viewer' });
     expect(spare.status).toBe(201);
     spareMemberId = spare.body.member.id;
+    const image = await admin.upload(`${seed.base}/media`, png(6, 4), 'by-admin.png', 'image/png');
+    expect(image.status).toBe(201);
+    adminImageId = image.body.id;
     for (const [which, campaignId] of [[shared, seed.campaign.id], [unshared, seed.privateCampaign.id]] as const) {
       which.postId = await draft(campaignId);
       expect((await admin.post(`/api/posts/${which.postId}/comments`, { body: which.commentBody })).status).toBe(201);
