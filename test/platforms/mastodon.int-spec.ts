@@ -230,6 +230,12 @@ describe('ambiguous outcomes end with exactly one post', () => {
     expect(await adapter().findPublished(request({ text: 'Marché annulé' }))).toEqual({ status: 'absent' });
   });
 
+  it('a post whose HTML looks the same but whose source differs is not ours (mentions of another server)', async () => {
+    fake.seedStatus('Merci @maire@autre.example !');
+    expect(await adapter().findPublished(request({ text: 'Merci @maire@ville.example !' }))).toEqual({ status: 'absent' });
+    expect(seen('status_source')).toHaveLength(1);
+  });
+
   it('a media post is matched by its alt texts too', async () => {
     const req = request({ text: '', media: [image('Carte des travaux')] });
     fake.fail({ fault: 'accept_then_drop', on: 'create_status' });
