@@ -10,7 +10,6 @@
  * The channel's `accountHandle` (or GET /2/users/me) gives the username for post URLs.
  */
 import http from 'node:http';
-import https from 'node:https';
 import { TwitterApi, type EUploadMimeType, type ITwitterApiClientPlugin, type SendTweetV2Params, type TweetV2, type TweetV2LookupResult, type TweetV2UserTimelineResult } from 'twitter-api-v2';
 import type { CallKind } from '#src/platforms/http-failure.js';
 import {
@@ -145,8 +144,8 @@ export class XAdapter implements PlatformAdapter {
   private client(conn: Connection): TwitterApi {
     const creds = conn.credentials ?? {};
     const plugin = redirectPlugin(this.options);
-    const httpAgent = new URL(this.options.baseUrls.x).protocol === 'http:' ? new http.Agent() : new https.Agent();
-    const settings = { plugins: [plugin], httpAgent };
+    // The library calls https.request; a plain-http base (a local fake) needs an http agent to be accepted.
+    const settings = { plugins: [plugin], ...(new URL(this.options.baseUrls.x).protocol === 'http:' ? { httpAgent: new http.Agent() } : {}) };
     if (typeof creds.appKey === 'string' && creds.appKey !== '') {
       return new TwitterApi(
         {
