@@ -102,8 +102,16 @@ describe('validateVariants', () => {
     const r = check(channel('telegram'), { language: 'en', text }, [image()]);
     expect(r.limit).toBe(1024);
     expect(r.problems).toEqual([
-      { code: 'text_too_long', message: 'Telegram allows 1024 characters in a caption with media; this text has 2000', part: 0 },
+      { code: 'text_too_long', message: "Telegram allows 1024 characters in a caption with media (the images' alt text included: Telegram shows it there); this text has 2012", part: 0 },
     ]);
+  });
+
+  it("counts the images' alt text in a Telegram caption, where the adapter publishes it", () => {
+    // 1000 characters fit alone; with "\n\n🖼️ " and a 30-character description they do not.
+    const r = check(channel('telegram'), { language: 'en', text: 'a'.repeat(1000) }, [image({ en: 'b'.repeat(30) })]);
+    expect(r.count).toBe(1000 + 2 + 3 + 30);
+    expect(r.problems.map((p) => p.code)).toEqual(['text_too_long']);
+    expect(check(channel('telegram'), { language: 'en', text: 'a'.repeat(980) }, [image({ en: 'b'.repeat(30) })]).problems).toEqual([]);
   });
 
   it('reports empty text unless the post has media', () => {

@@ -3,6 +3,7 @@
  * the composer must give the same answer, so both call these. Sources: shared/reference/platform-apis.md.
  */
 import twitterText from 'twitter-text';
+import { descriptionsBlock } from '#src/platforms/telegram/telegram-caption.js';
 
 export type Platform = 'x' | 'mastodon' | 'bluesky' | 'facebook' | 'linkedin' | 'telegram' | 'sandbox';
 
@@ -167,9 +168,19 @@ export function supportsThreads(platform: Platform): boolean {
   return RULES[platform].threads;
 }
 
-function hasAltText(altText: MediaRef['altText'], language: string): boolean {
+function altTextIn(altText: MediaRef['altText'], language: string): string {
   const text = typeof altText === 'string' ? altText : altText?.[language];
-  return typeof text === 'string' && text.trim() !== '';
+  return typeof text === 'string' ? text : '';
+}
+
+function hasAltText(altText: MediaRef['altText'], language: string): boolean {
+  return altTextIn(altText, language).trim() !== '';
+}
+
+/** Telegram has no alt text field: the adapter publishes the descriptions in the caption, so they count (telegram-caption.ts). */
+function telegramCaption(text: string, media: MediaRef[], language: string): string {
+  const block = descriptionsBlock(media.map((m) => ({ altText: altTextIn(m.altText, language) })));
+  return [text.trim(), block].filter((t) => t !== '').join('\n\n');
 }
 
 type Override = { channelId: string; language?: string | null; text: string };
@@ -194,12 +205,12 @@ function report(channel: ChannelRules, variant: VariantInput, media: MediaRef[],
     // Media go with the first part only; replies are plain text.
     const withMedia = part === 0 && media.length > 0;
     const limit = limitFor(platform, channel.settings, { hasMedia: withMedia });
-    const count = countFor(platform, text);
+    const count = countFor(platform, platform === 'telegram' && withMedia ? telegramCaption(text, media, variant.language) : text);
     const where = part === 0 ? '' : `Thread part ${part}: `;
     if (text.trim() === '' && !withMedia) {
       problems.push({ code: 'text_empty', message: `${where}the text is empty`, part });
     } else if (count > limit) {
-      const unit = withMedia && platform === 'telegram' ? `${rule.unit} in a caption with media` : rule.unit;
+      const unit = withMedia && platform === 'telegram' ? `${rule.unit} in a caption with media (the images' alt text included: Telegram shows it there)` : rule.unit;
       problems.push({ code: 'text_too_long', message: `${where}${rule.name} allows ${limit} ${unit}; this text has ${count}`, part });
     }
     return { part, count, limit };
