@@ -201,7 +201,7 @@ describe('validateVariants', () => {
       { code: 'media_too_large', message: 'Media 1 is 6.0 MB; X accepts images up to 5.0 MB' },
     ]);
     expect(check(channel('mastodon'), { language: 'en', text: 'hi' }, [big]).problems).toEqual([]);
-    expect(codes(check(channel('bluesky'), { language: 'en', text: 'hi' }, [image('A photo', { size: 1_000_001 })]))).toEqual(['media_too_large']);
+    expect(codes(check(channel('bluesky'), { language: 'en', text: 'hi' }, [image('A photo', { size: 2_000_001 })]))).toEqual(['media_too_large']);
     // An instance's own limit, read when the channel was verified, wins over Mastodon's default.
     expect(codes(check(channel('mastodon', { imageSizeLimit: 1_000_000 }), { language: 'en', text: 'hi' }, [image('A photo', { size: 1_500_000 })]))).toEqual(['media_too_large']);
     expect(check(channel('telegram'), { language: 'en', text: 'hi' }, [image('A photo', { mimeType: 'image/gif' })]).problems).toEqual([

@@ -119,8 +119,8 @@ const WEB_IMAGES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
 export const IMAGE_RULES: Record<Platform, ImageRule> = {
   // X: images up to 5 MB (docs.x.com media best practices).
   x: { types: WEB_IMAGES, maxBytes: 5 * MB },
-  // Bluesky: app.bsky.embed.images blob maxSize 1,000,000 bytes (lexicon).
-  bluesky: { types: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'], maxBytes: 1_000_000 },
+  // Bluesky: app.bsky.embed.images blob maxSize 2,000,000 bytes (lexicon, as @atproto/api 0.19 ships it).
+  bluesky: { types: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'], maxBytes: 2_000_000 },
   // Mastodon: 16 MB by default; an instance may say otherwise (settings.imageSizeLimit, read when the channel is verified).
   mastodon: { types: [...WEB_IMAGES, 'image/heic', 'image/avif'], maxBytes: 16 * MB },
   // Telegram sendPhoto: 10 MB, width + height at most 10000.

@@ -80,7 +80,7 @@ describe(`media uploads (${currentMode()} storage)`, () => {
   it("holds an uploaded image to each target platform's limit in the composer's report", async () => {
     const bluesky = await api.admin.post(`${seed.base}/channels`, { platform: 'bluesky', displayName: 'Bluesky', settings: { serviceUrl: 'http://127.0.0.1:9' } });
     expect(bluesky.status).toBe(201);
-    const image = await seed.members.author.upload(`${seed.base}/media`, png(16, 16, { padTo: 1_200_000 }), 'poster.png', 'image/png');
+    const image = await seed.members.author.upload(`${seed.base}/media`, png(16, 16, { padTo: 2_200_000 }), 'poster.png', 'image/png');
     expect(image.status).toBe(201);
     const report = await seed.members.author.post(`${seed.base}/posts/validate`, {
       channelIds: [bluesky.body.id, seed.channel.id],
@@ -90,8 +90,8 @@ describe(`media uploads (${currentMode()} storage)`, () => {
     expect(report.status).toBe(200);
     const onBluesky = report.body.channels.filter((c: { channelId: string }) => c.channelId === bluesky.body.id);
     expect(onBluesky.flatMap((c: { problems: Array<{ code: string; message: string }> }) => c.problems)).toEqual([
-      { code: 'media_too_large', message: 'Media 1 is 1.1 MB; Bluesky accepts images up to 0.95 MB' },
-      { code: 'media_too_large', message: 'Media 1 is 1.1 MB; Bluesky accepts images up to 0.95 MB' },
+      { code: 'media_too_large', message: 'Media 1 is 2.1 MB; Bluesky accepts images up to 1.9 MB' },
+      { code: 'media_too_large', message: 'Media 1 is 2.1 MB; Bluesky accepts images up to 1.9 MB' },
     ]);
     // Mastodon takes 16 MB.
     expect(report.body.channels.filter((c: { channelId: string }) => c.channelId === seed.channel.id).flatMap((c: { problems: unknown[] }) => c.problems)).toEqual([]);
