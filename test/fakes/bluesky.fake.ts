@@ -11,7 +11,7 @@
  * explicit 409 RecordAlreadyExists of other PDS implementations instead.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { FakePlatform, HttpReply, type LedgerEntry, type Reply, type RequestContext, type Route } from './fake-server.js';
+import { FakePlatform, HttpReply, type LedgerEntry, type Reply, type RequestContext, type Route, type DemoChannel } from './fake-server.js';
 
 export interface BlueskyAccount {
   did: string;
@@ -127,6 +127,10 @@ export class BlueskyFake extends FakePlatform {
     this.existingRecordAnswer = options.existingRecordAnswer ?? 'internal_error';
     this.uploadLimitBytes = options.uploadLimitBytes ?? 100_000_000;
   }
+  demoChannel(): DemoChannel {
+    return { platform: 'bluesky', settings: { serviceUrl: this.url }, credentials: { identifier: this.account.handle, appPassword: this.account.appPassword }, env: {} };
+  }
+
 
   // ---- test helpers ----
 

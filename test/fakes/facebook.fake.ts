@@ -15,7 +15,7 @@
  * Wordings marked "assumed" are not documented verbatim by Meta.
  */
 import { createHash } from 'node:crypto';
-import { FakePlatform, HttpReply, idCounter, type Reply, type RequestContext, type Route } from './fake-server.js';
+import { FakePlatform, HttpReply, idCounter, type Reply, type RequestContext, type Route, type DemoChannel } from './fake-server.js';
 
 export interface FacebookFakeOptions {
   pageId?: string;
@@ -93,6 +93,10 @@ export class FacebookFake extends FakePlatform {
     this.pages.set(this.pageId, this.pageName);
     this.tokens.set(this.pageToken, this.pageId);
   }
+  demoChannel(): DemoChannel {
+    return { platform: 'facebook', settings: { pageId: this.pageId }, credentials: { pageAccessToken: this.pageToken }, env: { FACEBOOK_GRAPH_BASE_URL: this.url } };
+  }
+
 
   /** Another Page (and its token), e.g. to check a channel refuses a token of the wrong Page. */
   addPage(pageId: string, name: string, token: string): void {

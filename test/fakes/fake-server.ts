@@ -77,6 +77,15 @@ export interface SeenRequest {
   headers: http.IncomingHttpHeaders;
 }
 
+/** What a CivicPost channel needs to post to a fake: `npm run fakes` prints it, tests create channels from it. */
+export interface DemoChannel {
+  platform: 'x' | 'mastodon' | 'bluesky' | 'facebook' | 'linkedin' | 'telegram';
+  settings: Record<string, unknown>;
+  credentials: Record<string, string>;
+  /** The CivicPost variables that point the platform's base URL at this fake (none for Mastodon and Bluesky: the URL is in settings). */
+  env: Record<string, string>;
+}
+
 export class HttpReply extends Error {
   constructor(readonly reply: Reply) {
     super(`reply ${reply.status}`);
@@ -94,6 +103,8 @@ export abstract class FakePlatform {
   private compiled?: Array<{ route: Route; match: (path: string) => Record<string, string> | null }>;
 
   protected abstract routes(): Route[];
+  /** The channel (settings, credentials, base-URL variables) that reaches this fake as its default account. */
+  abstract demoChannel(): DemoChannel;
   /** The platform's 429, with its own body and rate-limit headers. */
   protected abstract rateLimited(ctx: RequestContext): Reply;
   /** The platform's 500. */

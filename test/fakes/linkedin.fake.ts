@@ -18,7 +18,7 @@
  * documented verbatim by LinkedIn.
  */
 import { createHash } from 'node:crypto';
-import { FakePlatform, HttpReply, idCounter, type Reply, type RequestContext, type Route } from './fake-server.js';
+import { FakePlatform, HttpReply, idCounter, type Reply, type RequestContext, type Route, type DemoChannel } from './fake-server.js';
 
 export interface LinkedInFakeOptions {
   organizationId?: string;
@@ -88,6 +88,10 @@ export class LinkedInFake extends FakePlatform {
     const now = new Date();
     this.currentVersion = options.currentVersion ?? `${now.getUTCFullYear()}${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
   }
+  demoChannel(): DemoChannel {
+    return { platform: 'linkedin', settings: { organizationUrn: this.organizationUrn }, credentials: { accessToken: this.accessToken }, env: { LINKEDIN_API_BASE_URL: this.url } };
+  }
+
 
   setStatistics(urn: string, stats: LinkedInFakeStatistics): void {
     this.statistics.set(urn, { ...this.statistics.get(urn), ...stats });

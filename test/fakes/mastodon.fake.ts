@@ -13,7 +13,7 @@
  * - GET /api/v1/statuses?id[]= (4.3+, at most 20 ids), GET /api/v1/statuses/:id, /source, DELETE;
  * - X-RateLimit-Limit/Remaining/Reset (ISO 8601) on every answer, 429 {"error":"Too many requests"}.
  */
-import { FakePlatform, HttpReply, idCounter, type Reply, type RequestContext, type Route } from './fake-server.js';
+import { FakePlatform, HttpReply, idCounter, type Reply, type RequestContext, type Route, type DemoChannel } from './fake-server.js';
 
 export interface MastodonFakeOptions {
   /** The token with read and write scopes. */
@@ -118,6 +118,10 @@ export class MastodonFake extends FakePlatform {
     this.accessToken = this.options.accessToken;
     this.readOnlyToken = this.options.readOnlyToken;
   }
+  demoChannel(): DemoChannel {
+    return { platform: 'mastodon', settings: { instanceUrl: this.url }, credentials: { accessToken: this.accessToken }, env: {} };
+  }
+
 
   /** Engagement numbers for a post, as other people's favourites, boosts, replies and quotes would set them. */
   setMetrics(id: string, m: Partial<Record<'favourites' | 'reblogs' | 'replies' | 'quotes', number>>): void {

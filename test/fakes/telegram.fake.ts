@@ -15,7 +15,7 @@
  * Imports nothing from src/.
  */
 import { createHash } from 'node:crypto';
-import { FakePlatform, HttpReply, type Reply, type RequestContext, type Route } from './fake-server.js';
+import { FakePlatform, HttpReply, type Reply, type RequestContext, type Route, type DemoChannel } from './fake-server.js';
 
 export interface TelegramFakeOptions {
   token?: string;
@@ -88,6 +88,11 @@ export class TelegramFake extends FakePlatform {
     this.channel = options.channel ?? { id: -1001234567890, title: 'CivicPost Test Channel', username: 'civicpost_test' };
     this.retryAfter = options.retryAfter ?? 7;
   }
+  demoChannel(): DemoChannel {
+    const chatId = this.channel.username ? `@${this.channel.username}` : String(this.channel.id);
+    return { platform: 'telegram', settings: { chatId }, credentials: { botToken: this.token }, env: { TELEGRAM_API_BASE_URL: this.url } };
+  }
+
 
   /** Makes a message look older (for the 48-hour delete rule). */
   ageMessage(messageId: number, seconds: number): void {

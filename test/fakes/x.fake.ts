@@ -19,7 +19,7 @@
  */
 import crypto from 'node:crypto';
 import twitterText from 'twitter-text';
-import { FakePlatform, HttpReply, idCounter, type Reply, type RequestContext, type Route } from './fake-server.js';
+import { FakePlatform, HttpReply, idCounter, type Reply, type RequestContext, type Route, type DemoChannel } from './fake-server.js';
 
 export interface XFakeUser {
   id: string;
@@ -222,6 +222,15 @@ export class XFake extends FakePlatform {
     this.dailyLimit = options.dailyTweetLimit ?? 100;
     this.dailyTweets = this.freshDailyWindow();
   }
+  demoChannel(): DemoChannel {
+    return {
+      platform: 'x',
+      settings: { userId: this.user.id },
+      credentials: { appKey: this.consumerKey, appSecret: this.consumerSecret, accessToken: this.accessToken, accessSecret: this.accessSecret },
+      env: { X_API_BASE_URL: this.url, X_UPLOAD_BASE_URL: this.url },
+    };
+  }
+
 
   // ---- test helpers -------------------------------------------------------------------------
 
