@@ -9,7 +9,7 @@
  * Control API, for tests in other processes and for `npm run fakes`:
  *   GET    /__fake/ledger            every post accepted, in order
  *   GET    /__fake/requests          every request seen (method, path, status, headers)
- *   POST   /__fake/faults            {"fault":"rate_limit","on":"write","times":1}
+ *   POST   /__fake/faults            {"fault":"rate_limit","on":"write","times":1,"skip":0}
  *   DELETE /__fake/faults            clears the faults
  *   POST   /__fake/reset             clears ledger, requests and faults
  */
@@ -25,6 +25,8 @@ export interface FaultRule {
   on?: string;
   /** How many requests it hits; default 1. Use a large number for "until cleared". */
   times?: number;
+  /** Matching requests to let through first (e.g. 1 to fail a thread's second part); default 0. */
+  skip?: number;
 }
 
 export interface Reply {
@@ -123,7 +125,7 @@ export abstract class FakePlatform {
   }
 
   fail(rule: FaultRule): void {
-    this.faults.push({ on: 'write', times: 1, ...rule });
+    this.faults.push({ on: 'write', times: 1, skip: 0, ...rule });
   }
 
   clearFaults(): void {
@@ -221,6 +223,10 @@ export abstract class FakePlatform {
     );
     if (i < 0) return undefined;
     const rule = this.faults[i]!;
+    if (rule.skip > 0) {
+      rule.skip--;
+      return undefined;
+    }
     if (--rule.times <= 0) this.faults.splice(i, 1);
     return rule.fault;
   }

@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { TestApi, type Client } from '../support/api.js';
+import { png } from '../support/images.js';
+import { currentMode } from '../support/test-storage.js';
+import { BlueskyFake } from '../fakes/bluesky.fake.js';
+import { FacebookFake } from '../fakes/facebook.fake.js';
+import type { FakePlatform, LedgerEntry } from '../fakes/fake-server.js';
+import { LinkedInFake } from '../fakes/linkedin.fake.js';
+import { MastodonFake } from '../fakes/mastodon.fake.js';
+import { TelegramFake } from '../fakes/telegram.fake.js';
+import { XFake } from '../fakes/x.fake.js';
+
+/**
+ * CivicPost pointed by configuration at the six fake platforms: channels verified, posts with an
+ * image and alt text and threads published through the real queue and the real client libraries,
+ * and each platform's faults (rate limit, dropped connection after the platform stored the post,
+ * server error) ending with every post on the platform exactly once.
+ */
+describe(`publishing to the platforms' fakes (${currentMode()} storage)`, () => {
+  const fakes = {
+    x: new XFake(),
+    mastodon: new MastodonFake({ mediaProcessing: 'sync' }),
+    bluesky: new BlueskyFake(),
+    facebook: new FacebookFake(),
+    linkedin: new LinkedInFake(),
+    telegram: new TelegramFake({ retryAfter: 1 }),
+  };
+  type Name = keyof typeof fakes;
+  const names = Object.keys(fakes) as Name[];
+  const channels = {} as Record<Name, string>;
+  let api: TestApi;
+  let base: string;
+  let editor: Client;
+  let campaignId: string;
+  let imageId: string;
+
+  beforeAll(async () => {
+    for (const fake of Object.values(fakes)) await fake.start();
+    const env = Object.assign({}, ...Object.values(fakes).map((f: FakePlatform) => f.demoChannel().env)) as Record<string, string>;
+    api = await TestApi.start({ ...env, SCHEDULER_INTERVAL_MS: '200', DUE_WINDOW_SECONDS: '60', PLATFORM_TIMEOUT_MS: '2000' });
+    const inst = await api.admin.post('/api/institutions', { name: 'Fakeville', slug: 'fakeville', timeZone: 'Europe/Bucharest', languages: ['ro'] });
+    base = `/api/institutions/${inst.body.id}`;
+    editor = await api.member(api.admin, inst.body.id, 'editor@fakeville.example', 'editor');
+    campaignId = (await api.admin.post(`${base}/campaigns`, { title: 'Parcul nou', startsOn: '2026-01-01', endsOn: '2027-12-31' })).body.id;
+    for (const name of names) {
+      const { platform, settings, credentials } = fakes[name].demoChannel();
+      const res = await api.admin.post(`${base}/channels`, { platform, displayName: `Fakeville on ${name}`, settings, credentials });
+      expect(res.status).toBe(201);
+      channels[name] = res.body.id;
+    }
+    const image = await api.admin.upload(`${base}/media`, png(120, 80), 'parc.png', 'image/png');
+    expect(image.status).toBe(201);
+    imageId = image.body.id;
+  });
+  afterAll(async () => {
+    await api?.stop();
+    for (const fake of Object.values(fakes)) await fake.stop();
+  });
+
+  async function approvedPost(on: Name[], variant: { text: string; thread?: string[] }, withImage: boolean): Promise<string> {
+    const post = await api.admin.post(`${base}/posts`, {
+      campaignId,
+      channelIds: on.map((n) => channels[n]),
+      variants: [{ language: 'ro', ...variant }],
+      media: withImage ? [{ mediaId: imageId, altText: { ro: 'Harta parcului nou, cu aleile și locul de joacă' } }] : [],
+      scheduledAt: new Date(Math.ceil((Date.now() + 1_500) / 1000) * 1000).toISOString(),
+    });
+    expect(post.status).toBe(201);
+    const submit = await api.admin.post(`/api/posts/${post.body.id}/submit`);
+    expect({ status: submit.status, body: submit.status === 200 ? 'ok' : submit.body }).toEqual({ status: 200, body: 'ok' });
+    expect((await editor.post(`/api/posts/${post.body.id}/approve`)).status).toBe(200);
+    return post.body.id;
+  }
+
+  type Target = { channelId: string; status: string; externalId: string | null; externalParts: unknown[]; lastError: string | null; events: Array<{ toStatus: string; outcome: string }> };
+
+  async function waitForTargets(postId: string, done: (t: Target) => boolean, timeoutMs = 45_000): Promise<Target[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const targets: Target[] = (await api.admin.get(`/api/posts/${postId}`)).body.targets;
+      if (targets.every(done)) return targets;
+      if (Date.now() > deadline) throw new Error(`targets not done: ${JSON.stringify(targets.map((t) => ({ ...t, events: t.events.map((e) => `${e.toStatus}: ${e.outcome}`) })), null, 1)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  const copies = (name: Name, text: string) => fakes[name].ledger.filter((e: LedgerEntry) => e.text.startsWith(text));
+  const byChannel = (targets: Target[]) => Object.fromEntries(names.filter((n) => targets.some((t) => t.channelId === channels[n])).map((n) => [n, targets.find((t) => t.channelId === channels[n])!]));
+
+  it('verifies every channel and records whom it posts as', async () => {
+    for (const name of names) {
+      const res = await api.admin.post(`${base}/channels/${channels[name]}/verify`);
+      expect({ name, status: res.status }).toEqual({ name, status: 200 });
+      expect(res.body.account).toMatchObject({ id: expect.any(String), handle: expect.any(String) });
+      expect(res.body.settings.account.handle).toBe(res.body.account.handle);
+      expect(JSON.stringify(res.body)).not.toContain(Object.values(fakes[name].demoChannel().credentials).at(-1));
+    }
+    // Mastodon tells its instance's limits, which the composer then uses.
+    expect((await api.admin.get(`${base}/channels/${channels.mastodon}`)).body.settings).toMatchObject({ maxCharacters: 500 });
+  });
+
+  it('publishes a post with an image and its alt text on all six platforms, once each', async () => {
+    const text = 'Parcul nou se deschide sâmbătă: veniți să-l vedeți';
+    const postId = await approvedPost(names, { text }, true);
+    const targets = byChannel(await waitForTargets(postId, (t) => t.status === 'published'));
+    for (const name of names) {
+      const found = copies(name, text);
+      expect({ name, copies: found.length }).toEqual({ name, copies: 1 });
+      expect({ name, alt: JSON.stringify(found[0]) }).toEqual({ name, alt: expect.stringContaining('Harta parcului nou') });
+      expect(targets[name]!.externalId).toBeTruthy();
+    }
+  });
+
+  it('publishes a thread as replies, each part once, where the platform has threads', async () => {
+    const text = 'Consultarea publică despre parc, partea întâi';
+    const thread = ['Partea a doua: cum răspundeți', 'Partea a treia: termenul este 15 ianuarie'];
+    const threaded: Name[] = ['x', 'mastodon', 'bluesky', 'telegram'];
+    const postId = await approvedPost(threaded, { text, thread }, false);
+    const targets = byChannel(await waitForTargets(postId, (t) => t.status === 'published'));
+    for (const name of threaded) {
+      const parts = [text, ...thread].map((t) => copies(name, t));
+      expect({ name, copies: parts.map((p) => p.length) }).toEqual({ name, copies: [1, 1, 1] });
+      expect(targets[name]!.externalParts).toHaveLength(3);
+    }
+  });
+
+  it("survives each platform's own faults and publishes every post exactly once", async () => {
+    const text = 'Program prelungit la primărie în decembrie';
+    fakes.x.fail({ fault: 'accept_then_drop', on: 'tweets.create' });
+    fakes.mastodon.rateLimitResetAt = new Date(Math.ceil((Date.now() + 4_000) / 1000) * 1000);
+    fakes.mastodon.fail({ fault: 'rate_limit', on: 'create_status' });
+    fakes.bluesky.fail({ fault: 'accept_then_error', on: 'createRecord' });
+    fakes.facebook.fail({ fault: 'accept_then_drop', on: 'photos' });
+    fakes.linkedin.fail({ fault: 'server_error', on: 'posts_create' });
+    fakes.telegram.fail({ fault: 'rate_limit', on: 'sendPhoto' });
+    const postId = await approvedPost(names, { text }, true);
+    const targets = byChannel(await waitForTargets(postId, (t) => t.status === 'published', 60_000));
+    for (const name of names) expect({ name, copies: copies(name, text).length }).toEqual({ name, copies: 1 });
+    const path = (name: Name) => targets[name]!.events.map((e) => e.toStatus);
+    // A dropped answer is asked about, not sent again; a server error on a post that was not stored is sent again.
+    expect(path('x')).toContain('unconfirmed');
+    expect(path('facebook')).toContain('unconfirmed');
+    expect(path('linkedin')).toEqual(expect.arrayContaining(['unconfirmed', 'queued']));
+    expect(targets.linkedin!.events.some((e) => e.outcome === 'reconciled: not on the platform, sending again')).toBe(true);
+    // Rate limits wait for the platform's own reset.
+    expect(targets.mastodon!.events.some((e) => e.outcome.startsWith('platform rate limit until'))).toBe(true);
+    expect(targets.telegram!.events.some((e) => e.outcome.startsWith('platform rate limit until'))).toBe(true);
+    for (const f of Object.values(fakes)) f.clearFaults();
+  });
+
+  it('resumes a thread interrupted after part 2 went out without an answer, sending only part 3', async () => {
+    const text = 'Bugetul participativ: votul începe luni';
+    const thread = ['Cum votați: online sau la ghișeu', 'Rezultatele: pe 1 februarie'];
+    fakes.x.fail({ fault: 'accept_then_drop', on: 'tweets.create', skip: 1 });
+    const postId = await approvedPost(['x'], { text, thread }, false);
+    const [target] = await waitForTargets(postId, (t) => t.status === 'published');
+    expect([text, ...thread].map((t) => copies('x', t).length)).toEqual([1, 1, 1]);
+    expect(target!.events.some((e) => e.outcome === 'reconciled: the platform has part 2; sending the rest')).toBe(true);
+    const [p1, p2, p3] = [text, ...thread].map((t) => copies('x', t)[0]!);
+    expect([p2!.inReplyTo, p3!.inReplyTo]).toEqual([p1!.id, p2!.id]);
+  });
+
+  it('leaves a Telegram part whose answer was lost for a person to check, and sends nothing more', async () => {
+    const text = 'Atenție: apa caldă se oprește joi';
+    const thread = ['Străzile afectate: Florilor, Teilor', 'Revenim cu detalii'];
+    fakes.telegram.fail({ fault: 'accept_then_drop', on: 'sendMessage', skip: 1 });
+    const postId = await approvedPost(['telegram'], { text, thread }, false);
+    const [target] = await waitForTargets(postId, (t) => t.status === 'unconfirmed' && t.events.some((e) => e.outcome.includes('a person must check')));
+    // Part 2 reached the channel; CivicPost cannot see that, so it neither repeats it nor sends part 3.
+    expect([text, ...thread].map((t) => copies('telegram', t).length)).toEqual([1, 1, 0]);
+    expect(target!.externalParts).toHaveLength(1);
+    expect(target!.lastError).toContain('t.me/civicpost_test');
+  });
+
+  it('marks the channel as needing reconnection when the platform refuses the credentials', async () => {
+    fakes.mastodon.fail({ fault: 'expired_token', on: 'create_status' });
+    const postId = await approvedPost(['mastodon'], { text: 'Un anunț care nu pleacă' }, false);
+    const [target] = await waitForTargets(postId, (t) => t.status === 'failed');
+    expect(target!.lastError).toBeTruthy();
+    expect((await api.admin.get(`${base}/channels/${channels.mastodon}`)).body.status).toBe('needs_reconnect');
+    // Verifying again with working credentials reconnects it.
+    const verified = await api.admin.post(`${base}/channels/${channels.mastodon}/verify`);
+    expect(verified.status).toBe(200);
+    expect(verified.body.status).toBe('active');
+  });
+});
