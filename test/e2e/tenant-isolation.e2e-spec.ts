@@ -36,6 +36,7 @@ interface Target {
   draftId: string;
   blackoutId: string;
   mediaId: string;
+  targetId: string;
 }
 
 interface Operation {
@@ -94,6 +95,7 @@ const OPERATIONS: Record<string, Operation> = {
   'POST /api/posts/{postId}/schedule': { body: () => ({ scheduledAt: '2026-12-24T10:00:00+02:00' }) },
   'POST /api/posts/{postId}/blackout-override': { body: () => ({ reason: 'An emergency invented by B' }) },
   'POST /api/posts/{postId}/cancel': {},
+  'POST /api/posts/{postId}/targets/{targetId}/resolve': { body: () => ({ outcome: 'published', url: 'https://b.example.org/fake' }) },
   'GET /api/institutions/{institutionId}/blackouts': {},
   'POST /api/institutions/{institutionId}/blackouts': { body: () => ({ startsAt: '2026-12-05T07:00', endsAt: '2026-12-06T21:00', reason: 'Silence imposed by B' }) },
   'DELETE /api/institutions/{institutionId}/blackouts/{blackoutId}': {},
@@ -176,6 +178,7 @@ describe(`tenant isolation through the API (${currentMode()} storage)`, () => {
 
     target = {
       mediaId: image.body.id,
+      targetId: review.body.targets[0].id,
       blackoutId: blackout.body.id,
       institutionId: a.id,
       memberId: a.members.viewer.memberId,

@@ -170,6 +170,23 @@ describe(`publishing to the platforms' fakes (${currentMode()} storage)`, () => 
     expect([text, ...thread].map((t) => copies('telegram', t).length)).toEqual([1, 1, 0]);
     expect(target!.externalParts).toHaveLength(1);
     expect(target!.lastError).toContain('t.me/civicpost_test');
+
+    // An editor looks at the channel, finds part 2 and gives its message id: part 3 follows as a reply to it.
+    const part2 = copies('telegram', thread[0]!)[0]!;
+    const settled = await editor.post(`/api/posts/${postId}/targets/${(target as Target & { id: string }).id}/resolve`, { outcome: 'published', externalId: part2.id, url: `https://t.me/civicpost_test/${part2.id}`, note: 'seen in the channel' });
+    expect(settled.status).toBe(200);
+    const [done] = await waitForTargets(postId, (t) => t.status === 'published');
+    expect([text, ...thread].map((t) => copies('telegram', t).length)).toEqual([1, 1, 1]);
+    expect(copies('telegram', thread[1]!)[0]!.inReplyTo).toBe(part2.id);
+    expect(done!.events.map((e) => e.outcome)).toContain('settled by a person: that part is on the platform; sending the rest');
+  });
+
+  it('refuses to settle a publication that is not waiting for a person', async () => {
+    const postId = await approvedPost(['mastodon'], { text: 'Deja publicat, nimic de confirmat' }, false);
+    const [target] = await waitForTargets(postId, (t) => t.status === 'published');
+    const res = await editor.post(`/api/posts/${postId}/targets/${(target as Target & { id: string }).id}/resolve`, { outcome: 'not_published' });
+    expect(res.status).toBe(409);
+    expect(res.body.message).toContain('this one is published');
   });
 
   it('marks the channel as needing reconnection when the platform refuses the credentials', async () => {

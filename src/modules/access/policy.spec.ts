@@ -29,6 +29,7 @@ const EXPECTED: Record<Action, readonly [boolean, boolean, boolean, boolean, boo
   'post.reject':        [true, true, false, false, false],
   'post.schedule':      [true, true, true, false, false],
   'post.cancel':        [true, true, true, false, false],
+  'post.resolve':       [true, true, false, false, false],
   'post.comment':       [true, true, true, true, false],
   'audit.read':         [true, true, false, false, true],
   'blackout.read':      [true, true, true, false, true],

@@ -27,6 +27,7 @@ export const ACTIONS = {
   'post.reject': ['admin', 'editor'],
   'post.schedule': ['admin', 'editor', 'author'],
   'post.cancel': ['admin', 'editor', 'author'],
+  'post.resolve': ['admin', 'editor'],
   'post.comment': ['admin', 'editor', 'author', 'contributor'],
   'audit.read': ['admin', 'editor', 'viewer'],
   'blackout.read': ['admin', 'editor', 'author', 'viewer'],

@@ -4,7 +4,7 @@ import { PageQuery } from '#src/common/pagination.js';
 import { uuid } from '#src/common/uuid-param.js';
 import type { Principal } from '#src/modules/access/principal.js';
 import { CurrentPrincipal } from '#src/modules/auth/auth.decorators.js';
-import { CommentDto, CreatePostDto, PostListQuery, RejectPostDto, SchedulePostDto, UpdatePostDto, ValidatePostDto } from '#src/modules/posts/dto/post.dto.js';
+import { CommentDto, CreatePostDto, PostListQuery, RejectPostDto, ResolveTargetDto, SchedulePostDto, UpdatePostDto, ValidatePostDto } from '#src/modules/posts/dto/post.dto.js';
 import { PostsService } from '#src/modules/posts/posts.service.js';
 import { BlackoutOverrideDto } from '#src/modules/blackouts/dto/blackout.dto.js';
 
@@ -99,6 +99,21 @@ export class PostWorkflowController {
   @HttpCode(200)
   cancel(@CurrentPrincipal() p: Principal, @Param('postId', uuid('postId')) id: string) {
     return this.posts.cancel(p, id);
+  }
+
+  /**
+   * For a publication the platform could not confirm (`unconfirmed`, e.g. Telegram, which cannot be
+   * asked): a person checked the channel and says whether it went out. Audited.
+   */
+  @Post('targets/:targetId/resolve')
+  @HttpCode(200)
+  resolve(
+    @CurrentPrincipal() p: Principal,
+    @Param('postId', uuid('postId')) id: string,
+    @Param('targetId', uuid('targetId')) targetId: string,
+    @Body() body: ResolveTargetDto,
+  ) {
+    return this.posts.resolveTarget(p, id, targetId, body);
   }
 
   @Get('comments')

@@ -11,7 +11,7 @@ import { AuditService } from '#src/modules/audit/audit.service.js';
 import { CampaignsService } from '#src/modules/campaigns/campaigns.service.js';
 import { ChannelsRepository } from '#src/modules/channels/channels.repository.js';
 import { InstitutionsRepository } from '#src/modules/institutions/institutions.repository.js';
-import type { CreatePostDto, PostListQuery, UpdatePostDto, ValidatePostDto } from '#src/modules/posts/dto/post.dto.js';
+import type { CreatePostDto, PostListQuery, ResolveTargetDto, UpdatePostDto, ValidatePostDto } from '#src/modules/posts/dto/post.dto.js';
 import type { ChannelOverride, Post, PostMedia, PostVariant, PublicationTarget } from '#src/modules/posts/post.entity.js';
 import { PostsRepository } from '#src/modules/posts/posts.repository.js';
 import { MediaService } from '#src/modules/media/media.service.js';
@@ -19,6 +19,7 @@ import { TargetsRepository } from '#src/modules/publishing/targets.repository.js
 import { BLACKOUT_HOLD_PREFIX } from '#src/modules/blackouts/blackouts.repository.js';
 import { BlackoutsService } from '#src/modules/blackouts/blackouts.service.js';
 import { RecurrenceService } from '#src/modules/publishing/recurrence.service.js';
+import { publicationText } from '#src/modules/publishing/publication-text.js';
 import type { TargetEvent } from '#src/modules/publishing/target-event.entity.js';
 import { validateVariants, type ChannelLanguageReport } from '#src/platforms/text-rules.js';
 import { Tx } from '#src/storage/tx.js';
@@ -295,6 +296,36 @@ export class PostsService {
       const { post } = await this.load(p, postId, 'post.cancel', undefined, true);
       if (post.status === 'cancelled') throw conflict('invalid_transition', 'the post is already cancelled');
       await this.transition(p, post, 'cancelled', 'post.cancelled');
+      return this.view(post.institutionId, post.id);
+    });
+  }
+
+  /**
+   * A person settles a publication the platform could not confirm. "published" with the part's
+   * external id resumes a thread after it (as replies to it); without one, the publication counts as
+   * published as it stands. "not_published" sends it again now, after the parts already recorded.
+   */
+  async resolveTarget(p: Principal, postId: string, targetId: string, dto: ResolveTargetDto): Promise<PostView> {
+    return this.tx.run(async () => {
+      const { post } = await this.load(p, postId, 'post.resolve', undefined, true);
+      const target = (await this.repo.listTargets(post.institutionId, [post.id])).find((t) => t.id === targetId);
+      if (!target) throw notFound('publication target');
+      if (target.status !== 'unconfirmed') throw conflict('invalid_transition', `only a publication waiting for confirmation can be settled by a person; this one is ${target.status}`);
+      const now = this.clock.now();
+      const parts = dto.externalId ? [...target.externalParts, { externalId: dto.externalId, url: dto.url ?? null }] : target.externalParts;
+      const channel = (await this.channels.findMany(post.institutionId, [target.channelId]))[0]!;
+      const institution = (await this.institutions.find(post.institutionId))!;
+      const totalParts = 1 + publicationText(post, channel, institution.languages[0]!).thread.length;
+      const first = parts[0];
+      const recorded = { externalParts: parts, externalId: first?.externalId ?? null, externalUrl: first ? (parts.length === 1 && dto.url ? dto.url : first.url) : dto.url ?? null };
+      if (dto.outcome === 'published' && (!dto.externalId || parts.length >= totalParts)) {
+        await this.targets.transition(post.institutionId, target.id, ['unconfirmed'], 'published', { at: now, outcome: 'settled by a person: it is on the platform' }, { ...recorded, publishedAt: now, lastError: null });
+      } else {
+        // Back to the scheduler with a new revision: the next pass queues it, and publishing continues after the recorded parts.
+        const outcome = dto.outcome === 'published' ? 'settled by a person: that part is on the platform; sending the rest' : 'settled by a person: it is not on the platform; sending it again';
+        await this.targets.transition(post.institutionId, target.id, ['unconfirmed'], 'scheduled', { at: now, outcome }, { ...recorded, scheduledAt: now, revision: target.revision + 1, queuedAt: null, lastError: null });
+      }
+      await this.audit.record({ institutionId: post.institutionId, actorId: p.userId, action: 'post.target_resolved', targetType: 'post', targetId: post.id, data: { targetId, outcome: dto.outcome, url: dto.url ?? null, externalId: dto.externalId ?? null, note: dto.note ?? null } });
       return this.view(post.institutionId, post.id);
     });
   }

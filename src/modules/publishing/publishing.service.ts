@@ -12,6 +12,7 @@ import { RecurrenceService } from '#src/modules/publishing/recurrence.service.js
 import { PlatformAdapters } from '#src/platforms/adapters.js';
 import { PlatformError, type ChannelRef, type PublishedPart, type PublishRequest } from '#src/platforms/platform-adapter.js';
 import { MediaService } from '#src/modules/media/media.service.js';
+import { publicationText } from '#src/modules/publishing/publication-text.js';
 import { jobIds, PUBLISH_JOB_OPTIONS, QUEUES, RECONCILE_JOB_OPTIONS, type PublishJob, type ReconcileJob } from '#src/queue/queues.js';
 import { Tx } from '#src/storage/tx.js';
 
@@ -216,21 +217,16 @@ export class PublishingService {
     channel: ChannelRef & { credentialsEncrypted: Buffer | null; credentialsKeyId: string | null },
     primaryLanguage: string,
   ): Promise<PublishRequest> {
-    // A channel publishes one language: its own (settings.language) or the institution's first.
-    const wanted = typeof channel.settings.language === 'string' ? channel.settings.language : primaryLanguage;
-    const variant = post.variants.find((v) => v.language === wanted) ?? post.variants[0]!;
-    const override =
-      post.channelOverrides.find((o) => o.channelId === channel.id && o.language === variant.language) ??
-      post.channelOverrides.find((o) => o.channelId === channel.id && o.language === null);
+    const { language, text, thread } = publicationText(post, channel, primaryLanguage);
     return {
       idempotencyKey: `${target.id}-r${target.revision}`,
       targetId: target.id,
       channel: { id: channel.id, institutionId: channel.institutionId, platform: channel.platform, settings: channel.settings, accountHandle: channel.accountHandle },
       credentials: channel.credentialsEncrypted ? this.cipher.open<Record<string, string>>(channel.credentialsEncrypted, channel.credentialsKeyId) : null,
-      language: variant.language,
-      text: override?.text ?? variant.text,
-      thread: variant.thread ?? [],
-      media: await this.media.items(target.institutionId, post.media, variant.language),
+      language,
+      text,
+      thread,
+      media: await this.media.items(target.institutionId, post.media, language),
       publishedParts: target.externalParts ?? [],
     };
   }

@@ -159,6 +159,32 @@ export class RejectPostDto {
   reason!: string;
 }
 
+/** A person's answer about a publication the platform could not confirm (`unconfirmed`). */
+export class ResolveTargetDto {
+  @ApiProperty({ enum: ['published', 'not_published'], description: 'published: it is on the platform (give its link); not_published: send it again now' })
+  @IsIn(['published', 'not_published'])
+  outcome!: 'published' | 'not_published';
+
+  @ApiPropertyOptional({ example: 'https://t.me/primaria/1234', description: 'the post on the platform, when it went out' })
+  @IsOptional()
+  @IsUrl({ protocols: ['https', 'http'], require_protocol: true })
+  @MaxLength(2000)
+  url?: string;
+
+  @ApiPropertyOptional({ example: '1234', description: "the platform's id of the part that went out (e.g. Telegram's message id): with it, the rest of a thread is sent as replies to it" })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  externalId?: string;
+
+  @ApiPropertyOptional({ description: 'what the person checked; kept in the audit trail' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
+}
+
 export class CommentDto {
   @ApiProperty()
   @IsString()
