@@ -210,4 +210,11 @@ describe('validateVariants', () => {
     expect(codes(check(channel('linkedin'), { language: 'en', text: 'hi' }, [image('A photo', { width: 8000, height: 5000 })]))).toEqual(['media_too_many_pixels']);
     expect(codes(check(channel('telegram'), { language: 'en', text: 'hi' }, [image('A photo', { width: 9000, height: 1500 })]))).toEqual(['media_too_many_pixels']);
   });
+
+  it('counts LinkedIn text as sent, with its reserved characters escaped', () => {
+    // 2990 letters and 6 parentheses: 2996 characters typed, 3002 sent.
+    const text = 'a'.repeat(2990) + '(x)(y)(z)'.replace(/[xyz]/g, '');
+    expect(check(channel('linkedin'), { language: 'en', text }).problems.map((p) => p.code)).toEqual(['text_too_long']);
+    expect(check(channel('linkedin'), { language: 'en', text: 'a'.repeat(2990) + '#civic' }).problems).toEqual([]);
+  });
 });

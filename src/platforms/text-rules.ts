@@ -3,6 +3,7 @@
  * the composer must give the same answer, so both call these. Sources: shared/reference/platform-apis.md.
  */
 import twitterText from 'twitter-text';
+import { escapeLittleText } from '#src/platforms/linkedin/linkedin-text.js';
 import { descriptionsBlock } from '#src/platforms/telegram/telegram-caption.js';
 
 export type Platform = 'x' | 'mastodon' | 'bluesky' | 'facebook' | 'linkedin' | 'telegram' | 'sandbox';
@@ -100,7 +101,8 @@ const RULES: Record<Platform, PlatformRule> = {
   bluesky: { name: 'Bluesky', unit: 'graphemes', limit: 300, maxMedia: 4, threads: true, count: graphemeCount },
   mastodon: { name: 'Mastodon', unit: 'characters', limit: 500, maxMedia: 4, threads: true, count: mastodonCount },
   telegram: { name: 'Telegram', unit: 'characters', limit: 4096, maxMedia: 10, threads: true, count: codePointCount },
-  linkedin: { name: 'LinkedIn', unit: 'characters', limit: 3000, maxMedia: 9, threads: false, count: codePointCount },
+  // LinkedIn receives the text with its reserved characters escaped, and the escapes count.
+  linkedin: { name: 'LinkedIn', unit: 'characters (reserved characters count twice: they are escaped)', limit: 3000, maxMedia: 9, threads: false, count: (t) => codePointCount(escapeLittleText(t)) },
   facebook: { name: 'Facebook', unit: 'characters', limit: 63206, maxMedia: 10, threads: false, count: codePointCount },
   sandbox: { name: 'Sandbox', unit: 'characters', limit: 5000, maxMedia: 10, threads: false, count: codePointCount },
 };
