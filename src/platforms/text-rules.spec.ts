@@ -65,6 +65,8 @@ describe('counting', () => {
     expect(countFor('mastodon', 'hi @alice@social.example.org')).toBe('hi @alice'.length);
     expect(countFor('mastodon', 'hi @alice')).toBe(9);
     expect(countFor('mastodon', FAMILY)).toBe(1);
+    // An instance that weighs URLs differently, as its verify answer said.
+    expect(countFor('mastodon', 'read https://a.io', { charactersReservedPerUrl: 30 })).toBe(5 + 30);
   });
 
   it('counts code points on Telegram', () => {

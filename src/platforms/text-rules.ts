@@ -72,12 +72,15 @@ const MASTODON_URL_LENGTH = 23;
 const REMOTE_MENTION = /(?<![=/\p{L}\p{M}\p{N}\p{Pc}])@([a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?)@[\p{L}\p{M}\p{N}\p{Pc}.-]+[\p{L}\p{M}\p{N}\p{Pc}]/giu;
 
 /** Mastodon's StatusLengthValidator: graphemes, every URL as 23, `@user@domain` as `@user`. */
-function mastodonCount(text: string): number {
+function mastodonCount(text: string, settings?: ChannelRules['settings']): number {
+  // An instance may weigh URLs differently (configuration.statuses.characters_reserved_per_url, read when verified).
+  const reserved = settings?.charactersReservedPerUrl;
+  const urlLength = typeof reserved === 'number' && Number.isInteger(reserved) && reserved >= 0 ? reserved : MASTODON_URL_LENGTH;
   let countable = '';
   let at = 0;
   // Mastodon only shortens URLs written with their protocol.
   for (const { indices } of twitterText.extractUrlsWithIndices(text, { extractUrlsWithoutProtocol: false })) {
-    countable += text.slice(at, indices[0]) + 'x'.repeat(MASTODON_URL_LENGTH);
+    countable += text.slice(at, indices[0]) + 'x'.repeat(urlLength);
     at = indices[1];
   }
   countable += text.slice(at);
@@ -92,7 +95,7 @@ interface PlatformRule {
   maxMedia: number;
   /** Whether extra parts can be posted as replies. */
   threads: boolean;
-  count: (text: string) => number;
+  count: (text: string, settings?: ChannelRules['settings']) => number;
 }
 
 const RULES: Record<Platform, PlatformRule> = {
@@ -158,8 +161,8 @@ export function limitFor(platform: Platform, settings?: ChannelRules['settings']
   return RULES[platform].limit;
 }
 
-export function countFor(platform: Platform, text: string): number {
-  return RULES[platform].count(text);
+export function countFor(platform: Platform, text: string, settings?: ChannelRules['settings']): number {
+  return RULES[platform].count(text, settings);
 }
 
 export function mediaLimitFor(platform: Platform): number {
@@ -207,7 +210,7 @@ function report(channel: ChannelRules, variant: VariantInput, media: MediaRef[],
     // Media go with the first part only; replies are plain text.
     const withMedia = part === 0 && media.length > 0;
     const limit = limitFor(platform, channel.settings, { hasMedia: withMedia });
-    const count = countFor(platform, platform === 'telegram' && withMedia ? telegramCaption(text, media, variant.language) : text);
+    const count = countFor(platform, platform === 'telegram' && withMedia ? telegramCaption(text, media, variant.language) : text, channel.settings);
     const where = part === 0 ? '' : `Thread part ${part}: `;
     if (text.trim() === '' && !withMedia) {
       problems.push({ code: 'text_empty', message: `${where}the text is empty`, part });
