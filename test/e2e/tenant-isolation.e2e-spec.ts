@@ -96,6 +96,7 @@ const OPERATIONS: Record<string, Operation> = {
   'POST /api/posts/{postId}/blackout-override': { body: () => ({ reason: 'An emergency invented by B' }) },
   'POST /api/posts/{postId}/cancel': {},
   'POST /api/posts/{postId}/targets/{targetId}/resolve': { body: () => ({ outcome: 'published', url: 'https://b.example.org/fake' }) },
+  'POST /api/posts/{postId}/targets/{targetId}/withdraw': { body: () => ({ reason: 'Withdrawn by another institution' }) },
   'GET /api/institutions/{institutionId}/blackouts': {},
   'POST /api/institutions/{institutionId}/blackouts': { body: () => ({ startsAt: '2026-12-05T07:00', endsAt: '2026-12-06T21:00', reason: 'Silence imposed by B' }) },
   'DELETE /api/institutions/{institutionId}/blackouts/{blackoutId}': {},

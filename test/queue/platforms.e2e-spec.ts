@@ -111,6 +111,26 @@ describe(`publishing to the platforms' fakes (${currentMode()} storage)`, () => 
     }
   });
 
+  it('withdraws a published post from every platform, keeping the record and the reason', async () => {
+    const text = 'Anunț cu data greșită';
+    const postId = await approvedPost(names, { text }, true);
+    const targets = await waitForTargets(postId, (t) => t.status === 'published');
+    const deletes: Record<Name, string> = { x: 'tweets.delete', mastodon: 'delete_status', bluesky: 'deleteRecord', facebook: 'delete', linkedin: 'posts_delete', telegram: 'deleteMessage' };
+    for (const t of targets) {
+      const res = await editor.post(`/api/posts/${postId}/targets/${(t as Target & { id: string }).id}/withdraw`, { reason: 'Data greșită; urmează o corectură' });
+      expect(res.status).toBe(200);
+    }
+    const after = byChannel((await api.admin.get(`/api/posts/${postId}`)).body.targets);
+    for (const name of names) {
+      expect({ name, status: after[name]!.status }).toEqual({ name, status: 'withdrawn' });
+      expect(after[name]!.events.at(-1)!.outcome).toBe('withdrawn from the platform: Data greșită; urmează o corectură');
+      expect({ name, deleted: fakes[name].requests.some((r) => r.route === deletes[name] && r.status! >= 200 && r.status! < 300) }).toEqual({ name, deleted: true });
+    }
+    // Once withdrawn, there is nothing left to withdraw.
+    const again = await editor.post(`/api/posts/${postId}/targets/${(targets[0] as Target & { id: string }).id}/withdraw`, { reason: 'twice' });
+    expect(again.status).toBe(409);
+  });
+
   it('publishes a thread as replies, each part once, where the platform has threads', async () => {
     const text = 'Consultarea publică despre parc, partea întâi';
     const thread = ['Partea a doua: cum răspundeți', 'Partea a treia: termenul este 15 ianuarie'];

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CredentialsCipher } from '#src/common/crypto/credentials-cipher.js';
-import { DomainError, fieldError, notFound } from '#src/common/domain-error.js';
+import { fieldError, notFound } from '#src/common/domain-error.js';
 import { page, type PageQuery } from '#src/common/pagination.js';
 import { InstitutionAccess } from '#src/modules/access/institution-access.js';
 import type { Principal } from '#src/modules/access/principal.js';
@@ -9,7 +9,8 @@ import type { Channel, Platform } from '#src/modules/channels/channel.entity.js'
 import { ChannelsRepository } from '#src/modules/channels/channels.repository.js';
 import type { CreateChannelDto, UpdateChannelDto } from '#src/modules/channels/dto/channel.dto.js';
 import { PlatformAdapters } from '#src/platforms/adapters.js';
-import { PlatformError, type AccountInfo } from '#src/platforms/platform-adapter.js';
+import { PlatformError, type AccountInfo, type Connection } from '#src/platforms/platform-adapter.js';
+import { platformFailure } from '#src/modules/channels/platform-failure.js';
 import { Tx } from '#src/storage/tx.js';
 
 /** What the API shows of a channel: never the credentials, only whether there are some. */
@@ -109,23 +110,17 @@ export class ChannelsService {
     await this.access.authorize(p, institutionId, 'channel.manage');
     const channel = await this.repo.find(institutionId, channelId);
     if (!channel) throw notFound('channel');
-    const sealed = await this.repo.sealed(institutionId, channelId);
-    const credentials = sealed?.credentialsEncrypted ? this.cipher.open<Record<string, string>>(sealed.credentialsEncrypted, sealed.credentialsKeyId) : null;
-    const ref = { id: channel.id, institutionId, platform: channel.platform, settings: channel.settings, accountHandle: channel.accountHandle };
     let account: AccountInfo;
     try {
-      account = await this.adapters.for(channel.platform).verify({ channel: ref, credentials });
+      account = await this.adapters.for(channel.platform).verify(await this.connection(channel));
     } catch (err) {
-      const e = err instanceof PlatformError ? err : new PlatformError('transient', (err as Error)?.message ?? String(err));
-      if (e.kind === 'auth') {
+      if (err instanceof PlatformError && err.kind === 'auth') {
         await this.tx.run(async () => {
           await this.repo.update(institutionId, channelId, { status: 'needs_reconnect' });
-          await this.audit.record({ institutionId, actorId: p.userId, action: 'channel.verify_failed', targetType: 'channel', targetId: channelId, data: { kind: e.kind, message: e.message } });
+          await this.audit.record({ institutionId, actorId: p.userId, action: 'channel.verify_failed', targetType: 'channel', targetId: channelId, data: { kind: err.kind, message: err.message } });
         });
-        throw new DomainError(422, 'credentials_refused', `${channel.platform} refused the channel's credentials: ${e.message}`);
       }
-      if (e.kind === 'invalid') throw new DomainError(422, 'channel_invalid', `${channel.platform} refused the channel's settings: ${e.message}`);
-      throw new DomainError(502, 'platform_unavailable', `${channel.platform} did not answer as expected (${e.kind}): ${e.message}; try again later`);
+      throw platformFailure(channel.platform, err, 'checking the credentials');
     }
     return this.tx.run(async () => {
       const updated = await this.repo.update(institutionId, channelId, {
@@ -136,6 +131,13 @@ export class ChannelsService {
       await this.audit.record({ institutionId, actorId: p.userId, action: 'channel.verified', targetType: 'channel', targetId: channelId, data: { accountId: account.id, handle: account.handle } });
       return { ...(await this.views(institutionId, [updated]))[0]!, account };
     });
+  }
+
+  /** A channel with its credentials opened, for a platform call; the caller has checked the tenant. */
+  async connection(channel: Channel): Promise<Connection> {
+    const sealed = await this.repo.sealed(channel.institutionId, channel.id);
+    const credentials = sealed?.credentialsEncrypted ? this.cipher.open<Record<string, string>>(sealed.credentialsEncrypted, sealed.credentialsKeyId) : null;
+    return { channel: { id: channel.id, institutionId: channel.institutionId, platform: channel.platform, settings: channel.settings, accountHandle: channel.accountHandle }, credentials };
   }
 
   private async views(institutionId: string, channels: Channel[]): Promise<ChannelView[]> {

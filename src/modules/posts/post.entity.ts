@@ -103,7 +103,7 @@ export class PostAuthor {
 
 export const TARGET_STATUSES = [
   'draft', 'in_review', 'approved', 'rejected', 'scheduled', 'queued', 'publishing',
-  'published', 'unconfirmed', 'held', 'failed', 'cancelled',
+  'published', 'unconfirmed', 'held', 'failed', 'cancelled', 'withdrawn',
 ] as const;
 export type TargetStatus = (typeof TARGET_STATUSES)[number];
 
@@ -157,6 +157,10 @@ export class PublicationTarget {
 
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
   publishedAt!: Date | null;
+
+  /** When a person took the published post down from the platform again (the record stays). */
+  @Column({ name: 'withdrawn_at', type: 'timestamptz', nullable: true })
+  withdrawnAt!: Date | null;
 
   /** For a recurring post: which occurrence this target publishes (null: the post itself). */
   @Column({ name: 'occurrence_at', type: 'timestamptz', nullable: true })

@@ -4,7 +4,7 @@ import { PageQuery } from '#src/common/pagination.js';
 import { uuid } from '#src/common/uuid-param.js';
 import type { Principal } from '#src/modules/access/principal.js';
 import { CurrentPrincipal } from '#src/modules/auth/auth.decorators.js';
-import { CommentDto, CreatePostDto, PostListQuery, RejectPostDto, ResolveTargetDto, SchedulePostDto, UpdatePostDto, ValidatePostDto } from '#src/modules/posts/dto/post.dto.js';
+import { CommentDto, CreatePostDto, PostListQuery, RejectPostDto, ResolveTargetDto, SchedulePostDto, UpdatePostDto, ValidatePostDto, WithdrawTargetDto } from '#src/modules/posts/dto/post.dto.js';
 import { PostsService } from '#src/modules/posts/posts.service.js';
 import { BlackoutOverrideDto } from '#src/modules/blackouts/dto/blackout.dto.js';
 
@@ -114,6 +114,18 @@ export class PostWorkflowController {
     @Body() body: ResolveTargetDto,
   ) {
     return this.posts.resolveTarget(p, id, targetId, body);
+  }
+
+  /** Takes a published post down from its platform (every part of a thread); the record and its reason stay. */
+  @Post('targets/:targetId/withdraw')
+  @HttpCode(200)
+  withdraw(
+    @CurrentPrincipal() p: Principal,
+    @Param('postId', uuid('postId')) id: string,
+    @Param('targetId', uuid('targetId')) targetId: string,
+    @Body() body: WithdrawTargetDto,
+  ) {
+    return this.posts.withdrawTarget(p, id, targetId, body.reason);
   }
 
   @Get('comments')

@@ -15,6 +15,9 @@ import type { CreatePostDto, PostListQuery, ResolveTargetDto, UpdatePostDto, Val
 import type { ChannelOverride, Post, PostMedia, PostVariant, PublicationTarget } from '#src/modules/posts/post.entity.js';
 import { PostsRepository } from '#src/modules/posts/posts.repository.js';
 import { MediaService } from '#src/modules/media/media.service.js';
+import { ChannelsService } from '#src/modules/channels/channels.service.js';
+import { platformFailure } from '#src/modules/channels/platform-failure.js';
+import { PlatformAdapters } from '#src/platforms/adapters.js';
 import { TargetsRepository } from '#src/modules/publishing/targets.repository.js';
 import { BLACKOUT_HOLD_PREFIX } from '#src/modules/blackouts/blackouts.repository.js';
 import { BlackoutsService } from '#src/modules/blackouts/blackouts.service.js';
@@ -32,7 +35,7 @@ const CANCELLABLE: TargetStatus[] = ['draft', 'in_review', 'approved', 'rejected
 export interface PostView extends Post {
   authorIds: string[];
   targets: Array<
-    Pick<PublicationTarget, 'id' | 'channelId' | 'occurrenceAt' | 'status' | 'revision' | 'scheduledAt' | 'externalId' | 'externalUrl' | 'externalParts' | 'lastError' | 'attempts' | 'publishedAt' | 'holdReason'> & {
+    Pick<PublicationTarget, 'id' | 'channelId' | 'occurrenceAt' | 'status' | 'revision' | 'scheduledAt' | 'externalId' | 'externalUrl' | 'externalParts' | 'lastError' | 'attempts' | 'publishedAt' | 'withdrawnAt' | 'holdReason'> & {
       /** Every transition: time, attempt, outcome, platform error. */
       events: Array<Pick<TargetEvent, 'at' | 'attempt' | 'fromStatus' | 'toStatus' | 'outcome' | 'error'>>;
     }
@@ -68,6 +71,8 @@ export class PostsService {
     private readonly institutions: InstitutionsRepository,
     private readonly campaigns: CampaignsService,
     private readonly media: MediaService,
+    private readonly channelsService: ChannelsService,
+    private readonly adapters: PlatformAdapters,
     private readonly access: InstitutionAccess,
     private readonly audit: AuditService,
     private readonly tx: Tx,
@@ -330,6 +335,32 @@ export class PostsService {
     });
   }
 
+  /**
+   * Takes a published post down from its platform, every part of a thread, last part first (a
+   * reply never outlives its parent). The target becomes `withdrawn`; its record, its platform
+   * ids and the reason stay, for the audit trail and the transparency report.
+   */
+  async withdrawTarget(p: Principal, postId: string, targetId: string, reason: string): Promise<PostView> {
+    const { post } = await this.load(p, postId, 'post.withdraw');
+    const target = (await this.repo.listTargets(post.institutionId, [post.id])).find((t) => t.id === targetId);
+    if (!target) throw notFound('publication target');
+    if (target.status !== 'published') throw conflict('invalid_transition', `only a published post can be withdrawn; this one is ${target.status}`);
+    const channel = (await this.channels.findMany(post.institutionId, [target.channelId]))[0]!;
+    const ids = (target.externalParts.length ? target.externalParts.map((part) => part.externalId) : [target.externalId!]).reverse();
+    try {
+      await this.adapters.for(channel.platform).delete(await this.channelsService.connection(channel), ids);
+    } catch (err) {
+      throw platformFailure(channel.platform, err, 'deleting the post');
+    }
+    return this.tx.run(async () => {
+      const now = this.clock.now();
+      const moved = await this.targets.transition(post.institutionId, target.id, ['published'], 'withdrawn', { at: now, outcome: `withdrawn from the platform: ${reason.trim()}` }, { withdrawnAt: now });
+      if (!moved) throw conflict('invalid_transition', 'the post was withdrawn by someone else meanwhile');
+      await this.audit.record({ institutionId: post.institutionId, actorId: p.userId, action: 'post.target_withdrawn', targetType: 'post', targetId: post.id, data: { targetId, channelId: channel.id, externalIds: ids, reason: reason.trim() } });
+      return this.view(post.institutionId, post.id);
+    });
+  }
+
   async comments(p: Principal, postId: string, q: PageQuery) {
     const { post } = await this.load(p, postId, 'post.read');
     return page(await this.repo.listComments(post.institutionId, post.id, q), q);
@@ -451,8 +482,8 @@ export class PostsService {
         authorIds: await this.repo.authors(post.id),
         targets: targets
           .filter((t) => t.postId === post.id)
-          .map(({ id, channelId, occurrenceAt, status, revision, scheduledAt, externalId, externalUrl, externalParts, lastError, attempts, publishedAt, holdReason }) => ({
-            id, channelId, occurrenceAt, status, revision, scheduledAt, externalId, externalUrl, externalParts, lastError, attempts, publishedAt, holdReason,
+          .map(({ id, channelId, occurrenceAt, status, revision, scheduledAt, externalId, externalUrl, externalParts, lastError, attempts, publishedAt, withdrawnAt, holdReason }) => ({
+            id, channelId, occurrenceAt, status, revision, scheduledAt, externalId, externalUrl, externalParts, lastError, attempts, publishedAt, withdrawnAt, holdReason,
             events: events.filter((e) => e.targetId === id).map(({ at, attempt, fromStatus, toStatus, outcome, error }) => ({ at, attempt, fromStatus, toStatus, outcome, error })),
           })),
       })),

@@ -185,6 +185,14 @@ export class ResolveTargetDto {
   note?: string;
 }
 
+export class WithdrawTargetDto {
+  @ApiProperty({ example: 'Wrong date for the consultation; a corrected post follows.' })
+  @IsString()
+  @MinLength(3)
+  @MaxLength(2000)
+  reason!: string;
+}
+
 export class CommentDto {
   @ApiProperty()
   @IsString()
