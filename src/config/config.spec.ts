@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig, parseCredentialsKey } from '#src/config/config.js';
+import { ConfigError, loadConfig, parseCadence, parseCredentialsKey } from '#src/config/config.js';
 
 const DB = 'postgres://u:p@127.0.0.1:5432/civicpost';
 const KEY = '0123456789abcdef'.repeat(4);
@@ -47,8 +47,23 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ PUBLIC_BASE_URL: 'civicpost.example.org' }, 'PUBLIC_BASE_URL'],
     [{ X_API_BASE_URL: 'ftp://fake' }, 'X_API_BASE_URL'],
+    [{ METRICS_CADENCE: '15m:1d,1h:12h' }, 'METRICS_CADENCE'],
+    [{ METRICS_CADENCE: 'every 15 minutes' }, 'METRICS_CADENCE'],
+    [{ TRANSPARENCY_LICENCE: 'all rights reserved' }, 'TRANSPARENCY_LICENCE'],
     [{ SHUTDOWN_TIMEOUT_MS: 'soon' }, 'SHUTDOWN_TIMEOUT_MS'],
   ])('refuses %j naming %s', (env, variable) => {
     expect(problem(env).variable).toBe(variable);
+  });
+
+  it('reads the engagement cadence: 15 minutes to a day, hourly to a week, daily to 30 days by default', () => {
+    const min = 60_000, hour = 60 * min, day = 24 * hour;
+    expect(loadConfig({}).metrics.cadence).toEqual([
+      { everyMs: 15 * min, untilAgeMs: day },
+      { everyMs: hour, untilAgeMs: 7 * day },
+      { everyMs: day, untilAgeMs: 30 * day },
+    ]);
+    expect(parseCadence('5m:2h, 1d:90d')).toEqual([{ everyMs: 5 * min, untilAgeMs: 2 * hour }, { everyMs: day, untilAgeMs: 90 * day }]);
+    expect(parseCadence('30s:1d')).toMatch(/EVERY:UNTIL/);
+    expect(loadConfig({}).transparencyLicence).toBe('CC-BY-4.0');
   });
 });

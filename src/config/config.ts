@@ -149,7 +149,44 @@ const schema = z.object({
   LINKEDIN_API_BASE_URL: optional(httpUrl('https://api.linkedin.com')),
   TELEGRAM_API_BASE_URL: optional(httpUrl('https://api.telegram.org')),
   PLATFORM_TIMEOUT_MS: positiveInt(30_000),
+  METRICS_CADENCE: z
+    .preprocess((v) => (v === undefined || v === '' ? DEFAULT_METRICS_CADENCE : v), z.string())
+    .transform((v, ctx) => {
+      const cadence = parseCadence(v);
+      if (typeof cadence === 'string') {
+        ctx.addIssue({ code: 'custom', message: cadence });
+        return z.NEVER;
+      }
+      return cadence;
+    }),
+  METRICS_INTERVAL_MS: positiveInt(60_000),
+  TRANSPARENCY_LICENCE: z.preprocess((v) => (v === undefined || v === '' ? 'CC-BY-4.0' : v), z.string().regex(/^[A-Za-z0-9.+-]{2,64}$/, { error: () => 'must be an SPDX licence identifier such as CC-BY-4.0' })),
 });
+
+/** Every 15 minutes in a post's first day, hourly to day 7, daily to day 30, then stop. */
+export const DEFAULT_METRICS_CADENCE = '15m:1d,1h:7d,1d:30d';
+
+/** One step of the collection cadence: collect every `everyMs` while the post is younger than `untilAgeMs`. */
+export interface CadenceStep {
+  everyMs: number;
+  untilAgeMs: number;
+}
+
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `15m:1d,1h:7d,1d:30d` → steps; a string names what is wrong. */
+export function parseCadence(value: string): CadenceStep[] | string {
+  const steps: CadenceStep[] = [];
+  for (const part of value.split(',').map((p) => p.trim())) {
+    const m = /^(\d+)([mhd]):(\d+)([mhd])$/.exec(part);
+    if (!m) return `has "${part}": each step must be EVERY:UNTIL with units m, h or d (for example ${DEFAULT_METRICS_CADENCE})`;
+    const step = { everyMs: Number(m[1]) * UNIT_MS[m[2]!]!, untilAgeMs: Number(m[3]) * UNIT_MS[m[4]!]! };
+    if (step.everyMs < 60_000) return `has "${part}": collect at most once a minute`;
+    if (steps.length && step.untilAgeMs <= steps[steps.length - 1]!.untilAgeMs) return `has "${part}": each step must end later than the one before`;
+    steps.push(step);
+  }
+  return steps;
+}
 
 export interface AppConfig {
   role: Role;
@@ -186,6 +223,10 @@ export interface AppConfig {
   };
   /** How long a platform call may take before it counts as lost (ambiguous for a publication). */
   platformTimeoutMs: number;
+  /** Engagement collection: the cadence by age of the post, and how often the collection cron runs. */
+  metrics: { cadence: CadenceStep[]; intervalMs: number };
+  /** The licence of the public transparency data (SPDX identifier). */
+  transparencyLicence: string;
 }
 
 export class ConfigError extends Error {
@@ -270,6 +311,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       telegram: e.TELEGRAM_API_BASE_URL ?? 'https://api.telegram.org',
     },
     platformTimeoutMs: e.PLATFORM_TIMEOUT_MS,
+    metrics: { cadence: e.METRICS_CADENCE, intervalMs: e.METRICS_INTERVAL_MS },
+    transparencyLicence: e.TRANSPARENCY_LICENCE,
   };
 }
 

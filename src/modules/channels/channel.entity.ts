@@ -50,6 +50,13 @@ export class Channel {
   @Column({ name: 'rate_limited_until', type: 'timestamptz', nullable: true })
   rateLimitedUntil!: Date | null;
 
+  /** A platform's rate limit (or refusal) of metrics calls pauses collection on this channel, never publishing. */
+  @Column({ name: 'metrics_paused_until', type: 'timestamptz', nullable: true })
+  metricsPausedUntil!: Date | null;
+
+  @Column({ name: 'metrics_last_error', type: 'text', nullable: true })
+  metricsLastError!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

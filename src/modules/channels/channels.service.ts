@@ -66,6 +66,8 @@ export class ChannelsService {
         rateLimitPosts: dto.rateLimit?.posts ?? null,
         rateLimitWindowSeconds: dto.rateLimit?.windowSeconds ?? null,
         rateLimitedUntil: null,
+        metricsPausedUntil: null,
+        metricsLastError: null,
       });
       await this.audit.record({ institutionId, actorId: p.userId, action: 'channel.created', targetType: 'channel', targetId: channel.id, data: { platform: channel.platform, displayName: channel.displayName, credentialsSet: Boolean(sealed) } });
       return (await this.views(institutionId, [channel]))[0]!;

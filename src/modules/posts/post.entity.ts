@@ -162,6 +162,10 @@ export class PublicationTarget {
   @Column({ name: 'withdrawn_at', type: 'timestamptz', nullable: true })
   withdrawnAt!: Date | null;
 
+  /** When its engagement is next collected; null once collection has stopped (or before publication). */
+  @Column({ name: 'metrics_next_at', type: 'timestamptz', nullable: true })
+  metricsNextAt!: Date | null;
+
   /** For a recurring post: which occurrence this target publishes (null: the post itself). */
   @Column({ name: 'occurrence_at', type: 'timestamptz', nullable: true })
   occurrenceAt!: Date | null;
