@@ -36,6 +36,7 @@ const EXPECTED: Record<Action, readonly [boolean, boolean, boolean, boolean, boo
   'blackout.read':      [true, true, true, false, true],
   'blackout.manage':    [true, false, false, false, false],
   'post.override_blackout': [true, false, false, false, false],
+  'report.read':        [true, true, false, false, false],
 };
 
 const cases = (Object.keys(EXPECTED) as Action[]).flatMap((action) =>

@@ -34,6 +34,7 @@ export const ACTIONS = {
   'blackout.read': ['admin', 'editor', 'author', 'viewer'],
   'blackout.manage': ['admin'],
   'post.override_blackout': ['admin'],
+  'report.read': ['admin', 'editor'],
 } as const satisfies Record<string, readonly MemberRole[]>;
 
 export type Action = keyof typeof ACTIONS;

@@ -1,0 +1,12 @@
+import { stringify } from 'csv-stringify/sync';
+import { METRICS } from '#src/modules/reports/platform-metrics.js';
+import type { TransparencyReport } from '#src/modules/reports/transparency-report.js';
+
+/** Stable column names of report.csv, schema 1.0 (docs/open-data.md): one row per month and channel. */
+export const CSV_COLUMNS = ['schema_version', 'institution', 'month', 'channel', 'platform', 'published', 'withdrawn', ...METRICS] as const;
+
+/** RFC 4180 CSV; an empty cell is a figure that is not available (never 0). */
+export function renderTransparencyCsv(r: TransparencyReport): string {
+  const rows = r.publicationsByMonthAndChannel.map((m) => [r.schemaVersion, r.institution.slug, m.month, m.channel, m.platform, m.published, m.withdrawn, ...METRICS.map((k) => m[k] ?? '')]);
+  return stringify([CSV_COLUMNS as unknown as string[], ...rows], { record_delimiter: '\r\n' });
+}
