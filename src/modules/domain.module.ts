@@ -42,6 +42,10 @@ import { MediaController } from '#src/modules/media/media.controller.js';
 import { MediaFiles } from '#src/modules/media/media-files.js';
 import { MediaRepository } from '#src/modules/media/media.repository.js';
 import { MediaService } from '#src/modules/media/media.service.js';
+import { ReportsController } from '#src/modules/reports/reports.controller.js';
+import { ReportsRepository } from '#src/modules/reports/reports.repository.js';
+import { ReportsService } from '#src/modules/reports/reports.service.js';
+import { TransparencyController } from '#src/modules/reports/transparency.controller.js';
 
 /** Shared by every role: the domain's repositories and services, plus the transaction carrier. */
 @Module({
@@ -49,11 +53,13 @@ import { MediaService } from '#src/modules/media/media.service.js';
     Tx, InstitutionAccess, LoginThrottle, AuditRepository, AuditService, SessionsRepository, InstitutionsRepository, MembersRepository,
     PartnersRepository, ChannelsRepository, CampaignsRepository, PostsRepository, TargetsRepository, SandboxAdapter, PlatformAdapters, BlackoutsRepository, BlackoutsService, RecurrenceService,
     MediaRepository, MediaFiles, MediaService,
+    ReportsRepository, ReportsService,
     AuthService, MeService, InstitutionsService, MembersService, PartnersService, ChannelsService, CampaignsService, PostsService,
   ],
   exports: [
     Tx, InstitutionAccess, AuditService, AuthService, MeService, InstitutionsService, MembersService, PartnersService,
     ChannelsService, CampaignsService, PostsService, ChannelsRepository, PostsRepository, TargetsRepository, SandboxAdapter, PlatformAdapters, BlackoutsRepository, BlackoutsService, RecurrenceService, MediaService,
+    ReportsService,
   ],
 })
 export class DomainModule {}
@@ -66,6 +72,7 @@ export class DomainModule {}
   controllers: [
     AuthController, InstitutionsController, MembersController, PartnersController, ChannelsController,
     CampaignsController, InstitutionPostsController, PostWorkflowController, AuditController, SandboxFeedController, BlackoutsController, SandboxPageController, MediaController,
+    ReportsController, TransparencyController,
   ],
   providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
 })
