@@ -138,7 +138,7 @@ try {
         )
       ).rows[0],
     );
-    const totals = ((report.last as { engagement?: { totals?: Record<string, unknown> } }).engagement?.totals ?? {}) as Record<string, unknown>;
+    const totals = ((report.last as { totals?: Record<string, unknown> }).totals ?? {}) as Record<string, unknown>;
     const n = naive.last as Record<string, string | number>;
     const agree = Number(totals.published) === Number(n.posts) && ['likes', 'reposts', 'replies', 'impressions'].every((k) => Number(totals[k]) === Number(n[k]));
     results.push({
