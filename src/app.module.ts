@@ -8,6 +8,7 @@ import { CredentialsCipher } from '#src/common/crypto/credentials-cipher.js';
 import { STORAGE } from '#src/common/tokens.js';
 import { APP_CONFIG, type AppConfig } from '#src/config/config.js';
 import { ApiModule, DomainModule } from '#src/modules/domain.module.js';
+import { EngagementModule } from '#src/modules/engagement/engagement.module.js';
 import { HealthModule } from '#src/modules/health/health.module.js';
 import { MetricsModule } from '#src/modules/metrics/metrics.module.js';
 import { PublishingModule } from '#src/modules/publishing/publishing.module.js';
@@ -70,7 +71,7 @@ export class AppModule {
     const { role } = rt.config;
     const imports: Array<Type | DynamicModule> = [CoreModule.forRoot(rt), QueueModule.forRoot(rt.config, rt.storage.queue), DomainModule];
     if (role !== 'worker') imports.push(ApiModule, HealthModule, MetricsModule);
-    if (role !== 'api') imports.push(ScheduleModule.forRoot(), PublishingModule);
+    if (role !== 'api') imports.push(ScheduleModule.forRoot(), PublishingModule, EngagementModule);
     return { module: AppModule, imports: [...imports, ...extraImports] };
   }
 }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The queue contract. Queue names are stored in the queue backend: never rename
  * a value, only add. Payloads carry ids only, never whole entities.
@@ -31,6 +33,19 @@ export interface ReconcileJob {
   revision: number;
 }
 
+/** Payload of a metrics job: published targets of one channel, at most its adapter's metricsBatchSize. */
+export interface MetricsJob {
+  institutionId: string;
+  channelId: string;
+  targetIds: string[];
+  /**
+   * The lease the cron gave these targets (ISO 8601): the job collects only targets still holding it,
+   * so a job run twice (a retry after its result was lost) or after its lease passed to a newer job
+   * collects nothing twice. Like a publish job's revision and attempts.
+   */
+  leasedUntil: string;
+}
+
 /**
  * Deterministic job ids (no `:`, which BullMQ reserves): adding the same
  * publication twice is a no-op, so the scheduler can re-add what it is unsure
@@ -40,6 +55,14 @@ export interface ReconcileJob {
 export const jobIds = {
   publish: (targetId: string, revision: number, attempts: number) => `publish-${targetId}-r${revision}-a${attempts}`,
   reconcile: (targetId: string, revision: number, attempts: number) => `reconcile-${targetId}-r${revision}-a${attempts}`,
+  /**
+   * One collection round of a batch: the channel, and a digest of each target with the time it
+   * was due. The same batch due at the same times is the same job; the next round is a new one.
+   */
+  metrics: (channelId: string, due: Array<{ targetId: string; dueAt: Date }>) => {
+    const digest = createHash('sha256').update(due.map((d) => `${d.targetId}@${d.dueAt.getTime()}`).sort().join(',')).digest('hex').slice(0, 32);
+    return `metrics-${channelId}-${digest}`;
+  },
 };
 
 /**
@@ -60,6 +83,20 @@ export const RECONCILE_JOB_OPTIONS = {
   removeOnComplete: { age: 24 * 3600 },
   removeOnFail: { age: 7 * 24 * 3600 },
 } as const;
+
+/**
+ * A metrics job that fails unexpectedly (database away, a platform's temporary error) is retried
+ * by BullMQ; after the last attempt its targets come back to the cron when their lease ends.
+ */
+export const METRICS_JOB_OPTIONS = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 10_000 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+} as const;
+
+/** Metrics jobs one worker runs at once: reads, so a few in parallel, never enough to crowd out publishing. */
+export const METRICS_CONCURRENCY = 4;
 
 /**
  * Worker options of the publish and reconcile queues. A running job renews its

@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import rrule from 'rrule';
 import { Clock } from '#src/common/clock.js';
+import { APP_CONFIG, type AppConfig } from '#src/config/config.js';
+import { nextCollectionAt } from '#src/modules/engagement/cadence.js';
 import { instantOfField } from '#src/common/zoned-time.js';
 import { conflict, DomainError, fieldError, forbidden, invalid, notFound } from '#src/common/domain-error.js';
 import { page, type PageQuery } from '#src/common/pagination.js';
@@ -77,6 +79,7 @@ export class PostsService {
     private readonly audit: AuditService,
     private readonly tx: Tx,
     private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async list(p: Principal, institutionId: string, q: PostListQuery) {
@@ -324,7 +327,7 @@ export class PostsService {
       const first = parts[0];
       const recorded = { externalParts: parts, externalId: first?.externalId ?? null, externalUrl: first ? (parts.length === 1 && dto.url ? dto.url : first.url) : dto.url ?? null };
       if (dto.outcome === 'published' && (!dto.externalId || parts.length >= totalParts)) {
-        await this.targets.transition(post.institutionId, target.id, ['unconfirmed'], 'published', { at: now, outcome: 'settled by a person: it is on the platform' }, { ...recorded, publishedAt: now, lastError: null });
+        await this.targets.transition(post.institutionId, target.id, ['unconfirmed'], 'published', { at: now, outcome: 'settled by a person: it is on the platform' }, { ...recorded, publishedAt: now, lastError: null, metricsNextAt: nextCollectionAt(now, now, this.config.metrics.cadence) });
       } else {
         // Back to the scheduler with a new revision: the next pass queues it, and publishing continues after the recorded parts.
         const outcome = dto.outcome === 'published' ? 'settled by a person: that part is on the platform; sending the rest' : 'settled by a person: it is not on the platform; sending it again';
@@ -354,7 +357,7 @@ export class PostsService {
     }
     return this.tx.run(async () => {
       const now = this.clock.now();
-      const moved = await this.targets.transition(post.institutionId, target.id, ['published'], 'withdrawn', { at: now, outcome: `withdrawn from the platform: ${reason.trim()}` }, { withdrawnAt: now });
+      const moved = await this.targets.transition(post.institutionId, target.id, ['published'], 'withdrawn', { at: now, outcome: `withdrawn from the platform: ${reason.trim()}` }, { withdrawnAt: now, metricsNextAt: null });
       if (!moved) throw conflict('invalid_transition', 'the post was withdrawn by someone else meanwhile');
       await this.audit.record({ institutionId: post.institutionId, actorId: p.userId, action: 'post.target_withdrawn', targetType: 'post', targetId: post.id, data: { targetId, channelId: channel.id, externalIds: ids, reason: reason.trim() } });
       return this.view(post.institutionId, post.id);

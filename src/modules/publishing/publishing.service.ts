@@ -12,6 +12,7 @@ import { RecurrenceService } from '#src/modules/publishing/recurrence.service.js
 import { PlatformAdapters } from '#src/platforms/adapters.js';
 import { PlatformError, type ChannelRef, type PublishedPart, type PublishRequest } from '#src/platforms/platform-adapter.js';
 import { MediaService } from '#src/modules/media/media.service.js';
+import { nextCollectionAt } from '#src/modules/engagement/cadence.js';
 import { publicationText } from '#src/modules/publishing/publication-text.js';
 import { jobIds, PUBLISH_JOB_OPTIONS, QUEUES, RECONCILE_JOB_OPTIONS, type PublishJob, type ReconcileJob } from '#src/queue/queues.js';
 import { Tx } from '#src/storage/tx.js';
@@ -103,8 +104,10 @@ export class PublishingService {
     };
     try {
       const published = await this.adapters.for(channel.platform).publish(request, recordPart);
+      const publishedAt = this.clock.now();
       await this.move(target, ['publishing'], 'published', published.length > 1 ? `published (${published.length} parts)` : 'published', {
-        externalId: published[0]!.externalId, externalUrl: published[0]!.url, externalParts: published, publishedAt: this.clock.now(), lastError: null,
+        externalId: published[0]!.externalId, externalUrl: published[0]!.url, externalParts: published, publishedAt, lastError: null,
+        metricsNextAt: nextCollectionAt(publishedAt, publishedAt, this.config.metrics.cadence),
       });
     } catch (err) {
       return this.failed(target, channel, err);
@@ -130,7 +133,7 @@ export class PublishingService {
     if (answer.status === 'found') {
       const parts = [...request.publishedParts, answer.part];
       if (parts.length >= 1 + request.thread.length) {
-        await this.move(target, ['unconfirmed'], 'published', 'reconciled: the platform has it', { externalId: parts[0]!.externalId, externalUrl: parts[0]!.url, externalParts: parts, publishedAt: now, lastError: null });
+        await this.move(target, ['unconfirmed'], 'published', 'reconciled: the platform has it', { externalId: parts[0]!.externalId, externalUrl: parts[0]!.url, externalParts: parts, publishedAt: now, lastError: null, metricsNextAt: nextCollectionAt(now, now, this.config.metrics.cadence) });
         return;
       }
       const resumed = await this.move(target, ['unconfirmed'], 'queued', `reconciled: the platform has part ${parts.length}; sending the rest`, { externalParts: parts, externalId: parts[0]!.externalId, externalUrl: parts[0]!.url, queuedAt: now });
