@@ -6,8 +6,13 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 /** Port in the socket file name that the `pg` driver derives from host + port. */
 const SOCKET_PORT = 5432;
-/** Connections the in-process multiplexer accepts: TypeORM's pool plus BullMQ's pool and LISTEN client. */
-const MAX_CONNECTIONS = 24;
+/**
+ * Connections the in-process multiplexer accepts: TypeORM's pool (10) plus, for each of the three
+ * queues, the pools of BullMQ's Queue and Worker (4 each) and their LISTEN clients. 24 was reached
+ * once the metrics worker joined (refused connections surfaced as EPIPE in BullMQ); a connection
+ * here costs no process, only a socket, so leave room.
+ */
+const MAX_CONNECTIONS = 64;
 
 export interface EmbeddedPostgres {
   /** Directory holding `.s.PGSQL.5432`: use as the pg `host`. */
