@@ -72,6 +72,11 @@ const MATRIX = {
 
   'list the audit trail':                                    [200, 200, 403, 403, 200],
   'verify the audit trail':                                  [200, 200, 403, 403, 200],
+
+  'see engagement reports':                                  [200, 200, 403, 403, 403],
+  'see top posts':                                           [200, 200, 403, 403, 403],
+  'see the campaign report':                                 [200, 200, 403, 403, 403],
+  'see the punctuality report':                              [200, 200, 403, 403, 403],
 } as const satisfies Record<string, Row>;
 
 type ActionName = keyof typeof MATRIX;
@@ -364,6 +369,23 @@ describe(`role matrix through the API (${currentMode()} storage)`, () => {
     'verify the audit trail': async (as) => {
       const reply = await as.get(`${base()}/audit/verify`);
       return { reply, happened: async () => reply.body?.ok === true && reply.body.events > 0 };
+    },
+
+    'see engagement reports': async (as) => {
+      const reply = await as.get(`${base()}/reports/engagement?groupBy=channel`);
+      return { reply, happened: async () => reply.body?.groupBy === 'channel' && typeof reply.body.totals?.posts === 'number' };
+    },
+    'see top posts': async (as) => {
+      const reply = await as.get(`${base()}/reports/top-posts?metric=likes`);
+      return { reply, happened: async () => reply.body?.metric === 'likes' && Array.isArray(reply.body.items) };
+    },
+    'see the campaign report': async (as) => {
+      const reply = await as.get(`${base()}/reports/campaigns`);
+      return { reply, happened: async () => Array.isArray(reply.body?.items) };
+    },
+    'see the punctuality report': async (as) => {
+      const reply = await as.get(`${base()}/reports/punctuality`);
+      return { reply, happened: async () => typeof reply.body?.lateness?.count === 'number' };
     },
   };
 

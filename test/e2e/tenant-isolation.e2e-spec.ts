@@ -109,6 +109,11 @@ const OPERATIONS: Record<string, Operation> = {
 
   'GET /api/institutions/{institutionId}/audit': {},
   'GET /api/institutions/{institutionId}/audit/verify': {},
+
+  'GET /api/institutions/{institutionId}/reports/engagement': {},
+  'GET /api/institutions/{institutionId}/reports/top-posts': {},
+  'GET /api/institutions/{institutionId}/reports/campaigns': {},
+  'GET /api/institutions/{institutionId}/reports/punctuality': {},
 };
 
 function pathFor(template: string, ids: Record<string, string>): string {
