@@ -14,6 +14,8 @@ export class Engagement1764374400000 implements MigrationInterface {
     // When each published target's engagement is next due (null: collection has stopped).
     await q.query(`ALTER TABLE publication_targets ADD COLUMN metrics_next_at timestamptz`);
     await q.query(`CREATE INDEX publication_targets_metrics_due_idx ON publication_targets (metrics_next_at) WHERE metrics_next_at IS NOT NULL`);
+    // Reports read one institution's publications of a period (withdrawn ones too).
+    await q.query(`CREATE INDEX publication_targets_institution_published_idx ON publication_targets (institution_id, published_at) WHERE published_at IS NOT NULL`);
     // A platform's rate limit or refusal of metrics calls pauses collection only, never publishing.
     await q.query(`ALTER TABLE channels ADD COLUMN metrics_paused_until timestamptz, ADD COLUMN metrics_last_error text`);
     const metrics = `likes integer, reposts integer, replies integer, quotes integer, impressions bigint, clicks integer`;
@@ -81,6 +83,7 @@ export class Engagement1764374400000 implements MigrationInterface {
     await q.query(`DROP FUNCTION metric_snapshots_append_only()`);
     await q.query(`ALTER TABLE channels DROP COLUMN metrics_paused_until, DROP COLUMN metrics_last_error`);
     await q.query(`DROP INDEX publication_targets_metrics_due_idx`);
+    await q.query(`DROP INDEX publication_targets_institution_published_idx`);
     await q.query(`ALTER TABLE publication_targets DROP COLUMN metrics_next_at`);
   }
 }
