@@ -1,31 +1,17 @@
-import { inflateSync } from 'node:zlib';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
 /**
- * The text a PDF written by pdfkit with its standard fonts shows: every content stream inflated,
- * the hex strings of each TJ array joined (kerning splits words). Enough to check what a
- * report's PDF says, without a PDF library.
+ * The text a PDF shows, as Mozilla's PDF.js reads it (embedded fonts and their Unicode maps
+ * included), as flowing text: a line break is a space, or nothing after a hyphen where a line
+ * was wrapped, so that a phrase can be looked for wherever the layout broke it.
  */
-export function pdfText(pdf: Buffer): string {
-  const raw = pdf.toString('latin1');
-  const out: string[] = [];
-  const streams = /(?<!end)stream\r?\n/g;
-  let m: RegExpExecArray | null;
-  while ((m = streams.exec(raw))) {
-    const start = m.index + m[0].length;
-    const end = raw.indexOf('endstream', start);
-    if (end < 0) break;
-    const bytes = pdf.subarray(start, end);
-    let content: string;
-    try {
-      content = inflateSync(bytes).toString('latin1');
-    } catch {
-      content = bytes.toString('latin1');
-    }
-    for (const tj of content.matchAll(/\[([^\]]*)\]\s*TJ/g)) {
-      const hex = [...tj[1]!.matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => h[1]).join('');
-      out.push(Buffer.from(hex, 'hex').toString('latin1'));
-    }
-    streams.lastIndex = end;
+export async function pdfText(pdf: Buffer): Promise<string> {
+  const doc = await getDocument({ data: new Uint8Array(pdf), useSystemFonts: false, isEvalSupported: false }).promise;
+  const pages: string[] = [];
+  for (let n = 1; n <= doc.numPages; n++) {
+    const content = await (await doc.getPage(n)).getTextContent();
+    pages.push(content.items.map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : '') : '')).join(''));
   }
-  return out.join('\n');
+  await doc.destroy();
+  return pages.join('\n').replace(/-\n/g, '-').replace(/\s+/g, ' ');
 }

@@ -94,7 +94,7 @@ describe(`public transparency report (${currentMode()} storage)`, () => {
     expect(res.headers.get('content-type')).toBe('application/pdf');
     const pdf = Buffer.from(await res.arrayBuffer());
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
-    const text = pdfText(pdf);
+    const text = await pdfText(pdf);
     for (const s of ['Transparency report: Institution trans-a', 'Clean river', 'Fewer plastic bottles in the river', 'NGO of trans-a', 'Join the clean-up <script>alert(1)</script> & bring gloves']) expect(text).toContain(s);
     for (const s of SECRETS) expect(text).not.toContain(s);
   });

@@ -1,36 +1,31 @@
+import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import { METRICS } from '#src/modules/reports/platform-metrics.js';
 import { duration, figure, type TransparencyReport } from '#src/modules/reports/transparency-report.js';
 
 /**
- * The standard PDF fonts (no font file to ship, no browser) write Windows-1252 only: letters outside
- * it (Romanian ș ț, Hungarian ő ű) lose their accents in the PDF; the page, JSON and CSV keep them.
+ * DejaVu Sans, embedded (subset) in the PDF: the standard PDF fonts write Windows-1252 only, and the
+ * institutions' languages need more (Romanian ș ț, Hungarian ő ű, Polish ł, Ukrainian Cyrillic).
  */
-const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
-export function pdfSafe(text: string): string {
-  return Array.from(text)
-    .map((ch) => {
-      const code = ch.codePointAt(0)!;
-      if ((code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI_EXTRA.has(ch) || ch === '\n') return ch;
-      const folded = ch.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
-      return /^[\x20-\x7e]+$/.test(folded) ? folded : '?';
-    })
-    .join('');
-}
+const require = createRequire(import.meta.url);
+const FONT = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
+const FONT_BOLD = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf');
 
 /** The same report as the page, for printing and archiving: A4, text and tables, no engagement of withdrawn text. */
 export function renderTransparencyPdf(r: TransparencyReport): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: pdfSafe(`Transparency report: ${r.institution.name}`), Author: pdfSafe(r.institution.name), Subject: `${r.period.firstDay} to ${r.period.lastDay}` }, lang: 'en' });
+  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Transparency report: ${r.institution.name}`, Author: r.institution.name, Subject: `${r.period.firstDay} to ${r.period.lastDay}` }, lang: 'en' });
+  doc.registerFont('body', FONT);
+  doc.registerFont('bold', FONT_BOLD);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  const h1 = (s: string) => doc.font('Helvetica-Bold').fontSize(18).text(pdfSafe(s)).moveDown(0.5);
-  const h2 = (s: string) => doc.moveDown(0.8).font('Helvetica-Bold').fontSize(13).text(pdfSafe(s)).moveDown(0.3);
-  const p = (s: string) => doc.font('Helvetica').fontSize(10).text(pdfSafe(s)).moveDown(0.3);
-  const line = (cells: string[], bold = false) => doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(9).text(pdfSafe(cells.join('  |  ')));
+  const h1 = (s: string) => doc.font('bold').fontSize(18).text(s).moveDown(0.5);
+  const h2 = (s: string) => doc.moveDown(0.8).font('bold').fontSize(13).text(s).moveDown(0.3);
+  const p = (s: string) => doc.font('body').fontSize(10).text(s).moveDown(0.3);
+  const line = (cells: string[], bold = false) => doc.font(bold ? 'bold' : 'body').fontSize(9).text(cells.join('  |  '));
   const t = r.totals;
 
   h1(`Transparency report: ${r.institution.name}`);
@@ -43,7 +38,7 @@ export function renderTransparencyPdf(r: TransparencyReport): Promise<Buffer> {
   if (!r.publicationsByMonthAndChannel.length) p('Nothing was published in this period.');
   h2('Campaigns');
   for (const c of r.campaigns) {
-    doc.font('Helvetica-Bold').fontSize(10).text(pdfSafe(c.title));
+    doc.font('bold').fontSize(10).text(c.title);
     p(`${c.goal || 'No goal stated.'} ${c.startsOn} to ${c.endsOn}. Partner organisations: ${c.partners.join(', ') || 'none'}. Published ${c.published}; engagement ${figure(c.engagement)}.`);
   }
   if (!r.campaigns.length) p('No campaign published anything in this period.');
