@@ -4,7 +4,8 @@ import type { Job } from 'bullmq';
 import { STORAGE } from '#src/common/tokens.js';
 import { EngagementService } from '#src/modules/engagement/engagement.service.js';
 import { METRICS_CONCURRENCY, QUEUES, WORKER_OPTIONS, type MetricsJob } from '#src/queue/queues.js';
-import { EMBEDDED_POLL_SECONDS, type Storage } from '#src/storage/storage.js';
+import { pollOften } from '#src/modules/publishing/publish.processor.js';
+import type { Storage } from '#src/storage/storage.js';
 
 /** Fetches engagement for one batch of one channel; the rules are in EngagementService.collect. */
 @Processor(QUEUES.metrics, WORKER_OPTIONS)
@@ -19,8 +20,7 @@ export class EngagementProcessor extends WorkerHost implements OnModuleInit {
   onModuleInit(): void {
     // Embedded storage serves a bounded number of connections to every pool in the process: one job at a time there.
     this.worker.concurrency = this.storage.mode === 'embedded' ? 1 : METRICS_CONCURRENCY;
-    // Embedded storage gets no notifications (see storage.ts): look for new jobs often.
-    if (this.storage.mode === 'embedded') this.worker.opts.drainDelay = EMBEDDED_POLL_SECONDS;
+    pollOften(this.worker, this.storage);
   }
 
   /** A throw is a temporary failure (retried by BullMQ); pauses and skips end the job normally. */

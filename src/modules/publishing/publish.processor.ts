@@ -50,6 +50,6 @@ export class ReconcileProcessor extends WorkerHost implements OnModuleInit {
  * Embedded storage gets no notifications (see storage.ts): an idle worker must
  * look for new jobs often, not every drainDelay (5 s by default).
  */
-function pollOften(worker: WorkerHost['worker'], storage: Storage): void {
+export function pollOften(worker: WorkerHost['worker'], storage: Storage): void {
   if (storage.mode === 'embedded') worker.opts.drainDelay = EMBEDDED_POLL_SECONDS;
 }
