@@ -137,6 +137,25 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     expect(onFree).toBeLessThan(late!);
   });
 
+  it('sends posts due together on a limited channel one after another, none waiting for ever on the others', async () => {
+    const limited = await sandboxChannel({}, { posts: 1, windowSeconds: 2 });
+    // Approved first, due at one instant: their claims come together, and each sees the others in flight.
+    const scheduledAt = new Date(Math.ceil((Date.now() + 2_000) / 1000) * 1000);
+    const ids: string[] = [];
+    for (const text of ['One', 'Two', 'Three']) {
+      const post = await api.admin.post(`${base}/posts`, { campaignId, channelIds: [limited], variants: [{ language: 'en', text }], scheduledAt: scheduledAt.toISOString() });
+      expect((await api.admin.post(`/api/posts/${post.body.id}/submit`)).status).toBe(200);
+      expect((await editor.post(`/api/posts/${post.body.id}/approve`)).status).toBe(200);
+      ids.push(post.body.id);
+    }
+    const times: number[] = [];
+    for (const id of ids) times.push(new Date((await waitForTargets(id, (s) => s.every((x) => x === 'published'), 20_000)).targets[0].publishedAt).getTime());
+    times.sort((a, b) => a - b);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(2_000);
+    expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(2_000);
+    expect(await feedCount(limited)).toBe(3);
+  });
+
   it('refuses to schedule into a blackout window, naming it', async () => {
     const channel = await sandboxChannel();
     const start = new Date(Date.now() + 3_600_000);

@@ -206,7 +206,7 @@ export class PublishingService {
     const windowMs = channel.rateLimitWindowSeconds * 1000;
     const limit = channel.rateLimitPosts;
     return this.tx.run(async () => {
-      const { published, inFlight } = await this.targets.channelWindow(target.institutionId, channel.id, new Date(now.getTime() - windowMs), target.id);
+      const { published, inFlight } = await this.targets.channelWindow(target.institutionId, channel.id, new Date(now.getTime() - windowMs), { id: target.id, claimedAt: target.claimedAt! });
       if (published.length + inFlight < limit) return undefined;
       // The window frees a slot when the oldest post in it leaves; while others are in flight, look again soon.
       if (published.length >= limit) return new Date(published[published.length - limit]!.getTime() + windowMs);

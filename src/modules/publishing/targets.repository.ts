@@ -155,18 +155,19 @@ export class TargetsRepository {
   }
 
   /**
-   * What occupies a channel's rate window: publications since `since`, and
-   * other targets being published right now. Locks the channel row for the rest
-   * of the transaction, so two workers cannot both take the last slot.
+   * What occupies a channel's rate window: publications since `since`, and other targets being
+   * published right now that were claimed before this one. Locks the channel row for the rest of
+   * the transaction, so two workers cannot both take the last slot. Only earlier claims count as in
+   * flight: two targets claimed together must not each wait for the other (they did, for ever).
    */
-  async channelWindow(institutionId: string, channelId: string, since: Date, exceptTargetId: string): Promise<{ published: Date[]; inFlight: number }> {
+  async channelWindow(institutionId: string, channelId: string, since: Date, self: { id: string; claimedAt: Date }): Promise<{ published: Date[]; inFlight: number }> {
     await this.tx.manager.query(`SELECT 1 FROM channels WHERE institution_id = $1 AND id = $2 FOR UPDATE`, [institutionId, channelId]);
     const rows: Array<{ status: string; published_at: Date | null }> = await this.tx.manager.query(
       `SELECT status, published_at FROM publication_targets
         WHERE institution_id = $1 AND channel_id = $2 AND id <> $4
-          AND ((status = 'published' AND published_at >= $3) OR status = 'publishing')
+          AND ((status = 'published' AND published_at >= $3) OR (status = 'publishing' AND (claimed_at, id) < ($5::timestamptz, $4::uuid)))
         ORDER BY published_at`,
-      [institutionId, channelId, since, exceptTargetId],
+      [institutionId, channelId, since, self.id, self.claimedAt],
     );
     return { published: rows.filter((r) => r.status === 'published').map((r) => r.published_at!), inFlight: rows.filter((r) => r.status === 'publishing').length };
   }
