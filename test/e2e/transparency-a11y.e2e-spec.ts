@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser } from 'playwright-core';
 import { TestApi } from '../support/api.js';
+import { CHROMIUM, CHROMIUM_ARGS, describeInBrowser } from '../support/browser.js';
 import { currentMode } from '../support/test-storage.js';
 import { ReportFixtures } from '../browser/report-fixtures.js';
 
@@ -14,7 +15,7 @@ interface AxeResult {
 }
 
 /** The public transparency page passes axe-core's WCAG 2.1 A and AA rules in real Chromium, on a desktop and a phone. */
-describe(`transparency page accessibility (${currentMode()} storage)`, () => {
+describeInBrowser(`transparency page accessibility (${currentMode()} storage)`, () => {
   let api: TestApi;
   let browser: Browser;
 
@@ -28,10 +29,7 @@ describe(`transparency page accessibility (${currentMode()} storage)`, () => {
       await f.snapshots(t!.targetId, [[`2026-${month}-03T07:00:00Z`, 4 + i, 1, 0, 0, 90, 2]]);
     }
     await f.post(campaign, [x], 'Withdrawn', { status: 'withdrawn', scheduledAt: '2026-05-02T07:00:00Z', publishedAt: '2026-05-02T07:00:00Z', withdrawnAt: '2026-05-03T07:00:00Z' });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   });
   afterAll(async () => {
     await browser?.close();
