@@ -172,13 +172,12 @@ async function bareBullmq(backend: Backend, databaseUrl: string, prefix: string)
   };
   const processor = async (_job: Job) => {};
   const t0 = performance.now();
-  if (backend === 'postgres+redis') {
-    const connection = redisConnection(redisUrl!);
-    const queue = new Queue(name, { connection, prefix });
+  // Add every job, then let one worker process them: the same steps on either backend.
+  const run = async (queue: { addBulk(bulk: typeof jobs): Promise<unknown>; close(): Promise<void> }, startWorker: () => { on(event: 'completed', listener: () => void): unknown; close(): Promise<void> }) => {
     try {
       for (let i = 0; i < jobs.length; i += 1000) await queue.addBulk(jobs.slice(i, i + 1000));
       const addMs = performance.now() - t0;
-      const worker = new Worker(name, processor, { connection, prefix, concurrency: CONCURRENCY, ...WORKER_OPTIONS });
+      const worker = startWorker();
       worker.on('completed', onCompleted);
       await all;
       await worker.close();
@@ -186,22 +185,15 @@ async function bareBullmq(backend: Backend, databaseUrl: string, prefix: string)
     } finally {
       await queue.close();
     }
+  };
+  if (backend === 'postgres+redis') {
+    const connection = redisConnection(redisUrl!);
+    return run(new Queue(name, { connection, prefix }), () => new Worker(name, processor, { connection, prefix, concurrency: CONCURRENCY, ...WORKER_OPTIONS }));
   }
   // CivicPost's PostgreSQL backend: its pool config (src/storage/storage.ts), on the same database.
   const { Queue: PgQueue, Worker: PgWorker } = withBackend(createPostgresBackend);
   const connection = { connectionString: databaseUrl, max: 8 };
-  const queue = new PgQueue(name, { connection, prefix });
-  try {
-    for (let i = 0; i < jobs.length; i += 1000) await queue.addBulk(jobs.slice(i, i + 1000));
-    const addMs = performance.now() - t0;
-    const worker = new PgWorker(name, processor, { connection, prefix, concurrency: CONCURRENCY, ...WORKER_OPTIONS });
-    worker.on('completed', onCompleted);
-    await all;
-    await worker.close();
-    return { jobsPerSecond: (done - 1) / ((last - first) / 1000), addMs };
-  } finally {
-    await queue.close();
-  }
+  return run(new PgQueue(name, { connection, prefix }), () => new PgWorker(name, processor, { connection, prefix, concurrency: CONCURRENCY, ...WORKER_OPTIONS }));
 }
 
 interface Result {

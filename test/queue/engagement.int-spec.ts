@@ -5,6 +5,7 @@ import { Clock } from '#src/common/clock.js';
 import { EngagementRepository } from '#src/modules/engagement/engagement.repository.js';
 import { EngagementService, METRICS_AUTH_PAUSE_MS } from '#src/modules/engagement/engagement.service.js';
 import { simulatedEngagement } from '#src/platforms/sandbox-engagement.js';
+import type { Metrics } from '#src/platforms/platform-adapter.js';
 import { QUEUES, type MetricsJob } from '#src/queue/queues.js';
 import { Tx } from '#src/storage/tx.js';
 import { TestApi, type Client } from '../support/api.js';
@@ -17,16 +18,10 @@ const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 const METRICS = ['likes', 'reposts', 'replies', 'quotes', 'impressions', 'clicks'] as const;
 
-interface SnapshotRow {
+interface SnapshotRow extends Metrics {
   targetId: string;
   institutionId: string;
   collectedAt: string;
-  likes: number | null;
-  reposts: number | null;
-  replies: number | null;
-  quotes: number | null;
-  impressions: number | null;
-  clicks: number | null;
 }
 
 /**

@@ -8,6 +8,18 @@ export interface Reply<T = any> {
   headers: Headers;
 }
 
+/** An answer with its body parsed when it is JSON, kept as text otherwise. */
+async function toReply<T>(res: Response): Promise<Reply<T>> {
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, body: parsed as T, headers: res.headers };
+}
+
 /** A caller of the API: bearer token when logged in. */
 export class Client {
   constructor(
@@ -25,14 +37,7 @@ export class Client {
       },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.status, body: parsed as T, headers: res.headers };
+    return toReply<T>(res);
   }
 
   get<T = any>(path: string) {
@@ -52,14 +57,7 @@ export class Client {
     const form = new FormData();
     form.append('file', new Blob([bytes], { type }), fileName);
     const res = await fetch(this.baseUrl + path, { method: 'POST', headers: this.token ? { authorization: `Bearer ${this.token}` } : {}, body: form });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.status, body: parsed as T, headers: res.headers };
+    return toReply<T>(res);
   }
 }
 
