@@ -14,6 +14,8 @@ import { MetricsModule } from '#src/modules/metrics/metrics.module.js';
 import { PublishingModule } from '#src/modules/publishing/publishing.module.js';
 import { QueueModule } from '#src/queue/queue.module.js';
 import type { Storage } from '#src/storage/storage.js';
+import { Csrf } from '#src/web/security.js';
+import { WebModule } from '#src/web/web.module.js';
 
 /** What main.ts has opened before Nest starts, and closes after Nest has stopped. */
 export interface Runtime {
@@ -54,9 +56,10 @@ class CoreModule {
         { provide: STORAGE, useValue: rt.storage },
         { provide: DataSource, useValue: rt.dataSource },
         { provide: CredentialsCipher, useValue: new CredentialsCipher(rt.credentialsKey, rt.config.credentialsPreviousKeys) },
+        { provide: Csrf, useValue: new Csrf(rt.credentialsKey, rt.config.publicBaseUrl?.startsWith('https:') ?? false) },
         Clock,
       ],
-      exports: [APP_CONFIG, STORAGE, DataSource, CredentialsCipher, Clock],
+      exports: [APP_CONFIG, STORAGE, DataSource, CredentialsCipher, Csrf, Clock],
     };
   }
 }
@@ -70,7 +73,7 @@ export class AppModule {
   static forRole(rt: Runtime, extraImports: Array<Type | DynamicModule> = []): DynamicModule {
     const { role } = rt.config;
     const imports: Array<Type | DynamicModule> = [CoreModule.forRoot(rt), QueueModule.forRoot(rt.config, rt.storage.queue), DomainModule];
-    if (role !== 'worker') imports.push(ApiModule, HealthModule, MetricsModule);
+    if (role !== 'worker') imports.push(ApiModule, WebModule, HealthModule, MetricsModule);
     if (role !== 'api') imports.push(ScheduleModule.forRoot(), PublishingModule, EngagementModule);
     return { module: AppModule, imports: [...imports, ...extraImports] };
   }

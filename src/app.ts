@@ -18,6 +18,8 @@ import { firstStart, type FirstStartResult } from '#src/modules/system/first-sta
 import { resolveCredentialsKey } from '#src/storage/credentials-key.js';
 import { createDataSource, migrate } from '#src/storage/data-source.js';
 import { openStorage } from '#src/storage/storage.js';
+import { Csrf, securityHeaders } from '#src/web/security.js';
+import { isWebPath } from '#src/web/web-errors.js';
 
 export function createLogger(config: Pick<AppConfig, 'logLevel' | 'role'>): Logger {
   return pino({ level: config.logLevel, base: { role: config.role }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
@@ -70,10 +72,16 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       http.disable('x-powered-by');
       http.useGlobalFilters(new HttpExceptionFilter());
       http.useGlobalPipes(createValidationPipe());
+      const secure = config.publicBaseUrl?.startsWith('https:') ?? false;
+      http.use(securityHeaders(secure));
       http.use(cookieParser());
       http.use(refuseNulInUrl);
       // express.json directly: Nest's useBodyParser reserves `verify` for itself.
       http.use(express.json({ limit: '1mb', verify: verifyJsonBody }));
+      // The staff pages' forms (nested names such as variants[0][text]).
+      const forms = express.urlencoded({ extended: true, limit: '1mb', parameterLimit: 2000 });
+      http.use((req: express.Request, res: express.Response, next: express.NextFunction) => (isWebPath(req.path) ? forms(req, res, next) : next()));
+      http.use(http.get(Csrf).middleware());
       http.set('trust proxy', config.trustProxy);
       const openapi = SwaggerModule.createDocument(
         http,

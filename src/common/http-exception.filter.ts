@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { isWebPath, renderWebError } from '#src/web/web-errors.js';
 
 /** The one error shape of the HTTP surface: { statusCode, code, message, details? }. */
 export interface ErrorBody {
@@ -37,7 +38,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (res.headersSent) return;
     const retryAfter = (exception as { retryAfterSeconds?: unknown }).retryAfterSeconds;
     if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
-    res.status(this.statusOf(exception)).json(this.bodyOf(exception));
+    const req = host.switchToHttp().getRequest<Request>();
+    const body = this.bodyOf(exception);
+    if (req && isWebPath(req.path)) return renderWebError(req, res, body);
+    res.status(body.statusCode).json(body);
   }
 
   private statusOf(exception: unknown): number {

@@ -1,4 +1,6 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
 import { DomainError } from '#src/common/domain-error.js';
 
 export interface FieldProblem {
@@ -12,12 +14,23 @@ export function createValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    exceptionFactory: (errors) => {
-      const details = flatten(errors);
-      const message = details.map((d) => d.problems.join('; ')).join('; ');
-      return new DomainError(400, 'validation_failed', message || 'invalid request', details);
-    },
+    exceptionFactory: validationFailed,
   });
+}
+
+/** The 400 naming each refused field. */
+export function validationFailed(errors: ValidationError[]): DomainError {
+  const details = flatten(errors);
+  const message = details.map((d) => d.problems.join('; ')).join('; ');
+  return new DomainError(400, 'validation_failed', message || 'invalid request', details);
+}
+
+/** A DTO from plain values, validated as the API's pipe would (the web forms use the API's DTOs). */
+export async function toDto<T extends object>(cls: new () => T, plain: object): Promise<T> {
+  const instance = plainToInstance(cls, plain);
+  const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length) throw validationFailed(errors);
+  return instance;
 }
 
 function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { html, trusted, type SafeHtml } from '#src/modules/reports/html.js';
+import { html, trusted, type SafeHtml } from '#src/web/html.js';
 import { METRICS, type MetricName } from '#src/modules/reports/platform-metrics.js';
 import { duration, figure, type TransparencyReport } from '#src/modules/reports/transparency-report.js';
 

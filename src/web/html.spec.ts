@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { escapeHtml, html, trusted } from '#src/modules/reports/html.js';
+import { escapeHtml, html, trusted } from '#src/web/html.js';
 
 describe('html', () => {
   it('escapes every interpolated value, in text and in attributes', () => {
