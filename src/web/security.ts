@@ -10,13 +10,20 @@ import { SESSION_COOKIE } from '#src/modules/auth/auth.decorators.js';
  * no framing. Pages that need less set their own (the transparency page: no script at all).
  */
 export function securityHeaders(secure: boolean): RequestHandler {
+  const strict = headers(secure, ["'self'"]);
+  // Swagger UI (the API's documentation page, for developers) styles itself inline; its scripts still come from this origin only.
+  const docs = headers(secure, ["'self'", "'unsafe-inline'"]);
+  return (req, res, next) => (req.path.startsWith('/api/docs') ? docs : strict)(req, res, next);
+}
+
+function headers(secure: boolean, styleSrc: string[]): RequestHandler {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
+        styleSrc,
         imgSrc: ["'self'", 'data:', 'blob:'],
         connectSrc: ["'self'"],
         fontSrc: ["'self'"],
@@ -38,8 +45,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * CSRF protection for everything a cookie authenticates: the signed double-submit pattern of
  * csrf-csrf, bound to the session (a token from before login stops working after it). Forms carry
- * the token in `_csrf`, scripts in the `x-csrf-token` header. A request with a bearer token, or an
- * API request with no session cookie, carries no ambient authority and is not checked.
+ * the token in `_csrf`, scripts in the `x-csrf-token` header. A request with a bearer token, an API
+ * request with no session cookie, and the API's login carry no ambient authority and are not checked.
  */
 export class Csrf {
   readonly cookieName: string;
@@ -82,7 +89,8 @@ export class Csrf {
     return (req: Request, _res: Response, next: NextFunction) => {
       if (SAFE_METHODS.has(req.method) || req.headers.authorization) return next();
       const hasSession = Boolean((req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE]);
-      if (req.path.startsWith('/api/') && !hasSession) return next();
+      // The API's login uses no session (and takes JSON only, which a form on another site cannot send).
+      if (req.path.startsWith('/api/') && (!hasSession || req.path === '/api/auth/login')) return next();
       if (this.utils.validateRequest(req)) return next();
       next(new DomainError(403, 'csrf_failed', 'the form is out of date or came from another site: reload the page and send it again'));
     };

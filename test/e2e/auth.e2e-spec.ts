@@ -195,9 +195,18 @@ describe(`authentication through the API (${currentMode()} storage)`, () => {
     expectUnauthenticated(await laptop.post('/api/auth/logout'));
     expect((await phone.get('/api/me')).status).toBe(200);
 
-    // A browser logs out with its cookie alone.
+    // With the cookie alone (as a form on another site would send it), a write is refused: CSRF.
     const browser = new RecordingClient(api.url);
-    expect((await browser.request('POST', '/api/auth/logout', {}, withCookie(phone.token!))).status).toBe(204);
+    const forged = await browser.request('POST', '/api/auth/logout', {}, withCookie(phone.token!));
+    expect(forged.status).toBe(403);
+    expect(forged.body.code).toBe('csrf_failed');
+    expect((await phone.get('/api/me')).status).toBe(200);
+    // A page of the app sends its token with the cookie: the CSRF cookie and the token from a page of the same session.
+    const page = await fetch(`${api.url}/login`, { headers: withCookie(phone.token!) });
+    const csrfCookie = page.headers.getSetCookie().find((c) => c.startsWith('civicpost_csrf='))!.split(';')[0]!;
+    const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+    const out2 = await browser.request('POST', '/api/auth/logout', {}, { cookie: `${SESSION_COOKIE}=${phone.token!}; ${csrfCookie}`, 'x-csrf-token': token });
+    expect(out2.status).toBe(204);
     expectUnauthenticated(await phone.get('/api/me'));
     expectUnauthenticated(await browser.request('GET', '/api/me', undefined, withCookie(phone.token!)));
   });
