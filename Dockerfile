@@ -13,6 +13,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The staff pages' style sheet, scripts and icon, read at start (src/web/assets.ts).
+COPY --from=build /app/src/web/assets ./src/web/assets
 USER node
 EXPOSE 3000
 CMD ["node", "dist/main.js"]
