@@ -41,7 +41,7 @@ function header(ctx: WebContext, active: NavKey | undefined): SafeHtml {
   const user = ctx.user
     ? html`<div class="account">
 <span>${ctx.user.displayName}${ctx.member ? html` <span class="role">(${ctx.t(`role.${ctx.member.role}` as MessageKey)})</span>` : ''}</span>
-${others.length ? html`<a href="/app">${ctx.t('nav.switchInstitution')}</a>` : ''}
+${others.length || ctx.user.isSystemAdmin ? html`<a href="/app?all">${ctx.t('nav.switchInstitution')}</a>` : ''}
 <a href="/account/password">${ctx.t('nav.password')}</a>
 <form method="post" action="/logout" class="inline">${csrfField(ctx)}<button type="submit" class="link">${ctx.t('nav.logout')}</button></form>
 </div>`

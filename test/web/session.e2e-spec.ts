@@ -141,4 +141,27 @@ describeInBrowser(`staff pages: session (${currentMode()} storage)`, () => {
     await s.expectAccessible();
     await s.close();
   });
+
+  it('a system administrator creates an institution from the list of institutions; a refused slug keeps what was typed', async () => {
+    const s = await WebSession.open(browser, api.url);
+    await s.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    await s.page.getByRole('link', { name: 'Institutions' }).click();
+    await s.page.getByLabel('Name', { exact: true }).fill('Primăria Oradea');
+    await s.page.getByLabel('Short name for addresses').fill('Oradea City!');
+    await s.page.getByLabel('Time zone').fill('Europe/Bucharest');
+    await s.page.getByLabel('Official languages').fill('ro, hu');
+    await s.page.getByRole('button', { name: 'Create the institution' }).click();
+    expect(await s.page.locator('#f-slug-error').textContent()).toContain('slug must be lower-case letters');
+    expect(await s.page.getByLabel('Name', { exact: true }).inputValue()).toBe('Primăria Oradea');
+    expect(await s.page.getByLabel('Official languages').inputValue()).toBe('ro, hu');
+    await s.expectAccessible();
+    await s.page.getByLabel('Short name for addresses').fill('oradea');
+    await s.page.getByRole('button', { name: 'Create the institution' }).click();
+    await s.page.waitForURL(/\/app\/oradea/);
+    expect(await s.page.getByRole('status').textContent()).toBe('The institution is created, with you as its administrator.');
+    const created = (await api.admin.get('/api/institutions')).body as Array<{ slug: string; languages: string[]; timeZone: string }>;
+    expect(created.find((i) => i.slug === 'oradea')).toMatchObject({ languages: ['ro', 'hu'], timeZone: 'Europe/Bucharest' });
+    s.expectClean();
+    await s.close();
+  });
 });

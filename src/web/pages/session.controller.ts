@@ -4,6 +4,8 @@ import type { Request, Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '#src/config/config.js';
 import { Public, SESSION_COOKIE, type AuthenticatedRequest } from '#src/modules/auth/auth.decorators.js';
 import { AuthService } from '#src/modules/auth/auth.service.js';
+import { CreateInstitutionDto } from '#src/modules/institutions/dto/institution.dto.js';
+import { InstitutionsService } from '#src/modules/institutions/institutions.service.js';
 import { toDto } from '#src/common/validation.js';
 import { ChangePasswordDto } from '#src/modules/auth/dto/login.dto.js';
 import { errorSummary, field, formErrors, NO_ERRORS, str, type FormErrors } from '#src/web/forms.js';
@@ -26,6 +28,7 @@ export class SessionPagesController {
     private readonly contexts: WebContexts,
     private readonly auth: AuthService,
     private readonly csrf: Csrf,
+    private readonly institutions: InstitutionsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -126,18 +129,53 @@ ${field(errors, { name: 'confirmPassword', label: ctx.t('password.confirm'), typ
     ctx.render(ctx.t('password.title'), body, {}, status);
   }
 
-  /** One's institutions; with only one, straight to it. */
+  /** One's institutions; with only one, straight to it. A system administrator also creates institutions here. */
   @Get('app')
-  async institutions(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async institutionsPage(@Req() req: Request, @Res() res: Response): Promise<void> {
     const ctx = await this.contexts.of(req, res);
     if (ctx.user?.mustChangePassword) return ctx.redirect('/account/password');
     const notice = typeof req.query.notice === 'string' ? `?notice=${encodeURIComponent(req.query.notice)}` : '';
-    if (ctx.memberships.length === 1) return ctx.redirect(`/app/${ctx.memberships[0]!.institutionSlug}${notice}`);
-    const body = ctx.memberships.length
+    if (ctx.memberships.length === 1 && req.query.all === undefined) return ctx.redirect(`/app/${ctx.memberships[0]!.institutionSlug}${notice}`);
+    this.renderInstitutions(ctx, {}, NO_ERRORS);
+  }
+
+  @Post('app/institutions')
+  async createInstitution(@Req() req: AuthenticatedRequest, @Res() res: Response, @Body() body: Record<string, unknown>): Promise<void> {
+    const ctx = await this.contexts.of(req, res);
+    const values = { name: str(body.name).trim(), slug: str(body.slug).trim(), timeZone: str(body.timeZone).trim(), languages: str(body.languages) };
+    try {
+      const dto = await toDto(CreateInstitutionDto, {
+        name: values.name,
+        slug: values.slug,
+        timeZone: values.timeZone,
+        languages: values.languages.split(/[\s,]+/).filter(Boolean),
+        transparencyEnabled: str(body.transparencyEnabled) === 'on',
+      });
+      const created = await this.institutions.create(req.principal!, dto);
+      ctx.redirect(`/app/${created.slug}`, 'notice.institutionCreated');
+    } catch (err) {
+      this.renderInstitutions(ctx, values, formErrors(err, ctx.i18n), 422);
+    }
+  }
+
+  private renderInstitutions(ctx: WebContext, values: Record<string, string>, errors: FormErrors, status = 200): void {
+    const list = ctx.memberships.length
       ? html`<ul class="cards">${ctx.memberships.map(
           (m) => html`<li><a href="/app/${m.institutionSlug}">${m.institutionName}</a> <span class="muted">${ctx.t(`role.${m.role}`)}</span></li>`,
         )}</ul>`
-      : html`<p>${ctx.t('institutions.none')}</p>${ctx.user?.isSystemAdmin ? html`<p>${ctx.t('institutions.createHint')}</p>` : ''}`;
-    ctx.render(ctx.t('institutions.title'), body);
+      : html`<p>${ctx.t('institutions.none')}</p>`;
+    const create = ctx.user?.isSystemAdmin
+      ? html`<section aria-labelledby="new-inst-h" class="narrow"><h2 id="new-inst-h">${ctx.t('institutions.new')}</h2>
+${errorSummary(ctx.i18n, errors)}
+<form method="post" action="/app/institutions" novalidate>${csrfField(ctx)}
+${field(errors, { name: 'name', label: ctx.t('institutions.name'), value: values.name, required: true })}
+${field(errors, { name: 'slug', label: ctx.t('institutions.slug'), value: values.slug, required: true, hint: ctx.t('institutions.slugHint') })}
+${field(errors, { name: 'timeZone', label: ctx.t('institutions.timeZone'), value: values.timeZone ?? 'Europe/Bucharest', required: true, hint: ctx.t('institutions.timeZoneHint') })}
+${field(errors, { name: 'languages', label: ctx.t('institutions.languages'), value: values.languages ?? 'ro', required: true, hint: ctx.t('institutions.languagesHint') })}
+<div class="field"><label><input type="checkbox" name="transparencyEnabled"> ${ctx.t('institutions.transparency')}</label></div>
+<button type="submit" class="primary">${ctx.t('institutions.create')}</button>
+</form></section>`
+      : '';
+    ctx.render(ctx.t('institutions.title'), html`${list}${create}`, {}, status);
   }
 }
