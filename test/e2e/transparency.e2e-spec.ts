@@ -66,7 +66,9 @@ describe(`public transparency report (${currentMode()} storage)`, () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'; style-src 'sha256-[^']+'/);
     const page = res.body as string;
-    expect(page).toContain('<html lang="en">');
+    // fetch() asks for any language (Accept-Language: *): the page speaks the institution's first official language.
+    expect(page).toContain('<html lang="ro">');
+    expect(res.headers.get('content-language')).toBe('ro');
     expect(page).toContain('Join the clean-up &lt;script&gt;alert(1)&lt;/script&gt; &amp; bring gloves');
     expect(page).not.toContain('<script');
     expect(page).toContain('<svg class="chart"');
@@ -89,7 +91,7 @@ describe(`public transparency report (${currentMode()} storage)`, () => {
   });
 
   it('serves a PDF of the same report', async () => {
-    const res = await fetch(`${api.url}/transparency/trans-a/report.pdf${PERIOD}`);
+    const res = await fetch(`${api.url}/transparency/trans-a/report.pdf${PERIOD}&lang=en`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
     const pdf = Buffer.from(await res.arrayBuffer());
@@ -97,6 +99,9 @@ describe(`public transparency report (${currentMode()} storage)`, () => {
     const text = await pdfText(pdf);
     for (const s of ['Transparency report: Institution trans-a', 'Clean river', 'Fewer plastic bottles in the river', 'NGO of trans-a', 'Join the clean-up <script>alert(1)</script> & bring gloves']) expect(text).toContain(s);
     for (const s of SECRETS) expect(text).not.toContain(s);
+    // In the reader's language when asked for (the page's PDF link carries it).
+    const uk = await pdfText(Buffer.from(await (await fetch(`${api.url}/transparency/trans-a/report.pdf${PERIOD}&lang=uk`)).arrayBuffer()));
+    for (const s of ['Звіт про прозорість: Institution trans-a', 'Відкликані публікації', 'червень 2026 р.', 'Join the clean-up <script>alert(1)</script> & bring gloves']) expect(uk).toContain(s);
   });
 
   it('is not found for institutions without a public report, unknown slugs and bad periods name the field', async () => {

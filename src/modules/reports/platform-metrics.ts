@@ -18,16 +18,18 @@ export const PLATFORM_NAMES: Record<Platform, string> = {
 
 /**
  * Which metrics each platform's API gives (see docs/platforms.md and each adapter's fetchMetrics):
- * what the methodology section of the transparency report states.
+ * what the methodology section of the transparency report states. Each platform's note is the
+ * catalog message `transparency.platformNote.<platform>` (src/web/i18n/transparency.messages.ts),
+ * in English in report.json and in the reader's language on the page.
  */
-export const PLATFORM_METRICS: Record<Platform, { provides: MetricName[]; note: string }> = {
-  x: { provides: ['likes', 'reposts', 'replies', 'quotes', 'impressions', 'clicks'], note: 'X API v2 public and organic metrics; link clicks only for the account\'s own posts.' },
-  mastodon: { provides: ['likes', 'reposts', 'replies', 'quotes'], note: 'Favourites, boosts and replies; quotes where the server counts them; Mastodon counts no views or clicks.' },
-  bluesky: { provides: ['likes', 'reposts', 'replies', 'quotes'], note: 'Bluesky counts no views or clicks.' },
-  facebook: { provides: ['likes', 'reposts', 'replies', 'impressions', 'clicks'], note: 'Reactions count as likes, shares as reposts, comments as replies; media views as impressions.' },
-  linkedin: { provides: ['likes', 'reposts', 'replies', 'impressions', 'clicks'], note: 'Organisation share statistics.' },
-  telegram: { provides: [], note: 'The Telegram Bot API gives no engagement figures: none are collected.' },
-  sandbox: { provides: ['likes', 'reposts', 'replies', 'impressions'], note: 'Simulated engagement for training.' },
+export const PLATFORM_METRICS: Record<Platform, { provides: MetricName[] }> = {
+  x: { provides: ['likes', 'reposts', 'replies', 'quotes', 'impressions', 'clicks'] },
+  mastodon: { provides: ['likes', 'reposts', 'replies', 'quotes'] },
+  bluesky: { provides: ['likes', 'reposts', 'replies', 'quotes'] },
+  facebook: { provides: ['likes', 'reposts', 'replies', 'impressions', 'clicks'] },
+  linkedin: { provides: ['likes', 'reposts', 'replies', 'impressions', 'clicks'] },
+  telegram: { provides: [] },
+  sandbox: { provides: ['likes', 'reposts', 'replies', 'impressions'] },
 };
 
 /** Sum where null means "not available": null only when every value is null. */

@@ -13,7 +13,7 @@ import {
 } from '#src/modules/reports/period.js';
 import { addNullable, engagementOf, METRICS, PLATFORM_METRICS, PLATFORM_NAMES, type MetricValues } from '#src/modules/reports/platform-metrics.js';
 import { ReportsRepository, type GroupRow, type ReportInstitution, type TopRow } from '#src/modules/reports/reports.repository.js';
-import type { TransparencyReport } from '#src/modules/reports/transparency-report.js';
+import { describeCadence, ENGLISH, METHOD_NOTES, type TransparencyReport } from '#src/modules/reports/transparency-report.js';
 
 export interface PeriodQuery {
   from?: string;
@@ -42,20 +42,8 @@ export function excerpt(text: string, max = 200): string {
   return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
-/** "every 15 minutes until 1 day after publication, …, then no more" */
-export function describeCadence(steps: CadenceStep[]): string {
-  const dur = (ms: number) => {
-    for (const [unit, size] of [['day', 86_400_000], ['hour', 3_600_000], ['minute', 60_000]] as const) {
-      if (ms % size === 0) {
-        const n = ms / size;
-        return n === 1 ? `1 ${unit}` : `${n} ${unit}s`;
-      }
-    }
-    return `${ms} ms`;
-  };
-  const every = (ms: number) => (dur(ms).startsWith('1 ') ? `every ${dur(ms).slice(2)}` : `every ${dur(ms)}`);
-  return `${steps.map((s) => `${every(s.everyMs)} until ${dur(s.untilAgeMs)} after publication`).join(', ')}, then no more`;
-}
+/** Its wording is in the transparency catalog now; still exported from here for existing callers. */
+export { describeCadence } from '#src/modules/reports/transparency-report.js';
 
 /** Internal analytics (editors and admins) and the public transparency report, both from the engagement rollups. */
 @Injectable()
@@ -175,8 +163,26 @@ export class ReportsService {
 
   /** The public report of an institution that publishes one; any other slug is not found. */
   async transparency(slug: string, q: PeriodQuery): Promise<TransparencyReport> {
+    return this.transparencyOf(await this.publicInstitution(slug), q);
+  }
+
+  /**
+   * The public report with what its page needs besides (not part of report.json): the institution's
+   * official languages (the page's language when the reader states none) and the collection cadence
+   * (to say it in the reader's language).
+   */
+  async transparencyPage(slug: string, q: PeriodQuery): Promise<{ report: TransparencyReport; languages: string[]; cadence: CadenceStep[] }> {
+    const institution = await this.publicInstitution(slug);
+    return { report: await this.transparencyOf(institution, q), languages: institution.languages ?? [], cadence: this.config.metrics.cadence };
+  }
+
+  private async publicInstitution(slug: string): Promise<ReportInstitution> {
     const institution = await this.reports.institutionBySlug(slug);
     if (!institution || !institution.transparencyEnabled) throw notFound('transparency report');
+    return institution;
+  }
+
+  private async transparencyOf(institution: ReportInstitution, q: PeriodQuery): Promise<TransparencyReport> {
     const now = this.clock.now();
     const period = resolvePeriod(q, institution.timeZone, now, last12Months(institution.timeZone));
     const asOf = this.asOf(period, now);
@@ -233,16 +239,11 @@ export class ReportsService {
       }),
       withdrawn: withdrawn.map((w) => ({ publishedAt: new Date(w.publishedAt).toISOString(), withdrawnAt: w.withdrawnAt ? new Date(w.withdrawnAt).toISOString() : null, channel: w.channelName, platform: w.platform, campaign: w.campaignTitle })),
       methodology: {
-        engagementDefinition: 'engagement = likes + reposts + replies + quotes, counting only the figures a platform gives',
+        engagementDefinition: ENGLISH.t('transparency.method.definition'),
         collectionCadence: describeCadence(this.config.metrics.cadence),
         newestCollectionAt: newest ? new Date(newest).toISOString() : null,
-        platforms: platforms.map((pl) => ({ platform: pl, name: PLATFORM_NAMES[pl], provides: PLATFORM_METRICS[pl].provides, note: PLATFORM_METRICS[pl].note })),
-        notes: [
-          'Counters are cumulative: a publication\'s engagement is the newest value collected, as of the time above.',
-          'A figure a platform does not give is "not available" (empty in CSV, null in JSON), never 0.',
-          'Lateness is the time from the scheduled time to publication, including any time a publication was held by a blackout window or a suspension of publishing.',
-          'Publications later withdrawn are counted, and listed without their text.',
-        ],
+        platforms: platforms.map((pl) => ({ platform: pl, name: PLATFORM_NAMES[pl], provides: PLATFORM_METRICS[pl].provides, note: ENGLISH.t(`transparency.platformNote.${pl}`) })),
+        notes: METHOD_NOTES.map((key) => ENGLISH.t(key)),
       },
     };
   }

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { DateTime } from 'luxon';
+import type { CadenceStep } from '#src/config/config.js';
+import type { Platform } from '#src/modules/channels/channel.entity.js';
+import { METRICS, PLATFORM_NAMES, type MetricName } from '#src/modules/reports/platform-metrics.js';
+import { describeCadence, duration, ENGLISH, figure, METHOD_NOTES, type TransparencyReport } from '#src/modules/reports/transparency-report.js';
 import { barChart } from '#src/web/charts.js';
 import { html, trusted, type SafeHtml } from '#src/web/html.js';
-import { METRICS, type MetricName } from '#src/modules/reports/platform-metrics.js';
-import { duration, figure, type TransparencyReport } from '#src/modules/reports/transparency-report.js';
+import { I18n, LOCALE_NAMES, negotiate, PUBLIC_LOCALES, type Locale } from '#src/web/i18n/i18n.js';
 
 /** The page's only style sheet: allowed by its hash, so the Content-Security-Policy needs no 'unsafe-inline' and no script at all. */
 const STYLE = `
@@ -25,6 +27,7 @@ svg.chart{width:100%;height:auto;max-width:48rem;display:block}
 form{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin:1rem 0}label{display:flex;flex-direction:column;font-size:.9rem}
 input,button{font:inherit;padding:.3rem .5rem;border:1px solid #595959;border-radius:.2rem}button{background:#1f4e79;color:#fff}
 footer{margin-top:2rem;padding-bottom:2rem;border-top:1px solid #ccc}
+.langs{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;margin:.5rem 0;padding:0}.langs a[aria-current]{font-weight:700;text-decoration:none;color:#1a1a1a;border-bottom:3px solid #1f4e79}
 `;
 
 export const TRANSPARENCY_CSP = [
@@ -36,80 +39,179 @@ export const TRANSPARENCY_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const METRIC_LABELS: Record<MetricName, string> = { likes: 'Likes', reposts: 'Reposts and shares', replies: 'Replies and comments', quotes: 'Quotes', impressions: 'Impressions and views', clicks: 'Clicks' };
-
-const monthLabel = (month: string) => DateTime.fromFormat(month, 'yyyy-MM', { zone: 'UTC' }).toFormat('LLL yyyy', { locale: 'en' });
-const dayOf = (iso: string, zone: string) => DateTime.fromISO(iso, { zone }).toFormat('d LLL yyyy', { locale: 'en' });
-
-function table(id: string, caption: string, head: string[], rows: SafeHtml[]): SafeHtml {
-  return html`<div class="table-wrap" role="region" aria-labelledby="${id}" tabindex="0"><table><caption id="${id}">${caption}</caption>
-<thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
-<tbody>${rows.length ? rows : html`<tr><td colspan="${head.length}">None in this period.</td></tr>`}</tbody></table></div>`;
+/**
+ * The language of the page: `?lang` when it names one of the five, else the first of them the
+ * browser asks for (Accept-Language, in its order of preference), else the institution's first
+ * official language when it is one of them, else English. `explicit`: the reader chose it.
+ */
+export function transparencyLocale(lang: string | undefined, acceptLanguage: string | undefined, institutionLanguages: readonly string[]): { locale: Locale; explicit: boolean } {
+  const chosen = lang ? PUBLIC_LOCALES.find((l) => l === lang.trim().toLowerCase()) : undefined;
+  if (chosen) return { locale: chosen, explicit: true };
+  const asked = negotiate(PUBLIC_LOCALES, undefined, acceptLanguage);
+  // negotiate() answers English both when English was asked for and when nothing matched: tell them apart.
+  const askedEnglish = (acceptLanguage ?? '').split(',').some((part) => {
+    const [tag, ...params] = part.trim().split(';');
+    const q = params.map((x) => x.trim()).find((x) => x.startsWith('q='));
+    return /^en(-|$)/i.test(tag ?? '') && (q === undefined || Number(q.slice(2)) > 0);
+  });
+  if (asked !== 'en' || askedEnglish) return { locale: asked, explicit: false };
+  const official = PUBLIC_LOCALES.find((l) => l === institutionLanguages[0]?.toLowerCase().split('-')[0]);
+  return { locale: official ?? 'en', explicit: false };
 }
 
-const num = (n: number | null) => html`<td class="n">${figure(n)}</td>`;
+export interface TransparencyPageOptions {
+  i18n?: I18n;
+  /** The collection cadence, to say it in the reader's language (else report.json's English sentence). */
+  cadence?: CadenceStep[];
+  /** The period as the reader asked for it (kept in the language links). */
+  query?: { from?: string; to?: string };
+}
 
-/** The transparency report as one server-rendered page: readable on a phone, WCAG 2.1 AA, no script. */
-export function renderTransparencyPage(r: TransparencyReport): string {
-  const zone = r.institution.timeZone;
+const METRIC_KEY = {
+  likes: 'transparency.metric.likes',
+  reposts: 'transparency.metric.reposts',
+  replies: 'transparency.metric.replies',
+  quotes: 'transparency.metric.quotes',
+  impressions: 'transparency.metric.impressions',
+  clicks: 'transparency.metric.clicks',
+} as const satisfies Record<MetricName, string>;
+
+export const COUNT_KEY = {
+  likes: 'transparency.count.likes',
+  reposts: 'transparency.count.reposts',
+  replies: 'transparency.count.replies',
+  quotes: 'transparency.count.quotes',
+  impressions: 'transparency.count.impressions',
+  clicks: 'transparency.count.clicks',
+} as const satisfies Record<MetricName, string>;
+
+/** Words and formats of one reader's language for the report's figures, dates and months (the page and the PDF). */
+export class ReportWords {
+  readonly list: Intl.ListFormat;
+  constructor(readonly i18n: I18n) {
+    this.list = new Intl.ListFormat(i18n.locale, { type: 'conjunction' });
+  }
+  metric = (m: MetricName) => this.i18n.t(METRIC_KEY[m]);
+  metricLower = (m: MetricName) => this.metric(m).toLocaleLowerCase(this.i18n.locale);
+  figure = (n: number | null | undefined) => figure(n, this.i18n);
+  duration = (s: number | null) => duration(s, this.i18n);
+  /** An instant as a day in the institution's time zone. */
+  day = (iso: string) => this.i18n.date(new Date(iso));
+  /** A calendar date (2026-06-01) as written in the locale. */
+  calendarDate = (isoDate: string, dateStyle: 'medium' | 'long' = 'medium') => this.i18n.format(new Date(`${isoDate}T12:00:00Z`), { dateStyle, timeZone: 'UTC' });
+  /** A month (2026-06) in full: "June 2026", "czerwiec 2026", "червень 2026 р.". */
+  month = (month: string) => this.i18n.format(new Date(`${month}-15T12:00:00Z`), { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  shortMonth = (month: string, withYear: boolean) => this.i18n.format(new Date(`${month}-15T12:00:00Z`), withYear ? { month: 'short', year: '2-digit', timeZone: 'UTC' } : { month: 'short', timeZone: 'UTC' });
+  platform = (p: Platform) => PLATFORM_NAMES[p] ?? p;
+  channel = (name: string, p: Platform) => `${name} (${this.platform(p)})`;
+}
+
+function table(w: ReportWords, id: string, caption: string, head: string[], rows: SafeHtml[]): SafeHtml {
+  return html`<div class="table-wrap" role="region" aria-labelledby="${id}" tabindex="0"><table><caption id="${id}">${caption}</caption>
+<thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
+<tbody>${rows.length ? rows : html`<tr><td colspan="${head.length}">${w.i18n.t('transparency.none')}</td></tr>`}</tbody></table></div>`;
+}
+
+const query = (params: Record<string, string | undefined>) => {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, v);
+  const s = q.toString();
+  return s ? `?${s}` : '';
+};
+
+/** The transparency report as one server-rendered page in the reader's language: readable on a phone, WCAG 2.1 AA, no script. */
+export function renderTransparencyPage(r: TransparencyReport, options: TransparencyPageOptions = {}): string {
+  const i18n = options.i18n ?? ENGLISH;
+  const t = i18n.t.bind(i18n);
+  const w = new ReportWords(i18n);
+  const lang = i18n.locale;
   const base = `/transparency/${encodeURIComponent(r.institution.slug)}`;
-  const query = `?from=${r.period.firstDay}&to=${DateTime.fromISO(r.period.lastDay).plus({ days: 1 }).toISODate()}`;
+  const toDay = new Date(new Date(`${r.period.lastDay}T12:00:00Z`).getTime() + 86_400_000).toISOString().slice(0, 10);
+  const period = { from: r.period.firstDay, to: toDay };
+  const dataQuery = query(period);
+  const num = (n: number | null) => html`<td class="n">${w.figure(n)}</td>`;
   const months = [...new Set(r.publicationsByMonthAndChannel.map((m) => m.month))];
-  const perMonth = months.map((m) => ({ label: monthLabel(m), value: r.publicationsByMonthAndChannel.filter((x) => x.month === m).reduce((s, x) => s + x.published, 0) }));
-  const t = r.totals;
+  const manyYears = new Set(months.map((m) => m.slice(0, 4))).size > 1;
+  const perMonth = months.map((m) => ({ label: w.shortMonth(m, manyYears), full: w.month(m), value: r.publicationsByMonthAndChannel.filter((x) => x.month === m).reduce((s, x) => s + x.published, 0) }));
+  const totals = r.totals;
+  const metricHeads = METRICS.map(w.metric);
+  const count = (n: number | null, key: Parameters<typeof t>[0], nullLabel: string) =>
+    html`<li><strong>${w.figure(n)}</strong> ${n === null ? nullLabel : t(key, { count: n })}</li>`;
+  const langLink = (l: Locale) => `${base}${query({ lang: l, from: options.query?.from, to: options.query?.to })}`;
+  const newest = r.methodology.newestCollectionAt ? new Date(r.methodology.newestCollectionAt) : null;
+  const cadence = options.cadence ? describeCadence(options.cadence, i18n) : r.methodology.collectionCadence;
+  const p = r.punctuality;
+
   const page = html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Transparency report: ${r.institution.name}</title>
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${t('transparency.title', { name: r.institution.name })}</title>
 <style>${trusted(STYLE)}</style>
-<link rel="alternate" type="application/json" href="${base}/report.json${query}">
+<link rel="alternate" type="application/json" href="${base}/report.json${dataQuery}">
+${PUBLIC_LOCALES.filter((l) => l !== lang).map((l) => html`<link rel="alternate" hreflang="${l}" href="${langLink(l)}">`)}
 </head><body>
-<header><p class="muted">Public transparency report</p><h1>${r.institution.name}</h1>
-<p>What ${r.institution.name} published on social media from ${dayOf(r.period.from, zone)} to ${DateTime.fromISO(r.period.lastDay).toFormat('d LLL yyyy', { locale: 'en' })}, and how people engaged with it (figures as of ${dayOf(r.engagementAsOf, zone)}).</p>
-<form method="get" action="${base}" aria-label="Choose the period"><label>From <input type="date" name="from" value="${r.period.firstDay}"></label>
-<label>To (not included) <input type="date" name="to" value="${DateTime.fromISO(r.period.lastDay).plus({ days: 1 }).toISODate()}"></label><button type="submit">Show</button></form>
+<header>
+<nav aria-label="${t('transparency.languages')}"><ul class="langs">${PUBLIC_LOCALES.map(
+    (l) => html`<li><a href="${langLink(l)}" lang="${l}" hreflang="${l}"${l === lang ? html` aria-current="true"` : ''}>${LOCALE_NAMES[l]}</a></li>`,
+  )}</ul></nav>
+<p class="muted">${t('transparency.eyebrow')}</p><h1>${r.institution.name}</h1>
+<p>${t('transparency.intro', { name: r.institution.name, from: w.calendarDate(r.period.firstDay, 'long'), to: w.calendarDate(r.period.lastDay, 'long'), asOf: i18n.format(new Date(r.engagementAsOf), { dateStyle: 'long' }) })}</p>
+<form method="get" action="${base}" aria-label="${t('transparency.period')}"><input type="hidden" name="lang" value="${lang}">
+<label>${t('transparency.from')} <input type="date" name="from" value="${period.from}"></label>
+<label>${t('transparency.to')} <input type="date" name="to" value="${period.to}"></label><button type="submit">${t('transparency.show')}</button></form>
 </header>
 <main>
-<h2 id="summary">Summary</h2>
+<h2 id="summary">${t('transparency.summary')}</h2>
 <ul class="summary">
-<li><strong>${figure(t.published)}</strong> publications</li>
-<li><strong>${figure(t.withdrawn)}</strong> later withdrawn</li>
-${METRICS.map((m) => html`<li><strong>${figure(t[m])}</strong> ${METRIC_LABELS[m].toLowerCase()}</li>`)}
-<li><strong>${duration(r.punctuality.p50Seconds)}</strong> median lateness</li>
+${count(totals.published, 'transparency.count.published', '')}
+${count(totals.withdrawn, 'transparency.count.withdrawn', '')}
+${METRICS.map((m) => count(totals[m], COUNT_KEY[m], w.metricLower(m)))}
+<li><strong>${w.duration(p.p50Seconds)}</strong> ${t('transparency.medianLateness')}</li>
 </ul>
 
-<h2 id="per-month">Publications per month</h2>
-${perMonth.length ? barChart('months-chart', 'Publications per month', `Bar chart of publications per month, ${perMonth.map((p) => `${p.label}: ${p.value}`).join('; ')}. The same figures per channel are in the table below.`, perMonth) : html`<p>Nothing was published in this period.</p>`}
-${table('per-month-channel', 'Publications and engagement per month and channel', ['Month', 'Channel', 'Published', 'Withdrawn', ...METRICS.map((m) => METRIC_LABELS[m])],
-  r.publicationsByMonthAndChannel.map((m) => html`<tr><th scope="row">${monthLabel(m.month)}</th><td>${m.channel} (${m.platform})</td>${num(m.published)}${num(m.withdrawn)}${METRICS.map((k) => num(m[k]))}</tr>`))}
+<h2 id="per-month">${t('transparency.perMonth')}</h2>
+${perMonth.length
+    ? barChart('months-chart', t('transparency.perMonth'), t('transparency.chartDesc', { bars: perMonth.map((b) => `${b.full}: ${w.figure(b.value)}`).join('; ') }), perMonth)
+    : html`<p>${t('transparency.nothingPublished')}</p>`}
+${table(w, 'per-month-channel', t('transparency.perMonthCaption'), [t('transparency.col.month'), t('transparency.col.channel'), t('transparency.col.published'), t('transparency.col.withdrawn'), ...metricHeads],
+    r.publicationsByMonthAndChannel.map((m) => html`<tr><th scope="row">${w.month(m.month)}</th><td>${w.channel(m.channel, m.platform)}</td>${num(m.published)}${num(m.withdrawn)}${METRICS.map((k) => num(m[k]))}</tr>`))}
 
-<h2 id="campaigns">Campaigns</h2>
-${r.campaigns.length ? r.campaigns.map((c, i) => html`<section aria-labelledby="campaign-${i}"><h3 id="campaign-${i}">${c.title}</h3>
-<p>${c.goal || 'No goal stated.'}</p><p class="muted">${c.startsOn} to ${c.endsOn}. Partner organisations: ${c.partners.length ? c.partners.join(', ') : 'none'}.</p></section>`) : html`<p>No campaign published anything in this period.</p>`}
-${table('campaign-figures', 'Publications and engagement per campaign', ['Campaign', 'Published', 'Engagement', ...METRICS.map((m) => METRIC_LABELS[m])],
-  r.campaigns.map((c) => html`<tr><th scope="row">${c.title}</th>${num(c.published)}${num(c.engagement)}${METRICS.map((k) => num(c[k]))}</tr>`))}
+<h2 id="campaigns">${t('transparency.campaigns')}</h2>
+${r.campaigns.length
+    ? r.campaigns.map((c, i) => html`<section aria-labelledby="campaign-${i}"><h3 id="campaign-${i}">${c.title}</h3>
+<p>${c.goal || t('transparency.noGoal')}</p><p class="muted">${t('transparency.campaignDates', { from: w.calendarDate(c.startsOn), to: w.calendarDate(c.endsOn) })} ${c.partners.length ? t('transparency.partners', { list: w.list.format(c.partners) }) : t('transparency.noPartners')}</p></section>`)
+    : html`<p>${t('transparency.noCampaigns')}</p>`}
+${table(w, 'campaign-figures', t('transparency.campaignsCaption'), [t('transparency.col.campaign'), t('transparency.col.published'), t('transparency.col.engagement'), ...metricHeads],
+    r.campaigns.map((c) => html`<tr><th scope="row">${c.title}</th>${num(c.published)}${num(c.engagement)}${METRICS.map((k) => num(c[k]))}</tr>`))}
 
-<h2 id="top">Most engaged publications</h2>
-${r.topPublications.length ? html`<ol>${r.topPublications.map((p) => html`<li><blockquote lang="${p.language}">${p.text}</blockquote>
-<p class="muted">${dayOf(p.publishedAt, zone)}, ${p.channel} (${p.platform}), campaign ${p.campaign}. Engagement ${figure(p.engagement)}${p.url ? html`, <a href="${p.url}">see the publication</a>` : ''}.</p></li>`)}</ol>` : html`<p>No publications in this period.</p>`}
+<h2 id="top">${t('transparency.top')}</h2>
+${r.topPublications.length
+    ? html`<ol>${r.topPublications.map((x) => html`<li><blockquote lang="${x.language}">${x.text}</blockquote>
+<p class="muted">${t('transparency.topMeta', { date: w.day(x.publishedAt), channel: w.channel(x.channel, x.platform), campaign: x.campaign, engagement: w.figure(x.engagement) })}${x.url ? html` <a href="${x.url}">${t('transparency.seePublication')}</a>` : ''}</p></li>`)}</ol>`
+    : html`<p>${t('transparency.nothingPublished')}</p>`}
 
-<h2 id="withdrawn">Withdrawn publications</h2>
-<p>Publications taken down after they were published are counted above and listed here without their text.</p>
-${table('withdrawn-list', 'Publications later withdrawn', ['Published', 'Withdrawn', 'Channel', 'Campaign'],
-  r.withdrawn.map((w) => html`<tr><td>${dayOf(w.publishedAt, zone)}</td><td>${w.withdrawnAt ? dayOf(w.withdrawnAt, zone) : 'not available'}</td><td>${w.channel} (${w.platform})</td><td>${w.campaign}</td></tr>`))}
+<h2 id="withdrawn">${t('transparency.withdrawn')}</h2>
+<p>${t('transparency.withdrawnIntro')}</p>
+${table(w, 'withdrawn-list', t('transparency.withdrawnCaption'), [t('transparency.col.publishedOn'), t('transparency.col.withdrawnOn'), t('transparency.col.channel'), t('transparency.col.campaign')],
+    r.withdrawn.map((x) => html`<tr><td>${w.day(x.publishedAt)}</td><td>${x.withdrawnAt ? w.day(x.withdrawnAt) : t('transparency.notAvailable')}</td><td>${w.channel(x.channel, x.platform)}</td><td>${x.campaign}</td></tr>`))}
 
-<h2 id="punctuality">Punctuality</h2>
-<p>How late publications went out after their scheduled time: half went out within ${duration(r.punctuality.p50Seconds)}, 95% within ${duration(r.punctuality.p95Seconds)}; the latest ${duration(r.punctuality.maxSeconds)} (${figure(r.punctuality.count)} publications).</p>
-${table('punctuality-channels', 'Lateness per channel', ['Channel', 'Publications', 'Median', '95th percentile', 'Latest'],
-  r.punctuality.byChannel.map((c) => html`<tr><th scope="row">${c.channel} (${c.platform})</th>${num(c.count)}<td class="n">${duration(c.p50Seconds)}</td><td class="n">${duration(c.p95Seconds)}</td><td class="n">${duration(c.maxSeconds)}</td></tr>`))}
+<h2 id="punctuality">${t('transparency.punctuality')}</h2>
+<p>${p.count ? t('transparency.punctualityText', { p50: w.duration(p.p50Seconds), p95: w.duration(p.p95Seconds), max: w.duration(p.maxSeconds), count: p.count }) : t('transparency.nothingPublished')}</p>
+${table(w, 'punctuality-channels', t('transparency.punctualityCaption'), [t('transparency.col.channel'), t('transparency.col.publications'), t('transparency.col.median'), t('transparency.col.p95'), t('transparency.col.max')],
+    p.byChannel.map((c) => html`<tr><th scope="row">${w.channel(c.channel, c.platform)}</th>${num(c.count)}<td class="n">${w.duration(c.p50Seconds)}</td><td class="n">${w.duration(c.p95Seconds)}</td><td class="n">${w.duration(c.maxSeconds)}</td></tr>`))}
 
-<h2 id="methodology">Methodology</h2>
-<p>${r.methodology.engagementDefinition}. Engagement is collected ${r.methodology.collectionCadence}. Newest collection: ${r.methodology.newestCollectionAt ? dayOf(r.methodology.newestCollectionAt, zone) + ' ' + DateTime.fromISO(r.methodology.newestCollectionAt, { zone }).toFormat('HH:mm') + ` (${zone})` : 'none yet'}.</p>
-${table('platform-metrics', 'Figures each platform provides', ['Platform', 'Provides', 'Notes'],
-  r.methodology.platforms.map((p) => html`<tr><th scope="row">${p.name}</th><td>${p.provides.length ? p.provides.map((m) => METRIC_LABELS[m].toLowerCase()).join(', ') : 'none'}</td><td>${p.note}</td></tr>`))}
-<ul>${r.methodology.notes.map((n) => html`<li>${n}</li>`)}</ul>
+<h2 id="methodology">${t('transparency.methodology')}</h2>
+<p>${t('transparency.methodText', {
+    definition: t('transparency.method.definition'),
+    cadence,
+    newest: newest ? t('transparency.newestAt', { at: i18n.dateTime(newest), zone: i18n.zoneName(newest) }) : t('transparency.noneYet'),
+  })}</p>
+${table(w, 'platform-metrics', t('transparency.platformsCaption'), [t('transparency.col.platform'), t('transparency.col.provides'), t('transparency.col.notes')],
+    r.methodology.platforms.map((x) => html`<tr><th scope="row">${w.platform(x.platform)}</th><td>${x.provides.length ? w.list.format(x.provides.map(w.metricLower)) : t('transparency.providesNone')}</td><td>${t(`transparency.platformNote.${x.platform}`)}</td></tr>`))}
+<ul>${METHOD_NOTES.map((n) => html`<li>${t(n)}</li>`)}</ul>
 </main>
-<footer><h2 id="open-data">Open data</h2>
-<p>This report as data, licence ${r.licence}, schema version ${r.schemaVersion}: <a href="${base}/report.json${query}">JSON</a>, <a href="${base}/report.csv${query}">CSV</a>, <a href="${base}/report.pdf${query}">PDF for printing</a>. Generated ${r.generatedAt}.</p></footer>
+<footer><h2 id="open-data">${t('transparency.openData')}</h2>
+<p>${t('transparency.openDataText', { licence: r.licence, version: r.schemaVersion })} <a href="${base}/report.json${dataQuery}">JSON</a>, <a href="${base}/report.csv${dataQuery}">CSV</a>, <a href="${base}/report.pdf${query({ ...period, lang })}">${t('transparency.pdf')}</a>.</p>
+<p>${t('transparency.dataInEnglish')} ${t('transparency.generated', { at: i18n.dateTime(new Date(r.generatedAt)) })}</p></footer>
 </body></html>`;
   return page.value;
 }

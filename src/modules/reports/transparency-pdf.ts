@@ -1,7 +1,10 @@
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
+import type { CadenceStep } from '#src/config/config.js';
 import { METRICS } from '#src/modules/reports/platform-metrics.js';
-import { duration, figure, type TransparencyReport } from '#src/modules/reports/transparency-report.js';
+import { COUNT_KEY, ReportWords } from '#src/modules/reports/transparency-page.js';
+import { describeCadence, ENGLISH, METHOD_NOTES, type TransparencyReport } from '#src/modules/reports/transparency-report.js';
+import type { I18n } from '#src/web/i18n/i18n.js';
 
 /**
  * DejaVu Sans, embedded (subset) in the PDF: the standard PDF fonts write Windows-1252 only, and the
@@ -11,9 +14,16 @@ const require = createRequire(import.meta.url);
 const FONT = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
 const FONT_BOLD = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf');
 
-/** The same report as the page, for printing and archiving: A4, text and tables, no engagement of withdrawn text. */
-export function renderTransparencyPdf(r: TransparencyReport): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Transparency report: ${r.institution.name}`, Author: r.institution.name, Subject: `${r.period.firstDay} to ${r.period.lastDay}` }, lang: 'en' });
+/**
+ * The same report as the page, for printing and archiving: A4, text and tables, no engagement of withdrawn
+ * text; in the reader's language (the page's PDF link carries it), English by default.
+ */
+export function renderTransparencyPdf(r: TransparencyReport, options: { i18n?: I18n; cadence?: CadenceStep[] } = {}): Promise<Buffer> {
+  const i18n = options.i18n ?? ENGLISH;
+  const t = i18n.t.bind(i18n);
+  const w = new ReportWords(i18n);
+  const title = t('transparency.title', { name: r.institution.name });
+  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: title, Author: r.institution.name, Subject: `${r.period.firstDay} – ${r.period.lastDay}` }, lang: i18n.locale });
   doc.registerFont('body', FONT);
   doc.registerFont('bold', FONT_BOLD);
   const chunks: Buffer[] = [];
@@ -26,34 +36,61 @@ export function renderTransparencyPdf(r: TransparencyReport): Promise<Buffer> {
   const h2 = (s: string) => doc.moveDown(0.8).font('bold').fontSize(13).text(s).moveDown(0.3);
   const p = (s: string) => doc.font('body').fontSize(10).text(s).moveDown(0.3);
   const line = (cells: string[], bold = false) => doc.font(bold ? 'bold' : 'body').fontSize(9).text(cells.join('  |  '));
-  const t = r.totals;
+  const totals = r.totals;
+  const counted = (n: number | null, key: (typeof COUNT_KEY)[keyof typeof COUNT_KEY] | 'transparency.count.published' | 'transparency.count.withdrawn', nullLabel: string) =>
+    `${w.figure(n)} ${n === null ? nullLabel : t(key, { count: n })}`;
 
-  h1(`Transparency report: ${r.institution.name}`);
-  p(`Publications from ${r.period.firstDay} to ${r.period.lastDay} (${r.institution.timeZone}); engagement as of ${r.engagementAsOf}. Licence ${r.licence}, schema ${r.schemaVersion}. Generated ${r.generatedAt}.`);
-  h2('Summary');
-  p(`${figure(t.published)} publications, ${figure(t.withdrawn)} later withdrawn. ` + METRICS.map((m) => `${m}: ${figure(t[m])}`).join(', ') + '.');
-  h2('Publications per month and channel');
-  line(['Month', 'Channel', 'Published', 'Withdrawn', ...METRICS], true);
-  for (const m of r.publicationsByMonthAndChannel) line([m.month, `${m.channel} (${m.platform})`, String(m.published), String(m.withdrawn), ...METRICS.map((k) => figure(m[k]))]);
-  if (!r.publicationsByMonthAndChannel.length) p('Nothing was published in this period.');
-  h2('Campaigns');
+  h1(title);
+  p(t('transparency.intro', { name: r.institution.name, from: w.calendarDate(r.period.firstDay, 'long'), to: w.calendarDate(r.period.lastDay, 'long'), asOf: i18n.format(new Date(r.engagementAsOf), { dateStyle: 'long' }) }));
+  p(`${t('transparency.openDataText', { licence: r.licence, version: r.schemaVersion })} JSON, CSV. ${t('transparency.generated', { at: i18n.dateTime(new Date(r.generatedAt)) })}`);
+  h2(t('transparency.summary'));
+  p(
+    [
+      counted(totals.published, 'transparency.count.published', ''),
+      counted(totals.withdrawn, 'transparency.count.withdrawn', ''),
+      ...METRICS.map((m) => counted(totals[m], COUNT_KEY[m], w.metricLower(m))),
+      `${w.duration(r.punctuality.p50Seconds)} ${t('transparency.medianLateness')}`,
+    ].join('; ') + '.',
+  );
+  h2(t('transparency.perMonthCaption'));
+  line([t('transparency.col.month'), t('transparency.col.channel'), t('transparency.col.published'), t('transparency.col.withdrawn'), ...METRICS.map(w.metric)], true);
+  for (const m of r.publicationsByMonthAndChannel) line([w.month(m.month), w.channel(m.channel, m.platform), w.figure(m.published), w.figure(m.withdrawn), ...METRICS.map((k) => w.figure(m[k]))]);
+  if (!r.publicationsByMonthAndChannel.length) p(t('transparency.nothingPublished'));
+  h2(t('transparency.campaigns'));
   for (const c of r.campaigns) {
     doc.font('bold').fontSize(10).text(c.title);
-    p(`${c.goal || 'No goal stated.'} ${c.startsOn} to ${c.endsOn}. Partner organisations: ${c.partners.join(', ') || 'none'}. Published ${c.published}; engagement ${figure(c.engagement)}.`);
+    p(
+      `${c.goal || t('transparency.noGoal')} ${t('transparency.campaignDates', { from: w.calendarDate(c.startsOn), to: w.calendarDate(c.endsOn) })} ` +
+        `${c.partners.length ? t('transparency.partners', { list: w.list.format(c.partners) }) : t('transparency.noPartners')} ` +
+        `${t('transparency.col.published')}: ${w.figure(c.published)}; ${t('transparency.col.engagement')}: ${w.figure(c.engagement)}.`,
+    );
   }
-  if (!r.campaigns.length) p('No campaign published anything in this period.');
-  h2('Most engaged publications');
-  r.topPublications.forEach((x, i) => p(`${i + 1}. ${x.publishedAt.slice(0, 10)}, ${x.channel} (${x.platform}), ${x.campaign}: "${x.text}" Engagement ${figure(x.engagement)}.${x.url ? ` ${x.url}` : ''}`));
-  h2('Withdrawn publications');
-  p('Counted above; listed without their text.');
-  for (const w of r.withdrawn) line([`published ${w.publishedAt.slice(0, 10)}`, `withdrawn ${w.withdrawnAt?.slice(0, 10) ?? 'not available'}`, `${w.channel} (${w.platform})`, w.campaign]);
-  h2('Punctuality');
-  p(`${figure(r.punctuality.count)} publications: median lateness ${duration(r.punctuality.p50Seconds)}, 95th percentile ${duration(r.punctuality.p95Seconds)}, latest ${duration(r.punctuality.maxSeconds)}.`);
-  for (const c of r.punctuality.byChannel) line([`${c.channel} (${c.platform})`, `${c.count} publications`, `median ${duration(c.p50Seconds)}`, `p95 ${duration(c.p95Seconds)}`, `latest ${duration(c.maxSeconds)}`]);
-  h2('Methodology');
-  p(`${r.methodology.engagementDefinition}. Collected ${r.methodology.collectionCadence}. Newest collection: ${r.methodology.newestCollectionAt ?? 'none yet'}.`);
-  for (const pl of r.methodology.platforms) p(`${pl.name}: ${pl.provides.join(', ') || 'no figures'}. ${pl.note}`);
-  for (const n of r.methodology.notes) p(n);
+  if (!r.campaigns.length) p(t('transparency.noCampaigns'));
+  h2(t('transparency.top'));
+  r.topPublications.forEach((x, i) =>
+    p(`${i + 1}. "${x.text}" ${t('transparency.topMeta', { date: w.day(x.publishedAt), channel: w.channel(x.channel, x.platform), campaign: x.campaign, engagement: w.figure(x.engagement) })}${x.url ? ` ${x.url}` : ''}`),
+  );
+  if (!r.topPublications.length) p(t('transparency.nothingPublished'));
+  h2(t('transparency.withdrawn'));
+  p(t('transparency.withdrawnIntro'));
+  if (r.withdrawn.length) line([t('transparency.col.publishedOn'), t('transparency.col.withdrawnOn'), t('transparency.col.channel'), t('transparency.col.campaign')], true);
+  for (const x of r.withdrawn) line([w.day(x.publishedAt), x.withdrawnAt ? w.day(x.withdrawnAt) : t('transparency.notAvailable'), w.channel(x.channel, x.platform), x.campaign]);
+  h2(t('transparency.punctuality'));
+  const q = r.punctuality;
+  p(q.count ? t('transparency.punctualityText', { p50: w.duration(q.p50Seconds), p95: w.duration(q.p95Seconds), max: w.duration(q.maxSeconds), count: q.count }) : t('transparency.nothingPublished'));
+  if (q.byChannel.length) line([t('transparency.col.channel'), t('transparency.col.publications'), t('transparency.col.median'), t('transparency.col.p95'), t('transparency.col.max')], true);
+  for (const c of q.byChannel) line([w.channel(c.channel, c.platform), w.figure(c.count), w.duration(c.p50Seconds), w.duration(c.p95Seconds), w.duration(c.maxSeconds)]);
+  h2(t('transparency.methodology'));
+  const newest = r.methodology.newestCollectionAt ? new Date(r.methodology.newestCollectionAt) : null;
+  p(
+    t('transparency.methodText', {
+      definition: t('transparency.method.definition'),
+      cadence: options.cadence ? describeCadence(options.cadence, i18n) : r.methodology.collectionCadence,
+      newest: newest ? t('transparency.newestAt', { at: i18n.dateTime(newest), zone: i18n.zoneName(newest) }) : t('transparency.noneYet'),
+    }),
+  );
+  for (const x of r.methodology.platforms) p(`${w.platform(x.platform)}: ${x.provides.length ? w.list.format(x.provides.map(w.metricLower)) : t('transparency.providesNone')}. ${t(`transparency.platformNote.${x.platform}`)}`);
+  for (const n of METHOD_NOTES) p(t(n));
   doc.end();
   return done;
 }

@@ -1,15 +1,25 @@
-import { Controller, Get, Header, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Header, Headers, Param, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Response } from 'express';
 import { notFound } from '#src/common/domain-error.js';
 import { Public } from '#src/modules/auth/auth.decorators.js';
 import { PeriodQueryDto } from '#src/modules/reports/dto/report-query.dto.js';
 import { ReportsService } from '#src/modules/reports/reports.service.js';
 import { renderTransparencyCsv } from '#src/modules/reports/transparency-csv.js';
-import { renderTransparencyPage, TRANSPARENCY_CSP } from '#src/modules/reports/transparency-page.js';
+import { renderTransparencyPage, TRANSPARENCY_CSP, transparencyLocale } from '#src/modules/reports/transparency-page.js';
 import { renderTransparencyPdf } from '#src/modules/reports/transparency-pdf.js';
+import { I18n } from '#src/web/i18n/i18n.js';
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** The page's (and the PDF's) query: the period, and the reader's language (en, ro, pl, bs, uk; anything else is ignored). */
+export class TransparencyPageQueryDto extends PeriodQueryDto {
+  @IsOptional()
+  @IsString()
+  @MaxLength(35)
+  lang?: string;
+}
 
 /**
  * The public transparency report, no login, for institutions that publish one (404 otherwise):
@@ -27,12 +37,28 @@ export class TransparencyController {
     return this.reports.transparency(slug, q);
   }
 
+  /** The report, and the reader's language (see transparencyLocale), which the answer states and varies on. */
+  private async localised(slug: string, q: TransparencyPageQueryDto, acceptLanguage: string | undefined, res: Response) {
+    if (!SLUG.test(slug) || slug.length > 100) throw notFound('transparency report');
+    const { report, languages, cadence } = await this.reports.transparencyPage(slug, { from: q.from, to: q.to });
+    const { locale } = transparencyLocale(q.lang, acceptLanguage, languages);
+    res.setHeader('Content-Language', locale);
+    res.setHeader('Vary', 'Accept-Language');
+    return { report, cadence, i18n: new I18n(locale, report.institution.timeZone) };
+  }
+
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Content-Security-Policy', TRANSPARENCY_CSP)
   @Header('X-Content-Type-Options', 'nosniff')
-  async page(@Param('slug') slug: string, @Query() q: PeriodQueryDto): Promise<string> {
-    return renderTransparencyPage(await this.report(slug, q));
+  async page(
+    @Param('slug') slug: string,
+    @Query() q: TransparencyPageQueryDto,
+    @Headers('accept-language') acceptLanguage: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<string> {
+    const { report, cadence, i18n } = await this.localised(slug, q, acceptLanguage, res);
+    return renderTransparencyPage(report, { i18n, cadence, query: { from: q.from, to: q.to } });
   }
 
   @Get('report.json')
@@ -51,9 +77,14 @@ export class TransparencyController {
   }
 
   @Get('report.pdf')
-  async pdf(@Param('slug') slug: string, @Query() q: PeriodQueryDto, @Res({ passthrough: true }) res: Response) {
-    const report = await this.report(slug, q);
-    const pdf = await renderTransparencyPdf(report);
+  async pdf(
+    @Param('slug') slug: string,
+    @Query() q: TransparencyPageQueryDto,
+    @Headers('accept-language') acceptLanguage: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const { report, cadence, i18n } = await this.localised(slug, q, acceptLanguage, res);
+    const pdf = await renderTransparencyPdf(report, { i18n, cadence });
     res.setHeader('Content-Type', 'application/pdf');
     res.setHeader('Content-Disposition', `inline; filename="transparency-${slug}-${report.period.firstDay}-${report.period.lastDay}.pdf"`);
     res.end(pdf);
