@@ -62,6 +62,28 @@ export class ChannelsRepository {
     });
   }
 
+  /**
+   * Why channels wait for reconnection: the platform's latest refusal of their credentials, from a
+   * verification (audit trail) or a publication (target events), whichever came last.
+   */
+  async reconnectReasons(institutionId: string, channelIds: string[]): Promise<Map<string, { at: Date; message: string }>> {
+    if (channelIds.length === 0) return new Map();
+    const rows: Array<{ channel_id: string; at: Date; message: string }> = await this.tx.manager.query(
+      `SELECT DISTINCT ON (channel_id) channel_id, at, message FROM (
+         SELECT a.target_id AS channel_id, a.created_at AS at, a.data->>'message' AS message
+           FROM audit_events a
+          WHERE a.institution_id = $1 AND a.action = 'channel.verify_failed' AND a.target_id = ANY ($2::text[])
+         UNION ALL
+         SELECT t.channel_id::text, e.at, e.error
+           FROM target_events e JOIN publication_targets t ON t.id = e.target_id
+          WHERE e.institution_id = $1 AND t.institution_id = $1 AND t.channel_id = ANY ($2::uuid[])
+            AND e.to_status = 'failed' AND starts_with(e.outcome, 'the platform refused the credentials')
+       ) r WHERE message IS NOT NULL ORDER BY channel_id, at DESC`,
+      [institutionId, channelIds],
+    );
+    return new Map(rows.map((r) => [r.channel_id, { at: new Date(r.at), message: r.message }]));
+  }
+
   async sealed(institutionId: string, channelId: string): Promise<{ credentialsEncrypted: Buffer | null; credentialsKeyId: string | null } | null> {
     return this.repo.findOne({
       select: { id: true, credentialsEncrypted: true, credentialsKeyId: true },

@@ -48,6 +48,12 @@ export class ChannelsService {
     return (await this.views(institutionId, [channel]))[0]!;
   }
 
+  /** For channels that need reconnecting: the platform's latest refusal of their credentials, and when. */
+  async reconnectReasons(p: Principal, institutionId: string, channelIds: string[]): Promise<Map<string, { at: Date; message: string }>> {
+    await this.access.authorize(p, institutionId, 'channel.read');
+    return this.repo.reconnectReasons(institutionId, channelIds);
+  }
+
   async create(p: Principal, institutionId: string, dto: CreateChannelDto): Promise<ChannelView> {
     await this.access.authorize(p, institutionId, 'channel.manage');
     const settings = checkSettings(dto.platform, dto.settings ?? {});
