@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { QueryDeepPartialEntity } from 'typeorm';
+import { In, type QueryDeepPartialEntity } from 'typeorm';
 import { AuditEvent } from '#src/modules/audit/audit-event.entity.js';
+import { User } from '#src/modules/users/user.entity.js';
 import { Tx } from '#src/storage/tx.js';
 
 const AUDIT_CHAIN_LOCK_KEY = 7_400_117_003;
@@ -51,5 +52,11 @@ export class AuditRepository {
       .orderBy('e.seq', 'ASC')
       .take(size)
       .getMany();
+  }
+
+  /** Name and e-mail of these users (users are not tenant data: the caller passes ids read from one institution's events). */
+  people(userIds: string[]): Promise<Array<Pick<User, 'id' | 'email' | 'displayName'>>> {
+    if (userIds.length === 0) return Promise.resolve([]);
+    return this.tx.manager.getRepository(User).find({ select: { id: true, email: true, displayName: true }, where: { id: In(userIds) } });
   }
 }

@@ -66,4 +66,23 @@ describe('audit chain verification', () => {
   it('does not depend on the key order jsonb gives back', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"e":2,"f":1}]},"b":1}');
   });
+
+  it('names the people of a page of events: actors and the user a membership event is about, each looked up once', async () => {
+    const asked: string[][] = [];
+    const a = '00000000-0000-4000-8000-00000000000a';
+    const b = '00000000-0000-4000-8000-00000000000b';
+    const repo = {
+      people: async (ids: string[]) => {
+        asked.push(ids);
+        return [{ id: a, email: 'a@example.org', displayName: 'A' }, { id: b, email: 'b@example.org', displayName: 'B' }];
+      },
+    } as unknown as AuditRepository;
+    const people = await new AuditService(repo, {} as Tx, new Clock()).peopleIn([
+      { actorId: a, data: { userId: b } },
+      { actorId: a, data: { userId: 'not an id' } },
+      { actorId: null, data: {} },
+    ]);
+    expect(asked).toEqual([[a, b]]);
+    expect(people.get(b)).toEqual({ displayName: 'B', email: 'b@example.org' });
+  });
 });

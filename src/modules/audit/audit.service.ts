@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '#src/common/clock.js';
+import type { AuditEvent } from '#src/modules/audit/audit-event.entity.js';
 import { auditHash, GENESIS_HASH } from '#src/modules/audit/audit-hash.js';
 import { AuditRepository, type AuditFilter } from '#src/modules/audit/audit.repository.js';
 import { Tx } from '#src/storage/tx.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface AuditInput {
   institutionId: string | null;
@@ -47,6 +50,22 @@ export class AuditService {
 
   list(institutionId: string, filter: AuditFilter) {
     return this.repo.listForInstitution(institutionId, filter);
+  }
+
+  /**
+   * The people named by `events` (their actors, and the user a membership event is about) with
+   * name and e-mail, also those no longer members, so a trail stays readable after people leave.
+   * Only ids found in the given events are looked up.
+   */
+  async peopleIn(events: Array<Pick<AuditEvent, 'actorId' | 'data'>>): Promise<Map<string, { displayName: string; email: string }>> {
+    const ids = new Set<string>();
+    for (const e of events) {
+      if (e.actorId) ids.add(e.actorId);
+      // data is whatever was recorded: only a well-formed id is looked up.
+      if (typeof e.data?.userId === 'string' && UUID.test(e.data.userId)) ids.add(e.data.userId);
+    }
+    const people = await this.repo.people([...ids]);
+    return new Map(people.map((u) => [u.id, { displayName: u.displayName, email: u.email }]));
   }
 
   /**
