@@ -27,6 +27,18 @@ export class BlackoutsRepository {
     await this.repo.delete({ institutionId, id: blackoutId });
   }
 
+  /** How many targets each window holds now (by the hold reason it wrote), by window id. */
+  async heldCounts(institutionId: string): Promise<Map<string, number>> {
+    const rows: Array<{ blackout_id: string; n: number }> = await this.tx.manager.query(
+      `SELECT substring(hold_reason FROM '^${BLACKOUT_HOLD_PREFIX} ([0-9a-f-]{36}):') AS blackout_id, count(*)::int AS n
+         FROM publication_targets
+        WHERE institution_id = $1 AND status = 'held' AND starts_with(hold_reason, '${BLACKOUT_HOLD_PREFIX} ')
+        GROUP BY 1`,
+      [institutionId],
+    );
+    return new Map(rows.filter((r) => r.blackout_id).map((r) => [r.blackout_id, r.n]));
+  }
+
   /** The first window covering `at` on `channelId` (or on all channels), if any. */
   covering(institutionId: string, channelId: string, at: Date): Promise<Blackout | null> {
     return this.repo

@@ -30,6 +30,12 @@ export class BlackoutsService {
     return page(await this.repo.list(institutionId, q), q);
   }
 
+  /** How many posts' targets each window holds now, by window id (a window holding none is absent). */
+  async heldCounts(p: Principal, institutionId: string): Promise<Map<string, number>> {
+    await this.access.authorize(p, institutionId, 'blackout.read');
+    return this.repo.heldCounts(institutionId);
+  }
+
   /** Creates a window and holds what was already scheduled inside it. */
   async create(p: Principal, institutionId: string, dto: CreateBlackoutDto): Promise<Blackout & { held: number }> {
     await this.access.authorize(p, institutionId, 'blackout.manage');
