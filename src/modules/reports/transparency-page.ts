@@ -103,6 +103,8 @@ export class ReportWords {
   month = (month: string) => this.i18n.format(new Date(`${month}-15T12:00:00Z`), { month: 'long', year: 'numeric', timeZone: 'UTC' });
   shortMonth = (month: string, withYear: boolean) => this.i18n.format(new Date(`${month}-15T12:00:00Z`), withYear ? { month: 'short', year: '2-digit', timeZone: 'UTC' } : { month: 'short', timeZone: 'UTC' });
   platform = (p: Platform) => PLATFORM_NAMES[p] ?? p;
+  /** "Od 1. nov 2026. do 31. dec 2026." : one full stop where a date that ends with one closes the sentence. */
+  campaignDates = (from: string, to: string) => this.i18n.t('transparency.campaignDates', { from: this.calendarDate(from), to: this.calendarDate(to) }).replace(/\.\.$/, '.');
   channel = (name: string, p: Platform) => `${name} (${this.platform(p)})`;
 }
 
@@ -151,7 +153,7 @@ ${PUBLIC_LOCALES.filter((l) => l !== lang).map((l) => html`<link rel="alternate"
 </head><body>
 <header>
 <nav aria-label="${t('transparency.languages')}"><ul class="langs">${PUBLIC_LOCALES.map(
-    (l) => html`<li><a href="${langLink(l)}" lang="${l}" hreflang="${l}"${l === lang ? html` aria-current="true"` : ''}>${LOCALE_NAMES[l]}</a></li>`,
+    (l) => html`<li><a href="${langLink(l)}" lang="${l}" hreflang="${l}"${l === lang ? html` aria-current="page"` : ''}>${LOCALE_NAMES[l]}</a></li>`,
   )}</ul></nav>
 <p class="muted">${t('transparency.eyebrow')}</p><h1>${r.institution.name}</h1>
 <p>${t('transparency.intro', { name: r.institution.name, from: w.calendarDate(r.period.firstDay, 'long'), to: w.calendarDate(r.period.lastDay, 'long'), asOf: i18n.format(new Date(r.engagementAsOf), { dateStyle: 'long' }) })}</p>
@@ -178,7 +180,7 @@ ${table(w, 'per-month-channel', t('transparency.perMonthCaption'), [t('transpare
 <h2 id="campaigns">${t('transparency.campaigns')}</h2>
 ${r.campaigns.length
     ? r.campaigns.map((c, i) => html`<section aria-labelledby="campaign-${i}"><h3 id="campaign-${i}">${c.title}</h3>
-<p>${c.goal || t('transparency.noGoal')}</p><p class="muted">${t('transparency.campaignDates', { from: w.calendarDate(c.startsOn), to: w.calendarDate(c.endsOn) })} ${c.partners.length ? t('transparency.partners', { list: w.list.format(c.partners) }) : t('transparency.noPartners')}</p></section>`)
+<p>${c.goal || t('transparency.noGoal')}</p><p class="muted">${w.campaignDates(c.startsOn, c.endsOn)} ${c.partners.length ? t('transparency.partners', { list: w.list.format(c.partners) }) : t('transparency.noPartners')}</p></section>`)
     : html`<p>${t('transparency.noCampaigns')}</p>`}
 ${table(w, 'campaign-figures', t('transparency.campaignsCaption'), [t('transparency.col.campaign'), t('transparency.col.published'), t('transparency.col.engagement'), ...metricHeads],
     r.campaigns.map((c) => html`<tr><th scope="row">${c.title}</th>${num(c.published)}${num(c.engagement)}${METRICS.map((k) => num(c[k]))}</tr>`))}

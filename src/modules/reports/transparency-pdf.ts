@@ -60,7 +60,7 @@ export function renderTransparencyPdf(r: TransparencyReport, options: { i18n?: I
   for (const c of r.campaigns) {
     doc.font('bold').fontSize(10).text(c.title);
     p(
-      `${c.goal || t('transparency.noGoal')} ${t('transparency.campaignDates', { from: w.calendarDate(c.startsOn), to: w.calendarDate(c.endsOn) })} ` +
+      `${c.goal || t('transparency.noGoal')} ${w.campaignDates(c.startsOn, c.endsOn)} ` +
         `${c.partners.length ? t('transparency.partners', { list: w.list.format(c.partners) }) : t('transparency.noPartners')} ` +
         `${t('transparency.col.published')}: ${w.figure(c.published)}; ${t('transparency.col.engagement')}: ${w.figure(c.engagement)}.`,
     );

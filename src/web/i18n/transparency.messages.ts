@@ -109,7 +109,7 @@ export const en = {
   'transparency.openData': 'Open data',
   'transparency.openDataText': 'This report as data, licence {licence}, schema version {version}:',
   'transparency.pdf': 'PDF for printing',
-  'transparency.dataInEnglish': 'The field names of the JSON and CSV files are in English (documented in the open data description).',
+  'transparency.dataInEnglish': 'The field names of the JSON and CSV files are in English.',
   'transparency.generated': 'Generated {at}.',
 } as const;
 
@@ -126,7 +126,7 @@ export const ro: Translations<typeof en> = {
   'transparency.none': 'Nimic în această perioadă.',
   'transparency.nothingPublished': 'În această perioadă nu s-a publicat nimic.',
 
-  'transparency.summary': 'Pe scurt',
+  'transparency.summary': 'Rezumat',
   'transparency.count.published': '{count, plural, one {publicare} few {publicări} other {de publicări}}',
   'transparency.count.withdrawn': '{count, plural, one {retrasă ulterior} few {retrase ulterior} other {retrase ulterior}}',
   'transparency.count.likes': '{count, plural, one {apreciere} few {aprecieri} other {de aprecieri}}',
@@ -214,7 +214,7 @@ export const ro: Translations<typeof en> = {
   'transparency.openData': 'Date deschise',
   'transparency.openDataText': 'Acest raport ca date deschise, licența {licence}, versiunea schemei {version}:',
   'transparency.pdf': 'PDF pentru tipărire',
-  'transparency.dataInEnglish': 'Numele câmpurilor din fișierele JSON și CSV sunt în limba engleză (descrise în documentația datelor deschise).',
+  'transparency.dataInEnglish': 'Numele câmpurilor din fișierele JSON și CSV sunt în limba engleză.',
   'transparency.generated': 'Generat la {at}.',
 };
 
@@ -319,7 +319,7 @@ export const pl: Translations<typeof en> = {
   'transparency.openData': 'Otwarte dane',
   'transparency.openDataText': 'Ten raport jako otwarte dane, licencja {licence}, wersja schematu {version}:',
   'transparency.pdf': 'PDF do druku',
-  'transparency.dataInEnglish': 'Nazwy pól w plikach JSON i CSV są po angielsku (opisuje je dokumentacja otwartych danych).',
+  'transparency.dataInEnglish': 'Nazwy pól w plikach JSON i CSV są po angielsku.',
   'transparency.generated': 'Wygenerowano {at}.',
 };
 
@@ -424,7 +424,7 @@ export const bs: Translations<typeof en> = {
   'transparency.openData': 'Otvoreni podaci',
   'transparency.openDataText': 'Ovaj izvještaj kao otvoreni podaci, licenca {licence}, verzija sheme {version}:',
   'transparency.pdf': 'PDF za štampu',
-  'transparency.dataInEnglish': 'Nazivi polja u JSON i CSV datotekama su na engleskom (opisani su u dokumentaciji otvorenih podataka).',
+  'transparency.dataInEnglish': 'Nazivi polja u JSON i CSV datotekama su na engleskom jeziku.',
   'transparency.generated': 'Generisano {at}.',
 };
 
@@ -529,6 +529,6 @@ export const uk: Translations<typeof en> = {
   'transparency.openData': 'Відкриті дані',
   'transparency.openDataText': 'Цей звіт як відкриті дані, ліцензія {licence}, версія схеми {version}:',
   'transparency.pdf': 'PDF для друку',
-  'transparency.dataInEnglish': 'Назви полів у файлах JSON і CSV — англійською (їх описано в документації відкритих даних).',
+  'transparency.dataInEnglish': 'Назви полів у файлах JSON і CSV — англійською мовою.',
   'transparency.generated': 'Згенеровано {at}.',
 };
