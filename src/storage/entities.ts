@@ -7,11 +7,12 @@ import { Institution } from '#src/modules/institutions/institution.entity.js';
 import { Membership } from '#src/modules/institutions/membership.entity.js';
 import { Partner } from '#src/modules/partners/partner.entity.js';
 import { Comment, Post, PostAuthor, PublicationTarget } from '#src/modules/posts/post.entity.js';
+import { PostRevision } from '#src/modules/posts/post-revision.entity.js';
 import { SandboxPost, TargetEvent } from '#src/modules/publishing/target-event.entity.js';
 import { User } from '#src/modules/users/user.entity.js';
 import { MediaAsset } from '#src/modules/media/media-asset.entity.js';
 
 export const ENTITIES = [
   User, Institution, Membership, Partner, Channel, Campaign, CampaignPartner,
-  Post, PostAuthor, PublicationTarget, Comment, Session, AuditEvent, TargetEvent, SandboxPost, Blackout, MediaAsset,
+  Post, PostAuthor, PublicationTarget, Comment, Session, AuditEvent, TargetEvent, SandboxPost, Blackout, MediaAsset, PostRevision,
 ];

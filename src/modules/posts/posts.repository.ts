@@ -3,6 +3,10 @@ import { In, IsNull, Not, type QueryDeepPartialEntity } from 'typeorm';
 import type { PageQuery } from '#src/common/pagination.js';
 import { CampaignPartner } from '#src/modules/campaigns/campaign.entity.js';
 import { Comment, Post, PostAuthor, PublicationTarget, type PostStatus, type TargetStatus } from '#src/modules/posts/post.entity.js';
+import { PostRevision } from '#src/modules/posts/post-revision.entity.js';
+import { Channel } from '#src/modules/channels/channel.entity.js';
+import { Membership } from '#src/modules/institutions/membership.entity.js';
+import { User } from '#src/modules/users/user.entity.js';
 import { Tx } from '#src/storage/tx.js';
 
 export interface PostFilter {
@@ -97,5 +101,39 @@ export class PostsRepository {
   addComment(institutionId: string, postId: string, authorId: string, body: string): Promise<Comment> {
     const repo = this.tx.manager.getRepository(Comment);
     return repo.save(repo.create({ institutionId, postId, authorId, body }));
+  }
+
+  /** Appends a snapshot of a post's content, numbered after the last one (the post is locked by the caller). */
+  async addRevision(data: Omit<PostRevision, 'revision' | 'recordedAt'> & { recordedAt: Date }): Promise<PostRevision> {
+    const repo = this.tx.manager.getRepository(PostRevision);
+    const last = await repo.createQueryBuilder('r').select('MAX(r.revision)', 'max').where('r.post_id = :postId', { postId: data.postId }).getRawOne<{ max: number | null }>();
+    const row = repo.create({ ...data, revision: Number(last?.max ?? 0) + 1 });
+    await repo.insert(row);
+    return row;
+  }
+
+  /** A post's snapshots, oldest first. */
+  listRevisions(institutionId: string, postId: string): Promise<PostRevision[]> {
+    return this.tx.manager.getRepository(PostRevision).find({ where: { institutionId, postId }, order: { revision: 'ASC' } });
+  }
+
+  /** The display names of these users, only those who are members of the institution. */
+  async memberNames(institutionId: string, userIds: string[]): Promise<Map<string, string>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.tx.manager
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .innerJoin(Membership, 'm', 'm.user_id = u.id AND m.institution_id = :institutionId', { institutionId })
+      .select(['u.id', 'u.displayName'])
+      .where('u.id IN (:...userIds)', { userIds: [...new Set(userIds)] })
+      .getMany();
+    return new Map(rows.map((u) => [u.id, u.displayName]));
+  }
+
+  /** The name and platform of these channels of the institution. */
+  async channelLabels(institutionId: string, channelIds: string[]): Promise<Map<string, { displayName: string; platform: string }>> {
+    if (channelIds.length === 0) return new Map();
+    const rows = await this.tx.manager.getRepository(Channel).find({ select: { id: true, displayName: true, platform: true }, where: { institutionId, id: In([...new Set(channelIds)]) } });
+    return new Map(rows.map((c) => [c.id, { displayName: c.displayName, platform: c.platform }]));
   }
 }

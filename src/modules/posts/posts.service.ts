@@ -16,6 +16,7 @@ import { InstitutionsRepository } from '#src/modules/institutions/institutions.r
 import type { CreatePostDto, PostListQuery, ResolveTargetDto, UpdatePostDto, ValidatePostDto } from '#src/modules/posts/dto/post.dto.js';
 import type { ChannelOverride, Post, PostMedia, PostVariant, PublicationTarget } from '#src/modules/posts/post.entity.js';
 import { PostsRepository } from '#src/modules/posts/posts.repository.js';
+import { revisionContent, type PostRevision, type RevisionEvent } from '#src/modules/posts/post-revision.entity.js';
 import { MediaService } from '#src/modules/media/media.service.js';
 import { ChannelsService } from '#src/modules/channels/channels.service.js';
 import { platformFailure } from '#src/modules/channels/platform-failure.js';
@@ -213,6 +214,7 @@ export class PostsService {
       if (targets.length === 0) report.problems.push({ code: 'no_channels', message: 'choose at least one channel before submitting' });
       if (report.problems.length || !report.ok) throw invalid('post_invalid', 'the post cannot be submitted yet: ' + summarise(report), report);
       await this.transition(p, post, 'in_review', 'post.submitted');
+      await this.recordRevision(p, post, 'submitted', targets.filter((t) => !t.occurrenceAt).map((t) => t.channelId));
       return this.view(post.institutionId, post.id);
     });
   }
@@ -231,6 +233,7 @@ export class PostsService {
       }
       await this.repo.update(post.institutionId, post.id, { approvedBy: p.userId, approvedAt: this.clock.now() });
       await this.transition(p, post, 'approved', 'post.approved');
+      await this.recordRevision(p, post, 'approved');
       // Approved with a time: its targets (or a recurring post's occurrences) enter the publishing pipeline.
       if (post.scheduledAt && post.recurrence) await this.recurrence.materialize(post, this.clock.now());
       else if (post.scheduledAt) await this.scheduleTargets(post.institutionId, post.id, post.scheduledAt, 'approved with its scheduled time');
@@ -244,6 +247,7 @@ export class PostsService {
       if (post.status !== 'in_review') throw conflict('invalid_transition', `only a post in review can be rejected; this one is ${post.status}`);
       await this.repo.update(post.institutionId, post.id, { rejectionReason: reason.trim() });
       await this.transition(p, post, 'rejected', 'post.rejected', { reason: reason.trim() });
+      await this.recordRevision(p, post, 'rejected', undefined, reason.trim());
       return this.view(post.institutionId, post.id);
     });
   }
@@ -375,6 +379,42 @@ export class PostsService {
       const comment = await this.repo.addComment(post.institutionId, post.id, p.userId, body.trim());
       await this.audit.record({ institutionId: post.institutionId, actorId: p.userId, action: 'post.commented', targetType: 'post', targetId: post.id, data: { commentId: comment.id } });
       return comment;
+    });
+  }
+
+  /** The snapshots of the post's content taken at each submission, approval and rejection, oldest first. */
+  async revisions(p: Principal, postId: string, institutionId?: string): Promise<PostRevision[]> {
+    const { post } = await this.load(p, postId, 'post.read', institutionId);
+    return this.repo.listRevisions(post.institutionId, post.id);
+  }
+
+  /**
+   * What a page needs to name the people and channels of a post it shows: display names of the
+   * given users who are members of the post's institution, and the name and platform of the post's
+   * channels (also for contributors, who may not list the institution's channels).
+   */
+  async labels(p: Principal, postId: string, userIds: string[], institutionId?: string) {
+    const { post } = await this.load(p, postId, 'post.read', institutionId);
+    const targets = await this.repo.listTargets(post.institutionId, [post.id]);
+    const revisions = await this.repo.listRevisions(post.institutionId, post.id);
+    const channelIds = [...targets.map((t) => t.channelId), ...revisions.flatMap((r) => r.content.channelIds)];
+    return {
+      people: await this.repo.memberNames(post.institutionId, userIds),
+      channels: await this.repo.channelLabels(post.institutionId, channelIds),
+    };
+  }
+
+  /** Appends a snapshot of what was reviewed (inside the caller's transaction, the post locked). */
+  private async recordRevision(p: Principal, post: Post, event: RevisionEvent, channelIds?: string[], reason?: string): Promise<void> {
+    const ids = channelIds ?? (await this.repo.listTargets(post.institutionId, [post.id])).filter((t) => !t.occurrenceAt).map((t) => t.channelId);
+    await this.repo.addRevision({
+      postId: post.id,
+      institutionId: post.institutionId,
+      event,
+      content: revisionContent(post, ids),
+      reason: reason ?? null,
+      recordedBy: p.userId,
+      recordedAt: this.clock.now(),
     });
   }
 
