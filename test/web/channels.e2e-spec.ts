@@ -7,7 +7,7 @@ import { currentMode } from '../support/test-storage.js';
 import { WebSession, launchBrowser } from '../support/web.js';
 
 // Many browser steps with axe on a machine shared by other test runs: generous time, no timing assertions.
-jest.setTimeout(240_000);
+jest.setTimeout(360_000);
 
 const SLUG = 'channel-town';
 
