@@ -1,10 +1,17 @@
 import { afterAll, beforeAll, expect, it, jest } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { TestApi, seedInstitution } from '../support/api.js';
 import { describeInBrowser } from '../support/browser.js';
 import { png } from '../support/images.js';
 import { currentMode } from '../support/test-storage.js';
 import { WebSession, launchBrowser } from '../support/web.js';
+
+// What functions run inside the page see (the tests compile without the DOM library).
+declare const document: any;
+declare function getComputedStyle(element: unknown): { outlineStyle: string; outlineWidth: string };
 
 /** The composer in real Chromium: writing, checking, uploading, refusing, saving and submitting posts. */
 describeInBrowser(`staff pages: composer (${currentMode()} storage)`, () => {
@@ -77,6 +84,13 @@ describeInBrowser(`staff pages: composer (${currentMode()} storage)`, () => {
     // One visible Check button (the hidden one only answers Enter in a text field).
     expect(await s.page.getByRole('button', { name: 'Check' }).count()).toBe(1);
     await s.expectAccessible();
+    // An image larger than any platform takes is refused in the browser, before anything is sent.
+    // (A file on disk: the browser reads it itself, nothing goes through the test connection.)
+    const huge = join(mkdtempSync(join(tmpdir(), 'composer-')), 'huge.png');
+    writeFileSync(huge, png(10, 10, { padTo: 20 * 1024 * 1024 + 1 }));
+    await s.page.getByLabel('Image file').setInputFiles(huge);
+    await s.page.locator('#f-upload-size').filter({ hasText: 'This image is too large: choose one of at most 20 MB' }).waitFor();
+    expect(await s.page.getByLabel('Image file').inputValue()).toBe('');
     s.expectClean();
     await s.close();
   });
@@ -115,7 +129,7 @@ describeInBrowser(`staff pages: composer (${currentMode()} storage)`, () => {
     const page = s.page;
     const focused = () =>
       page.evaluate(() => {
-        const el = document.activeElement as HTMLElement;
+        const el = document.activeElement;
         const style = getComputedStyle(el);
         return {
           tag: el.tagName.toLowerCase(),
@@ -213,7 +227,7 @@ describeInBrowser(`staff pages: composer (${currentMode()} storage)`, () => {
     const thumb = page.locator('img.thumb');
     expect(await thumb.getAttribute('alt')).toBe('Fotografie a parcului central');
     expect(await thumb.getAttribute('lang')).toBe('ro');
-    expect(await thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(40);
+    expect(await thumb.evaluate((img: any) => img.complete && img.naturalWidth)).toBe(40);
     expect(await page.locator('#f-media-0-alt-ro').inputValue()).toBe('Fotografie a parcului central');
     expect(await page.getByLabel('Campaign', { exact: true }).inputValue()).toBe(seed.privateCampaign.id);
     expect(await page.getByRole('checkbox', { name: 'Mastodon (Mastodon)' }).isChecked()).toBe(true);
@@ -312,7 +326,7 @@ describeInBrowser(`staff pages: composer (${currentMode()} storage)`, () => {
     // A submission forged with the volunteer's own session and token: refused.
     await s.goto(NEW);
     const forged = await s.page.evaluate(async ([url, campaignId]) => {
-      const token = (document.querySelector('input[name="_csrf"]') as HTMLInputElement).value;
+      const token = (document.querySelector('input[name="_csrf"]') as { value: string }).value;
       const form = new FormData();
       form.append('campaignId', campaignId!);
       form.append('text[ro]', 'Trimis fără drept.');
@@ -330,7 +344,7 @@ describeInBrowser(`staff pages: composer (${currentMode()} storage)`, () => {
     expect(await viewer.page.locator('form.composer').count()).toBe(0);
     await viewer.goto(`/app/${SLUG}`);
     const status = await viewer.page.evaluate(async (url) => {
-      const token = (document.querySelector('input[name="_csrf"]') as HTMLInputElement).value;
+      const token = (document.querySelector('input[name="_csrf"]') as { value: string }).value;
       const form = new FormData();
       form.append('campaignId', 'x');
       form.append('intent', 'draft');

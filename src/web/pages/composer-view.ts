@@ -105,7 +105,7 @@ ${post ? '' : html`<p>${ctx.t('composer.intro')}</p>`}
 <button type="submit" name="intent" value="check" formaction="${urls.preview}${urls.csrf}" hidden tabindex="-1">${ctx.t('composer.check')}</button>
 ${csrfField(ctx)}
 ${post ? html`<input type="hidden" name="postId" value="${post.id}">` : ''}
-<div class="composer-live" hx-post="${urls.preview}" hx-trigger="input delay:600ms, change delay:600ms" hx-target="#composer-report" hx-swap="innerHTML" hx-sync="this:replace">
+<div class="composer-live" hx-post="${urls.preview}" hx-trigger="input delay:600ms, change delay:600ms" hx-target="#composer-report" hx-swap="innerHTML" hx-sync="this:queue last">
 ${generalSection(ctx, m)}
 ${textsSection(ctx, m, langs)}
 ${reportSection(ctx, m, urls)}
@@ -344,7 +344,8 @@ ${groupErrors(errors, (k) => k === 'media')}
 ${items}
 <fieldset class="media-new">
 <legend>${ctx.t('composer.newImage')}</legend>
-${field(errors, { name: 'upload', id: 'f-upload', type: 'file', label: ctx.t('composer.upload'), hint: ctx.t('composer.uploadHint', { size: mb }), attrs: html` accept="image/png,image/jpeg,image/gif,image/webp" data-max-bytes="${MAX_UPLOAD_BYTES}"` })}
+${field(errors, { name: 'upload', id: 'f-upload', type: 'file', label: ctx.t('composer.upload'), hint: ctx.t('composer.uploadHint', { size: mb }), attrs: html` accept="image/png,image/jpeg,image/gif,image/webp" data-max-bytes="${MAX_UPLOAD_BYTES}" data-too-large="${ctx.t('composer.error.uploadTooLarge', { size: mb })}"` })}
+<p class="field-error" id="f-upload-size" role="alert"></p>
 ${langs.map((l) =>
   field(errors, { name: `newAlt[${l}]`, id: `f-newAlt-${l}`, errorKey: `newAlt.${l}`, label: ctx.t('composer.altText', { language: languageName(ctx, l) }), hint: l === langs[0] ? ctx.t('composer.altHint') : undefined, value: state.newAlt[l] ?? '', attrs: html` lang="${l}"` }),
 )}
