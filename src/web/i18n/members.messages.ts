@@ -88,7 +88,7 @@ export const ro: Translations<typeof en> = {
   'members.readOnly': 'Doar administratorii adaugă, modifică sau elimină membri și parteneri.',
 
   'members.list.heading': 'Membri',
-  'members.list.caption': '{count, plural, one {# membru} few {# membri} other {# de membri}} ai instituției {institution}',
+  'members.list.caption': 'Membrii instituției {institution}: {count, number}',
   'members.col.name': 'Nume',
   'members.col.email': 'E-mail',
   'members.col.role': 'Rol',
@@ -140,7 +140,7 @@ export const ro: Translations<typeof en> = {
 
   'members.partners.heading': 'Parteneri',
   'members.partners.intro': 'Organizații neguvernamentale care lucrează cu instituția; voluntarii lor sunt colaboratori.',
-  'members.partners.caption': '{count, plural, one {# partener} few {# parteneri} other {# de parteneri}} ai instituției {institution}',
+  'members.partners.caption': 'Partenerii instituției {institution}: {count, number}',
   'members.partners.none': 'Încă nu există parteneri.',
   'members.partners.col.name': 'Nume',
   'members.partners.col.website': 'Site web',
