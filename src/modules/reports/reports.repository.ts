@@ -5,8 +5,11 @@ import type { GroupBy, Period, TopMetric } from '#src/modules/reports/period.js'
 import type { MetricValues } from '#src/modules/reports/platform-metrics.js';
 import { Tx } from '#src/storage/tx.js';
 
-/** Which publications a query sees: staff see every channel; the public report leaves sandbox channels out (never published). */
-export type Audience = 'staff' | 'public';
+/**
+ * Which publications a query sees: staff see every channel; the public report leaves sandbox channels out
+ * (never published); `training` is the public report's rules with sandbox channels in (its page's training preview).
+ */
+export type Audience = 'staff' | 'public' | 'training';
 
 export interface ReportInstitution {
   id: string;
@@ -194,7 +197,7 @@ export class ReportsRepository {
               pub.campaign_id AS "campaignId", cp.title AS "campaignTitle", pub.variants, pub.channel_overrides AS "channelOverrides",
               ${METRIC_COLS.map((c) => `pub.${c}${c === 'impressions' ? '::float8' : ''}`).join(', ')}, (${ENGAGEMENT('pub')})::float8 AS engagement
          FROM pub JOIN campaigns cp ON cp.id = pub.campaign_id AND cp.institution_id = $1
-        ${audience === 'public' ? `WHERE pub.status = 'published'` : ''}
+        ${audience !== 'staff' ? `WHERE pub.status = 'published'` : ''}
         ORDER BY ${order} DESC NULLS LAST, pub.published_at DESC, pub.id
         LIMIT ${Math.trunc(limit)}`,
       this.params(institutionId, period, asOf),
@@ -257,9 +260,9 @@ export class ReportsRepository {
   }
 
   /** Public report: publications per month (institution's time zone) and channel, with their engagement. */
-  async byMonthAndChannel(institutionId: string, period: Period, asOf: Date | null): Promise<MonthChannelRow[]> {
+  async byMonthAndChannel(institutionId: string, period: Period, asOf: Date | null, audience: Audience = 'public'): Promise<MonthChannelRow[]> {
     return this.query<MonthChannelRow>(
-      `WITH pub AS (${this.publications(asOf, 'public')})
+      `WITH pub AS (${this.publications(asOf, audience)})
        SELECT to_char(pub.local_at, 'YYYY-MM') AS month, pub.channel_id AS "channelId", pub.channel_name AS "channelName", pub.platform,
               count(*)::int AS published, count(*) FILTER (WHERE pub.status = 'withdrawn')::int AS withdrawn, ${SUMS('pub')}
          FROM pub GROUP BY 1, 2, 3, 4 ORDER BY 1, 3, 2`,
@@ -268,17 +271,27 @@ export class ReportsRepository {
   }
 
   /** Public report: publications later withdrawn, without their text. */
-  async withdrawn(institutionId: string, period: Period): Promise<WithdrawnRow[]> {
+  async withdrawn(institutionId: string, period: Period, audience: Audience = 'public'): Promise<WithdrawnRow[]> {
     return this.query<WithdrawnRow>(
       `SELECT t.published_at AS "publishedAt", t.withdrawn_at AS "withdrawnAt", ch.display_name AS "channelName", ch.platform, cp.title AS "campaignTitle"
          FROM publication_targets t
-         JOIN channels ch ON ch.id = t.channel_id AND ch.institution_id = $1 AND ch.platform <> 'sandbox'
+         JOIN channels ch ON ch.id = t.channel_id AND ch.institution_id = $1 ${audience === 'public' ? `AND ch.platform <> 'sandbox'` : ''}
          JOIN posts p ON p.id = t.post_id AND p.institution_id = $1
          JOIN campaigns cp ON cp.id = p.campaign_id AND cp.institution_id = $1
         WHERE t.institution_id = $1 AND t.status = 'withdrawn' AND t.published_at >= $2 AND t.published_at < $3
         ORDER BY t.published_at`,
       [institutionId, period.from, period.to],
     );
+  }
+
+  /** How many publications of the period went to sandbox (training) channels, which the public report leaves out. */
+  async sandboxPublications(institutionId: string, period: Period): Promise<number> {
+    const [row] = await this.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM publication_targets t JOIN channels ch ON ch.id = t.channel_id AND ch.institution_id = $1 AND ch.platform = 'sandbox'
+        WHERE t.institution_id = $1 AND t.status IN ${PUBLISHED} AND t.published_at >= $2 AND t.published_at < $3`,
+      [institutionId, period.from, period.to],
+    );
+    return row?.n ?? 0;
   }
 
   /** When engagement was last collected for any of the institution's publications. */

@@ -12,7 +12,7 @@ import {
   type GroupBy, type Period,
 } from '#src/modules/reports/period.js';
 import { addNullable, engagementOf, METRICS, PLATFORM_METRICS, PLATFORM_NAMES, type MetricValues } from '#src/modules/reports/platform-metrics.js';
-import { ReportsRepository, type GroupRow, type ReportInstitution, type TopRow } from '#src/modules/reports/reports.repository.js';
+import { ReportsRepository, type Audience, type GroupRow, type ReportInstitution, type TopRow } from '#src/modules/reports/reports.repository.js';
 import { describeCadence, ENGLISH, METHOD_NOTES, type TransparencyReport } from '#src/modules/reports/transparency-report.js';
 
 export interface PeriodQuery {
@@ -147,7 +147,7 @@ export class ReportsService {
     return { from: period.from, to: period.to, ...(await this.lateness(institutionId, period, 'staff')) };
   }
 
-  private async lateness(institutionId: string, period: Period, audience: 'staff' | 'public') {
+  private async lateness(institutionId: string, period: Period, audience: Audience) {
     const rows = await this.reports.punctuality(institutionId, period, audience);
     const view = (r: (typeof rows)[number] | undefined) => ({
       count: r?.count ?? 0,
@@ -171,9 +171,16 @@ export class ReportsService {
    * official languages (the page's language when the reader states none) and the collection cadence
    * (to say it in the reader's language).
    */
-  async transparencyPage(slug: string, q: PeriodQuery): Promise<{ report: TransparencyReport; languages: string[]; cadence: CadenceStep[] }> {
+  async transparencyPage(
+    slug: string,
+    q: PeriodQuery,
+    withSandbox = false,
+  ): Promise<{ report: TransparencyReport; languages: string[]; cadence: CadenceStep[]; sandboxPublications: number }> {
     const institution = await this.publicInstitution(slug);
-    return { report: await this.transparencyOf(institution, q), languages: institution.languages ?? [], cadence: this.config.metrics.cadence };
+    const report = await this.transparencyOf(institution, q, withSandbox ? 'training' : 'public');
+    const period = resolvePeriod(q, institution.timeZone, this.clock.now(), last12Months(institution.timeZone));
+    const sandboxPublications = await this.reports.sandboxPublications(institution.id, period);
+    return { report, languages: institution.languages ?? [], cadence: this.config.metrics.cadence, sandboxPublications };
   }
 
   private async publicInstitution(slug: string): Promise<ReportInstitution> {
@@ -182,17 +189,21 @@ export class ReportsService {
     return institution;
   }
 
-  private async transparencyOf(institution: ReportInstitution, q: PeriodQuery): Promise<TransparencyReport> {
+  /**
+   * The public report leaves sandbox (training) channels out: they never published anything. Only the
+   * page's training preview (`training`) counts them, labelled as such; report.json, CSV and PDF never do.
+   */
+  private async transparencyOf(institution: ReportInstitution, q: PeriodQuery, audience: Audience = 'public'): Promise<TransparencyReport> {
     const now = this.clock.now();
     const period = resolvePeriod(q, institution.timeZone, now, last12Months(institution.timeZone));
     const asOf = this.asOf(period, now);
     const id = institution.id;
     const [months, campaigns, lateness, top, withdrawn, newest] = [
-      await this.reports.byMonthAndChannel(id, period, asOf),
-      await this.reports.campaigns(id, period, asOf, 'public'),
-      await this.lateness(id, period, 'public'),
-      await this.reports.top(id, period, asOf, 'engagement', 10, 'public'),
-      await this.reports.withdrawn(id, period),
+      await this.reports.byMonthAndChannel(id, period, asOf, audience),
+      await this.reports.campaigns(id, period, asOf, audience),
+      await this.lateness(id, period, audience),
+      await this.reports.top(id, period, asOf, 'engagement', 10, audience),
+      await this.reports.withdrawn(id, period, audience),
       await this.reports.newestCollection(id),
     ];
     const totals: TransparencyReport['totals'] = { published: 0, withdrawn: 0, ...EMPTY, engagement: null };

@@ -26,6 +26,7 @@ svg.chart{width:100%;height:auto;max-width:48rem;display:block}
 .muted{color:#4a4a4a}blockquote{margin:.25rem 0;padding-left:.75rem;border-left:3px solid #8a8a8a;overflow-wrap:anywhere}
 form{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin:1rem 0}label{display:flex;flex-direction:column;font-size:.9rem}
 input,button{font:inherit;padding:.3rem .5rem;border:1px solid #595959;border-radius:.2rem}button{background:#1f4e79;color:#fff}
+p.training{border:3px solid #7a0000;padding:.5rem .75rem}
 footer{margin-top:2rem;padding-bottom:2rem;border-top:1px solid #ccc}
 .langs{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;margin:.5rem 0;padding:0}.langs a[aria-current]{font-weight:700;text-decoration:none;color:#1a1a1a;border-bottom:3px solid #1f4e79}
 `;
@@ -65,6 +66,8 @@ export interface TransparencyPageOptions {
   cadence?: CadenceStep[];
   /** The period as the reader asked for it (kept in the language links). */
   query?: { from?: string; to?: string };
+  /** Publications on sandbox (training) channels in the period, and whether this page counts them (its training preview). */
+  sandbox?: { count: number; included: boolean };
 }
 
 const METRIC_KEY = {
@@ -139,14 +142,17 @@ export function renderTransparencyPage(r: TransparencyReport, options: Transpare
   const metricHeads = METRICS.map(w.metric);
   const count = (n: number | null, key: Parameters<typeof t>[0], nullLabel: string) =>
     html`<li><strong>${w.figure(n)}</strong> ${n === null ? nullLabel : t(key, { count: n })}</li>`;
-  const langLink = (l: Locale) => `${base}${query({ lang: l, from: options.query?.from, to: options.query?.to })}`;
+  const training = options.sandbox?.included === true;
+  const langLink = (l: Locale) => `${base}${query({ lang: l, from: options.query?.from, to: options.query?.to, sandbox: training ? 'include' : undefined })}`;
+  const sandboxLink = (include: boolean) => `${base}${query({ lang, from: options.query?.from, to: options.query?.to, sandbox: include ? 'include' : undefined })}`;
   const newest = r.methodology.newestCollectionAt ? new Date(r.methodology.newestCollectionAt) : null;
   const cadence = options.cadence ? describeCadence(options.cadence, i18n) : r.methodology.collectionCadence;
   const p = r.punctuality;
 
   const page = html`<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${t('transparency.title', { name: r.institution.name })}</title>
+<title>${training ? `${t('transparency.training.title')}: ` : ''}${t('transparency.title', { name: r.institution.name })}</title>
+${training ? html`<meta name="robots" content="noindex">` : ''}
 <style>${trusted(STYLE)}</style>
 <link rel="alternate" type="application/json" href="${base}/report.json${dataQuery}">
 ${PUBLIC_LOCALES.filter((l) => l !== lang).map((l) => html`<link rel="alternate" hreflang="${l}" href="${langLink(l)}">`)}
@@ -159,7 +165,13 @@ ${PUBLIC_LOCALES.filter((l) => l !== lang).map((l) => html`<link rel="alternate"
 <p>${t('transparency.intro', { name: r.institution.name, from: w.calendarDate(r.period.firstDay, 'long'), to: w.calendarDate(r.period.lastDay, 'long'), asOf: i18n.format(new Date(r.engagementAsOf), { dateStyle: 'long' }) })}</p>
 <form method="get" action="${base}" aria-label="${t('transparency.period')}"><input type="hidden" name="lang" value="${lang}">
 <label>${t('transparency.from')} <input type="date" name="from" value="${period.from}"></label>
+${training ? html`<input type="hidden" name="sandbox" value="include">` : ''}
 <label>${t('transparency.to')} <input type="date" name="to" value="${period.to}"></label><button type="submit">${t('transparency.show')}</button></form>
+${training
+    ? html`<p class="training" role="note"><strong>${t('transparency.training.title')}.</strong> ${t('transparency.training.included', { count: options.sandbox!.count })} <a href="${sandboxLink(false)}">${t('transparency.training.hide')}</a></p>`
+    : options.sandbox && options.sandbox.count > 0
+      ? html`<p class="muted">${t('transparency.training.excluded', { count: options.sandbox.count })} <a href="${sandboxLink(true)}">${t('transparency.training.show')}</a></p>`
+      : ''}
 </header>
 <main>
 <h2 id="summary">${t('transparency.summary')}</h2>

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Headers, Param, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Response } from 'express';
 import { notFound } from '#src/common/domain-error.js';
 import { Public } from '#src/modules/auth/auth.decorators.js';
@@ -19,6 +19,11 @@ export class TransparencyPageQueryDto extends PeriodQueryDto {
   @IsString()
   @MaxLength(35)
   lang?: string;
+
+  /** `include`: the training preview, counting sandbox channels (labelled); never in report.json, CSV or PDF. */
+  @IsOptional()
+  @IsIn(['include'])
+  sandbox?: 'include';
 }
 
 /**
@@ -38,13 +43,13 @@ export class TransparencyController {
   }
 
   /** The report, and the reader's language (see transparencyLocale), which the answer states and varies on. */
-  private async localised(slug: string, q: TransparencyPageQueryDto, acceptLanguage: string | undefined, res: Response) {
+  private async localised(slug: string, q: TransparencyPageQueryDto, acceptLanguage: string | undefined, res: Response, withSandbox = false) {
     if (!SLUG.test(slug) || slug.length > 100) throw notFound('transparency report');
-    const { report, languages, cadence } = await this.reports.transparencyPage(slug, { from: q.from, to: q.to });
+    const { report, languages, cadence, sandboxPublications } = await this.reports.transparencyPage(slug, { from: q.from, to: q.to }, withSandbox);
     const { locale } = transparencyLocale(q.lang, acceptLanguage, languages);
     res.setHeader('Content-Language', locale);
     res.setHeader('Vary', 'Accept-Language');
-    return { report, cadence, i18n: new I18n(locale, report.institution.timeZone) };
+    return { report, cadence, sandboxPublications, i18n: new I18n(locale, report.institution.timeZone) };
   }
 
   @Get()
@@ -57,8 +62,8 @@ export class TransparencyController {
     @Headers('accept-language') acceptLanguage: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<string> {
-    const { report, cadence, i18n } = await this.localised(slug, q, acceptLanguage, res);
-    return renderTransparencyPage(report, { i18n, cadence, query: { from: q.from, to: q.to } });
+    const { report, cadence, i18n, sandboxPublications } = await this.localised(slug, q, acceptLanguage, res, q.sandbox === 'include');
+    return renderTransparencyPage(report, { i18n, cadence, query: { from: q.from, to: q.to }, sandbox: { count: sandboxPublications, included: q.sandbox === 'include' } });
   }
 
   @Get('report.json')
