@@ -40,7 +40,8 @@ describeInBrowser(`the whole path through the staff pages (${currentMode()} stor
   async function shot(s: WebSession, name: string): Promise<void> {
     if (!SCREENSHOTS) return;
     mkdirSync(SCREENSHOTS, { recursive: true });
-    await s.page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
+    await s.page.evaluate('window.scrollTo(0, 0)');
+    await s.page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   }
 
   it('from login to the public transparency page', async () => {

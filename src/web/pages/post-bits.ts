@@ -18,6 +18,7 @@ export function excerpt(post: Pick<PostView, 'variants'>, max = 140): string {
 /** One post in a list: its time, its words, its state, where it goes; the link leads to the post. */
 export function postSummary(ctx: WebContext, post: PostView, channelNames: Map<string, string>): SafeHtml {
   const channels = [...new Set(post.targets.map((t) => channelNames.get(t.channelId) ?? '?'))];
-  return html`<a class="post-link" href="${ctx.path(`/posts/${post.id}`)}">${excerpt(post) || ctx.t('post.untitled')}</a>
+  const language = post.variants[0]?.language;
+  return html`<a class="post-link" href="${ctx.path(`/posts/${post.id}`)}"${language && excerpt(post) ? html` lang="${language}"` : ''}>${excerpt(post) || ctx.t('post.untitled')}</a>
 <span class="meta">${post.scheduledAt ? html`<time datetime="${post.scheduledAt.toISOString()}">${ctx.i18n.dateTime(post.scheduledAt)}</time> · ` : ''}${statusBadge(ctx, post.status, 'post')}${channels.length ? html` · ${channels.join(', ')}` : ''}</span>`;
 }
