@@ -178,10 +178,18 @@ describeInBrowser(`staff pages: the post page (${currentMode()} storage)`, () =>
   });
 
   it('an editor who wrote a post sees why they cannot approve it; a forged approve is refused with that reason', async () => {
-    const postId = await draft(seed.members.editor);
-    expect((await seed.members.editor.post(`/api/posts/${postId}/submit`)).status).toBe(200);
+    const postId = await draft(seed.members.editor, { variants: [{ language: 'ro', text: 'Doar în română.' }] });
     const url = `/app/${slug}/posts/${postId}`;
     const e = await as(seed.members.editor);
+    await e.goto(url);
+    // Submitting without the Hungarian text is refused, saying what is missing.
+    const [refused] = await Promise.all([e.page.waitForResponse((r) => r.url().endsWith('/submit')), e.page.getByRole('button', { name: 'Submit for review' }).click()]);
+    expect(refused.status()).toBe(422);
+    expect(await e.page.locator('.error-summary').textContent()).toContain('The post cannot be submitted yet.');
+    expect(await e.page.locator('.problems').textContent()).toBe('A text in Hungarian (hu) is required (an official language of the institution).');
+    await e.expectAccessible();
+    await seed.members.editor.patch(`/api/posts/${postId}`, { variants: [{ language: 'ro', text: 'Doar în română.' }, { language: 'hu', text: 'Magyarul is.' }] });
+    expect((await seed.members.editor.post(`/api/posts/${postId}/submit`)).status).toBe(200);
     await e.goto(url);
     expect(await e.page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
     expect(await e.page.locator('#self-approval').textContent()).toBe('You wrote or edited this post, so you cannot approve it: another editor or administrator must.');
