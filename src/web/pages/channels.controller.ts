@@ -57,6 +57,19 @@ function merge(ctx: WebContext, a: FormErrors | null, own: FormErrors['fields'])
   return { summary: base.summary, fields: { ...base.fields, ...own } };
 }
 
+/** The API's DTO from the form, or every problem at once: the DTO's and the page's own (`own`). */
+async function validated<T extends object>(ctx: WebContext, cls: new () => T, plain: object, own: FormErrors['fields']): Promise<{ dto: T; errors: null } | { dto: undefined; errors: FormErrors }> {
+  let errors: FormErrors | null = null;
+  let dto: T | undefined;
+  try {
+    dto = await toDto(cls, plain);
+  } catch (err) {
+    errors = formErrors(err, ctx.i18n);
+  }
+  errors = merge(ctx, errors, own);
+  return errors ? { dto: undefined, errors } : { dto: dto!, errors: null };
+}
+
 /** A refusal by the platform during verification, or undefined for anything else (thrown on by the caller). */
 function platformRefusal(err: unknown, channel: Pick<ChannelView, 'displayName'>): (Refusal & { status: number }) | undefined {
   if (!(err instanceof HttpException)) return undefined;
@@ -133,23 +146,14 @@ export class ChannelPagesController {
       ...(Object.keys(typed.credentials).length ? { credentials: typed.credentials } : {}),
       ...(rateLimit ? { rateLimit } : {}),
     };
-    let errors: FormErrors | null = null;
-    let dto: CreateChannelDto | undefined;
+    const checked = await validated(ctx, CreateChannelDto, plain, own);
+    if (!checked.dto) return this.renderNew(ctx, platform, values, localize(ctx, checked.errors), 422);
     try {
-      dto = await toDto(CreateChannelDto, plain);
+      const created = await this.channels.create(ctx.requiredPrincipal, ctx.requiredInstitution.id, checked.dto);
+      ctx.redirect(`${ctx.path('/channels')}?notice=notice.channelsAdded#channel-${created.id}`);
     } catch (err) {
-      errors = formErrors(err, ctx.i18n);
+      this.renderNew(ctx, platform, values, localize(ctx, formErrors(err, ctx.i18n)), 422);
     }
-    errors = merge(ctx, errors, own);
-    if (!errors) {
-      try {
-        const created = await this.channels.create(ctx.requiredPrincipal, ctx.requiredInstitution.id, dto!);
-        return ctx.redirect(`${ctx.path('/channels')}?notice=notice.channelsAdded#channel-${created.id}`);
-      } catch (err) {
-        errors = formErrors(err, ctx.i18n);
-      }
-    }
-    this.renderNew(ctx, platform, values, localize(ctx, errors), 422);
   }
 
   /** CivicPost's own limit from the form (minutes there, seconds in the API); problems go into `own`. */
@@ -219,22 +223,13 @@ export class ChannelPagesController {
     const own = missingFields(channel.platform, typed, ctx.t('form.required'));
     const moved = Object.entries(typed.settings).some(([k, v]) => channel.settings[k] !== v);
     const plain = { credentials: typed.credentials, ...(moved ? { settings: { ...channel.settings, ...typed.settings } } : {}) };
-    let errors: FormErrors | null = null;
-    let dto: UpdateChannelDto | undefined;
+    const checked = await validated(ctx, UpdateChannelDto, plain, own);
+    if (!checked.dto) return this.renderReconnect(ctx, channel, values, localize(ctx, checked.errors), 422);
     try {
-      dto = await toDto(UpdateChannelDto, plain);
+      await this.channels.update(p, iid, channelId, checked.dto);
     } catch (err) {
-      errors = formErrors(err, ctx.i18n);
+      return this.renderReconnect(ctx, channel, values, localize(ctx, formErrors(err, ctx.i18n)), 422);
     }
-    errors = merge(ctx, errors, own);
-    if (!errors) {
-      try {
-        await this.channels.update(p, iid, channelId, dto!);
-      } catch (err) {
-        errors = formErrors(err, ctx.i18n);
-      }
-    }
-    if (errors) return this.renderReconnect(ctx, channel, values, localize(ctx, errors), 422);
     try {
       await this.channels.verify(p, iid, channelId);
     } catch (err) {
