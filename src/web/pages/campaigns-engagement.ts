@@ -42,7 +42,7 @@ ${ALL.map((m) => html`<tr><th scope="row">${metric(m)}</th><td class="n">${value
   const top = e.top;
   const topPart = top.length
     ? html`<h3>${ctx.t('campaigns.topTitle')}</h3>
-${barChart('eng-top', ctx.t('campaigns.topTitle'), ctx.t('campaigns.topDesc', { count: Math.min(BARS, top.length) }), top.slice(0, BARS).map((t, i) => ({ label: String(i + 1), value: t.metrics.engagement ?? 0 })))}
+${top.some((t) => t.metrics.engagement !== null) ? barChart('eng-top', ctx.t('campaigns.topTitle'), ctx.t('campaigns.topDesc', { count: Math.min(BARS, top.length) }), top.slice(0, BARS).map((t, i) => ({ label: String(i + 1), value: t.metrics.engagement ?? 0 }))) : ''}
 <div class="table-wrap"><table class="engagement-top">
 <caption>${ctx.t('campaigns.topCaption')}</caption>
 <thead><tr><th scope="col" class="n">${ctx.t('campaigns.colRank')}</th><th scope="col">${ctx.t('campaigns.colPublication')}</th><th scope="col">${ctx.t('campaigns.colChannel')}</th><th scope="col">${ctx.t('campaigns.colPublished')}</th>
