@@ -251,7 +251,6 @@ export interface FeedState {
 
 /** The sandbox feed: what a training channel "published", unmistakably labelled. */
 export function sandboxFeed(ctx: WebContext, s: FeedState): SafeHtml {
-  const n = (x: number) => ctx.i18n.number(x);
   const lang = s.language !== ctx.locale ? s.language : undefined;
   const entries = s.items.map((i) => {
     const e = i.engagement;
@@ -262,7 +261,7 @@ export function sandboxFeed(ctx: WebContext, s: FeedState): SafeHtml {
 <div class="sandbox-text"${lang ? html` lang="${lang}"` : ''}>${i.text}</div>
 ${media.length ? html`<ul class="sandbox-media">${media.map((m) => html`<li>${ctx.t('channels.sandbox.image')} <span${lang ? html` lang="${lang}"` : ''}>${typeof m.altText === 'string' && m.altText ? m.altText : ctx.t('channels.sandbox.noAlt')}</span></li>`)}</ul>` : ''}
 ${i.thread.length ? html`<ol class="sandbox-thread" aria-label="${ctx.t('channels.sandbox.thread')}">${i.thread.map((t) => html`<li${lang ? html` lang="${lang}"` : ''}>${t}</li>`)}</ol>` : ''}
-<p class="engagement">${ctx.t('channels.sandbox.engagement', { views: n(e.views), likes: n(e.likes), reposts: n(e.reposts), replies: n(e.replies) })}</p>
+<p class="engagement">${ctx.t('channels.sandbox.engagement', { views: e.views, likes: e.likes, reposts: e.reposts, replies: e.replies })}</p>
 </article></li>`;
   });
   const pages = Math.max(1, Math.ceil(s.total / s.pageSize));
