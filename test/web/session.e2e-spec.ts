@@ -159,7 +159,7 @@ describeInBrowser(`staff pages: session (${currentMode()} storage)`, () => {
     await s.page.getByRole('button', { name: 'Create the institution' }).click();
     await s.page.waitForURL(/\/app\/oradea/);
     expect(await s.page.getByRole('status').textContent()).toBe('The institution is created, with you as its administrator.');
-    const created = (await api.admin.get('/api/institutions')).body as Array<{ slug: string; languages: string[]; timeZone: string }>;
+    const created = (await api.admin.get('/api/institutions')).body.items as Array<{ slug: string; languages: string[]; timeZone: string }>;
     expect(created.find((i) => i.slug === 'oradea')).toMatchObject({ languages: ['ro', 'hu'], timeZone: 'Europe/Bucharest' });
     s.expectClean();
     await s.close();
