@@ -11,145 +11,27 @@
  * targets seeded by SQL, due BENCH_LEAD_SECONDS later, which the scheduler queues ahead of time. Everything
  * (processes, database, Redis keys) is removed at the end, also after a failure or Ctrl-C.
  *
- * BENCH_POSTS (10,000), BENCH_CHANNELS (50), BENCH_PLATFORM_MS (5), BENCH_CONCURRENCY (20, CivicPost's
- * default WORKER_CONCURRENCY), BENCH_LEAD_SECONDS (15 + 2 per 1,000 posts), BENCH_TIMEOUT_SECONDS (600),
+ * BENCH_POSTS (10,000), BENCH_CHANNELS (50), BENCH_PLATFORM_MS (5), BENCH_WORKERS (1 worker process), BENCH_CONCURRENCY
+ * (20 per worker, CivicPost's default WORKER_CONCURRENCY), BENCH_LEAD_SECONDS (15 + 2 per 1,000 posts), BENCH_TIMEOUT_SECONDS (600),
  * BENCH_LOG_LEVEL (info, CivicPost's default). BENCH_PROFILE=<dir> writes a V8 CPU profile of each worker
  * there (node --cpu-prof; open it in Chrome DevTools, or summarise it with bench/profile-summary.mjs).
  */
-import { randomBytes } from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Queue, Worker, createPostgresBackend, withBackend, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import { PUBLISH_JOB_OPTIONS, WORKER_OPTIONS } from '#src/queue/queues.js';
+import { backendsFromEnv, cleanup, cpuSeconds, env, machineCpu, memory, num, redisConnection, seedApprovedPosts, sleep, startCivicPost, type Backend } from './harness.js';
 import { startMastodonFake, type MastodonFake } from './mastodon-fake.js';
 
-type Backend = 'postgres+redis' | 'postgres';
-
-const POSTS = Number(process.env.BENCH_POSTS ?? 10_000);
-const CHANNELS = Number(process.env.BENCH_CHANNELS ?? 50);
-const PLATFORM_MS = Number(process.env.BENCH_PLATFORM_MS ?? 5);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
-const LEAD_S = Number(process.env.BENCH_LEAD_SECONDS ?? 15 + Math.ceil(POSTS / 1000) * 2);
-const TIMEOUT_S = Number(process.env.BENCH_TIMEOUT_SECONDS ?? 600);
-const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
-const PROFILE_DIR = process.env.BENCH_PROFILE;
-const base = process.env.DATABASE_URL;
-const redisUrl = process.env.REDIS_URL;
-if (!base) {
-  console.error('bench:pipeline needs DATABASE_URL (a PostgreSQL server; the user must be allowed to CREATE DATABASE), and REDIS_URL to measure the Redis backend too');
-  process.exit(2);
-}
-const backends: Backend[] = (process.env.BENCH_BACKENDS ?? (redisUrl ? 'redis,postgres' : 'postgres')).split(',').map((b) => {
-  const backend = b.trim() === 'redis' ? 'postgres+redis' : b.trim();
-  if (backend !== 'postgres+redis' && backend !== 'postgres') throw new Error(`BENCH_BACKENDS: unknown backend ${b}`);
-  if (backend === 'postgres+redis' && !redisUrl) throw new Error('BENCH_BACKENDS names redis: set REDIS_URL');
-  return backend;
-});
-
-// Cleanup runs once, last registered first: at the end, after a failure, or on Ctrl-C.
-const cleanups: Array<() => Promise<unknown>> = [];
-let cleaning: Promise<void> | undefined;
-const cleanup = () =>
-  (cleaning ??= (async () => {
-    for (const c of cleanups.splice(0).reverse()) await c().catch((err: unknown) => console.error('cleanup:', (err as Error).message));
-  })());
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void cleanup().then(() => process.exit(130)));
-}
-
-/** A CivicPost process; keeps the tail of its output for the error message if it dies. */
-class AppProcess {
-  readonly child: ChildProcess;
-  private out = '';
-  constructor(env: Record<string, string>, nodeArgs: string[] = []) {
-    this.child = spawn(process.execPath, [...nodeArgs, join(import.meta.dirname, '..', '..', 'dist', 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const keep = (d: string) => (this.out = (this.out + d).slice(-20_000));
-    this.child.stdout!.setEncoding('utf8').on('data', keep);
-    this.child.stderr!.setEncoding('utf8').on('data', keep);
-  }
-  get pid(): number {
-    return this.child.pid!;
-  }
-  async waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const m = this.out.match(pattern);
-      if (m) return m;
-      if (this.child.exitCode !== null || this.child.signalCode !== null) throw new Error(`CivicPost exited before printing ${pattern}:\n${this.out}`);
-      if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${this.out}`);
-      await sleep(50);
-    }
-  }
-  alive(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-  tail(): string {
-    return this.out.slice(-4000);
-  }
-  async stop(): Promise<void> {
-    if (!this.alive()) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-  }
-}
-
-/** Peak and current resident set (MB) of a process, from /proc/<pid>/status. */
-function memory(pid: number): { peakMb: number; rssMb: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-  return { peakMb: kb('VmHWM') / 1024, rssMb: kb('VmRSS') / 1024 };
-}
-
-/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat (clock ticks of 1/100 s on Linux). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** Busy and total CPU time of the whole machine (all cores), in clock ticks. */
-function machineCpu(): { busy: number; total: number } {
-  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
-  const total = ticks.reduce((a, b) => a + b, 0);
-  const idle = ticks[3]! + ticks[4]!; // idle + iowait
-  return { busy: total - idle, total };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: base });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-/** BullMQ's Redis connection options, as CivicPost builds them (src/queue/queue.module.ts). */
-function redisConnection(url: string) {
-  const u = new URL(url);
-  return {
-    host: u.hostname,
-    port: Number(u.port || 6379),
-    username: u.username ? decodeURIComponent(u.username) : undefined,
-    password: u.password ? decodeURIComponent(u.password) : undefined,
-    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
-    tls: u.protocol === 'rediss:' ? {} : undefined,
-    maxRetriesPerRequest: null,
-  };
-}
+const POSTS = num('BENCH_POSTS', 10_000);
+const CHANNELS = num('BENCH_CHANNELS', 50);
+const PLATFORM_MS = num('BENCH_PLATFORM_MS', 5);
+const CONCURRENCY = num('BENCH_CONCURRENCY', 20);
+const WORKERS = num('BENCH_WORKERS', 1);
+const LEAD_S = num('BENCH_LEAD_SECONDS', 15 + Math.ceil(POSTS / 1000) * 2);
+const TIMEOUT_S = num('BENCH_TIMEOUT_SECONDS', 600);
+const PROFILE_DIR = env.BENCH_PROFILE;
+const redisUrl = env.REDIS_URL;
+const backends = backendsFromEnv('pipeline', ['postgres+redis', 'postgres']);
 
 /**
  * The ceiling: POSTS no-op jobs added with addBulk (CivicPost's publish job options), then processed by
@@ -198,6 +80,7 @@ async function bareBullmq(backend: Backend, databaseUrl: string, prefix: string)
 
 interface Result {
   backend: Backend;
+  workers: number;
   posts: number;
   published: number;
   not_published: number;
@@ -219,100 +102,25 @@ interface Result {
 }
 
 async function run(backend: Backend, fake: MastodonFake): Promise<Result> {
-  const id = randomBytes(4).toString('hex');
-  const dbName = `civicpost_bench_${id}`;
-  const prefix = `{cpb-${id}}`;
-  await adminQuery(`CREATE DATABASE ${dbName}`);
-  cleanups.push(() => adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
-  const url = new URL(base!);
-  url.pathname = `/${dbName}`;
-  const databaseUrl = url.toString();
-  if (backend === 'postgres+redis') {
-    cleanups.push(async () => {
-      const redis = new Redis(redisUrl!);
-      try {
-        for (let cursor = '0'; ; ) {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-          if (keys.length) await redis.unlink(...keys);
-          cursor = next;
-          if (cursor === '0') break;
-        }
-      } finally {
-        redis.disconnect();
-      }
-    });
-  }
-  const dataDir = mkdtempSync(join(tmpdir(), 'civicpost-bench-'));
-  cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+  const app = await startCivicPost(backend, {
+    fakeUrl: fake.url,
+    channels: CHANNELS,
+    workers: WORKERS,
+    // Queued a whole lead ahead, in passes a second apart.
+    env: { SCHEDULER_INTERVAL_MS: '1000', DUE_WINDOW_SECONDS: String(LEAD_S + 60), WORKER_CONCURRENCY: String(CONCURRENCY) },
+    workerNodeArgs: (w) => (PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=worker-${backend}-${w}-${process.pid}.cpuprofile`] : []),
+  });
+  const db = app.db!;
+  const { workers, api } = app;
+  const pids = () => workers.map((w) => w.pid);
 
-  const password = 'bench password 0123456789';
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL,
-    DATA_DIR: dataDir,
-    DATABASE_URL: databaseUrl,
-    ...(backend === 'postgres+redis' ? { REDIS_URL: redisUrl! } : {}),
-    QUEUE_PREFIX: prefix,
-    CREDENTIALS_KEY: randomBytes(32).toString('hex'),
-    ADMIN_EMAIL: 'bench@civicpost.example',
-    ADMIN_PASSWORD: password,
-    SEED_DEMO: 'false',
-    // Queued a whole lead ahead, in passes a second apart (5,000 targets per pass).
-    SCHEDULER_INTERVAL_MS: '1000',
-    DUE_WINDOW_SECONDS: String(LEAD_S + 60),
-    WORKER_CONCURRENCY: String(CONCURRENCY),
-  };
-  // The api first: it runs the migrations (under an advisory lock, so the worker could start together).
-  const api = new AppProcess({ ...env, ROLE: 'api' });
-  cleanups.push(() => api.stop());
-  const apiUrl = (await api.waitFor(/API and its documentation: (http:\/\/\S+)\/api\/docs/))[1]!;
-  const worker = new AppProcess({ ...env, ROLE: 'worker' }, PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=worker-${backend}-${id}.cpuprofile`] : []);
-  cleanups.push(() => worker.stop());
-  await worker.waitFor(/CivicPost is running \(role worker/);
-
-  const call = async (method: string, path: string, body?: unknown, token?: string) => {
-    const res = await fetch(apiUrl + path, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const json = (await res.json()) as Record<string, unknown>;
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
-  const { token } = (await call('POST', '/api/auth/login', { email: env.ADMIN_EMAIL, password })) as { token: string };
-  const iid = (await call('POST', '/api/institutions', { name: 'Bench City Hall', slug: 'bench', timeZone: 'UTC', languages: ['en'] }, token)).id as string;
-  await call('POST', `/api/institutions/${iid}/campaigns`, { title: 'Bench', startsOn: '2026-01-01', endsOn: '2030-12-31' }, token);
-  for (let c = 0; c < CHANNELS; c++) {
-    await call('POST', `/api/institutions/${iid}/channels`, { platform: 'mastodon', displayName: `Bench Mastodon ${c + 1}`, settings: { instanceUrl: fake.url }, credentials: { accessToken: `bench-token-${c}` } }, token);
-  }
-
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
-  cleanups.push(() => db.end());
-
-  // The ceiling first, while CivicPost's worker idles, on the same database and queue backend.
-  const ceiling = await bareBullmq(backend, databaseUrl, prefix);
+  // The ceiling first, while CivicPost's workers idle, on the same database and queue backend.
+  const ceiling = await bareBullmq(backend, app.databaseUrl!, app.prefix);
 
   // N approved posts due at one instant, one target each, round-robin over the channels: by SQL.
   fake.reset();
   const due = new Date(Math.ceil((Date.now() + LEAD_S * 1000) / 1000) * 1000);
-  await db.query(
-    `WITH ch AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM channels WHERE institution_id = $1),
-          ca AS (SELECT id FROM campaigns WHERE institution_id = $1 LIMIT 1),
-          u AS (SELECT id FROM users LIMIT 1),
-          p AS (
-            INSERT INTO posts (institution_id, campaign_id, status, variants, scheduled_at, time_zone, created_by, approved_by, approved_at)
-            SELECT $1, ca.id, 'approved', jsonb_build_array(jsonb_build_object('language', 'en', 'text', 'Bench announcement number ' || g || ': the town hall is open on Saturday.')),
-                   $3, 'UTC', u.id, u.id, now()
-              FROM generate_series(0, $2 - 1) g CROSS JOIN ca CROSS JOIN u
-            RETURNING id)
-     INSERT INTO publication_targets (institution_id, post_id, channel_id, status, revision, scheduled_at)
-     SELECT $1, p.id, ch.id, 'scheduled', 1, $3
-       FROM (SELECT id, row_number() OVER () - 1 AS n FROM p) p JOIN ch ON ch.n = p.n % $4`,
-    [iid, POSTS, due, CHANNELS],
-  );
-  await db.query('ANALYZE posts');
-  await db.query('ANALYZE publication_targets');
+  await seedApprovedPosts(app, Array.from({ length: POSTS }, () => due));
 
   // Until the instant: watch the scheduler queue them all.
   // VmRSS sampled as it goes, to tell which phase makes the peak (VmHWM says only how high it went).
@@ -320,7 +128,7 @@ async function run(backend: Backend, fake: MastodonFake): Promise<Result> {
   let rssPublishing = 0;
   let allQueuedAt: number | null = null;
   while (Date.now() < due.getTime() - 300) {
-    rssQueueing = Math.max(rssQueueing, memory(worker.pid).rssMb);
+    rssQueueing = Math.max(rssQueueing, ...pids().map((pid) => memory(pid).rssMb));
     if (allQueuedAt === null) {
       const { rows } = await db.query(`SELECT count(*)::int AS n FROM publication_targets WHERE status <> 'scheduled'`);
       if (rows[0].n === POSTS) allQueuedAt = Date.now();
@@ -330,21 +138,21 @@ async function run(backend: Backend, fake: MastodonFake): Promise<Result> {
   const xacts = async () => Number((await db.query(`SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()`)).rows[0].n);
   const xactsBefore = await xacts();
   const machineBefore = machineCpu();
-  const workerCpuBefore = cpuSeconds(worker.pid);
+  const workerCpuBefore = pids().map(cpuSeconds);
 
   // Until every target has an outcome (or the time is up).
   const deadline = Date.now() + TIMEOUT_S * 1000;
   for (;;) {
-    rssPublishing = Math.max(rssPublishing, memory(worker.pid).rssMb);
+    rssPublishing = Math.max(rssPublishing, ...pids().map((pid) => memory(pid).rssMb));
     const { rows } = await db.query(`SELECT count(*)::int AS n FROM publication_targets WHERE status IN ('published', 'failed', 'held', 'unconfirmed', 'cancelled')`);
     if (rows[0].n === POSTS) break;
-    if (!worker.alive()) throw new Error(`the worker exited:\n${worker.tail()}`);
+    for (const worker of workers) if (!worker.alive()) throw new Error(`a worker exited:\n${worker.tail()}`);
     if (Date.now() > deadline) throw new Error(`only ${rows[0].n} of ${POSTS} targets done within ${TIMEOUT_S} s`);
     await sleep(200);
   }
   const machineAfter = machineCpu();
-  const workerCpu = cpuSeconds(worker.pid) - workerCpuBefore;
-  const workerMem = memory(worker.pid);
+  const workerCpu = pids().reduce((sum, pid, i) => sum + cpuSeconds(pid) - workerCpuBefore[i]!, 0);
+  const workerPeakMb = Math.max(...pids().map((pid) => memory(pid).peakMb));
   const apiMem = memory(api.pid);
   await sleep(1500); // statistics reach pg_stat_database within a second of a transaction
   const xactsAfter = await xacts();
@@ -353,7 +161,7 @@ async function run(backend: Backend, fake: MastodonFake): Promise<Result> {
     `SELECT count(*) FILTER (WHERE status = 'published')::int AS published,
             extract(epoch FROM min(published_at)) * 1000 AS first, extract(epoch FROM max(published_at)) * 1000 AS last
        FROM publication_targets WHERE institution_id = $1`,
-    [iid],
+    [app.institutionId],
   );
   const { published } = rows[0] as { published: number };
   const first = Number(rows[0].first);
@@ -365,6 +173,7 @@ async function run(backend: Backend, fake: MastodonFake): Promise<Result> {
   }
   return {
     backend,
+    workers: workers.length,
     posts: POSTS,
     published,
     not_published: POSTS - published,
@@ -376,7 +185,7 @@ async function run(backend: Backend, fake: MastodonFake): Promise<Result> {
     ratio: +(rate / ceiling.jobsPerSecond).toFixed(3),
     first_published_ms_after_due: Math.round(first - due.getTime()),
     last_published_s_after_due: +((last - due.getTime()) / 1000).toFixed(1),
-    worker_peak_rss_mb: Math.round(workerMem.peakMb),
+    worker_peak_rss_mb: Math.round(workerPeakMb),
     worker_rss_max_queueing_mb: Math.round(rssQueueing),
     worker_rss_max_publishing_mb: Math.round(rssPublishing),
     api_peak_rss_mb: Math.round(apiMem.peakMb),
@@ -393,7 +202,6 @@ try {
   for (const backend of backends) {
     results.push(await run(backend, fake));
     await cleanup(); // this backend's processes, database and keys, before the next one starts
-    cleaning = undefined;
   }
 } finally {
   await cleanup();
@@ -401,7 +209,7 @@ try {
 }
 console.log(
   `bench:pipeline: ${POSTS} posts on ${CHANNELS} Mastodon channels due at one instant; platform answers in ${PLATFORM_MS} ms; ` +
-    `worker concurrency ${CONCURRENCY}; bare BullMQ: ${POSTS} no-op jobs, same backend and concurrency; rates from first to last completion`,
+    `${WORKERS} worker process(es), concurrency ${CONCURRENCY} each; bare BullMQ: ${POSTS} no-op jobs, same backend and concurrency; rates from first to last completion`,
 );
 console.table(results.map(({ posts: _posts, ...r }) => r));
 console.log(JSON.stringify({ bench: 'pipeline', posts: POSTS, channels: CHANNELS, platform_ms: PLATFORM_MS, concurrency: CONCURRENCY, results }));
