@@ -43,9 +43,7 @@ export class BlackoutsRepository {
   covering(institutionId: string, channelId: string, at: Date): Promise<Blackout | null> {
     return this.repo
       .createQueryBuilder('b')
-      .where('b.institution_id = :institutionId AND b.starts_at <= :at AND b.ends_at > :at', { institutionId, at })
-      .andWhere("(b.channel_ids = '{}' OR :channelId = ANY (b.channel_ids))", { channelId })
-      .orderBy('b.starts_at')
+      .where(`b.id = ${coveringBlackoutSql(':institutionId', ':channelId', ':at')}`, { institutionId, channelId, at })
       .getOne();
   }
 
@@ -81,6 +79,18 @@ export class BlackoutsRepository {
 }
 
 /** How a hold by this window reads on a target; the publish processor and the release use the prefix. */
+/**
+ * SQL for the id of the first window covering `at` on `channel` (or on all channels), given as SQL
+ * expressions (parameters or columns): the one rule for covering(), and for the publish job's claim,
+ * which reads it in the same statement.
+ */
+export function coveringBlackoutSql(institutionId: string, channelId: string, at: string): string {
+  return `(SELECT b.id FROM blackouts b
+            WHERE b.institution_id = ${institutionId} AND b.starts_at <= ${at} AND b.ends_at > ${at}
+              AND (b.channel_ids = '{}' OR ${channelId} = ANY (b.channel_ids))
+            ORDER BY b.starts_at LIMIT 1)`;
+}
+
 export const BLACKOUT_HOLD_PREFIX = 'blackout';
 export function holdReason(b: Pick<Blackout, 'reason' | 'id'>): string {
   return `${BLACKOUT_HOLD_PREFIX} ${b.id}: ${b.reason}`;

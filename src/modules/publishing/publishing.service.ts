@@ -81,14 +81,14 @@ export class PublishingService {
    */
   async publish(job: PublishJob): Promise<void> {
     const now = this.clock.now();
-    const target = await this.tx.run(() => this.targets.claim(job.institutionId, job.targetId, job.revision, job.attempts, now));
-    if (!target) return this.afterFailedClaim(job);
+    const claimed = await this.targets.claim(job.institutionId, job.targetId, job.revision, job.attempts, now);
+    if (!claimed) return this.afterFailedClaim(job);
 
-    const { post, channel, institution } = await this.targets.context(job.institutionId, target);
+    const { target, post, channel, institution } = claimed;
     const hold = async (reason: string) => void (await this.move(target, ['publishing'], 'held', reason, { holdReason: reason }));
     if (institution.suspendedAt) return hold(`${SUSPENSION_HOLD_PREFIX}: ${institution.suspensionReason ?? 'no reason given'}`);
     if (channel.status !== 'active') return hold(`channel ${channel.displayName} is ${channel.status}`);
-    const blackout = post.blackoutOverrideReason ? null : await this.blackouts.covering(job.institutionId, channel.id, now);
+    const blackout = claimed.blackoutId ? await this.blackouts.covering(job.institutionId, channel.id, now) : null;
     if (blackout) return hold(holdReason(blackout));
     if (post.status !== 'approved') return void (await this.move(target, ['publishing'], 'cancelled', `post is ${post.status}`));
 
@@ -100,7 +100,7 @@ export class PublishingService {
     const parts = [...request.publishedParts];
     const recordPart = async (part: PublishedPart, index: number) => {
       parts[index] = part;
-      await this.tx.run(() => this.targets.recordParts(target.institutionId, target.id, parts));
+      await this.targets.recordParts(target.institutionId, target.id, parts);
     };
     try {
       const published = await this.adapters.for(channel.platform).publish(request, recordPart);
@@ -194,7 +194,7 @@ export class PublishingService {
 
   /** Records a transition; false (and a warning) when the target was no longer in `from`. */
   private async move(target: PublicationTarget, from: PublicationTarget['status'][], to: PublicationTarget['status'], outcome: string, patch: Partial<PublicationTarget> = {}): Promise<boolean> {
-    const moved = await this.tx.run(() => this.targets.transition(target.institutionId, target.id, from, to, { at: this.clock.now(), outcome, error: patch.lastError ?? null }, patch));
+    const moved = await this.targets.transition(target.institutionId, target.id, from, to, { at: this.clock.now(), outcome, error: patch.lastError ?? null }, patch);
     if (!moved) this.log.warn({ targetId: target.id, to }, 'target moved by someone else first');
     return moved;
   }

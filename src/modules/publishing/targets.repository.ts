@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { In, type QueryDeepPartialEntity } from 'typeorm';
+import { In } from 'typeorm';
+import { coveringBlackoutSql } from '#src/modules/blackouts/blackouts.repository.js';
 import { Channel } from '#src/modules/channels/channel.entity.js';
 import { Institution } from '#src/modules/institutions/institution.entity.js';
 import { Post, PublicationTarget, type TargetStatus } from '#src/modules/posts/post.entity.js';
 import { TargetEvent } from '#src/modules/publishing/target-event.entity.js';
+import { hydrate, selectColumns, setClause } from '#src/storage/raw-rows.js';
 import { Tx } from '#src/storage/tx.js';
 
 export interface DueTarget {
@@ -12,6 +14,16 @@ export interface DueTarget {
   revision: number;
   attempts: number;
   scheduledAt: Date;
+}
+
+/** A target just claimed for publishing, with what its job needs. */
+export interface ClaimedTarget {
+  target: PublicationTarget;
+  post: Post;
+  channel: Channel;
+  institution: Institution;
+  /** A blackout window covering the claim's time on this channel (none when the post overrides them). */
+  blackoutId: string | null;
 }
 
 export interface EventInput {
@@ -72,44 +84,60 @@ export class TargetsRepository {
   /**
    * queued -> publishing, only for this revision and attempt count: the one claim
    * that allows a platform call. A job added for an earlier state claims nothing.
+   * One statement claims, records the event, and reads what the job needs (post,
+   * channel with its credentials, institution, and a blackout window covering now
+   * unless the post overrides them): the publish path's cost is its round trips.
    */
-  async claim(institutionId: string, targetId: string, revision: number, attempts: number, now: Date): Promise<PublicationTarget | null> {
-    const rows: Array<{ id: string }> = await this.tx.manager.query(
-      `WITH claimed AS (
+  async claim(institutionId: string, targetId: string, revision: number, attempts: number, now: Date): Promise<ClaimedTarget | null> {
+    const m = this.tx.manager;
+    this.claimSql ??= `WITH claimed AS (
          UPDATE publication_targets SET status = 'publishing', attempts = attempts + 1, claimed_at = $4, updated_at = $4
-          WHERE institution_id = $1 AND id = $2 AND revision = $3 AND attempts = $5 AND status = 'queued' RETURNING id)
-       SELECT id FROM claimed`,
-      [institutionId, targetId, revision, now, attempts],
-    );
-    if (rows.length === 0) return null;
-    const target = (await this.find(institutionId, targetId))!;
-    await this.record({ institutionId, targetId, attempt: target.attempts, from: 'queued', to: 'publishing', outcome: 'claimed for publishing', at: now });
-    return target;
+          WHERE institution_id = $1 AND id = $2 AND revision = $3 AND attempts = $5 AND status = 'queued' RETURNING *),
+       event AS (
+         INSERT INTO target_events (institution_id, target_id, attempt, from_status, to_status, outcome, at)
+         SELECT institution_id, id, attempts, 'queued', 'publishing', 'claimed for publishing', $4 FROM claimed)
+       SELECT ${selectColumns(m, PublicationTarget, 't')}, ${selectColumns(m, Post, 'p')}, ${selectColumns(m, Channel, 'c')}, ${selectColumns(m, Institution, 'i')},
+              CASE WHEN p.blackout_override_reason IS NULL THEN ${coveringBlackoutSql('$1', 't.channel_id', '$4')} END AS blackout_id
+         FROM claimed t
+         JOIN posts p ON p.institution_id = t.institution_id AND p.id = t.post_id
+         JOIN channels c ON c.institution_id = t.institution_id AND c.id = t.channel_id
+         JOIN institutions i ON i.id = t.institution_id`;
+    const rows: Array<Record<string, unknown>> = await m.query(this.claimSql, [institutionId, targetId, revision, now, attempts]);
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      target: hydrate(m, PublicationTarget, row, 't'),
+      post: hydrate(m, Post, row, 'p'),
+      channel: hydrate(m, Channel, row, 'c'),
+      institution: hydrate(m, Institution, row, 'i'),
+      blackoutId: (row.blackout_id as string | null) ?? null,
+    };
   }
+  private claimSql?: string;
 
   /**
    * Moves a target from one of `from` to `to` if it is still there, recording the
-   * transition. Returns false when someone else moved it first.
+   * transition. Returns false when someone else moved it first. One statement: the
+   * row is locked first, so a concurrent move (the scheduler queueing it) is waited
+   * for and seen, not raced, and the event names the state it really left.
    */
-  async transition(
-    institutionId: string,
-    targetId: string,
-    from: TargetStatus[],
-    to: TargetStatus,
-    event: EventInput,
-    patch: QueryDeepPartialEntity<PublicationTarget> = {},
-  ): Promise<boolean> {
-    // Locked: a concurrent move (the scheduler queueing it) is waited for and seen, not raced.
-    const before = await this.targets
-      .createQueryBuilder('t')
-      .setLock('pessimistic_write')
-      .where('t.institution_id = :institutionId AND t.id = :targetId AND t.status IN (:...from)', { institutionId, targetId, from })
-      .getOne();
-    if (!before) return false;
-    const result = await this.targets.update({ institutionId, id: targetId, status: before.status }, { ...patch, status: to, updatedAt: event.at });
-    if (!result.affected) return false;
-    await this.record({ institutionId, targetId, attempt: before.attempts, from: before.status, to, outcome: event.outcome, error: event.error ?? null, at: event.at });
-    return true;
+  async transition(institutionId: string, targetId: string, from: TargetStatus[], to: TargetStatus, event: EventInput, patch: Partial<PublicationTarget> = {}): Promise<boolean> {
+    const m = this.tx.manager;
+    const set = setClause(m, PublicationTarget, { ...patch, status: to, updatedAt: event.at }, 8);
+    const rows: unknown[] = await m.query(
+      `WITH before AS (
+         SELECT id, status, attempts FROM publication_targets
+          WHERE institution_id = $1 AND id = $2 AND status = ANY ($3::text[]) FOR UPDATE),
+       moved AS (
+         UPDATE publication_targets t SET ${set.sql} FROM before
+          WHERE t.institution_id = $1 AND t.id = before.id
+          RETURNING before.status AS from_status, before.attempts)
+       INSERT INTO target_events (institution_id, target_id, attempt, from_status, to_status, outcome, error, at)
+       SELECT $1, $2, attempts, from_status, $4, $5, $6, $7 FROM moved
+       RETURNING id`,
+      [institutionId, targetId, from, to, event.outcome, event.error ?? null, event.at, ...set.params],
+    );
+    return rows.length > 0;
   }
 
   /** The parts of a publication on the platform so far, while it is being published. */
