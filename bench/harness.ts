@@ -67,13 +67,17 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => void cleanup().then(() => process.exit(130)));
 }
 
-/** A CivicPost process; keeps the tail of its output for the error message if it dies. */
+/**
+ * A CivicPost process; keeps the last megabyte of its output, for waitFor and the error message if it
+ * dies. (Not less: the structured log arrives after the welcome text that waitFor looks for, and the
+ * start-up log alone is over 20 kB.)
+ */
 export class AppProcess {
   readonly child: ChildProcess;
   private out = '';
   constructor(env: Record<string, string>, nodeArgs: string[] = []) {
     this.child = spawn(process.execPath, [...nodeArgs, join(import.meta.dirname, '..', '..', 'dist', 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const keep = (d: string) => (this.out = (this.out + d).slice(-20_000));
+    const keep = (d: string) => (this.out = (this.out + d).slice(-1_000_000));
     this.child.stdout!.setEncoding('utf8').on('data', keep);
     this.child.stderr!.setEncoding('utf8').on('data', keep);
   }
@@ -225,6 +229,8 @@ export async function startCivicPost(backend: Backend, options: StartOptions): P
     ADMIN_EMAIL: 'bench@civicpost.example',
     ADMIN_PASSWORD: password,
     SEED_DEMO: 'false',
+    // Node options for every CivicPost process (a heap limit, say): BENCH_NODE_OPTIONS.
+    ...(env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: env.BENCH_NODE_OPTIONS } : {}),
     ...options.env,
   };
   const workerCount = backend === 'embedded' ? 0 : options.workers;
