@@ -3,10 +3,9 @@
  * posts due at one instant, with (optionally) the bare BullMQ ceiling measured first in the same run, and the
  * worker's and api's memory sampled meanwhile. Options: see bench/pipeline.ts.
  */
-import { performance } from 'node:perf_hooks';
-import { Queue, Worker, createPostgresBackend, withBackend, type Job } from 'bullmq';
-import { PUBLISH_JOB_OPTIONS, WORKER_OPTIONS } from '#src/queue/queues.js';
-import { cpuSeconds, env, machineCpu, memory, num, redisConnection, seedApprovedPosts, sleep, startCivicPost, type Backend } from './harness.js';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { cpuSeconds, env, machineCpu, memory, num, seedApprovedPosts, sleep, startCivicPost, type Backend } from './harness.js';
 import { startMastodonFake, type MastodonFake } from './mastodon-fake.js';
 
 export const POSTS = num('BENCH_POSTS', 10_000);
@@ -17,51 +16,21 @@ export const WORKERS = num('BENCH_WORKERS', 1);
 const LEAD_S = num('BENCH_LEAD_SECONDS', 15 + Math.ceil(POSTS / 1000) * 2);
 const TIMEOUT_S = num('BENCH_TIMEOUT_SECONDS', 600);
 const PROFILE_DIR = env.BENCH_PROFILE;
-const redisUrl = env.REDIS_URL;
 
 /**
- * The ceiling: POSTS no-op jobs added with addBulk (CivicPost's publish job options), then processed by
- * one Worker with CivicPost's worker options and concurrency, on the same backend. Jobs per second from
- * the first completion to the last, as the pipeline's rate is measured.
+ * Bare BullMQ jobs on the same backend, database and prefix, in a process of their own (as CivicPost's worker
+ * is): `noop` is the ceiling, `minimal` the least a publish job can do (bench/bare-worker.ts).
  */
-async function bareBullmq(backend: Backend, databaseUrl: string, prefix: string): Promise<{ jobsPerSecond: number; addMs: number }> {
-  const name = 'bench-noop';
-  const jobs = Array.from({ length: POSTS }, (_, i) => ({ name: 'noop', data: { i }, opts: { ...PUBLISH_JOB_OPTIONS, jobId: `noop-${i}` } }));
-  let first = 0;
-  let last = 0;
-  let done = 0;
-  let resolveAll!: () => void;
-  const all = new Promise<void>((resolve) => (resolveAll = resolve));
-  const onCompleted = () => {
-    const now = performance.now();
-    if (done === 0) first = now;
-    last = now;
-    if (++done === POSTS) resolveAll();
-  };
-  const processor = async (_job: Job) => {};
-  const t0 = performance.now();
-  // Add every job, then let one worker process them: the same steps on either backend.
-  const run = async (queue: { addBulk(bulk: typeof jobs): Promise<unknown>; close(): Promise<void> }, startWorker: () => { on(event: 'completed', listener: () => void): unknown; close(): Promise<void> }) => {
-    try {
-      for (let i = 0; i < jobs.length; i += 1000) await queue.addBulk(jobs.slice(i, i + 1000));
-      const addMs = performance.now() - t0;
-      const worker = startWorker();
-      worker.on('completed', onCompleted);
-      await all;
-      await worker.close();
-      return { jobsPerSecond: (done - 1) / ((last - first) / 1000), addMs };
-    } finally {
-      await queue.close();
-    }
-  };
-  if (backend === 'postgres+redis') {
-    const connection = redisConnection(redisUrl!);
-    return run(new Queue(name, { connection, prefix }), () => new Worker(name, processor, { connection, prefix, concurrency: CONCURRENCY, ...WORKER_OPTIONS }));
-  }
-  // CivicPost's PostgreSQL backend: its pool config (src/storage/storage.ts), on the same database.
-  const { Queue: PgQueue, Worker: PgWorker } = withBackend(createPostgresBackend);
-  const connection = { connectionString: databaseUrl, max: 8 };
-  return run(new PgQueue(name, { connection, prefix }), () => new PgWorker(name, processor, { connection, prefix, concurrency: CONCURRENCY, ...WORKER_OPTIONS }));
+async function bareBullmq(kind: 'noop' | 'minimal', backend: Backend, databaseUrl: string, prefix: string, fakeUrl: string): Promise<{ jobsPerSecond: number }> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'bare-worker.js')], {
+    env: { ...process.env, BARE_KIND: kind, BARE_BACKEND: backend, BARE_DATABASE_URL: databaseUrl, BARE_PREFIX: prefix, BARE_FAKE_URL: fakeUrl, BARE_JOBS: String(POSTS), BARE_CONCURRENCY: String(CONCURRENCY) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`bare BullMQ (${kind}) exited with ${code}: ${out}`);
+  return JSON.parse(out.trim().split('\n').pop()!) as { jobsPerSecond: number };
 }
 
 export interface Result {
@@ -76,6 +45,8 @@ export interface Result {
   pipeline_posts_per_s: number;
   bare_bullmq_jobs_per_s: number;
   ratio: number;
+  minimal_jobs_per_s: number;
+  ratio_to_minimal: number;
   first_published_ms_after_due: number;
   last_published_s_after_due: number;
   worker_peak_rss_mb: number;
@@ -101,7 +72,8 @@ export async function runPipeline(backend: Backend, fake: MastodonFake, options:
   const pids = () => workers.map((w) => w.pid);
 
   // The ceiling first, while CivicPost's workers idle, on the same database and queue backend.
-  const ceiling = options.ceiling ? await bareBullmq(backend, app.databaseUrl!, app.prefix) : { jobsPerSecond: NaN, addMs: NaN };
+  const ceiling = options.ceiling ? await bareBullmq('noop', backend, app.databaseUrl!, app.prefix, fake.url) : { jobsPerSecond: NaN };
+  const minimal = options.ceiling ? await bareBullmq('minimal', backend, app.databaseUrl!, app.prefix, fake.url) : { jobsPerSecond: NaN };
 
   // N approved posts due at one instant, one target each, round-robin over the channels: by SQL.
   fake.reset();
@@ -169,6 +141,8 @@ export async function runPipeline(backend: Backend, fake: MastodonFake, options:
     pipeline_posts_per_s: Math.round(rate),
     bare_bullmq_jobs_per_s: Math.round(ceiling.jobsPerSecond),
     ratio: +(rate / ceiling.jobsPerSecond).toFixed(3),
+    minimal_jobs_per_s: Math.round(minimal.jobsPerSecond),
+    ratio_to_minimal: +(rate / minimal.jobsPerSecond).toFixed(2),
     first_published_ms_after_due: Math.round(first - due.getTime()),
     last_published_s_after_due: +((last - due.getTime()) / 1000).toFixed(1),
     worker_peak_rss_mb: Math.round(workerPeakMb),

@@ -1,7 +1,9 @@
 /**
  * `npm run bench:pipeline`: how fast CivicPost publishes N approved posts due at the same instant, next to
- * the rate of bare BullMQ no-op jobs on the same queue backend in the same run (the ceiling), and the peak
- * memory of the worker and of the api meanwhile.
+ * the rate of bare BullMQ no-op jobs on the same queue backend in the same run (the ceiling), the rate of
+ * bare BullMQ jobs that do the least a publish job can do (one POST to the same fake, one INSERT: the
+ * floor of any scheduler's work per post; bench/bare-worker.ts), and the peak memory of the worker and of
+ * the api meanwhile.
  *
  * Needs DATABASE_URL (a PostgreSQL server whose user may CREATE DATABASE). With REDIS_URL too, it measures
  * both queue backends, Redis first, then PostgreSQL; without it, PostgreSQL only (BENCH_BACKENDS=redis,postgres
