@@ -19,6 +19,8 @@ import { Tx } from '#src/storage/tx.js';
 
 const SCHEDULER_LOCK_KEY = 7_400_117_004;
 const BATCH = 5_000;
+/** Jobs per addBulk call. */
+const ADD_CHUNK = 500;
 /** A claim older than this with no outcome means its worker died mid-call. */
 const IN_FLIGHT_TIMEOUT_MS = 5 * 60_000;
 
@@ -235,14 +237,16 @@ export class PublishingService {
   }
 
   private async enqueuePublish(due: DueTarget[], now: Date): Promise<void> {
-    if (due.length === 0) return;
-    await this.publishQueue.addBulk(
-      due.map((t) => ({
-        name: 'publish',
-        data: { institutionId: t.institutionId, targetId: t.targetId, revision: t.revision, attempts: t.attempts },
-        opts: { ...PUBLISH_JOB_OPTIONS, jobId: jobIds.publish(t.targetId, t.revision, t.attempts), delay: Math.max(0, t.scheduledAt.getTime() - now.getTime()) },
-      })),
-    );
+    // In chunks: one addBulk of a whole pass (5,000 jobs) builds every command at once and raised the worker's peak memory.
+    for (let i = 0; i < due.length; i += ADD_CHUNK) {
+      await this.publishQueue.addBulk(
+        due.slice(i, i + ADD_CHUNK).map((t) => ({
+          name: 'publish',
+          data: { institutionId: t.institutionId, targetId: t.targetId, revision: t.revision, attempts: t.attempts },
+          opts: { ...PUBLISH_JOB_OPTIONS, jobId: jobIds.publish(t.targetId, t.revision, t.attempts), delay: Math.max(0, t.scheduledAt.getTime() - now.getTime()) },
+        })),
+      );
+    }
   }
 
   private async enqueueReconcile(targets: DueTarget[]): Promise<void> {

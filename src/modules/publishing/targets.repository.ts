@@ -41,25 +41,29 @@ export class TargetsRepository {
     return this.tx.manager.getRepository(PublicationTarget);
   }
 
-  /** scheduled -> queued for every target due before `until`; returns them. Across institutions: the scheduler's job. (UPDATE ... RETURNING sits in a CTE: TypeORM's query() answers [rows, count] for a bare UPDATE.) */
+  /**
+   * scheduled -> queued for every target due before `until`, each with its event, in one statement;
+   * returns them. Across institutions: the scheduler's job.
+   */
   async promoteDue(until: Date, now: Date, limit: number): Promise<DueTarget[]> {
-    const rows: Array<{ institution_id: string; id: string; revision: number; attempts: number; scheduled_at: Date }> = await this.tx.manager.query(
+    const rows: DueRow[] = await this.tx.manager.query(
       `WITH moved AS (
          UPDATE publication_targets SET status = 'queued', queued_at = $2, updated_at = $2
           WHERE id IN (SELECT id FROM publication_targets WHERE status = 'scheduled' AND scheduled_at <= $1
                        ORDER BY scheduled_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-          RETURNING institution_id, id, revision, attempts, scheduled_at)
+          RETURNING institution_id, id, revision, attempts, scheduled_at),
+       event AS (
+         INSERT INTO target_events (institution_id, target_id, attempt, from_status, to_status, outcome, at)
+         SELECT institution_id, id, attempts, 'scheduled', 'queued', 'due soon: queued', $2 FROM moved)
        SELECT * FROM moved`,
       [until, now, limit],
     );
-    const due = rows.map(toDue);
-    await this.recordMany(due.map((d) => ({ institutionId: d.institutionId, targetId: d.targetId, attempt: d.attempts, from: 'scheduled', to: 'queued', outcome: 'due soon: queued', at: now })));
-    return due;
+    return rows.map(toDue);
   }
 
   /** Queued targets due before `until` that were queued before `queuedBefore`: their jobs may have been lost. */
   async queuedLongAgo(until: Date, queuedBefore: Date, limit: number): Promise<DueTarget[]> {
-    const rows: Array<{ institution_id: string; id: string; revision: number; attempts: number; scheduled_at: Date }> = await this.tx.manager.query(
+    const rows: DueRow[] = await this.tx.manager.query(
       `SELECT institution_id, id, revision, attempts, scheduled_at FROM publication_targets
         WHERE status = 'queued' AND scheduled_at <= $1 AND queued_at < $2 ORDER BY scheduled_at LIMIT $3`,
       [until, queuedBefore, limit],
@@ -69,7 +73,7 @@ export class TargetsRepository {
 
   /** Targets claimed before `claimedBefore` and still publishing: their worker is gone. */
   async publishingSince(claimedBefore: Date, limit: number): Promise<DueTarget[]> {
-    const rows: Array<{ institution_id: string; id: string; revision: number; attempts: number; scheduled_at: Date }> = await this.tx.manager.query(
+    const rows: DueRow[] = await this.tx.manager.query(
       `SELECT institution_id, id, revision, attempts, scheduled_at FROM publication_targets
         WHERE status = 'publishing' AND claimed_at < $1 ORDER BY claimed_at LIMIT $2`,
       [claimedBefore, limit],
@@ -156,16 +160,17 @@ export class TargetsRepository {
   }
 
   private async release(institutionId: string, reasonPrefix: string, now: Date, postId: string | null): Promise<number> {
-    const held: Array<{ id: string; attempts: number }> = await this.tx.manager.query(
+    const released: unknown[] = await this.tx.manager.query(
       `WITH released AS (
          UPDATE publication_targets SET status = 'scheduled', revision = revision + 1, hold_reason = NULL, queued_at = NULL, updated_at = $3
           WHERE institution_id = $1 AND status = 'held' AND starts_with(hold_reason, $2) AND ($4::uuid IS NULL OR post_id = $4)
-          RETURNING id, attempts)
-       SELECT * FROM released`,
+          RETURNING institution_id, id, attempts)
+       INSERT INTO target_events (institution_id, target_id, attempt, from_status, to_status, outcome, at)
+       SELECT institution_id, id, attempts, 'held', 'scheduled', 'released: publishing resumed', $3 FROM released
+       RETURNING id`,
       [institutionId, reasonPrefix, now, postId],
     );
-    await this.recordMany(held.map((t) => ({ institutionId, targetId: t.id, attempt: t.attempts, from: 'held', to: 'scheduled', outcome: 'released: publishing resumed', at: now })));
-    return held.length;
+    return released.length;
   }
 
   async context(institutionId: string, target: PublicationTarget) {
@@ -212,19 +217,16 @@ export class TargetsRepository {
     if (targetIds.length === 0) return Promise.resolve([]);
     return this.tx.manager.getRepository(TargetEvent).find({ where: { institutionId, targetId: In(targetIds) }, order: { id: 'ASC' } });
   }
-
-  private async record(e: { institutionId: string; targetId: string; attempt: number; from: string | null; to: string; outcome: string; error?: string | null; at: Date }): Promise<void> {
-    await this.recordMany([e]);
-  }
-
-  private async recordMany(events: Array<{ institutionId: string; targetId: string; attempt: number; from: string | null; to: string; outcome: string; error?: string | null; at: Date }>): Promise<void> {
-    if (events.length === 0) return;
-    await this.tx.manager.getRepository(TargetEvent).insert(
-      events.map((e) => ({ institutionId: e.institutionId, targetId: e.targetId, attempt: e.attempt, fromStatus: e.from, toStatus: e.to, outcome: e.outcome, error: e.error ?? null, at: e.at })),
-    );
-  }
 }
 
-function toDue(r: { institution_id: string; id: string; revision: number; attempts: number; scheduled_at: Date }): DueTarget {
+interface DueRow {
+  institution_id: string;
+  id: string;
+  revision: number;
+  attempts: number;
+  scheduled_at: Date;
+}
+
+function toDue(r: DueRow): DueTarget {
   return { institutionId: r.institution_id, targetId: r.id, revision: r.revision, attempts: r.attempts, scheduledAt: r.scheduled_at };
 }
