@@ -35,7 +35,8 @@
  *
  * BENCH_API_POSTS (5,000), BENCH_API_CHANNELS (10), BENCH_API_SNAPSHOTS (8), BENCH_API_SECONDS (20),
  * BENCH_API_RATE (500), BENCH_API_CREATE_RATE (100), BENCH_API_CONNECTIONS (50), BENCH_API_MAX_SECONDS (10),
- * BENCH_API_MAX_CONNECTIONS (20), BENCH_API_WARMUP_SECONDS (3), BENCH_API_GRACE_SECONDS (10),
+ * BENCH_API_MAX_CONNECTIONS (20), BENCH_API_WARMUP_SECONDS (3), BENCH_API_GRACE_SECONDS (10), BENCH_API_DRAIN_SECONDS (600:
+ * at most this long after the measurements for the worker to publish what it has left, while it makes progress),
  * BENCH_API_PUBLISH_RATE (100 posts/s), BENCH_API_ENDPOINTS (list,calendar,engagement,create),
  * BENCH_API_PACER (even; autocannon), BENCH_PLATFORM_MS (5), BENCH_LOG_LEVEL (info, CivicPost's default:
  * the api logs every request, as it would in production). BENCH_API_PROFILE=<dir> runs the api and the worker
@@ -181,7 +182,8 @@ async function generateLoad(spec: LoadSpec): Promise<LoadResult> {
       const req = httpRequest(
         { agent, host: url.hostname, port: url.port, method: r.method, path: r.path, headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) } },
         (res) => {
-          let size = 0;
+          // Status line and headers too, as autocannon counts them (helmet's headers are a good part of a small answer).
+          let size = 15 + res.rawHeaders.reduce((sum, h) => sum + h.length + 1, 0) + res.rawHeaders.length + 2;
           res.on('data', (chunk: Buffer) => (size += chunk.length));
           res.on('end', () => {
             if (givenUp) return;
@@ -299,6 +301,7 @@ const MAX_SECONDS = num('BENCH_API_MAX_SECONDS', 10);
 const MAX_CONNECTIONS = num('BENCH_API_MAX_CONNECTIONS', 20);
 const WARMUP_SECONDS = num('BENCH_API_WARMUP_SECONDS', 3);
 const GRACE_SECONDS = num('BENCH_API_GRACE_SECONDS', 10);
+const DRAIN_S = num('BENCH_API_DRAIN_SECONDS', 600);
 const PUBLISH_RATE = num('BENCH_API_PUBLISH_RATE', 100);
 const PLATFORM_MS = num('BENCH_PLATFORM_MS', 5);
 const PACER = env.BENCH_API_PACER === 'autocannon' ? 'autocannon-rate' : 'even';
@@ -505,10 +508,12 @@ interface Row {
   status_5xx: number;
   conn_errors: number;
   unanswered: number;
+  /** Mean size of an answer, status line and headers included. */
   kb_per_answer: number;
   published_meanwhile: number;
   api_cpu_pct: number;
-  worker_cpu_pct: number;
+  /** null when the api and the worker are one process (BENCH_API_PROFILE): api_cpu_pct is both. */
+  worker_cpu_pct: number | null;
   generator_cpu_pct: number;
   machine_busy_pct: number;
   send_lag_p99_ms: number | null;
@@ -543,6 +548,7 @@ async function measure(app: Running, endpoint: Endpoint, pacer: LoadSpec['pacer'
   const api = app.api.pid;
   const worker = app.workers[0]!.pid;
   await apiIdle(api);
+  if (!warmup) console.error(`${app.backend}: ${endpoint.name}, ${pacer === 'max' ? 'max' : `${endpoint.rate}/s`}, from ${new Date().toISOString()}`);
   const machineBefore = machineCpu();
   const apiBefore = cpuSeconds(api);
   const workerBefore = cpuSeconds(worker);
@@ -577,7 +583,7 @@ async function measure(app: Running, endpoint: Endpoint, pacer: LoadSpec['pacer'
     kb_per_answer: +(result.meanBytes / 1024).toFixed(1),
     published_meanwhile: published,
     api_cpu_pct: pct(cpuSeconds(api) - apiBefore),
-    worker_cpu_pct: pct(cpuSeconds(worker) - workerBefore),
+    worker_cpu_pct: worker === api ? null : pct(cpuSeconds(worker) - workerBefore),
     generator_cpu_pct: pct(result.cpuSeconds),
     machine_busy_pct: Math.round((100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total)),
     send_lag_p99_ms: result.sendLagP99,
@@ -590,7 +596,8 @@ async function measure(app: Running, endpoint: Endpoint, pacer: LoadSpec['pacer'
 interface BackendResult {
   backend: string;
   history: { posts: number; published_targets: number; snapshots: number; seed_s: number };
-  stream: { added: number; published: number; not_published: number; sent_twice: number };
+  /** overdue_at_end: posts already due but not yet published when the last measurement ended (the worker's lag). */
+  stream: { added: number; published: number; not_published: number; sent_twice: number; overdue_at_end: number; drain_s: number };
   rows: Row[];
 }
 
@@ -628,21 +635,24 @@ async function run(backend: Backend, fake: MastodonFake): Promise<BackendResult>
     await stream.stop();
   }
 
-  // Every stream post due by now (and the last second's, a few seconds ahead) must come out, once.
+  // Every stream post must come out, once. The worker may have fallen behind: wait while it makes progress.
   const outcome = async () =>
     (
       await db.query(
         `SELECT count(*)::int AS total, count(*) FILTER (WHERE t.status = 'published')::int AS published,
-                count(*) FILTER (WHERE t.status IN ('published', 'failed', 'held', 'unconfirmed', 'cancelled'))::int AS done
+                count(*) FILTER (WHERE t.status IN ('published', 'failed', 'held', 'unconfirmed', 'cancelled'))::int AS done,
+                count(*) FILTER (WHERE t.scheduled_at <= now() AND t.status NOT IN ('published', 'failed', 'held', 'unconfirmed', 'cancelled'))::int AS overdue
            FROM publication_targets t JOIN posts p ON p.id = t.post_id WHERE p.campaign_id = $1`,
         [streamCampaign],
       )
-    ).rows[0] as { total: number; published: number; done: number };
-  const deadline = Date.now() + (STREAM_LEAD_S + 120) * 1000;
+    ).rows[0] as { total: number; published: number; done: number; overdue: number };
   let o = await outcome();
-  while (o.done < o.total && Date.now() < deadline) {
+  const behindAtEnd = o.overdue;
+  const drainStart = Date.now();
+  for (let progressAt = Date.now(), done = o.done; o.done < o.total && Date.now() - progressAt < 60_000 && Date.now() - drainStart < DRAIN_S * 1000; ) {
     await sleep(500);
     o = await outcome();
+    if (o.done > done) [progressAt, done] = [Date.now(), o.done];
   }
   if (o.published < o.total) {
     const why = await db.query(
@@ -654,7 +664,7 @@ async function run(backend: Backend, fake: MastodonFake): Promise<BackendResult>
   return {
     backend: backend === 'postgres+redis' ? 'redis' : backend,
     history: { posts: POSTS, published_targets: history.published, snapshots: history.snapshots, seed_s: history.seconds },
-    stream: { added: o.total, published: o.published, not_published: o.total - o.published, sent_twice: fake.repeated },
+    stream: { added: o.total, published: o.published, not_published: o.total - o.published, sent_twice: fake.repeated, overdue_at_end: behindAtEnd, drain_s: +((Date.now() - drainStart) / 1000).toFixed(1) },
     rows,
   };
 }
@@ -687,7 +697,7 @@ if (env.BENCH_API_LOAD === '1') {
   );
   for (const name of ENDPOINTS) console.log(`  ${name}: ${described.get(name)}`);
   console.table(results.flatMap((r) => r.rows.map(({ target_rps: _t, send_lag_p99_ms: _l, ...row }) => row)));
-  console.table(results.map((r) => ({ backend: r.backend, ...r.history, stream_posts: r.stream.added, stream_published: r.stream.published, stream_not_published: r.stream.not_published, sent_twice: r.stream.sent_twice })));
+  console.table(results.map((r) => ({ backend: r.backend, ...r.history, stream_posts: r.stream.added, stream_published: r.stream.published, stream_not_published: r.stream.not_published, sent_twice: r.stream.sent_twice, stream_overdue_at_end: r.stream.overdue_at_end, drain_s: r.stream.drain_s })));
   console.log(
     JSON.stringify({
       bench: 'api',
