@@ -31,7 +31,8 @@
  * The load runs in a child process (this file again, with BENCH_API_LOAD=1), so the fake Mastodon and the
  * stream seeding in this process never delay a request or its timing; it still shares the machine's two
  * cores with the api, the worker, PostgreSQL and Redis, and its CPU share is reported beside theirs.
- * Exits 1 on any non-2xx answer, connection error, or post of the stream not published or published twice.
+ * Exits 1 on any non-2xx answer, connection error, or post of the stream not published or published twice; a
+ * request given up because the api was too slow is counted (timeouts, unanswered), not a failure.
  *
  * BENCH_API_POSTS (5,000), BENCH_API_CHANNELS (10), BENCH_API_SNAPSHOTS (8), BENCH_API_SECONDS (20),
  * BENCH_API_RATE (500), BENCH_API_CREATE_RATE (100), BENCH_API_CONNECTIONS (50), BENCH_API_MAX_SECONDS (10),
@@ -112,7 +113,10 @@ interface LoadResult {
   /** What the rate is computed over: the window, or until the last answer when the api fell behind. */
   spanSeconds: number;
   status: Record<string, number>;
+  /** Connection errors (refused, reset, ...). */
   errors: number;
+  /** Requests autocannon gave up on after 10 s (max only; the fixed rate counts them as unanswered). */
+  timeouts: number;
   errorSamples: string[];
   latency: { p50: number; p90: number; p99: number; p999: number; max: number; mean: number };
   /** How late the generator sent its requests (even pacing only): its own delay, included in the latencies. */
@@ -140,8 +144,11 @@ async function generateLoad(spec: LoadSpec): Promise<LoadResult> {
   const errorSamples: string[] = [];
   let errors = 0;
   let bytes = 0;
+  // autocannon gives up on a request after 10 s ("request timed out"): the api too slow, not a broken connection.
+  let timeouts = 0;
   const noteError = (err: Error) => {
-    errors++;
+    if (err.message === 'request timed out') timeouts++;
+    else errors++;
     if (errorSamples.length < 5) errorSamples.push(err.message);
   };
   const noteResponse = (code: number, size: number, ms: number) => {
@@ -241,7 +248,7 @@ async function generateLoad(spec: LoadSpec): Promise<LoadResult> {
     instance.on('reqError', noteError);
     // A timeout is an error to autocannon too, reported through reqError: counted there.
     spanSeconds = (await instance).duration;
-    sent = latencies.length + errors;
+    sent = latencies.length + errors + timeouts;
   }
 
   const seconds = (performance.now() - started) / 1000;
@@ -257,6 +264,7 @@ async function generateLoad(spec: LoadSpec): Promise<LoadResult> {
     spanSeconds: +spanSeconds.toFixed(2),
     status,
     errors,
+    timeouts,
     errorSamples,
     latency: {
       p50: round(percentile(latencies, 50)),
@@ -507,6 +515,9 @@ interface Row {
   not_2xx: number;
   status_5xx: number;
   conn_errors: number;
+  /** Given up by autocannon after 10 s (max rows). */
+  timeouts: number;
+  /** Given up BENCH_API_GRACE_SECONDS after the window (fixed-rate rows). */
   unanswered: number;
   /** Mean size of an answer, status line and headers included. */
   kb_per_answer: number;
@@ -579,6 +590,7 @@ async function measure(app: Running, endpoint: Endpoint, pacer: LoadSpec['pacer'
     not_2xx: count((c) => c < 200 || c >= 300),
     status_5xx: count((c) => c >= 500),
     conn_errors: result.errors,
+    timeouts: result.timeouts,
     unanswered: result.unanswered,
     kb_per_answer: +(result.meanBytes / 1024).toFixed(1),
     published_meanwhile: published,
@@ -589,7 +601,7 @@ async function measure(app: Running, endpoint: Endpoint, pacer: LoadSpec['pacer'
     send_lag_p99_ms: result.sendLagP99,
     meets_target: endpoint.read && pacer !== 'max' ? result.latency.p99 < TARGET_P99_MS && achieved >= 0.98 * endpoint.rate && result.unanswered === 0 : null,
   };
-  if (row.not_2xx || row.conn_errors) console.error(`${row.backend} ${endpoint.name} ${row.load}: statuses ${JSON.stringify(result.status)}, errors ${JSON.stringify(result.errorSamples)}`);
+  if (row.not_2xx || row.conn_errors || row.timeouts) console.error(`${row.backend} ${endpoint.name} ${row.load}: statuses ${JSON.stringify(result.status)}, errors ${JSON.stringify(result.errorSamples)}`);
   return row;
 }
 
@@ -599,6 +611,23 @@ interface BackendResult {
   /** overdue_at_end: posts already due but not yet published when the last measurement ended (the worker's lag). */
   stream: { added: number; published: number; not_published: number; sent_twice: number; overdue_at_end: number; drain_s: number };
   rows: Row[];
+}
+
+/**
+ * The api's first error-level log lines (pino level 50 and up), to say why it answered 5xx: the harness keeps only
+ * the tail of its output, and at LOG_LEVEL=info a line a request soon pushes them out.
+ */
+function collectErrors(proc: AppProcess): string[] {
+  const lines: string[] = [];
+  let partial = '';
+  proc.child.stdout!.on('data', (d: string) => {
+    if (lines.length >= 5) return;
+    const text = partial + d;
+    const cut = text.lastIndexOf('\n');
+    partial = text.slice(cut + 1);
+    for (const line of text.slice(0, cut + 1).split('\n')) if (/^\{"level":(5|6)\d,/.test(line) && lines.length < 5) lines.push(line.slice(0, 1500));
+  });
+  return lines;
 }
 
 async function run(backend: Backend, fake: MastodonFake): Promise<BackendResult> {
@@ -611,6 +640,7 @@ async function run(backend: Backend, fake: MastodonFake): Promise<BackendResult>
     workerNodeArgs: () => (PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=api-${backend}-${process.pid}.cpuprofile`] : []),
   });
   const db = app.db!;
+  const apiErrors = collectErrors(app.api);
   const campaign = async (title: string) =>
     (await app.call('POST', `/api/institutions/${app.institutionId}/campaigns`, { title, startsOn: new Date(Date.now() - 400 * DAY).toISOString().slice(0, 10), endsOn: '2030-12-31' }, app.token)).id as string;
   const campaignIds = [app.campaignId];
@@ -634,6 +664,7 @@ async function run(backend: Backend, fake: MastodonFake): Promise<BackendResult>
   } finally {
     await stream.stop();
   }
+  if (rows.some((r) => r.status_5xx > 0)) console.error(`${backend}: the api's first errors:\n${apiErrors.join('\n') || '(none logged)'}`);
 
   // Every stream post must come out, once. The worker may have fallen behind: wait while it makes progress.
   const outcome = async () =>
