@@ -28,7 +28,7 @@
  * BENCH_SPREAD_POSTS (3,000), BENCH_BURST_POSTS (10,000), BENCH_EMBEDDED_SPREAD_POSTS (300),
  * BENCH_EMBEDDED_BURST_POSTS (1,000), BENCH_SPREAD_SECONDS (60), BENCH_CHANNELS (50), BENCH_PLATFORM_MS (5),
  * BENCH_WORKERS (1), BENCH_LEAD_SECONDS (on PostgreSQL 15 + 2 per 1,000 posts; in embedded mode from the
- * measured seeding speed), BENCH_TIMEOUT_SECONDS (600, after the last due time), BENCH_LOG_LEVEL (warn, see run()).
+ * measured seeding speed), BENCH_TIMEOUT_SECONDS (600, after the last due time), BENCH_LOG_LEVEL (info).
  *
  * Exits 1 when a target was not published or a publication was sent twice.
  */
@@ -48,7 +48,8 @@ const CHANNELS = num('BENCH_CHANNELS', 50);
 const PLATFORM_MS = num('BENCH_PLATFORM_MS', 5);
 const WORKERS = num('BENCH_WORKERS', 1);
 const TIMEOUT_S = num('BENCH_TIMEOUT_SECONDS', 600);
-const LOG_LEVEL = env.BENCH_LOG_LEVEL ?? 'warn';
+/** As the harness passes it on (CivicPost's default, info, unless BENCH_LOG_LEVEL says otherwise): printed. */
+const LOG_LEVEL = env.BENCH_LOG_LEVEL ?? 'info';
 const LEAD_OVERRIDE_S = env.BENCH_LEAD_SECONDS ? num('BENCH_LEAD_SECONDS', 0) : undefined;
 /** CivicPost's defaults, read from its own config (nothing set): the processes get them too; here to compute the lead and to print them. */
 const { schedulerIntervalMs: SCHEDULER_INTERVAL_MS, dueWindowSeconds: DUE_WINDOW_SECONDS, workerConcurrency: WORKER_CONCURRENCY } = loadConfig({}).publishing;
@@ -167,12 +168,8 @@ interface Result {
 
 async function run(backend: Backend, scenario: Scenario, fake: MastodonFake): Promise<Result> {
   const posts = postCount(backend, scenario);
-  // No scheduler or concurrency settings: CivicPost's defaults, as a user runs it. The log level is warn
-  // unless BENCH_LOG_LEVEL says otherwise: at info, the process serving the API prints its route mappings
-  // (more than the 20 kB of output the harness keeps) just after its welcome line, which then falls out
-  // before the harness reads the URL from it. Info adds request logs and one line per scheduler pass,
-  // nothing per publication, so the lateness does not depend on it.
-  const app = await startCivicPost(backend, { fakeUrl: fake.url, channels: CHANNELS, workers: WORKERS, env: { LOG_LEVEL } });
+  // No scheduler, concurrency or log settings: CivicPost's defaults, as a user runs it.
+  const app = await startCivicPost(backend, { fakeUrl: fake.url, channels: CHANNELS, workers: WORKERS });
   const pids = () => app.workers.map((w) => w.pid);
 
   // The lead: the seeding, then the scheduler's passes that queue everything (a pass every interval, at
