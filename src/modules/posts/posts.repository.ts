@@ -73,7 +73,17 @@ export class PostsRepository {
   }
 
   async authors(postId: string): Promise<string[]> {
-    return (await this.tx.manager.getRepository(PostAuthor).findBy({ postId })).map((a) => a.userId);
+    return (await this.authorsOf([postId])).get(postId) ?? [];
+  }
+
+  /** The authors of each post, in one query (a page of posts must not cost a query per post). */
+  async authorsOf(postIds: string[]): Promise<Map<string, string[]>> {
+    const byPost = new Map<string, string[]>();
+    if (postIds.length === 0) return byPost;
+    for (const a of await this.tx.manager.getRepository(PostAuthor).findBy({ postId: In(postIds) })) {
+      byPost.set(a.postId, [...(byPost.get(a.postId) ?? []), a.userId]);
+    }
+    return byPost;
   }
 
   listTargets(institutionId: string, postIds: string[]): Promise<PublicationTarget[]> {

@@ -517,21 +517,32 @@ export class PostsService {
   }
 
   private async views(institutionId: string, posts: Post[]): Promise<PostView[]> {
-    const targets = await this.repo.listTargets(institutionId, posts.map((p) => p.id));
+    const postIds = posts.map((p) => p.id);
+    const [targets, authors] = await Promise.all([this.repo.listTargets(institutionId, postIds), this.repo.authorsOf(postIds)]);
     const events = await this.targets.events(institutionId, targets.map((t) => t.id));
-    return Promise.all(
-      posts.map(async (post) => ({
-        ...post,
-        authorIds: await this.repo.authors(post.id),
-        targets: targets
-          .filter((t) => t.postId === post.id)
-          .map(({ id, channelId, occurrenceAt, status, revision, scheduledAt, externalId, externalUrl, externalParts, lastError, attempts, publishedAt, withdrawnAt, holdReason }) => ({
-            id, channelId, occurrenceAt, status, revision, scheduledAt, externalId, externalUrl, externalParts, lastError, attempts, publishedAt, withdrawnAt, holdReason,
-            events: events.filter((e) => e.targetId === id).map(({ at, attempt, fromStatus, toStatus, outcome, error }) => ({ at, attempt, fromStatus, toStatus, outcome, error })),
-          })),
+    // Grouped once: a calendar month is hundreds of posts, targets and events.
+    const eventsOf = groupBy(events, (e) => e.targetId);
+    const targetsOf = groupBy(targets, (t) => t.postId);
+    return posts.map((post) => ({
+      ...post,
+      authorIds: authors.get(post.id) ?? [],
+      targets: (targetsOf.get(post.id) ?? []).map(({ id, channelId, occurrenceAt, status, revision, scheduledAt, externalId, externalUrl, externalParts, lastError, attempts, publishedAt, withdrawnAt, holdReason }) => ({
+        id, channelId, occurrenceAt, status, revision, scheduledAt, externalId, externalUrl, externalParts, lastError, attempts, publishedAt, withdrawnAt, holdReason,
+        events: (eventsOf.get(id) ?? []).map(({ at, attempt, fromStatus, toStatus, outcome, error }) => ({ at, attempt, fromStatus, toStatus, outcome, error })),
       })),
-    );
+    }));
   }
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }
 
 function normaliseOverrides(overrides: Array<{ channelId: string; language?: string | null; text: string }> | undefined): ChannelOverride[] {
