@@ -52,35 +52,6 @@ import { fileURLToPath } from 'node:url';
 import { AppProcess, backendsFromEnv, cleanup, cpuSeconds, env, machineCpu, num, onCleanup, percentile, sleep, startCivicPost, type Backend, type Running } from './harness.js';
 import { startMastodonFake, type MastodonFake } from './mastodon-fake.js';
 
-// The harness keeps the last 20,000 characters of a process's output and looks for the welcome there; but pino
-// flushes the api's start-up log (22 KB of mapped routes at LOG_LEVEL=info) after the welcome, which is then cut
-// before a look finds it, and startCivicPost waits until its timeout. Until harness.ts matches before it trims,
-// waitFor here also reads everything printed from the moment it is called (the harness calls it right after the
-// start, so nothing of the api's output is missed).
-const harnessWaitFor = AppProcess.prototype.waitFor;
-AppProcess.prototype.waitFor = async function (this: AppProcess, pattern: RegExp, timeoutMs = 120_000): Promise<RegExpMatchArray> {
-  let printed = '';
-  const listener = (d: string) => void (printed += d);
-  this.child.stdout!.on('data', listener);
-  try {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const m = printed.match(pattern);
-      if (m) return m;
-      // The harness's own look, once (what came before the call); it throws if the process has died.
-      const found = await harnessWaitFor.call(this, pattern, 0).catch((err: Error) => {
-        if (!this.alive()) throw err;
-        if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${this.tail()}`);
-        return null;
-      });
-      if (found) return found;
-      await sleep(50);
-    }
-  } finally {
-    this.child.stdout!.off('data', listener);
-  }
-};
-
 // ---------------------------------------------------------------------------------------------------------
 // The load generator (child process side)
 // ---------------------------------------------------------------------------------------------------------
