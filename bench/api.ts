@@ -49,8 +49,8 @@ import { Agent, request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { AppProcess, backendsFromEnv, cleanup, cpuSeconds, env, machineCpu, num, onCleanup, percentile, sleep, startCivicPost, type Backend, type Running } from './harness.js';
-import { startMastodonFake, type MastodonFake } from './mastodon-fake.js';
+import { AppProcess, backendsFromEnv, cpuSeconds, env, machineCpu, num, onCleanup, percentile, sleep, startCivicPost, withFake, type Backend, type Running } from './harness.js';
+import type { MastodonFake } from './mastodon-fake.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // The load generator (child process side)
@@ -679,18 +679,7 @@ if (env.BENCH_API_LOAD === '1') {
   process.exit(0);
 } else {
   const backends = backendsFromEnv('api', ['postgres+redis', 'postgres']);
-  const results: BackendResult[] = [];
-  // In this process, so it ends with it (Ctrl-C included); not a per-backend cleanup.
-  const fake = await startMastodonFake(PLATFORM_MS);
-  try {
-    for (const backend of backends) {
-      results.push(await run(backend, fake));
-      await cleanup(); // this backend's processes, database and keys, before the next one starts
-    }
-  } finally {
-    await cleanup();
-    await fake.close();
-  }
+  const results: BackendResult[] = await withFake(PLATFORM_MS, backends.map((backend) => (fake: MastodonFake) => run(backend, fake)));
   console.log(
     `bench:api: ${POSTS} posts over 150 days on ${CHANNELS} channels (${SNAPSHOTS} snapshots per publication); one api, one worker publishing ${PUBLISH_RATE} posts/s meanwhile; ` +
       `fixed rate: ${PACER === 'even' ? 'evenly spaced requests (open loop), latency from when each was due' : "autocannon's overallRate (bursts at each second)"}, ${SECONDS} s, at most ${CONNECTIONS} in flight; ` +

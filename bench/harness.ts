@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { startMastodonFake, type MastodonFake } from './mastodon-fake.js';
 
 /** The three storage modes: embedded (PGlite in DATA_DIR, one process), PostgreSQL (queue in it too), PostgreSQL + Redis. */
 export type Backend = 'embedded' | 'postgres' | 'postgres+redis';
@@ -335,4 +336,23 @@ export async function targetTimes(app: Running): Promise<Array<{ status: string;
     for (const p of items) for (const t of p.targets) out.push({ status: t.status, scheduledAt: Date.parse(t.scheduledAt), publishedAt: t.publishedAt ? Date.parse(t.publishedAt) : null });
     if (items.length < 200) return out;
   }
+}
+
+/**
+ * Runs `each` in turn with one fake Mastodon (answering in `platformMs`) for the whole benchmark, cleaning up
+ * each run's processes, database and keys before the next starts, and everything at the end or on a failure.
+ */
+export async function withFake<T>(platformMs: number, runs: Array<(fake: MastodonFake) => Promise<T>>): Promise<T[]> {
+  const results: T[] = [];
+  const fake = await startMastodonFake(platformMs);
+  try {
+    for (const each of runs) {
+      results.push(await each(fake));
+      await cleanup();
+    }
+  } finally {
+    await cleanup();
+    await fake.close();
+  }
+  return results;
 }

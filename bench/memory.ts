@@ -8,22 +8,11 @@
  * worker publishes them. BENCH_NODE_OPTIONS passes Node options to every CivicPost process, to measure
  * the effect of a heap limit (`--max-old-space-size=<MB>`) on the peak and on the rate.
  */
-import { backendsFromEnv, cleanup, env } from './harness.js';
-import { startMastodonFake } from './mastodon-fake.js';
+import { backendsFromEnv, env, withFake } from './harness.js';
 import { PLATFORM_MS, POSTS, runPipeline, type Result } from './pipeline-run.js';
 
 const backends = backendsFromEnv('memory', ['postgres+redis', 'postgres']);
-const results: Result[] = [];
-const fake = await startMastodonFake(PLATFORM_MS);
-try {
-  for (const backend of backends) {
-    results.push(await runPipeline(backend, fake, { ceiling: false }));
-    await cleanup();
-  }
-} finally {
-  await cleanup();
-  await fake.close();
-}
+const results: Result[] = await withFake(PLATFORM_MS, backends.map((backend) => (fake) => runPipeline(backend, fake, { ceiling: false })));
 const nodeOptions = env.BENCH_NODE_OPTIONS ?? '';
 const rows = results.map((r) => ({
   backend: r.backend,

@@ -18,23 +18,11 @@
  * BENCH_LOG_LEVEL (info, CivicPost's default). BENCH_PROFILE=<dir> writes a V8 CPU profile of each worker
  * there (node --cpu-prof; open it in Chrome DevTools, or summarise it with bench/profile-summary.mjs).
  */
-import { backendsFromEnv, cleanup } from './harness.js';
-import { startMastodonFake } from './mastodon-fake.js';
+import { backendsFromEnv, withFake } from './harness.js';
 import { CHANNELS, CONCURRENCY, PLATFORM_MS, POSTS, WORKERS, runPipeline, type Result } from './pipeline-run.js';
 
 const backends = backendsFromEnv('pipeline', ['postgres+redis', 'postgres']);
-const results: Result[] = [];
-// In this process, so it ends with it (Ctrl-C included); not a per-backend cleanup.
-const fake = await startMastodonFake(PLATFORM_MS);
-try {
-  for (const backend of backends) {
-    results.push(await runPipeline(backend, fake));
-    await cleanup(); // this backend's processes, database and keys, before the next one starts
-  }
-} finally {
-  await cleanup();
-  await fake.close();
-}
+const results: Result[] = await withFake(PLATFORM_MS, backends.map((backend) => (fake) => runPipeline(backend, fake)));
 console.log(
   `bench:pipeline: ${POSTS} posts on ${CHANNELS} Mastodon channels due at one instant; platform answers in ${PLATFORM_MS} ms; ` +
     `${WORKERS} worker process(es), concurrency ${CONCURRENCY} each; bare BullMQ: ${POSTS} no-op jobs, same backend and concurrency; rates from first to last completion`,

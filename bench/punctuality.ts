@@ -34,8 +34,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '#src/config/config.js';
-import { backendsFromEnv, cleanup, cpuSeconds, env, label, machineCpu, num, percentile, seedApprovedPosts, sleep, startCivicPost, targetTimes, type Backend, type Running } from './harness.js';
-import { startMastodonFake, type MastodonFake } from './mastodon-fake.js';
+import { backendsFromEnv, cpuSeconds, env, label, machineCpu, num, percentile, seedApprovedPosts, sleep, startCivicPost, targetTimes, withFake, type Backend, type Running } from './harness.js';
+import type { MastodonFake } from './mastodon-fake.js';
 
 type Scenario = 'spread' | 'burst';
 
@@ -275,20 +275,8 @@ async function run(backend: Backend, scenario: Scenario, fake: MastodonFake): Pr
   };
 }
 
-const results: Result[] = [];
-// In this process, so it ends with it (Ctrl-C included); not a per-run cleanup.
-const fake = await startMastodonFake(PLATFORM_MS);
-try {
-  for (const backend of backends) {
-    for (const scenario of SCENARIOS) {
-      results.push(await run(backend, scenario, fake));
-      await cleanup(); // this instance's processes, database and keys, before the next one starts
-    }
-  }
-} finally {
-  await cleanup();
-  await fake.close();
-}
+// A fresh CivicPost per backend and scenario.
+const results: Result[] = await withFake(PLATFORM_MS, backends.flatMap((backend) => SCENARIOS.map((scenario) => (fake: MastodonFake) => run(backend, scenario, fake))));
 const sizes = backends.map((b) => `${label(b)}: ${SCENARIOS.map((s) => `${s} ${postCount(b, s)}`).join(', ')}`).join('; ');
 console.log(
   `bench:punctuality: lateness = published_at - scheduled_at per target (ms). Posts (${sizes}${backends.includes('embedded') ? '; embedded smaller, as it seeds through the API' : ''}) ` +
