@@ -71,7 +71,7 @@ export class PublishingService {
       return { fresh, stale, lost };
     });
     if (!result) return undefined;
-    await this.enqueuePublish([...result.fresh, ...result.stale], now);
+    await this.enqueuePublish([...result.fresh, ...result.stale]);
     await this.enqueueReconcile(result.lost);
     return { queued: result.fresh.length, requeued: result.stale.length, reconciled: result.lost.length };
   }
@@ -139,11 +139,11 @@ export class PublishingService {
         return;
       }
       const resumed = await this.move(target, ['unconfirmed'], 'queued', `reconciled: the platform has part ${parts.length}; sending the rest`, { externalParts: parts, externalId: parts[0]!.externalId, externalUrl: parts[0]!.url, queuedAt: now });
-      if (resumed) await this.enqueuePublish([{ institutionId: target.institutionId, targetId: target.id, revision: target.revision, attempts: target.attempts, scheduledAt: now }], now);
+      if (resumed) await this.enqueuePublish([{ institutionId: target.institutionId, targetId: target.id, revision: target.revision, attempts: target.attempts, scheduledAt: now }]);
       return;
     }
     const requeued = await this.move(target, ['unconfirmed'], 'queued', 'reconciled: not on the platform, sending again', { queuedAt: now });
-    if (requeued) await this.enqueuePublish([{ institutionId: target.institutionId, targetId: target.id, revision: target.revision, attempts: target.attempts, scheduledAt: now }], now);
+    if (requeued) await this.enqueuePublish([{ institutionId: target.institutionId, targetId: target.id, revision: target.revision, attempts: target.attempts, scheduledAt: now }]);
   }
 
   private async afterFailedClaim(job: PublishJob): Promise<void> {
@@ -161,7 +161,7 @@ export class PublishingService {
   private async requeue(target: PublicationTarget, at: Date, outcome: string, lastError?: string): Promise<void> {
     // queuedAt in the future: the scheduler does not take a deliberate wait for a lost job.
     if (await this.move(target, ['publishing'], 'queued', outcome, { queuedAt: at, ...(lastError ? { lastError } : {}) })) {
-      await this.enqueuePublish([{ institutionId: target.institutionId, targetId: target.id, revision: target.revision, attempts: target.attempts, scheduledAt: at }], this.clock.now());
+      await this.enqueuePublish([{ institutionId: target.institutionId, targetId: target.id, revision: target.revision, attempts: target.attempts, scheduledAt: at }]);
     }
   }
 
@@ -236,14 +236,16 @@ export class PublishingService {
     };
   }
 
-  private async enqueuePublish(due: DueTarget[], now: Date): Promise<void> {
+  private async enqueuePublish(due: DueTarget[]): Promise<void> {
     // In chunks: one addBulk of a whole pass (5,000 jobs) builds every command at once and raised the worker's peak memory.
     for (let i = 0; i < due.length; i += ADD_CHUNK) {
+      // BullMQ counts a delay from when the job is added: measured from the start of the pass, every job fired late by the time the pass took to get there.
+      const now = this.clock.now().getTime();
       await this.publishQueue.addBulk(
         due.slice(i, i + ADD_CHUNK).map((t) => ({
           name: 'publish',
           data: { institutionId: t.institutionId, targetId: t.targetId, revision: t.revision, attempts: t.attempts },
-          opts: { ...PUBLISH_JOB_OPTIONS, jobId: jobIds.publish(t.targetId, t.revision, t.attempts), delay: Math.max(0, t.scheduledAt.getTime() - now.getTime()) },
+          opts: { ...PUBLISH_JOB_OPTIONS, jobId: jobIds.publish(t.targetId, t.revision, t.attempts), delay: Math.max(0, t.scheduledAt.getTime() - now) },
         })),
       );
     }
