@@ -85,7 +85,9 @@ describe(`crash and queue loss (${currentMode()} storage)`, () => {
       const app = new AppProcess(env);
       processes.push(app);
       const { admin, base, channels, post } = await setUp(await app.url(), [{}]);
-      const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => post(channels, 4_000, `Post ${i} of a burst`)));
+      // Due 15 s ahead: the poll below must see all 20 queued before the first is due, also on a loaded machine
+      // (at 4 s, creating the 20 took long enough there that the first went out before the last was queued).
+      const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => post(channels, 15_000, `Post ${i} of a burst`)));
       await poll('all queued', async () => Promise.all(ids.map(async (id) => (await admin.get(`/api/posts/${id}`)).body.targets[0].status)), (s: string[]) => s.every((x) => x === 'queued'), 30_000);
       if (env.REDIS_URL) {
         // Lose every job of this run's queues, as a flushed or restarted-empty Redis would.
