@@ -12,8 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import { Queue, Worker, createPostgresBackend, withBackend, type Job } from 'bullmq';
 import pg from 'pg';
-import { PUBLISH_JOB_OPTIONS, WORKER_OPTIONS } from '#src/queue/queues.js';
-import { redisConnection } from './harness.js';
+import { PUBLISH_JOB_OPTIONS, WORKER_OPTIONS, redisConnectionOptions } from '#src/queue/queues.js';
 
 const kind = process.env.BARE_KIND;
 const backend = process.env.BARE_BACKEND;
@@ -73,7 +72,7 @@ const run = async (queue: BareQueue, startWorker: () => BareWorker) => {
 if (kind === 'minimal') await pool.query(`CREATE TABLE ${table} (i integer PRIMARY KEY, external_id text NOT NULL, at timestamptz NOT NULL DEFAULT now())`);
 try {
   if (backend === 'postgres+redis') {
-    const connection = redisConnection(process.env.REDIS_URL!);
+    const connection = redisConnectionOptions(process.env.REDIS_URL!);
     await run(new Queue(name, { connection, prefix }), () => new Worker(name, processor, { connection, prefix, concurrency: CONCURRENCY, ...WORKER_OPTIONS }));
   } else {
     // CivicPost's PostgreSQL backend: its pool config (src/storage/storage.ts), on the same database.

@@ -153,20 +153,6 @@ export async function adminQuery(sql: string): Promise<void> {
   }
 }
 
-/** BullMQ's Redis connection options, as CivicPost builds them (src/queue/queue.module.ts). */
-export function redisConnection(url: string) {
-  const u = new URL(url);
-  return {
-    host: u.hostname,
-    port: Number(u.port || 6379),
-    username: u.username ? decodeURIComponent(u.username) : undefined,
-    password: u.password ? decodeURIComponent(u.password) : undefined,
-    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
-    tls: u.protocol === 'rediss:' ? {} : undefined,
-    maxRetriesPerRequest: null,
-  };
-}
-
 export interface StartOptions {
   /** The fake Mastodon's base URL. */
   fakeUrl: string;

@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { QueueOptions } from 'bullmq';
 import type { AppConfig } from '#src/config/config.js';
-import { ALL_QUEUES } from '#src/queue/queues.js';
+import { ALL_QUEUES, redisConnectionOptions } from '#src/queue/queues.js';
 import type { QueueConnection } from '#src/storage/storage.js';
 
 @Module({})
@@ -22,15 +22,5 @@ export class QueueModule {
 
 function toBullConnection(connection: QueueConnection): QueueOptions['connection'] {
   if (connection.backend === 'postgres') return connection.pool as unknown as QueueOptions['connection'];
-  const url = new URL(connection.url);
-  return {
-    host: url.hostname,
-    port: Number(url.port || 6379),
-    username: url.username ? decodeURIComponent(url.username) : undefined,
-    password: url.password ? decodeURIComponent(url.password) : undefined,
-    db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
-    tls: url.protocol === 'rediss:' ? {} : undefined,
-    // BullMQ workers need blocking commands that never give up.
-    maxRetriesPerRequest: null,
-  };
+  return redisConnectionOptions(connection.url);
 }

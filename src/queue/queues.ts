@@ -105,3 +105,18 @@ export const METRICS_CONCURRENCY = 4;
  * again, where the claim shows it was in flight and reconciliation decides.
  */
 export const WORKER_OPTIONS = { lockDuration: 15_000, stalledInterval: 15_000, maxStalledCount: 5 } as const;
+
+/** BullMQ's ioredis options for a redis:// or rediss:// URL (user, password, database number, TLS). */
+export function redisConnectionOptions(url: string) {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    username: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
+    tls: u.protocol === 'rediss:' ? {} : undefined,
+    // BullMQ workers need blocking commands that never give up.
+    maxRetriesPerRequest: null,
+  };
+}
