@@ -83,6 +83,8 @@ describe(`start-up (${mode} storage)`, () => {
       await worker.waitFor(/CivicPost is running \(role worker/);
       // The worker serves no HTTP.
       expect(worker.stdout).not.toMatch(/API and its documentation/);
+      // pino writes asynchronously: its line may come after the banner, which is written at once.
+      await worker.waitFor(/"msg":"CivicPost started"/);
       expect(worker.stdout).toMatch(/"storage":"postgres[^"]*".*"msg":"CivicPost started"/);
       // Only one of the two created the first admin.
       expect([api.stdout, worker.stdout].filter((out) => out.includes('First start')).length).toBe(1);
