@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig, parseCadence, parseCredentialsKey } from '#src/config/config.js';
+import { ConfigError, hasHashTag, loadConfig, parseCadence, parseCredentialsKey } from '#src/config/config.js';
 
 const DB = 'postgres://u:p@127.0.0.1:5432/civicpost';
 const KEY = '0123456789abcdef'.repeat(4);
@@ -65,5 +65,60 @@ describe('loadConfig', () => {
     expect(parseCadence('5m:2h, 1d:90d')).toEqual([{ everyMs: 5 * min, untilAgeMs: 2 * hour }, { everyMs: day, untilAgeMs: 90 * day }]);
     expect(parseCadence('30s:1d')).toMatch(/EVERY:UNTIL/);
     expect(loadConfig({}).transparencyLicence).toBe('CC-BY-4.0');
+  });
+  describe('REDIS_CLUSTER_NODES', () => {
+    const base = { DATABASE_URL: DB, CREDENTIALS_KEY: KEY };
+
+    it('reads seed nodes as host:port or URLs, with one set of credentials and TLS for the cluster', () => {
+      const plain = loadConfig({ ...base, REDIS_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2:7001,redis-3' });
+      expect(plain.storage).toBe('postgres+redis');
+      expect(plain.redisUrl).toBeUndefined();
+      expect(plain.redisCluster).toEqual({
+        nodes: [{ host: '10.0.0.1', port: 7000 }, { host: '10.0.0.2', port: 7001 }, { host: 'redis-3', port: 6379 }],
+        username: undefined,
+        password: undefined,
+        tls: false,
+      });
+      const secure = loadConfig({ ...base, REDIS_CLUSTER_NODES: 'rediss://app:s%40cret@a.example:6380,b.example:6380,[::1]:7002' });
+      expect(secure.redisCluster).toEqual({
+        nodes: [{ host: 'a.example', port: 6380 }, { host: 'b.example', port: 6380 }, { host: '::1', port: 7002 }],
+        username: 'app',
+        password: 's@cret',
+        tls: true,
+      });
+    });
+
+    it.each([
+      [{ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_CLUSTER_NODES: 'a:1' }, 'REDIS_CLUSTER_NODES', /not both/],
+      [{ REDIS_CLUSTER_NODES: 'a:1,,b:2' }, 'REDIS_CLUSTER_NODES', /empty entry/],
+      [{ REDIS_CLUSTER_NODES: 'a:notaport' }, 'REDIS_CLUSTER_NODES', /entry 1 is not host:port/],
+      [{ REDIS_CLUSTER_NODES: 'http://a:1' }, 'REDIS_CLUSTER_NODES', /entry 1 must start with redis/],
+      [{ REDIS_CLUSTER_NODES: 'redis://a:1/2' }, 'REDIS_CLUSTER_NODES', /only database 0/],
+      [{ REDIS_CLUSTER_NODES: 'redis://a:1,rediss://b:1' }, 'REDIS_CLUSTER_NODES', /mixes redis/],
+      [{ REDIS_CLUSTER_NODES: 'redis://:pw-alpha-1@a:1,redis://:pw-beta-2@b:1' }, 'REDIS_CLUSTER_NODES', /different credentials/],
+      [{ REDIS_CLUSTER_NODES: 'a:1', QUEUE_PREFIX: 'civicpost' }, 'QUEUE_PREFIX', /hash tag/],
+      [{ REDIS_CLUSTER_NODES: 'a:1', QUEUE_PREFIX: '{}civicpost' }, 'QUEUE_PREFIX', /hash tag/],
+    ])('refuses %j naming %s', (env, variable, message) => {
+      const err = problem({ ...base, ...env });
+      expect(err.variable).toBe(variable);
+      expect(err.problem).toMatch(message);
+      expect(err.message).not.toMatch(/pw-alpha|pw-beta/);
+    });
+
+    it('needs DATABASE_URL, like REDIS_URL', () => {
+      expect(problem({ REDIS_CLUSTER_NODES: 'a:1' }).variable).toBe('REDIS_CLUSTER_NODES');
+    });
+
+    it('accepts any prefix on one Redis, as before', () => {
+      expect(loadConfig({ ...base, REDIS_URL: 'redis://127.0.0.1:6379', QUEUE_PREFIX: 'civicpost' }).queuePrefix).toBe('civicpost');
+    });
+
+    it('knows a hash tag as Redis does: the first {, the next }, something between', () => {
+      expect(hasHashTag('{civicpost}')).toBe(true);
+      expect(hasHashTag('app:{cpt-1a2b}')).toBe(true);
+      expect(hasHashTag('{}{civicpost}')).toBe(false);
+      expect(hasHashTag('civicpost}')).toBe(false);
+      expect(hasHashTag('{civicpost')).toBe(false);
+    });
   });
 });

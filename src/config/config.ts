@@ -94,6 +94,7 @@ const schema = z.object({
   DATA_DIR: z.preprocess((v) => (v === undefined || v === '' ? './data' : v), z.string()),
   DATABASE_URL: optional(urlWithProtocols(['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/civicpost')),
   REDIS_URL: optional(urlWithProtocols(['redis:', 'rediss:'], 'redis://host:6379')),
+  REDIS_CLUSTER_NODES: optional(z.string()),
   CREDENTIALS_KEY: optional(z.string()),
   CREDENTIALS_KEY_PREVIOUS: optional(z.string()),
   SCHEDULER_INTERVAL_MS: positiveInt(5_000),
@@ -188,6 +189,66 @@ export function parseCadence(value: string): CadenceStep[] | string {
   return steps;
 }
 
+/** A Redis Cluster to queue in: seed nodes (the client discovers the rest) and what every node shares. */
+export interface RedisClusterConfig {
+  nodes: Array<{ host: string; port: number }>;
+  username?: string;
+  password?: string;
+  tls: boolean;
+}
+
+const CLUSTER_EXAMPLE = '10.0.0.1:6379,10.0.0.2:6379,10.0.0.3:6379 or rediss://user:password@10.0.0.1:6379,...';
+
+/**
+ * `host:port,host:port` or redis:// / rediss:// URLs, comma-separated. Credentials and TLS are one
+ * setting for the whole cluster: written once or on every node, never different. A string names what
+ * is wrong (without echoing a password).
+ */
+export function parseRedisClusterNodes(value: string): RedisClusterConfig | string {
+  const entries = value.split(',').map((e) => e.trim());
+  if (entries.some((e) => e === '')) return `has an empty entry (expected ${CLUSTER_EXAMPLE})`;
+  const nodes: RedisClusterConfig['nodes'] = [];
+  let protocol: string | undefined;
+  let username: string | undefined;
+  let password: string | undefined;
+  for (const [i, entry] of entries.entries()) {
+    const explicit = /^[a-z][a-z0-9+.-]*:\/\//i.test(entry);
+    let url: URL;
+    try {
+      url = new URL(explicit ? entry : `redis://${entry}`);
+    } catch {
+      return `entry ${i + 1} is not host:port or a redis:// URL (expected ${CLUSTER_EXAMPLE})`;
+    }
+    if (explicit && !['redis:', 'rediss:'].includes(url.protocol)) return `entry ${i + 1} must start with redis:// or rediss:// (got ${url.protocol}//)`;
+    if (!url.hostname) return `entry ${i + 1} has no host name (expected ${CLUSTER_EXAMPLE})`;
+    if (url.pathname.length > 1 && url.pathname !== '/0') return `entry ${i + 1} names a database: a Redis Cluster has only database 0`;
+    if (url.search || url.hash) return `entry ${i + 1} has options after the address; only host:port (with user and password in a URL) is understood`;
+    if (explicit) {
+      if (protocol && protocol !== url.protocol) return 'mixes redis:// and rediss:// nodes: TLS is one setting for the whole cluster';
+      protocol = url.protocol;
+    }
+    const user = url.username ? decodeURIComponent(url.username) : undefined;
+    const pass = url.password ? decodeURIComponent(url.password) : undefined;
+    if ((user && username && user !== username) || (pass && password && pass !== password)) {
+      return 'gives different credentials for different nodes: write them once, or the same on every node';
+    }
+    username ??= user;
+    password ??= pass;
+    nodes.push({ host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port || 6379) });
+  }
+  return { nodes, username, password, tls: protocol === 'rediss:' };
+}
+
+/**
+ * BullMQ's scripts touch several keys of a queue at once, which a cluster only allows within one
+ * hash slot: the key's hash tag, the text between its first `{` and the next `}`, must not be empty.
+ */
+export function hasHashTag(prefix: string): boolean {
+  const open = prefix.indexOf('{');
+  const close = open < 0 ? -1 : prefix.indexOf('}', open + 1);
+  return close > open + 1;
+}
+
 export interface AppConfig {
   role: Role;
   port: number;
@@ -196,6 +257,8 @@ export interface AppConfig {
   storage: StorageMode;
   databaseUrl?: string;
   redisUrl?: string;
+  /** Set when the queue is on a Redis Cluster (REDIS_CLUSTER_NODES) instead of one Redis (REDIS_URL). */
+  redisCluster?: RedisClusterConfig;
   /** Raw key from the environment; in embedded mode it may instead come from DATA_DIR. */
   credentialsKey?: Buffer;
   /** Keys that sealed credentials before the last rotation: read, never used to seal. */
@@ -252,7 +315,28 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       'is set but DATABASE_URL is not: Redis only carries the queue, PostgreSQL stays the source of truth (set DATABASE_URL too, or unset REDIS_URL for embedded storage)',
     );
   }
-  const storage: StorageMode = e.DATABASE_URL ? (e.REDIS_URL ? 'postgres+redis' : 'postgres') : 'embedded';
+  let redisCluster: RedisClusterConfig | undefined;
+  if (e.REDIS_CLUSTER_NODES !== undefined) {
+    if (e.REDIS_URL) {
+      throw new ConfigError('REDIS_CLUSTER_NODES', 'is set together with REDIS_URL: set REDIS_URL for one Redis, or REDIS_CLUSTER_NODES for a Redis Cluster, not both');
+    }
+    if (!e.DATABASE_URL) {
+      throw new ConfigError(
+        'REDIS_CLUSTER_NODES',
+        'is set but DATABASE_URL is not: Redis only carries the queue, PostgreSQL stays the source of truth (set DATABASE_URL too)',
+      );
+    }
+    const cluster = parseRedisClusterNodes(e.REDIS_CLUSTER_NODES);
+    if (typeof cluster === 'string') throw new ConfigError('REDIS_CLUSTER_NODES', cluster);
+    if (!hasHashTag(e.QUEUE_PREFIX)) {
+      throw new ConfigError(
+        'QUEUE_PREFIX',
+        `is "${e.QUEUE_PREFIX}", which has no hash tag: on a Redis Cluster (REDIS_CLUSTER_NODES) every queue key must hash to one slot, so the prefix needs a non-empty {tag}, e.g. {civicpost}`,
+      );
+    }
+    redisCluster = cluster;
+  }
+  const storage: StorageMode = e.DATABASE_URL ? (e.REDIS_URL || redisCluster ? 'postgres+redis' : 'postgres') : 'embedded';
   if (storage === 'embedded' && e.ROLE !== 'all') {
     throw new ConfigError(
       'ROLE',
@@ -290,6 +374,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     storage,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisCluster,
     credentialsKey,
     credentialsPreviousKeys,
     sessionTtlMinutes: e.SESSION_TTL_MINUTES,

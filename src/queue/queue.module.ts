@@ -11,7 +11,8 @@ export class QueueModule {
   static forRoot(config: AppConfig, connection: QueueConnection): DynamicModule {
     const bull = BullModule.forRoot({
       // BullMQ's PostgreSQL backend takes a pg pool config where the Redis backend
-      // takes ioredis options: both travel in `connection` (see storage.ts).
+      // takes ioredis options (or, on a Redis Cluster, an ioredis Cluster client): all travel in
+      // `connection` (see storage.ts).
       connection: toBullConnection(connection),
       prefix: config.queuePrefix,
     } as QueueOptions);
@@ -22,5 +23,6 @@ export class QueueModule {
 
 function toBullConnection(connection: QueueConnection): QueueOptions['connection'] {
   if (connection.backend === 'postgres') return connection.pool as unknown as QueueOptions['connection'];
+  if (connection.backend === 'redis-cluster') return connection.cluster;
   return redisConnectionOptions(connection.url);
 }

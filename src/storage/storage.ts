@@ -1,11 +1,18 @@
+import { Cluster } from 'ioredis';
 import pg, { type PoolConfig } from 'pg';
 import { createPostgresBackend, DEFAULT_SCHEMA, runMigrations, setDefaultBackendFactory, type BackendFactory, type PostgresConnectionOptions, type PostgresQueueBackend } from 'bullmq';
 import type { AppConfig, StorageMode } from '#src/config/config.js';
+import { redisClusterOptions } from '#src/queue/queues.js';
 import { startEmbeddedPostgres } from '#src/storage/embedded-postgres.js';
 
-/** What BullMQ connects to. Redis for scale-out; otherwise its PostgreSQL backend on our database. */
+/**
+ * What BullMQ connects to. Redis (one server, or a cluster) for scale-out; otherwise its PostgreSQL
+ * backend on our database. A cluster is one client shared by every queue of the process (BullMQ
+ * duplicates it for each worker's blocking connections), owned and closed here.
+ */
 export type QueueConnection =
   | { backend: 'redis'; url: string }
+  | { backend: 'redis-cluster'; cluster: Cluster }
   | { backend: 'postgres'; pool: PoolConfig & { schema?: string } };
 
 /**
@@ -40,12 +47,27 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
     }
   }
   const database: PoolConfig = { connectionString: config.databaseUrl };
+  if (config.storage === 'postgres+redis' && config.redisCluster) {
+    setDefaultBackendFactory(undefined);
+    const { nodes, options } = redisClusterOptions(config.redisCluster);
+    const cluster = new Cluster(nodes, options);
+    return { mode: config.storage, database, queue: { backend: 'redis-cluster', cluster }, close: () => closeCluster(cluster) };
+  }
   if (config.storage === 'postgres+redis') {
     setDefaultBackendFactory(undefined);
     return { mode: config.storage, database, queue: { backend: 'redis', url: config.redisUrl! }, close: async () => {} };
   }
   const queue = await usePostgresQueue({ ...database, max: 8 });
   return { mode: config.storage, database, queue, close: async () => {} };
+}
+
+async function closeCluster(cluster: Cluster): Promise<void> {
+  if (cluster.status === 'end') return;
+  try {
+    await cluster.quit();
+  } catch {
+    cluster.disconnect();
+  }
 }
 
 /**
