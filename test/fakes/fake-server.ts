@@ -99,6 +99,14 @@ export abstract class FakePlatform {
   /** Every post accepted (a thread's replies included), in order. */
   ledger: LedgerEntry[] = [];
   requests: SeenRequest[] = [];
+  /**
+   * How long the platform takes before it stores a request's effect and after it, before answering
+   * (default none). Chaos tests draw it at random, so that a worker killed at a random moment may be
+   * before the call, inside it, or after the platform accepted but before CivicPost heard.
+   */
+  latency: (route: Route) => { beforeMs: number; afterMs: number } = () => ({ beforeMs: 0, afterMs: 0 });
+  /** Requests being answered now: still before their effect, or after it and not yet answered. */
+  readonly inFlight = { before: 0, after: 0 };
   private faults: Array<Required<FaultRule>> = [];
   private server?: http.Server;
   private readonly sockets = new Set<Socket>();
@@ -202,7 +210,8 @@ export abstract class FakePlatform {
         const refused = this.authenticate(ctx);
         if (refused) return send(refused);
       }
-      const reply = await route.handle(ctx);
+      const { beforeMs, afterMs } = this.latency(route);
+      const reply = await this.timed(beforeMs, afterMs, () => route.handle(ctx));
       if (fault === 'accept_then_drop') {
         seen.status = 0;
         req.socket.destroy();
@@ -215,6 +224,26 @@ export abstract class FakePlatform {
       console.error(`${this.name} fake: handler failed`, err);
       send({ status: 500, body: { error: 'fake handler failed', message: (err as Error).message } });
     }
+  }
+
+  private async timed<T>(beforeMs: number, afterMs: number, handle: () => T | Promise<T>): Promise<T> {
+    if (beforeMs <= 0 && afterMs <= 0) return handle();
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    this.inFlight.before++;
+    let reply: T;
+    try {
+      await sleep(beforeMs);
+      reply = await handle();
+    } finally {
+      this.inFlight.before--;
+    }
+    this.inFlight.after++;
+    try {
+      await sleep(afterMs);
+    } finally {
+      this.inFlight.after--;
+    }
+    return reply;
   }
 
   private takeFault(route: Route): Fault | undefined {

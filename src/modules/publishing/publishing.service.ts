@@ -23,6 +23,12 @@ const BATCH = 5_000;
 const ADD_CHUNK = 500;
 /** A claim older than this with no outcome means its worker died mid-call. */
 const IN_FLIGHT_TIMEOUT_MS = 5 * 60_000;
+/**
+ * How often, and after how long, the scheduler checks that a target `publishing` or `unconfirmed` still has
+ * a job that will settle it (the queue can lose jobs: Redis flushed or restarted empty; a job can end
+ * without recording an outcome: PostgreSQL away through all its retries).
+ */
+const JOB_CHECK_MS = 15_000;
 
 /** Publish attempts per target before a temporary failure becomes final. */
 export const MAX_PUBLISH_ATTEMPTS = 5;
@@ -66,14 +72,45 @@ export class PublishingService {
       const stale = await this.targets.queuedLongAgo(until, new Date(now.getTime() - 2 * this.config.publishing.schedulerIntervalMs), BATCH);
       const lost = await this.targets.publishingSince(new Date(now.getTime() - IN_FLIGHT_TIMEOUT_MS), BATCH);
       for (const t of lost) {
-        await this.targets.transition(t.institutionId, t.targetId, ['publishing'], 'unconfirmed', { at: now, outcome: 'in flight too long (worker gone?): asking the platform' });
+        await this.targets.transition(t.institutionId, t.targetId, ['publishing'], 'unconfirmed', { at: now, outcome: 'in flight too long (worker gone?): asking the platform' }, {}, t.attempts);
       }
-      return { fresh, stale, lost };
+      const check = now.getTime() - this.lastJobCheck >= JOB_CHECK_MS;
+      if (check) this.lastJobCheck = now.getTime();
+      const since = new Date(now.getTime() - JOB_CHECK_MS);
+      const unsettled = check ? { publishing: await this.targets.publishingSince(since, BATCH), unconfirmed: await this.targets.unconfirmedSince(since, BATCH) } : undefined;
+      return { fresh, stale, lost, unsettled };
     });
     if (!result) return undefined;
     await this.enqueuePublish([...result.fresh, ...result.stale]);
-    await this.enqueueReconcile(result.lost);
-    return { queued: result.fresh.length, requeued: result.stale.length, reconciled: result.lost.length };
+    const orphans = result.unsettled ? await this.withoutJob(result.unsettled.publishing, result.unsettled.unconfirmed, now) : [];
+    await this.enqueueReconcile([...result.lost, ...orphans]);
+    return { queued: result.fresh.length, requeued: result.stale.length, reconciled: result.lost.length + orphans.length };
+  }
+  private lastJobCheck = 0;
+
+  /**
+   * Targets that no job will settle: `publishing` while the job that claimed it is gone from the queue or
+   * ended (they become `unconfirmed`), and `unconfirmed` without a live reconcile job. Returns them, to be
+   * reconciled. A job still waiting, delayed or active is left to finish (a stalled one is rerun by BullMQ).
+   */
+  private async withoutJob(publishing: DueTarget[], unconfirmed: DueTarget[], now: Date): Promise<DueTarget[]> {
+    const ended = (state: string) => state === 'unknown' || state === 'completed' || state === 'failed';
+    const orphans: DueTarget[] = [];
+    for (const t of publishing) {
+      // The claim raised the attempt count: the job that made it was added for one fewer.
+      if (!ended(await this.publishQueue.getJobState(jobIds.publish(t.targetId, t.revision, t.attempts - 1)))) continue;
+      const outcome = 'its job is gone from the queue or ended without an outcome: asking the platform';
+      if (await this.targets.transition(t.institutionId, t.targetId, ['publishing'], 'unconfirmed', { at: now, outcome }, {}, t.attempts)) orphans.push(t);
+    }
+    for (const t of unconfirmed) {
+      const id = jobIds.reconcile(t.targetId, t.revision, t.attempts);
+      const state = await this.reconcileQueue.getJobState(id);
+      // Failed: its retries ran out (the platform away for long): it is asked again, with a fresh job.
+      if (state === 'failed') await this.reconcileQueue.remove(id);
+      if (state === 'unknown' || state === 'failed') orphans.push(t);
+    }
+    if (orphans.length) this.log.warn(`${orphans.length} publication(s) had no job to settle them: sent to reconciliation`);
+    return orphans;
   }
 
   /**

@@ -81,6 +81,16 @@ export class TargetsRepository {
     return rows.map(toDue);
   }
 
+  /** Targets `unconfirmed` since before `since`: each should have a reconcile job. */
+  async unconfirmedSince(since: Date, limit: number): Promise<DueTarget[]> {
+    const rows: DueRow[] = await this.tx.manager.query(
+      `SELECT institution_id, id, revision, attempts, scheduled_at FROM publication_targets
+        WHERE status = 'unconfirmed' AND updated_at < $1 ORDER BY updated_at LIMIT $2`,
+      [since, limit],
+    );
+    return rows.map(toDue);
+  }
+
   find(institutionId: string, targetId: string): Promise<PublicationTarget | null> {
     return this.targets.findOneBy({ institutionId, id: targetId });
   }
@@ -123,15 +133,16 @@ export class TargetsRepository {
    * Moves a target from one of `from` to `to` if it is still there, recording the
    * transition. Returns false when someone else moved it first. One statement: the
    * row is locked first, so a concurrent move (the scheduler queueing it) is waited
-   * for and seen, not raced, and the event names the state it really left.
+   * for and seen, not raced, and the event names the state it really left. With
+   * `attempts`, only that claim is moved, not a newer one.
    */
-  async transition(institutionId: string, targetId: string, from: TargetStatus[], to: TargetStatus, event: EventInput, patch: Partial<PublicationTarget> = {}): Promise<boolean> {
+  async transition(institutionId: string, targetId: string, from: TargetStatus[], to: TargetStatus, event: EventInput, patch: Partial<PublicationTarget> = {}, attempts?: number): Promise<boolean> {
     const m = this.tx.manager;
-    const set = setClause(m, PublicationTarget, { ...patch, status: to, updatedAt: event.at }, 8);
+    const set = setClause(m, PublicationTarget, { ...patch, status: to, updatedAt: event.at }, 9);
     const rows: unknown[] = await m.query(
       `WITH before AS (
          SELECT id, status, attempts FROM publication_targets
-          WHERE institution_id = $1 AND id = $2 AND status = ANY ($3::text[]) FOR UPDATE),
+          WHERE institution_id = $1 AND id = $2 AND status = ANY ($3::text[]) AND ($8::int IS NULL OR attempts = $8) FOR UPDATE),
        moved AS (
          UPDATE publication_targets t SET ${set.sql} FROM before
           WHERE t.institution_id = $1 AND t.id = before.id
@@ -139,7 +150,7 @@ export class TargetsRepository {
        INSERT INTO target_events (institution_id, target_id, attempt, from_status, to_status, outcome, error, at)
        SELECT $1, $2, attempts, from_status, $4, $5, $6, $7 FROM moved
        RETURNING id`,
-      [institutionId, targetId, from, to, event.outcome, event.error ?? null, event.at, ...set.params],
+      [institutionId, targetId, from, to, event.outcome, event.error ?? null, event.at, attempts ?? null, ...set.params],
     );
     return rows.length > 0;
   }

@@ -1,0 +1,39 @@
+import { describe, expect, it } from '@jest/globals';
+import { currentMode } from '../support/test-storage.js';
+import { describeReport, runChaos } from './chaos.js';
+
+/**
+ * The short form of the chaos run, in CI (`npm test` with DATABASE_URL and REDIS_URL set: the run brings its own
+ * PostgreSQL and Redis, so that it can crash them, and needs the machine's postgresql and redis-server packages).
+ * `npm run soak` runs the long form (test/chaos/chaos.soak-spec.ts). CHAOS_SEED repeats a run's random choices.
+ */
+const run = currentMode() === 'postgres+redis' ? describe : describe.skip;
+
+run('chaos: worker kills, Redis and PostgreSQL crashes, platform faults', () => {
+  it('publishes every post once or leaves it in a stated final state, none stuck, none later than the outages plus a minute', async () => {
+    const report = await runChaos({
+      posts: 600,
+      channels: 10,
+      workers: 3,
+      burstShare: 0.3,
+      spreadMs: 60_000,
+      chaosMs: 75_000,
+      infraFaults: 1,
+      seed: Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31)),
+      log: (line) => process.stdout.write(`${line}\n`),
+    });
+    process.stdout.write(`${describeReport(report)}\n`);
+    expect(report.posts).toBe(600);
+    expect(report.duplicates).toEqual([]);
+    expect(report.stuck).toEqual([]);
+    expect(report.unrecorded).toEqual([]);
+    expect(report.phantom).toEqual([]);
+    expect(report.failedWithoutReason).toEqual([]);
+    expect(report.late).toEqual([]);
+    expect(report.unexpectedExits).toEqual([]);
+    expect(report.apiHealthy).toBe(true);
+    // The run did what it says: every kind of fault happened.
+    for (const what of ['worker SIGKILL', 'redis flush', 'redis restart', 'postgres restart']) expect(report.faults[what]).toBeGreaterThan(0);
+    expect(report.statuses.published).toBeGreaterThan(0);
+  }, 900_000);
+});
