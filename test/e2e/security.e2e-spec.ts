@@ -226,6 +226,49 @@ describe(`HTTP security headers (${currentMode()} storage)`, () => {
   });
 });
 
+/**
+ * CSRF beyond what test/web/session.e2e-spec.ts and test/e2e/auth.e2e-spec.ts prove (a form without
+ * its token is refused): the token is bound to the session it was issued for.
+ */
+describe(`CSRF tokens are bound to their session (${currentMode()} storage)`, () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await TestApi.start();
+  });
+  afterAll(async () => api?.stop());
+
+  /** A page's CSRF cookie and form token, as a browser holding `session` (or none) gets them. */
+  async function csrfOf(session?: string): Promise<{ cookie: string; token: string }> {
+    const res = await fetch(`${api.url}/login`, { headers: session ? { cookie: `civicpost_session=${session}` } : {}, redirect: 'manual' });
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('civicpost_csrf='))!.split(';')[0]!;
+    const token = /name="_csrf" value="([^"]+)"/.exec(await res.text())![1]!;
+    return { cookie, token };
+  }
+  const logout = (session: string, csrf: { cookie: string; token: string }) =>
+    fetch(`${api.url}/api/auth/logout`, { method: 'POST', headers: { cookie: `civicpost_session=${session}; ${csrf.cookie}`, 'x-csrf-token': csrf.token, 'content-type': 'application/json' }, body: '{}' });
+  const alive = async (session: string) => (await fetch(`${api.url}/api/me`, { headers: { cookie: `civicpost_session=${session}` } })).status === 200;
+
+  it("refuses another session's valid pair, a pair from before login and a made-up token; accepts the session's own", async () => {
+    const victim = (await api.login(api.client(), ADMIN_EMAIL, ADMIN_PASSWORD)).token!;
+    const attacker = (await api.login(api.client(), ADMIN_EMAIL, ADMIN_PASSWORD)).token!;
+    const own = await csrfOf(victim);
+    const attempts = {
+      "another session's cookie and token": await csrfOf(attacker),
+      'the pair of an anonymous page (before login)': await csrfOf(),
+      "the session's cookie with a made-up token": { cookie: own.cookie, token: 'x'.repeat(own.token.length) },
+    };
+    for (const [name, csrf] of Object.entries(attempts)) {
+      const res = await logout(victim, csrf);
+      const body = (await res.json()) as { code?: string };
+      expect({ name, status: res.status, code: body.code }).toEqual({ name, status: 403, code: 'csrf_failed' });
+      expect(await alive(victim)).toBe(true);
+    }
+    expect((await logout(victim, own)).status).toBe(204);
+    expect(await alive(victim)).toBe(false);
+    expect(await alive(attacker)).toBe(true);
+  });
+});
+
 /** Markup that runs script if a page ever inserts it as HTML, and is harmless text otherwise. */
 const XSS = {
   post: `Post <img src=x onerror="window.__xss='post'"> <script>window.__xss='post'</script> "><svg onload="window.__xss='post'"> <a href="javascript:window.__xss='post'">link</a>`,
