@@ -15,6 +15,9 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # The staff pages' style sheet, scripts and icon, read at start (src/web/assets.ts).
 COPY --from=build /app/src/web/assets ./src/web/assets
+# DATA_DIR holds uploaded media: a volume shared by every api and worker container (docker-compose.yml).
+ENV DATA_DIR=/data
+RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000
 CMD ["node", "dist/main.js"]

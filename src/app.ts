@@ -18,6 +18,7 @@ import { firstStart, type FirstStartResult } from '#src/modules/system/first-sta
 import { resolveCredentialsKey } from '#src/storage/credentials-key.js';
 import { createDataSource, migrate } from '#src/storage/data-source.js';
 import { openStorage } from '#src/storage/storage.js';
+import { waitForDatabase } from '#src/storage/wait-for-database.js';
 import { Csrf, securityHeaders } from '#src/web/security.js';
 import { isWebPath } from '#src/web/web-errors.js';
 
@@ -44,6 +45,7 @@ export interface StartOptions {
 /** Opens storage, migrates, runs the first start, then boots Nest for the configured role. */
 export async function startApp(config: AppConfig, options: StartOptions = {}): Promise<RunningApp> {
   const log = options.log ?? createLogger(config);
+  if (config.databaseUrl) await waitForDatabase(config.databaseUrl, log);
   const storage = await openStorage(config);
   const closers: Array<() => Promise<void>> = [() => storage.close()];
   const closeAll = async () => {
