@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
 import pg from 'pg';
 import { MastodonFake } from '../fakes/mastodon.fake.js';
 import type { FaultRule, Reply, RequestContext } from '../fakes/fake-server.js';
@@ -44,7 +45,7 @@ export interface ChaosReport {
   /** Posts the fake holds more than once. */
   duplicates: string[];
   /** Targets not in a final state at the end (neither published, failed with a reason, nor unconfirmed for a person). */
-  stuck: Array<{ text: string; status: string }>;
+  stuck: Array<{ text: string; status: string; events?: string[] }>;
   /** Ledger entries whose target CivicPost does not record as published with that id. */
   unrecorded: Array<{ text: string; id: string; status: string | undefined }>;
   /** Targets recorded as published whose id the fake does not hold. */
@@ -54,6 +55,8 @@ export interface ChaosReport {
   /** Lateness allowed: the time PostgreSQL or Redis were down, plus one minute. */
   allowedLatenessMs: number;
   late: Array<{ text: string; lateMs: number }>;
+  /** The three latest publications, with their events: where the time went. */
+  slowest: Array<{ text: string; lateMs: number; events: string[] }>;
   /** Processes that died without being killed by the run (they must reconnect by themselves). */
   unexpectedExits: string[];
   apiHealthy: boolean;
@@ -235,13 +238,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
 
     // Settled: every target final; give up once the last post is later than allowed, plus a margin.
     const settleBy = Math.max(Date.now(), lastDue + allowedLatenessMs) + 60_000;
-    type Row = { text: string; status: string; scheduled_at: Date; published_at: Date | null; external_id: string | null; last_error: string | null; last_outcome: string | null };
+    type Row = { id: string; revision: number; attempts: number; text: string; status: string; scheduled_at: Date; published_at: Date | null; external_id: string | null; last_error: string | null; last_outcome: string | null };
     let rows: Row[] = [];
     const final = (r: Row) => r.status === 'published' || r.status === 'failed' || (r.status === 'unconfirmed' && /a person must check/.test(r.last_outcome ?? ''));
     for (;;) {
       rows = await query<Row>(
         databaseUrl,
-        `SELECT p.variants->0->>'text' AS text, t.status, t.scheduled_at, t.published_at, t.external_id, t.last_error,
+        `SELECT t.id, t.revision, t.attempts, p.variants->0->>'text' AS text, t.status, t.scheduled_at, t.published_at, t.external_id, t.last_error,
                 (SELECT e.outcome FROM target_events e WHERE e.target_id = t.id ORDER BY e.at DESC, e.id DESC LIMIT 1) AS last_outcome
            FROM publication_targets t JOIN posts p ON p.id = t.post_id`,
       );
@@ -253,6 +256,39 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     for (let i = 0; i < 30 && !apiHealthy; i++) {
       apiHealthy = await fetch(`${admin.baseUrl}/health`).then((r) => r.status === 200, () => false);
       if (!apiHealthy) await sleep(1_000);
+    }
+    // Where the time went: the events of the three latest publications and of a few stuck targets, with their jobs' states.
+    const timeline = async (r: Row) => {
+      const events = await query<{ at: Date; from_status: string | null; to_status: string; outcome: string }>(
+        databaseUrl,
+        'SELECT at, from_status, to_status, outcome FROM target_events WHERE target_id = $1 ORDER BY at, id',
+        [r.id],
+      );
+      const t0 = r.scheduled_at.getTime();
+      return events.map((e) => `${((e.at.getTime() - t0) / 1000).toFixed(1)} s ${e.from_status ?? ''} -> ${e.to_status}: ${e.outcome}`);
+    };
+    const slowest: ChaosReport['slowest'] = [];
+    for (const r of rows.filter((x) => x.published_at).sort((a, b) => b.published_at!.getTime() - b.scheduled_at.getTime() - (a.published_at!.getTime() - a.scheduled_at.getTime())).slice(0, 3)) {
+      slowest.push({ text: r.text, lateMs: r.published_at!.getTime() - r.scheduled_at.getTime(), events: await timeline(r) });
+    }
+    const stuck: ChaosReport['stuck'] = [];
+    const publishQueue = new Queue('publish', { connection: { host: '127.0.0.1', port: redis.port }, prefix: '{chaos}' });
+    const reconcileQueue = new Queue('reconcile', { connection: { host: '127.0.0.1', port: redis.port }, prefix: '{chaos}' });
+    try {
+      for (const r of rows.filter((x) => !final(x))) {
+        const jobs: string[] =
+          stuck.length < 5
+            ? [
+                `claiming job ${await publishQueue.getJobState(`publish-${r.id}-r${r.revision}-a${r.attempts - 1}`)}`,
+                `next job ${await publishQueue.getJobState(`publish-${r.id}-r${r.revision}-a${r.attempts}`)}`,
+                `reconcile job ${await reconcileQueue.getJobState(`reconcile-${r.id}-r${r.revision}-a${r.attempts}`)}`,
+              ]
+            : [];
+        stuck.push({ text: r.text, status: r.status, ...(jobs.length ? { events: [...(await timeline(r)), jobs.join(', ')] } : {}) });
+      }
+    } finally {
+      await publishQueue.close();
+      await reconcileQueue.close();
     }
     const unexpectedExits = processes.filter((p) => !p.killed && (p.app.child.exitCode !== null || p.app.child.signalCode !== null)).map((p) => `${p.name}: ${p.app.child.exitCode ?? p.app.child.signalCode}\n${p.app.stderr.slice(-2000)}`);
 
@@ -268,13 +304,14 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       posts: rows.length,
       statuses,
       duplicates: [...ledgerCount].filter(([, n]) => n > 1).map(([t, n]) => `${t} (${n} times)`),
-      stuck: rows.filter((r) => !final(r)).map((r) => ({ text: r.text, status: r.status })),
+      stuck,
       unrecorded: fake.ledger.filter((e) => byText.get(e.text)?.status !== 'published' || byText.get(e.text)?.external_id !== e.id).map((e) => ({ text: e.text, id: e.id, status: byText.get(e.text)?.status })),
       phantom: rows.filter((r) => r.status === 'published' && !ledgerIds.has(r.external_id ?? '')).map((r) => ({ text: r.text, externalId: r.external_id })),
       failedWithoutReason: rows.filter((r) => r.status === 'failed' && !r.last_error).map((r) => r.text),
       lateness: { p50: percentile(lateness, 50), p95: percentile(lateness, 95), p99: percentile(lateness, 99), max: lateness.at(-1) ?? 0 },
       allowedLatenessMs,
       late: rows.filter((r) => r.published_at && r.published_at.getTime() - r.scheduled_at.getTime() > allowedLatenessMs).map((r) => ({ text: r.text, lateMs: r.published_at!.getTime() - r.scheduled_at.getTime() })),
+      slowest,
       unexpectedExits,
       apiHealthy,
       kills,
@@ -317,7 +354,8 @@ export function describeReport(r: ChaosReport): string {
     `  outages: ${r.outages.map((o) => `${o.what} ${s(o.ms)}`).join(', ') || 'none'}; lateness allowed ${s(r.allowedLatenessMs)}`,
     `  lateness p50 ${s(r.lateness.p50)}, p95 ${s(r.lateness.p95)}, p99 ${s(r.lateness.p99)}, max ${s(r.lateness.max)}`,
     `  duplicates ${r.duplicates.length}, stuck ${r.stuck.length}, unrecorded ${r.unrecorded.length}, phantom ${r.phantom.length}, failed without reason ${r.failedWithoutReason.length}, late ${r.late.length}, unexpected exits ${r.unexpectedExits.length}, api healthy ${r.apiHealthy}`,
+    ...r.slowest.flatMap((t) => [`  slowest: ${t.text}, ${s(t.lateMs)} late:`, ...t.events.map((e) => `    ${e}`)]),
     ...r.unexpectedExits.map((e) => `  exited unexpectedly: ${e}`),
-    ...r.stuck.slice(0, 5).map((t) => `  stuck: ${t.text} (${t.status})`),
+    ...r.stuck.slice(0, 5).flatMap((t) => [`  stuck: ${t.text} (${t.status})`, ...(t.events ?? []).map((e) => `    ${e}`)]),
   ].join('\n');
 }
