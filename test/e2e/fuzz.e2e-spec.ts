@@ -514,6 +514,7 @@ describe(`fuzz of every API operation (${currentMode()} storage)`, () => {
       institutionId: [s.id],
       postId: posts.map((p) => p.id),
       targetId: posts.flatMap((p) => p.targets.map((t) => t.id)),
+      // Not the fuzzer's own membership (nor the system admin's): removing it would end the fuzz, not test anything.
       memberId: [s.members.editor.memberId, s.members.editor2.memberId, s.members.author.memberId, s.members.contributor.memberId, s.members.viewer.memberId],
       partnerId: [s.partner.id],
       channelId: [s.channel.id, s.sandbox.id],
@@ -593,12 +594,7 @@ describe(`fuzz of every API operation (${currentMode()} storage)`, () => {
     for (let round = 0; round < perOperation; round++) {
       for (const op of operations) {
         const key = `${op.method} ${op.template}`;
-        const path =
-          op.template.replace(/\{(\w+)\}/g, (_, name: string) => {
-            const v = pathValue(rng, name, pools);
-            // The fuzzer's own membership is not its to remove: that would end the fuzz, not test anything.
-            return v === fuzzer.memberId ? pools.memberId![0]! : v;
-          }) + queryFor(rng, op, pools);
+        const path = op.template.replace(/\{(\w+)\}/g, (_, name: string) => pathValue(rng, name, pools)) + queryFor(rng, op, pools);
         const { bytes, contentType, mutation } = bodyFor(rng, doc, op, pools);
         const sent: Sent = { op: `${key} (${mutation})`, method: op.method, path, headers: headersFor(rng, fuzzer.token!, contentType), body: bytes };
         let answer: { status: number; text: string };
