@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from '@jest/globals';
 import { Queue } from 'bullmq';
 import pg from 'pg';
 import { MastodonFake } from '../fakes/mastodon.fake.js';
@@ -60,6 +61,8 @@ export interface ChaosReport {
   /** Processes that died without being killed by the run (they must reconnect by themselves). */
   unexpectedExits: string[];
   apiHealthy: boolean;
+  /** What /metrics said: the largest civicpost_publication_overdue_seconds seen during the faults, and at the end. */
+  metrics: { maxOverdueSeconds: number; final: Record<string, number> };
   kills: { idle: number; duringCall: number; afterAccept: number };
   faults: Record<string, number>;
   outages: Array<{ what: string; ms: number }>;
@@ -188,9 +191,18 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const faults: Record<string, number> = {};
     const outages: Array<{ what: string; ms: number }> = [];
     const count = (what: string) => (faults[what] = (faults[what] ?? 0) + 1);
+    // The api's /metrics, as Prometheus would scrape it (it may fail while PostgreSQL is down).
+    const scrape = async (): Promise<Record<string, number>> => {
+      const text = await fetch(`${admin.baseUrl}/metrics`).then((r) => (r.ok ? r.text() : ''), () => '');
+      const values: Record<string, number> = {};
+      for (const m of text.matchAll(/^(civicpost_(?:publication_overdue_seconds|publications|channels)(?:\{[^}]*\})?) (\S+)$/gm)) values[m[1]!.replace(/,?app="civicpost"/, '').replace('{}', '')] = Number(m[2]);
+      return values;
+    };
+    let maxOverdueSeconds = 0;
     while (Date.now() < chaosStart) await sleep(200);
     while (Date.now() < chaosEnd) {
       await sleep(between(1_000, 4_000));
+      maxOverdueSeconds = Math.max(maxOverdueSeconds, (await scrape()).civicpost_publication_overdue_seconds ?? 0);
       if (infra.length && infra[0]!.at <= Date.now()) {
         const { what } = infra.shift()!;
         count(what);
@@ -314,6 +326,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       slowest,
       unexpectedExits,
       apiHealthy,
+      metrics: { maxOverdueSeconds, final: await scrape() },
       kills,
       faults,
       outages,
@@ -354,8 +367,22 @@ export function describeReport(r: ChaosReport): string {
     `  outages: ${r.outages.map((o) => `${o.what} ${s(o.ms)}`).join(', ') || 'none'}; lateness allowed ${s(r.allowedLatenessMs)}`,
     `  lateness p50 ${s(r.lateness.p50)}, p95 ${s(r.lateness.p95)}, p99 ${s(r.lateness.p99)}, max ${s(r.lateness.max)}`,
     `  duplicates ${r.duplicates.length}, stuck ${r.stuck.length}, unrecorded ${r.unrecorded.length}, phantom ${r.phantom.length}, failed without reason ${r.failedWithoutReason.length}, late ${r.late.length}, unexpected exits ${r.unexpectedExits.length}, api healthy ${r.apiHealthy}`,
+    `  /metrics: overdue up to ${r.metrics.maxOverdueSeconds.toFixed(1)} s during the faults; at the end ${JSON.stringify(r.metrics.final)}`,
     ...r.slowest.flatMap((t) => [`  slowest: ${t.text}, ${s(t.lateMs)} late:`, ...t.events.map((e) => `    ${e}`)]),
     ...r.unexpectedExits.map((e) => `  exited unexpectedly: ${e}`),
     ...r.stuck.slice(0, 5).flatMap((t) => [`  stuck: ${t.text} (${t.status})`, ...(t.events ?? []).map((e) => `    ${e}`)]),
   ].join('\n');
+}
+
+/** What every chaos run must show: each post once or in a stated final state, none stuck or late, every process alive. */
+export function expectSound(r: ChaosReport, posts: number): void {
+  expect(r.posts).toBe(posts);
+  expect(r.duplicates).toEqual([]);
+  expect(r.stuck).toEqual([]);
+  expect(r.unrecorded).toEqual([]);
+  expect(r.phantom).toEqual([]);
+  expect(r.failedWithoutReason).toEqual([]);
+  expect(r.late).toEqual([]);
+  expect(r.unexpectedExits).toEqual([]);
+  expect(r.apiHealthy).toBe(true);
 }
