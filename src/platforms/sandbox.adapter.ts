@@ -10,7 +10,9 @@ import { Tx } from '#src/storage/tx.js';
  * Failure injection, set per sandbox channel in `settings.sandbox`, for training
  * and tests: `failRate` (0..1) of transient failures, `fail` to force one kind
  * of error on every call, `latencyMs` before answering, `ambiguousAfterWrite`
- * (0..1) to store the post and then answer as if the connection was lost.
+ * (0..1) to store the post and then answer as if the connection was lost,
+ * `unconfirmable` to answer reconciliation as a platform that cannot be asked
+ * (Telegram): an unconfirmed publication then waits for a person.
  */
 export interface SandboxBehaviour {
   failRate?: number;
@@ -22,6 +24,7 @@ export interface SandboxBehaviour {
   /** Wait this long after storing the post before answering (a worker may die in between). */
   latencyAfterWriteMs?: number;
   rateLimitResetSeconds?: number;
+  unconfirmable?: boolean;
 }
 
 /** Publishes into CivicPost's own sandbox feed: nothing leaves CivicPost. */
@@ -76,6 +79,9 @@ export class SandboxAdapter implements PlatformAdapter {
   }
 
   async findPublished(req: PublishRequest): Promise<Reconciled> {
+    if ((req.channel.settings.sandbox as SandboxBehaviour | undefined)?.unconfirmable) {
+      return { status: 'unknown', reason: 'sandbox: set to model a platform that cannot be asked' };
+    }
     const found = await this.tx.manager.getRepository(SandboxPost).findOneBy({ idempotencyKey: req.idempotencyKey });
     return found ? { status: 'found', part: toPublished(found) } : { status: 'absent' };
   }

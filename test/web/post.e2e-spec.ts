@@ -231,19 +231,27 @@ describeInBrowser(`staff pages: the post page (${currentMode()} storage)`, () =>
   });
 
   it('settles an unconfirmed publication, withdraws a published one (confirmed first), and cancels a post', async () => {
-    const postId = await draft(seed.members.author);
+    // A sandbox that loses the answer to every publication and, like Telegram, cannot be asked afterwards:
+    // the target ends `unconfirmed`, waiting for a person, the way it does in production.
+    const channel = (await api.admin.post(`${seed.base}/channels`, { platform: 'sandbox', displayName: 'Sandbox that cannot be asked', settings: { sandbox: { fail: 'ambiguous', unconfirmable: true } } })).body;
+    const postId = await draft(seed.members.author, { channelIds: [channel.id], scheduledAt: new Date(Date.now() + 2_000).toISOString(), timeZone: 'UTC' });
     await seed.members.author.post(`/api/posts/${postId}/submit`);
-    await seed.members.editor.post(`/api/posts/${postId}/approve`);
+    expect((await seed.members.editor.post(`/api/posts/${postId}/approve`)).status).toBe(200);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const target = (await seed.members.editor.get(`/api/posts/${postId}`)).body.targets[0];
+      if (target.status === 'unconfirmed' && /a person must check/.test(target.events.at(-1)?.outcome ?? '')) break;
+      if (Date.now() > deadline) throw new Error(`target not waiting for a person: ${JSON.stringify(target)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
     const sql = (q: string, p: unknown[]) => api.running.runtime.dataSource.query(q, p);
-    // Publishing through the queue is tested elsewhere: the target is moved to `unconfirmed` with SQL.
-    await sql(`UPDATE publication_targets SET status = 'unconfirmed', attempts = 1, last_error = 'no answer from the platform' WHERE post_id = $1`, [postId]);
     const url = `/app/${slug}/posts/${postId}`;
 
     const e = await as(seed.members.editor);
     await e.goto(url);
     const row = e.page.getByRole('row', { name: /Sandbox/ });
     expect(await row.locator('.badge').textContent()).toBe('unconfirmed');
-    expect(await row.textContent()).toContain('no answer from the platform');
+    expect(await row.textContent()).toContain('sandbox: set to model a platform that cannot be asked');
     await e.page.getByRole('button', { name: 'Record the answer' }).click();
     expect(await e.page.locator('.field-error').first().textContent()).toBe('Choose whether it is published');
     await e.expectAccessible();
@@ -262,7 +270,7 @@ describeInBrowser(`staff pages: the post page (${currentMode()} storage)`, () =>
     await e.page.getByRole('button', { name: 'Withdraw from Sandbox' }).click();
     expect(await e.page.getByRole('row', { name: /Sandbox/ }).locator('.badge').textContent()).toBe('published');
     e.page.once('dialog', (d) => {
-      expect(d.message()).toBe('Delete this post from Sandbox? This cannot be undone.');
+      expect(d.message()).toBe('Delete this post from Sandbox that cannot be asked? This cannot be undone.');
       void d.accept();
     });
     await e.page.getByRole('button', { name: 'Withdraw from Sandbox' }).click();
