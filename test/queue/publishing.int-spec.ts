@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { TargetsRepository } from '#src/modules/publishing/targets.repository.js';
+import { Tx } from '#src/storage/tx.js';
 import { TestApi, type Client } from '../support/api.js';
 import { currentMode } from '../support/test-storage.js';
 
@@ -154,6 +156,29 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(2_000);
     expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(2_000);
     expect(await feedCount(limited)).toBe(3);
+  });
+
+  it('gives a rate-window slot to whichever target asks first, whatever the order of their claim times', async () => {
+    // The race that let two posts out together: the target claimed later checked the window before the
+    // earlier claim had committed, and the earlier one then ignored it as "claimed after me".
+    const limited = await sandboxChannel({}, { posts: 1, windowSeconds: 60 });
+    const { id } = await approvedPost([limited], 86_400_000);
+    const { id: other } = await approvedPost([limited], 86_400_000);
+    const rows = await api.running.runtime.dataSource.query(`SELECT id, institution_id FROM publication_targets WHERE post_id = ANY($1) ORDER BY post_id = $2 DESC`, [[id, other], id]);
+    const [early, late] = rows as Array<{ id: string; institution_id: string }>;
+    const now = new Date();
+    const claim = (targetId: string, at: Date) => api.running.runtime.dataSource.query(`UPDATE publication_targets SET status = 'publishing', claimed_at = $2, sending_at = NULL WHERE id = $1`, [targetId, at]);
+    await claim(early!.id, new Date(now.getTime() - 10));
+    await claim(late!.id, now);
+    const targets = api.running.app.get(TargetsRepository);
+    const tx = api.running.app.get(Tx);
+    const take = (targetId: string) => tx.run(() => targets.takeWindowSlot(early!.institution_id, limited, new Date(now.getTime() - 60_000), 1, targetId, now));
+    try {
+      expect(await take(late!.id)).toEqual({ taken: true });
+      expect(await take(early!.id)).toEqual({ taken: false, published: [] });
+    } finally {
+      await api.running.runtime.dataSource.query(`UPDATE publication_targets SET status = 'cancelled' WHERE id = ANY($1)`, [[early!.id, late!.id]]);
+    }
   });
 
   it('refuses to schedule into a blackout window, naming it', async () => {

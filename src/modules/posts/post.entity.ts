@@ -155,6 +155,10 @@ export class PublicationTarget {
   @Column({ name: 'claimed_at', type: 'timestamptz', nullable: true })
   claimedAt!: Date | null;
 
+  /** When, after this claim, it passed its channel's rate-window check and went to the platform. */
+  @Column({ name: 'sending_at', type: 'timestamptz', nullable: true })
+  sendingAt!: Date | null;
+
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
   publishedAt!: Date | null;
 

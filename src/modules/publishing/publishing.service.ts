@@ -247,9 +247,10 @@ export class PublishingService {
     const windowMs = channel.rateLimitWindowSeconds * 1000;
     const limit = channel.rateLimitPosts;
     return this.tx.run(async () => {
-      const { published, inFlight } = await this.targets.channelWindow(target.institutionId, channel.id, new Date(now.getTime() - windowMs), { id: target.id, claimedAt: target.claimedAt! });
-      if (published.length + inFlight < limit) return undefined;
+      const slot = await this.targets.takeWindowSlot(target.institutionId, channel.id, new Date(now.getTime() - windowMs), limit, target.id, now);
+      if (slot.taken) return undefined;
       // The window frees a slot when the oldest post in it leaves; while others are in flight, look again soon.
+      const { published } = slot;
       if (published.length >= limit) return new Date(published[published.length - limit]!.getTime() + windowMs);
       return new Date(now.getTime() + 1_000);
     });

@@ -105,7 +105,7 @@ export class TargetsRepository {
   async claim(institutionId: string, targetId: string, revision: number, attempts: number, now: Date): Promise<ClaimedTarget | null> {
     const m = this.tx.manager;
     this.claimSql ??= `WITH claimed AS (
-         UPDATE publication_targets SET status = 'publishing', attempts = attempts + 1, claimed_at = $4, updated_at = $4
+         UPDATE publication_targets SET status = 'publishing', attempts = attempts + 1, claimed_at = $4, sending_at = NULL, updated_at = $4
           WHERE institution_id = $1 AND id = $2 AND revision = $3 AND attempts = $5 AND status = 'queued' RETURNING *),
        event AS (
          INSERT INTO target_events (institution_id, target_id, attempt, from_status, to_status, outcome, at)
@@ -199,21 +199,25 @@ export class TargetsRepository {
   }
 
   /**
-   * What occupies a channel's rate window: publications since `since`, and other targets being
-   * published right now that were claimed before this one. Locks the channel row for the rest of
-   * the transaction, so two workers cannot both take the last slot. Only earlier claims count as in
-   * flight: two targets claimed together must not each wait for the other (they did, for ever).
+   * Takes a slot in a channel's rate window for `self` if one is free: what occupies the window is the
+   * publications since `since` and the targets that took a slot and are still in flight. The channel
+   * row is locked for the rest of the transaction, so a slot is taken by one target at a time and the
+   * next one sees it (counting in-flight targets by claim time instead let two go out together when
+   * their claims committed in the other order). Returns the publication times in the window when no
+   * slot is free, and whether others are in flight.
    */
-  async channelWindow(institutionId: string, channelId: string, since: Date, self: { id: string; claimedAt: Date }): Promise<{ published: Date[]; inFlight: number }> {
+  async takeWindowSlot(institutionId: string, channelId: string, since: Date, limit: number, self: string, now: Date): Promise<{ taken: true } | { taken: false; published: Date[] }> {
     await this.tx.manager.query(`SELECT 1 FROM channels WHERE institution_id = $1 AND id = $2 FOR UPDATE`, [institutionId, channelId]);
     const rows: Array<{ status: string; published_at: Date | null }> = await this.tx.manager.query(
       `SELECT status, published_at FROM publication_targets
         WHERE institution_id = $1 AND channel_id = $2 AND id <> $4
-          AND ((status = 'published' AND published_at >= $3) OR (status = 'publishing' AND (claimed_at, id) < ($5::timestamptz, $4::uuid)))
+          AND ((status = 'published' AND published_at >= $3) OR (status = 'publishing' AND sending_at IS NOT NULL))
         ORDER BY published_at`,
-      [institutionId, channelId, since, self.id, self.claimedAt],
+      [institutionId, channelId, since, self],
     );
-    return { published: rows.filter((r) => r.status === 'published').map((r) => r.published_at!), inFlight: rows.filter((r) => r.status === 'publishing').length };
+    if (rows.length >= limit) return { taken: false, published: rows.filter((r) => r.status === 'published').map((r) => r.published_at!) };
+    await this.tx.manager.query(`UPDATE publication_targets SET sending_at = $3 WHERE institution_id = $1 AND id = $2`, [institutionId, self, now]);
+    return { taken: true };
   }
 
   async setChannelRateLimitedUntil(institutionId: string, channelId: string, until: Date): Promise<void> {
