@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { TargetsRepository } from '#src/modules/publishing/targets.repository.js';
+import { jobIds, QUEUES, type ReconcileJob } from '#src/queue/queues.js';
 import { Tx } from '#src/storage/tx.js';
 import { TestApi, type Client } from '../support/api.js';
 import { currentMode } from '../support/test-storage.js';
@@ -123,6 +126,29 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     expect(post.targets[0].events.map((e: { toStatus: string }) => e.toStatus)).toEqual(['scheduled', 'queued', 'publishing', 'unconfirmed', 'published']);
     expect(post.targets[0].attempts).toBe(1);
     expect(await feedCount(channel)).toBe(1);
+  });
+
+  it('leaves a publication waiting for a person alone, even once its finished reconcile job has expired from the queue', async () => {
+    // Like Telegram: the answer was lost and the platform cannot be asked, so reconciliation hands it to a person.
+    const channel = await sandboxChannel({ sandbox: { fail: 'ambiguous', unconfirmable: true } });
+    const { id } = await approvedPost([channel], 200);
+    let target;
+    for (const deadline = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 200))) {
+      target = (await api.admin.get(`/api/posts/${id}`)).body.targets[0];
+      if (target.status === 'unconfirmed' && /a person must check/.test(target.events.at(-1)?.outcome ?? '')) break;
+      if (Date.now() > deadline) throw new Error(`target not waiting for a person: ${JSON.stringify(target)}`);
+    }
+    const events = target.events.length;
+    // A completed reconcile job is removed after a day; the job check must not take that as a lost job.
+    const queue = api.running.app.get<Queue<ReconcileJob>>(getQueueToken(QUEUES.reconcile));
+    const jobId = jobIds.reconcile(target.id, target.revision, target.attempts);
+    expect(await queue.getJobState(jobId)).toBe('completed');
+    await queue.remove(jobId);
+    await new Promise((r) => setTimeout(r, 12_000)); // two job checks (every 5 s, for targets unconfirmed over 5 s)
+    const after = (await api.admin.get(`/api/posts/${id}`)).body.targets[0];
+    expect(after.status).toBe('unconfirmed');
+    expect(after.events).toHaveLength(events);
+    expect(await queue.getJobState(jobId)).toBe('unknown');
   });
 
   it('honours a channel limit of posts per window without holding up other channels', async () => {

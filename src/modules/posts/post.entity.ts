@@ -159,6 +159,10 @@ export class PublicationTarget {
   @Column({ name: 'sending_at', type: 'timestamptz', nullable: true })
   sendingAt!: Date | null;
 
+  /** When, after this claim, reconciliation found the platform cannot tell: a person must settle it. */
+  @Column({ name: 'person_asked_at', type: 'timestamptz', nullable: true })
+  personAskedAt!: Date | null;
+
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
   publishedAt!: Date | null;
 

@@ -168,7 +168,7 @@ export class PublishingService {
     const answer = await this.adapters.for(channel.platform).findPublished(request);
     const now = this.clock.now();
     if (answer.status === 'unknown') {
-      await this.move(target, ['unconfirmed'], 'unconfirmed', `the platform cannot tell whether it went out: a person must check (${answer.reason})`, { lastError: answer.reason });
+      await this.move(target, ['unconfirmed'], 'unconfirmed', `the platform cannot tell whether it went out: a person must check (${answer.reason})`, { lastError: answer.reason, personAskedAt: now });
       return;
     }
     if (answer.status === 'found') {

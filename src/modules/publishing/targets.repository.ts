@@ -81,11 +81,11 @@ export class TargetsRepository {
     return rows.map(toDue);
   }
 
-  /** Targets `unconfirmed` since before `since`: each should have a reconcile job. */
+  /** Targets `unconfirmed` since before `since` and not waiting for a person: each should have a reconcile job. */
   async unconfirmedSince(since: Date, limit: number): Promise<DueTarget[]> {
     const rows: DueRow[] = await this.tx.manager.query(
       `SELECT institution_id, id, revision, attempts, scheduled_at FROM publication_targets
-        WHERE status = 'unconfirmed' AND updated_at < $1 ORDER BY updated_at LIMIT $2`,
+        WHERE status = 'unconfirmed' AND person_asked_at IS NULL AND updated_at < $1 ORDER BY updated_at LIMIT $2`,
       [since, limit],
     );
     return rows.map(toDue);
@@ -105,7 +105,7 @@ export class TargetsRepository {
   async claim(institutionId: string, targetId: string, revision: number, attempts: number, now: Date): Promise<ClaimedTarget | null> {
     const m = this.tx.manager;
     this.claimSql ??= `WITH claimed AS (
-         UPDATE publication_targets SET status = 'publishing', attempts = attempts + 1, claimed_at = $4, sending_at = NULL, updated_at = $4
+         UPDATE publication_targets SET status = 'publishing', attempts = attempts + 1, claimed_at = $4, sending_at = NULL, person_asked_at = NULL, updated_at = $4
           WHERE institution_id = $1 AND id = $2 AND revision = $3 AND attempts = $5 AND status = 'queued' RETURNING *),
        event AS (
          INSERT INTO target_events (institution_id, target_id, attempt, from_status, to_status, outcome, at)
