@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { AppProcess, waitForHealthy } from '../support/app-process.js';
 import { Client } from '../support/api.js';
+import { poll } from '../support/poll.js';
 import { currentMode, provisionStorage, type TestStorage } from '../support/test-storage.js';
 
 /**
@@ -35,16 +36,6 @@ async function freePortPair(taken: Set<number>): Promise<number> {
       taken.add(port + 10_000);
       return port;
     }
-  }
-}
-
-async function poll<T>(what: string, get: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number, everyMs = 300): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await get();
-    if (done(v)) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(v).slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 

@@ -3,11 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { AppProcess } from '../support/app-process.js';
 import { Client } from '../support/api.js';
 import { png } from '../support/images.js';
-import { currentMode, provisionStorage, type TestStorage } from '../support/test-storage.js';
+import { poll } from '../support/poll.js';
+import { adminQuery, currentMode, provisionStorage, type TestStorage } from '../support/test-storage.js';
 
 /**
  * The backup and restore of docs/operations.md, run as an operator would, with the commands it gives:
@@ -23,26 +23,6 @@ function run(command: string, args: string[], env: Record<string, string> = {}):
   const r = spawnSync(command, args, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
   if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
-}
-
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-async function poll<T>(what: string, get: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await get();
-    if (done(v)) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 async function login(url: string, email: string, password: string): Promise<Client> {

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { AppProcess } from '../support/app-process.js';
 import { Client } from '../support/api.js';
+import { poll } from '../support/poll.js';
 import { currentMode, provisionStorage, type TestStorage } from '../support/test-storage.js';
 
 const ENV = { SCHEDULER_INTERVAL_MS: '250', DUE_WINDOW_SECONDS: '60', ADMIN_EMAIL: 'admin@crash.example', ADMIN_PASSWORD: 'correct horse battery staple', SEED_DEMO: 'false', LOG_LEVEL: 'warn' };
@@ -29,16 +30,6 @@ async function setUp(url: string, channelSettings: Array<Record<string, unknown>
     return created.body.id as string;
   };
   return { admin, base, channels, post };
-}
-
-async function poll<T>(what: string, get: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await get();
-    if (done(v)) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 describe(`crash and queue loss (${currentMode()} storage)`, () => {

@@ -66,7 +66,8 @@ export async function provisionStorage(mode: TestMode = currentMode()): Promise<
   };
 }
 
-async function adminQuery(url: string, sql: string): Promise<void> {
+/** Runs one statement as the server's admin (CREATE/DROP DATABASE and the like). */
+export async function adminQuery(url: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
