@@ -9,21 +9,31 @@ class BadRequestBody extends Error {
 }
 
 /**
- * body-parser's `verify` hook: one pass over the raw JSON before it is parsed,
- * refusing nesting deeper than MAX_JSON_DEPTH and the NUL character (\\u0000),
- * which PostgreSQL text cannot store.
+ * body-parser's `verify` hook: one pass over the raw JSON before it is parsed, refusing nesting
+ * deeper than MAX_JSON_DEPTH, the NUL character (\\u0000), which PostgreSQL text cannot store, and
+ * half a surrogate pair (\\uD800 with no \\uDC00-\\uDFFF after it, or the low half alone), which is no
+ * character at all and which PostgreSQL's jsonb refuses. Raw UTF-8 cannot encode either half: only
+ * escapes can.
  */
 export function verifyJsonBody(_req: unknown, _res: unknown, buf: Buffer): void {
   let depth = 0;
   let inString = false;
+  const unitAt = (i: number) => {
+    const hex = buf[i] === 0x5c /* \\ */ && buf[i + 1] === 0x75 /* u */ ? buf.toString('latin1', i + 2, i + 6) : '';
+    return /^[0-9a-f]{4}$/i.test(hex) ? parseInt(hex, 16) : NaN;
+  };
   for (let i = 0; i < buf.length; i++) {
     const c = buf[i];
     if (inString) {
-      if (c === 0x5c /* \\ */) {
-        if (buf[i + 1] === 0x75 /* u */ && buf.toString('latin1', i + 2, i + 6) === '0000') {
-          throw new BadRequestBody('text must not contain the NUL character (\\u0000)');
+      if (c === 0x5c) {
+        const unit = unitAt(i);
+        if (unit === 0) throw new BadRequestBody('text must not contain the NUL character (\\u0000)');
+        const high = unit >= 0xd800 && unit <= 0xdbff;
+        const low = (u: number) => u >= 0xdc00 && u <= 0xdfff;
+        if ((high && !low(unitAt(i + 6))) || low(unit)) {
+          throw new BadRequestBody(`text must be valid Unicode: \\u${buf.toString('latin1', i + 2, i + 6)} is half of a surrogate pair without its other half`);
         }
-        i++; // skip the escaped character
+        i += high ? 11 : 1; // past the pair, or past the escaped character (hex digits are plain characters)
       } else if (c === 0x22 /* " */) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
