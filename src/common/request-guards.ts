@@ -22,15 +22,16 @@ export function verifyJsonBody(_req: unknown, _res: unknown, buf: Buffer): void 
     const hex = buf[i] === 0x5c /* \\ */ && buf[i + 1] === 0x75 /* u */ ? buf.toString('latin1', i + 2, i + 6) : '';
     return /^[0-9a-f]{4}$/i.test(hex) ? parseInt(hex, 16) : NaN;
   };
+  const isHigh = (u: number) => u >= 0xd800 && u <= 0xdbff;
+  const isLow = (u: number) => u >= 0xdc00 && u <= 0xdfff;
   for (let i = 0; i < buf.length; i++) {
     const c = buf[i];
     if (inString) {
       if (c === 0x5c) {
         const unit = unitAt(i);
         if (unit === 0) throw new BadRequestBody('text must not contain the NUL character (\\u0000)');
-        const high = unit >= 0xd800 && unit <= 0xdbff;
-        const low = (u: number) => u >= 0xdc00 && u <= 0xdfff;
-        if ((high && !low(unitAt(i + 6))) || low(unit)) {
+        const high = isHigh(unit);
+        if ((high && !isLow(unitAt(i + 6))) || isLow(unit)) {
           throw new BadRequestBody(`text must be valid Unicode: \\u${buf.toString('latin1', i + 2, i + 6)} is half of a surrogate pair without its other half`);
         }
         i += high ? 11 : 1; // past the pair, or past the escaped character (hex digits are plain characters)

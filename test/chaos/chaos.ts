@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { expect } from '@jest/globals';
 import { Queue } from 'bullmq';
 import pg from 'pg';
+import { jobIds, QUEUES } from '#src/queue/queues.js';
 import { MastodonFake } from '../fakes/mastodon.fake.js';
 import type { FaultRule, Reply, RequestContext } from '../fakes/fake-server.js';
 import { AppProcess } from '../support/app-process.js';
@@ -284,16 +285,16 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       slowest.push({ text: r.text, lateMs: r.published_at!.getTime() - r.scheduled_at.getTime(), events: await timeline(r) });
     }
     const stuck: ChaosReport['stuck'] = [];
-    const publishQueue = new Queue('publish', { connection: { host: '127.0.0.1', port: redis.port }, prefix: '{chaos}' });
-    const reconcileQueue = new Queue('reconcile', { connection: { host: '127.0.0.1', port: redis.port }, prefix: '{chaos}' });
+    const publishQueue = new Queue(QUEUES.publish, { connection: { host: '127.0.0.1', port: redis.port }, prefix: '{chaos}' });
+    const reconcileQueue = new Queue(QUEUES.reconcile, { connection: { host: '127.0.0.1', port: redis.port }, prefix: '{chaos}' });
     try {
       for (const r of rows.filter((x) => !final(x))) {
         const jobs: string[] =
           stuck.length < 5
             ? [
-                `claiming job ${await publishQueue.getJobState(`publish-${r.id}-r${r.revision}-a${r.attempts - 1}`)}`,
-                `next job ${await publishQueue.getJobState(`publish-${r.id}-r${r.revision}-a${r.attempts}`)}`,
-                `reconcile job ${await reconcileQueue.getJobState(`reconcile-${r.id}-r${r.revision}-a${r.attempts}`)}`,
+                `claiming job ${await publishQueue.getJobState(jobIds.publish(r.id, r.revision, r.attempts - 1))}`,
+                `next job ${await publishQueue.getJobState(jobIds.publish(r.id, r.revision, r.attempts))}`,
+                `reconcile job ${await reconcileQueue.getJobState(jobIds.reconcile(r.id, r.revision, r.attempts))}`,
               ]
             : [];
         stuck.push({ text: r.text, status: r.status, ...(jobs.length ? { events: [...(await timeline(r)), jobs.join(', ')] } : {}) });

@@ -5,7 +5,9 @@ import { TargetsRepository } from '#src/modules/publishing/targets.repository.js
 import { jobIds, QUEUES, type ReconcileJob } from '#src/queue/queues.js';
 import { Tx } from '#src/storage/tx.js';
 import { TestApi, type Client } from '../support/api.js';
+import { poll } from '../support/poll.js';
 import { currentMode } from '../support/test-storage.js';
+import { waitingForPerson } from '../support/targets.js';
 
 /** Approved posts go out at their time through the real queue, once, with every transition recorded. */
 describe(`publishing through the queue (${currentMode()} storage)`, () => {
@@ -132,12 +134,7 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     // Like Telegram: the answer was lost and the platform cannot be asked, so reconciliation hands it to a person.
     const channel = await sandboxChannel({ sandbox: { fail: 'ambiguous', unconfirmable: true } });
     const { id } = await approvedPost([channel], 200);
-    let target;
-    for (const deadline = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 200))) {
-      target = (await api.admin.get(`/api/posts/${id}`)).body.targets[0];
-      if (target.status === 'unconfirmed' && /a person must check/.test(target.events.at(-1)?.outcome ?? '')) break;
-      if (Date.now() > deadline) throw new Error(`target not waiting for a person: ${JSON.stringify(target)}`);
-    }
+    const target = await poll('target waiting for a person', async () => (await api.admin.get(`/api/posts/${id}`)).body.targets[0], waitingForPerson, 30_000);
     const events = target.events.length;
     // A completed reconcile job is removed after a day; the job check must not take that as a lost job.
     const queue = api.running.app.get<Queue<ReconcileJob>>(getQueueToken(QUEUES.reconcile));

@@ -3,6 +3,8 @@ import type { Browser } from 'playwright-core';
 import { TestApi, seedInstitution, type Client } from '../support/api.js';
 import { describeInBrowser } from '../support/browser.js';
 import { png } from '../support/images.js';
+import { poll } from '../support/poll.js';
+import { waitingForPerson } from '../support/targets.js';
 import { currentMode } from '../support/test-storage.js';
 import { WebSession, launchBrowser } from '../support/web.js';
 
@@ -237,13 +239,7 @@ describeInBrowser(`staff pages: the post page (${currentMode()} storage)`, () =>
     const postId = await draft(seed.members.author, { channelIds: [channel.id], scheduledAt: new Date(Date.now() + 2_000).toISOString(), timeZone: 'UTC' });
     await seed.members.author.post(`/api/posts/${postId}/submit`);
     expect((await seed.members.editor.post(`/api/posts/${postId}/approve`)).status).toBe(200);
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const target = (await seed.members.editor.get(`/api/posts/${postId}`)).body.targets[0];
-      if (target.status === 'unconfirmed' && /a person must check/.test(target.events.at(-1)?.outcome ?? '')) break;
-      if (Date.now() > deadline) throw new Error(`target not waiting for a person: ${JSON.stringify(target)}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await poll('target waiting for a person', async () => (await seed.members.editor.get(`/api/posts/${postId}`)).body.targets[0], waitingForPerson, 60_000, 250);
     const sql = (q: string, p: unknown[]) => api.running.runtime.dataSource.query(q, p);
     const url = `/app/${slug}/posts/${postId}`;
 

@@ -203,8 +203,8 @@ export class TargetsRepository {
    * publications since `since` and the targets that took a slot and are still in flight. The channel
    * row is locked for the rest of the transaction, so a slot is taken by one target at a time and the
    * next one sees it (counting in-flight targets by claim time instead let two go out together when
-   * their claims committed in the other order). Returns the publication times in the window when no
-   * slot is free, and whether others are in flight.
+   * their claims committed in the other order). When no slot is free, returns the publication times
+   * in the window (none when the window is full of targets still in flight).
    */
   async takeWindowSlot(institutionId: string, channelId: string, since: Date, limit: number, self: string, now: Date): Promise<{ taken: true } | { taken: false; published: Date[] }> {
     await this.tx.manager.query(`SELECT 1 FROM channels WHERE institution_id = $1 AND id = $2 FOR UPDATE`, [institutionId, channelId]);
