@@ -214,8 +214,10 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
     const posts = await publishedPosts(sandbox, ['Opening hours change in summer', 'The reading room is open again']);
     const targetIds = posts.map((p) => p.targetId);
     const start = posts.reduce((t, p) => Math.max(t, p.publishedAt.getTime()), 0);
-    // Collections spread over four UTC days, through the queue.
-    for (const ms of [15 * MIN, 2 * HOUR, 30 * HOUR, 53 * HOUR, 77 * HOUR]) await passAt(new Date(start + ms));
+    // Collections spread over four UTC days, through the queue, whatever the time of day: +15 min, +30 h, +54 h and
+    // +78 h are 24 h or more apart, so each falls on a later UTC day than the one before (53 h and 77 h, as this
+    // was, fell on the same day as 30 h and 54 h when the run started between 18:00 and 19:00 UTC).
+    for (const ms of [15 * MIN, 2 * HOUR, 30 * HOUR, 54 * HOUR, 78 * HOUR]) await passAt(new Date(start + ms));
     jest.restoreAllMocks();
 
     // Snapshots arriving late, older than ones already stored (a slow job), in one statement and alone.
@@ -229,9 +231,9 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
         stale(targetIds[0]!, new Date(start + 10 * MIN), 999_003),
       ]),
     );
-    await tx.run(() => repo.appendSnapshots(institutionId, [stale(targetIds[1]!, new Date(start + 77 * HOUR - 1_000), 999_004)]));
+    await tx.run(() => repo.appendSnapshots(institutionId, [stale(targetIds[1]!, new Date(start + 78 * HOUR - 1_000), 999_004)]));
     // And one newer than every other, which must become the latest.
-    await tx.run(() => repo.appendSnapshots(institutionId, [stale(targetIds[1]!, new Date(start + 78 * HOUR), 12)]));
+    await tx.run(() => repo.appendSnapshots(institutionId, [stale(targetIds[1]!, new Date(start + 79 * HOUR), 12)]));
 
     const raw = await snapshots(targetIds);
     expect(raw.length).toBe(2 * 5 + 5);
@@ -251,7 +253,7 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
     expect(daily).toEqual(expectedDaily);
     // The checks can fail: the late arrivals are in the raw data but in no rollup, and the newest one is the latest.
     expect(expectedDaily.length).toBeGreaterThanOrEqual(2 * 4);
-    expect(latest.find((r) => r.targetId === targetIds[1])).toMatchObject({ likes: 12, collectedAt: new Date(start + 78 * HOUR).toISOString() });
+    expect(latest.find((r) => r.targetId === targetIds[1])).toMatchObject({ likes: 12, collectedAt: new Date(start + 79 * HOUR).toISOString() });
     expect([...latest, ...daily].some((r) => r.likes !== null && r.likes > 999_000)).toBe(false);
   });
 
