@@ -187,6 +187,16 @@ describe(`validation errors through the API (${currentMode()} storage)`, () => {
       for (const [res, field] of cases) expect(expectError(res, 400, field).code).toBe('validation_failed');
     });
 
+    it('null for a field an update may leave out, but not empty, answers 400 naming it (was a 500: the fuzz found slug: null)', async () => {
+      const cases: Array<[Reply, string]> = [
+        [await admin.patch(seed.base, { name: 'Primăria Timișoara', slug: null }), 'slug'],
+        [await admin.patch(seed.base, { languages: null }), 'languages'],
+        [await admin.patch(`${seed.base}/campaigns/${seed.campaign.id}`, { title: null }), 'title'],
+        [await admin.patch(`${seed.base}/partners/${seed.partner.id}`, { name: null }), 'name'],
+      ];
+      for (const [res, field] of cases) expect(expectError(res, 400, field).code).toBe('validation_failed');
+    });
+
     it('unknown fields answer 400 naming them, at any depth and in the query', async () => {
       const cases: Array<[Reply, string]> = [
         [await admin.post('/api/institutions', newInstitution({ colour: 'red' })), 'colour'],

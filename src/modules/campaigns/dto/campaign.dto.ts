@@ -47,4 +47,4 @@ export class CreateCampaignDto {
   partnerIds?: string[];
 }
 
-export class UpdateCampaignDto extends PartialType(CreateCampaignDto) {}
+export class UpdateCampaignDto extends PartialType(CreateCampaignDto, { skipNullProperties: false }) {}

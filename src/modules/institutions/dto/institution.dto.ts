@@ -38,7 +38,7 @@ export class CreateInstitutionDto {
   transparencyEnabled?: boolean;
 }
 
-export class UpdateInstitutionDto extends PartialType(CreateInstitutionDto) {}
+export class UpdateInstitutionDto extends PartialType(CreateInstitutionDto, { skipNullProperties: false }) {}
 
 export class SuspendDto {
   @ApiProperty({ example: 'National mourning declared: all publishing stops' })

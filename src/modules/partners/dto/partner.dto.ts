@@ -15,4 +15,4 @@ export class CreatePartnerDto {
   website?: string;
 }
 
-export class UpdatePartnerDto extends PartialType(CreatePartnerDto) {}
+export class UpdatePartnerDto extends PartialType(CreatePartnerDto, { skipNullProperties: false }) {}
