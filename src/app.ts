@@ -97,7 +97,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       app = http;
     }
     closers.push(() => app.close());
-    log.info({ storage: storage.mode, queue: storage.queue.backend, url }, 'CivicPost started');
+    log.info({ node: process.version, storage: storage.mode, queue: storage.queue.backend, url }, 'CivicPost started');
     return { app, runtime, firstStart: first, url, stop: closeAll };
   } catch (err) {
     await closeAll();
