@@ -49,7 +49,21 @@ import { Agent, request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { AppProcess, backendsFromEnv, cpuSeconds, env, machineCpu, num, onCleanup, percentile, sleep, startCivicPost, withFake, type Backend, type Running } from './harness.js';
+import {
+  AppProcess,
+  backendsFromEnv,
+  cpuSeconds,
+  env,
+  machineCpu,
+  num,
+  onCleanup,
+  percentile,
+  sleep,
+  startCivicPost,
+  withFake,
+  type Backend,
+  type Running,
+} from './harness.js';
 import type { MastodonFake } from './mastodon-fake.js';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -158,7 +172,14 @@ async function generateLoad(spec: LoadSpec): Promise<LoadResult> {
       pending.set(i, due);
       sent++;
       const req = httpRequest(
-        { agent, host: url.hostname, port: url.port, method: r.method, path: r.path, headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) } },
+        {
+          agent,
+          host: url.hostname,
+          port: url.port,
+          method: r.method,
+          path: r.path,
+          headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) },
+        },
         (res) => {
           // Status line and headers too, as autocannon counts them (helmet's headers are a good part of a small answer).
           let size = 15 + res.rawHeaders.reduce((sum, h) => sum + h.length + 1, 0) + res.rawHeaders.length + 2;
@@ -253,14 +274,19 @@ async function generateLoad(spec: LoadSpec): Promise<LoadResult> {
 
 /** Runs `spec` in a child process (this file, BENCH_API_LOAD=1) and returns its result. */
 function loadInChild(spec: LoadSpec): Promise<LoadResult> {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], { env: { ...process.env, BENCH_API_LOAD: '1' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], {
+    env: { ...process.env, BENCH_API_LOAD: '1' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const stop = async () => void (child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
   onCleanup(stop);
   return new Promise((resolve, reject) => {
     let result: LoadResult | undefined;
     child.on('message', (m) => (result = m as LoadResult));
     child.on('error', reject);
-    child.on('exit', (code) => (result && code === 0 ? resolve(result) : reject(new Error(`load generator exited with ${code} and no result`))));
+    child.on('exit', (code) =>
+      result && code === 0 ? resolve(result) : reject(new Error(`load generator exited with ${code} and no result`)),
+    );
     child.send(spec);
   });
 }
@@ -285,7 +311,10 @@ const PUBLISH_RATE = num('BENCH_API_PUBLISH_RATE', 100);
 const PLATFORM_MS = num('BENCH_PLATFORM_MS', 5);
 const PACER = env.BENCH_API_PACER === 'autocannon' ? 'autocannon-rate' : 'even';
 const PROFILE_DIR = env.BENCH_API_PROFILE;
-const ENDPOINTS = (env.BENCH_API_ENDPOINTS ?? 'list,calendar,engagement,create').split(',').map((e) => e.trim()).filter(Boolean);
+const ENDPOINTS = (env.BENCH_API_ENDPOINTS ?? 'list,calendar,engagement,create')
+  .split(',')
+  .map((e) => e.trim())
+  .filter(Boolean);
 /** Issue 8's target for reads on PostgreSQL + Redis: p99 under 50 ms at 500 requests/s. */
 const TARGET_P99_MS = 50;
 /** How far ahead stream posts fall due: the scheduler (a pass a second here) queues them before their time. */
@@ -321,16 +350,22 @@ function endpoints(app: Running, campaignIds: string[]): Endpoint[] {
       // What the calendar page asks for a month: posts scheduled in [first day, first day of next month), 200 a page.
       name: 'calendar',
       what: 'GET posts?from=<month>&to=<next month>&limit=200 (the last three months and this one in turn)',
-      requests: [-3, -2, -1, 0].map((m) => ({ method: 'GET' as const, path: `${base}/posts?from=${encodeURIComponent(monthStart(m))}&to=${encodeURIComponent(monthStart(m + 1))}&limit=200` })),
+      requests: [-3, -2, -1, 0].map((m) => ({
+        method: 'GET' as const,
+        path: `${base}/posts?from=${encodeURIComponent(monthStart(m))}&to=${encodeURIComponent(monthStart(m + 1))}&limit=200`,
+      })),
       rate: READ_RATE,
       read: true,
     },
     {
       name: 'engagement',
       what: 'GET reports/engagement: 30 days by day (the default), 90 days by week, by channel, by campaign in turn',
-      requests: [`from=${day(-30)}&to=${day(1)}&groupBy=day`, `from=${day(-90)}&to=${day(1)}&groupBy=week`, `from=${day(-90)}&to=${day(1)}&groupBy=channel`, `from=${day(-90)}&to=${day(1)}&groupBy=campaign`].map(
-        (q) => ({ method: 'GET' as const, path: `${base}/reports/engagement?${q}` }),
-      ),
+      requests: [
+        `from=${day(-30)}&to=${day(1)}&groupBy=day`,
+        `from=${day(-90)}&to=${day(1)}&groupBy=week`,
+        `from=${day(-90)}&to=${day(1)}&groupBy=channel`,
+        `from=${day(-90)}&to=${day(1)}&groupBy=campaign`,
+      ].map((q) => ({ method: 'GET' as const, path: `${base}/reports/engagement?${q}` })),
       rate: READ_RATE,
       read: true,
     },
@@ -353,7 +388,8 @@ function endpoints(app: Running, campaignIds: string[]): Endpoint[] {
     },
   ];
   for (const e of all) described.set(e.name, e.what);
-  for (const e of ENDPOINTS) if (!all.some((a) => a.name === e)) throw new Error(`BENCH_API_ENDPOINTS: ${e} is not one of ${all.map((a) => a.name).join(', ')}`);
+  for (const e of ENDPOINTS)
+    if (!all.some((a) => a.name === e)) throw new Error(`BENCH_API_ENDPOINTS: ${e} is not one of ${all.map((a) => a.name).join(', ')}`);
   return all.filter((a) => ENDPOINTS.includes(a.name));
 }
 
@@ -418,8 +454,19 @@ async function seedHistory(app: Running, campaignIds: string[]): Promise<{ publi
       WHERE t.institution_id = $1 AND t.status = 'published' AND t.published_at + (k + 1) * interval '6 hours' < now()`,
     [app.institutionId, SNAPSHOTS],
   );
-  const { rows } = await db.query(`SELECT count(*)::int AS n FROM publication_targets WHERE institution_id = $1 AND status = 'published'`, [app.institutionId]);
-  for (const table of ['posts', 'post_authors', 'publication_targets', 'target_events', 'metric_snapshots', 'engagement_latest', 'engagement_daily']) await db.query(`VACUUM ANALYZE ${table}`);
+  const { rows } = await db.query(`SELECT count(*)::int AS n FROM publication_targets WHERE institution_id = $1 AND status = 'published'`, [
+    app.institutionId,
+  ]);
+  for (const table of [
+    'posts',
+    'post_authors',
+    'publication_targets',
+    'target_events',
+    'metric_snapshots',
+    'engagement_latest',
+    'engagement_daily',
+  ])
+    await db.query(`VACUUM ANALYZE ${table}`);
   return { published: rows[0].n as number, snapshots: snapshots.rowCount ?? 0, seconds: +((performance.now() - t0) / 1000).toFixed(1) };
 }
 
@@ -508,7 +555,7 @@ interface Row {
  */
 async function apiIdle(pid: number): Promise<void> {
   const deadline = Date.now() + 20_000;
-  for (let before = cpuSeconds(pid); Date.now() < deadline; ) {
+  for (let before = cpuSeconds(pid); Date.now() < deadline;) {
     await sleep(500);
     const now = cpuSeconds(pid);
     if (now - before < 0.1) return;
@@ -530,7 +577,8 @@ async function measure(app: Running, endpoint: Endpoint, pacer: LoadSpec['pacer'
   const api = app.api.pid;
   const worker = app.workers[0]!.pid;
   await apiIdle(api);
-  if (!warmup) console.error(`${app.backend}: ${endpoint.name}, ${pacer === 'max' ? 'max' : `${endpoint.rate}/s`}, from ${new Date().toISOString()}`);
+  if (!warmup)
+    console.error(`${app.backend}: ${endpoint.name}, ${pacer === 'max' ? 'max' : `${endpoint.rate}/s`}, from ${new Date().toISOString()}`);
   const machineBefore = machineCpu();
   const apiBefore = cpuSeconds(api);
   const workerBefore = cpuSeconds(worker);
@@ -541,8 +589,16 @@ async function measure(app: Running, endpoint: Endpoint, pacer: LoadSpec['pacer'
   const machineAfter = machineCpu();
   if (!app.api.alive()) throw new Error(`the api exited:\n${app.api.tail()}`);
   if (warmup) return null;
-  const published = Number((await app.db!.query(`SELECT count(*) AS n FROM publication_targets WHERE institution_id = $1 AND published_at >= $2 AND published_at < $3`, [app.institutionId, from, to])).rows[0].n);
-  const count = (test: (code: number) => boolean) => Object.entries(result.status).reduce((sum, [code, n]) => sum + (test(Number(code)) ? n : 0), 0);
+  const published = Number(
+    (
+      await app.db!.query(
+        `SELECT count(*) AS n FROM publication_targets WHERE institution_id = $1 AND published_at >= $2 AND published_at < $3`,
+        [app.institutionId, from, to],
+      )
+    ).rows[0].n,
+  );
+  const count = (test: (code: number) => boolean) =>
+    Object.entries(result.status).reduce((sum, [code, n]) => sum + (test(Number(code)) ? n : 0), 0);
   const ok = count((c) => c >= 200 && c < 300);
   const achieved = ok / result.spanSeconds;
   const pct = (seconds: number) => Math.round((100 * seconds) / wall);
@@ -570,9 +626,15 @@ async function measure(app: Running, endpoint: Endpoint, pacer: LoadSpec['pacer'
     generator_cpu_pct: pct(result.cpuSeconds),
     machine_busy_pct: Math.round((100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total)),
     send_lag_p99_ms: result.sendLagP99,
-    meets_target: endpoint.read && pacer !== 'max' ? result.latency.p99 < TARGET_P99_MS && achieved >= 0.98 * endpoint.rate && result.unanswered === 0 : null,
+    meets_target:
+      endpoint.read && pacer !== 'max'
+        ? result.latency.p99 < TARGET_P99_MS && achieved >= 0.98 * endpoint.rate && result.unanswered === 0
+        : null,
   };
-  if (row.not_2xx || row.conn_errors || row.timeouts) console.error(`${row.backend} ${endpoint.name} ${row.load}: statuses ${JSON.stringify(result.status)}, errors ${JSON.stringify(result.errorSamples)}`);
+  if (row.not_2xx || row.conn_errors || row.timeouts)
+    console.error(
+      `${row.backend} ${endpoint.name} ${row.load}: statuses ${JSON.stringify(result.status)}, errors ${JSON.stringify(result.errorSamples)}`,
+    );
   return row;
 }
 
@@ -596,7 +658,8 @@ function collectErrors(proc: AppProcess): string[] {
     const text = partial + d;
     const cut = text.lastIndexOf('\n');
     partial = text.slice(cut + 1);
-    for (const line of text.slice(0, cut + 1).split('\n')) if (/^\{"level":(5|6)\d,/.test(line) && lines.length < 5) lines.push(line.slice(0, 1500));
+    for (const line of text.slice(0, cut + 1).split('\n'))
+      if (/^\{"level":(5|6)\d,/.test(line) && lines.length < 5) lines.push(line.slice(0, 1500));
   });
   return lines;
 }
@@ -608,17 +671,28 @@ async function run(backend: Backend, fake: MastodonFake): Promise<BackendResult>
     // The harness passes node arguments to worker processes only, or to the one ROLE=all process: that one, to profile the api.
     workers: PROFILE_DIR ? 0 : 1,
     env: { SCHEDULER_INTERVAL_MS: '1000' },
-    workerNodeArgs: () => (PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=api-${backend}-${process.pid}.cpuprofile`] : []),
+    workerNodeArgs: () =>
+      PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=api-${backend}-${process.pid}.cpuprofile`] : [],
   });
   const db = app.db!;
   const apiErrors = collectErrors(app.api);
   const campaign = async (title: string) =>
-    (await app.call('POST', `/api/institutions/${app.institutionId}/campaigns`, { title, startsOn: new Date(Date.now() - 400 * DAY).toISOString().slice(0, 10), endsOn: '2030-12-31' }, app.token)).id as string;
+    (
+      await app.call(
+        'POST',
+        `/api/institutions/${app.institutionId}/campaigns`,
+        { title, startsOn: new Date(Date.now() - 400 * DAY).toISOString().slice(0, 10), endsOn: '2030-12-31' },
+        app.token,
+      )
+    ).id as string;
   const campaignIds = [app.campaignId];
-  for (const title of ['Bus network consultation', 'Winter services', 'Participatory budget', 'Library hours', 'Road works']) campaignIds.push(await campaign(title));
+  for (const title of ['Bus network consultation', 'Winter services', 'Participatory budget', 'Library hours', 'Road works'])
+    campaignIds.push(await campaign(title));
   const streamCampaign = await campaign('Publishing stream');
   const history = await seedHistory(app, campaignIds);
-  console.error(`${backend}: ${POSTS} posts seeded (${history.published} publications, ${history.snapshots} snapshots) in ${history.seconds} s`);
+  console.error(
+    `${backend}: ${POSTS} posts seeded (${history.published} publications, ${history.snapshots} snapshots) in ${history.seconds} s`,
+  );
 
   fake.reset();
   const streamStart = Date.now();
@@ -651,7 +725,10 @@ async function run(backend: Backend, fake: MastodonFake): Promise<BackendResult>
   let o = await outcome();
   const behindAtEnd = o.overdue;
   const drainStart = Date.now();
-  for (let progressAt = Date.now(), done = o.done; o.done < o.total && Date.now() - progressAt < 60_000 && Date.now() - drainStart < DRAIN_S * 1000; ) {
+  for (
+    let progressAt = Date.now(), done = o.done;
+    o.done < o.total && Date.now() - progressAt < 60_000 && Date.now() - drainStart < DRAIN_S * 1000;
+  ) {
     await sleep(500);
     o = await outcome();
     if (o.done > done) [progressAt, done] = [Date.now(), o.done];
@@ -666,7 +743,14 @@ async function run(backend: Backend, fake: MastodonFake): Promise<BackendResult>
   return {
     backend: backend === 'postgres+redis' ? 'redis' : backend,
     history: { posts: POSTS, published_targets: history.published, snapshots: history.snapshots, seed_s: history.seconds },
-    stream: { added: o.total, published: o.published, not_published: o.total - o.published, sent_twice: fake.repeated, overdue_at_end: behindAtEnd, drain_s: +((Date.now() - drainStart) / 1000).toFixed(1) },
+    stream: {
+      added: o.total,
+      published: o.published,
+      not_published: o.total - o.published,
+      sent_twice: fake.repeated,
+      overdue_at_end: behindAtEnd,
+      drain_s: +((Date.now() - drainStart) / 1000).toFixed(1),
+    },
     rows,
   };
 }
@@ -679,7 +763,10 @@ if (env.BENCH_API_LOAD === '1') {
   process.exit(0);
 } else {
   const backends = backendsFromEnv('api', ['postgres+redis', 'postgres']);
-  const results: BackendResult[] = await withFake(PLATFORM_MS, backends.map((backend) => (fake: MastodonFake) => run(backend, fake)));
+  const results: BackendResult[] = await withFake(
+    PLATFORM_MS,
+    backends.map((backend) => (fake: MastodonFake) => run(backend, fake)),
+  );
   console.log(
     `bench:api: ${POSTS} posts over 150 days on ${CHANNELS} channels (${SNAPSHOTS} snapshots per publication); one api, one worker publishing ${PUBLISH_RATE} posts/s meanwhile; ` +
       `fixed rate: ${PACER === 'even' ? 'evenly spaced requests (open loop), latency from when each was due' : "autocannon's overallRate (bursts at each second)"}, ${SECONDS} s, at most ${CONNECTIONS} in flight; ` +
@@ -688,7 +775,18 @@ if (env.BENCH_API_LOAD === '1') {
   );
   for (const name of ENDPOINTS) console.log(`  ${name}: ${described.get(name)}`);
   console.table(results.flatMap((r) => r.rows.map(({ target_rps: _t, send_lag_p99_ms: _l, ...row }) => row)));
-  console.table(results.map((r) => ({ backend: r.backend, ...r.history, stream_posts: r.stream.added, stream_published: r.stream.published, stream_not_published: r.stream.not_published, sent_twice: r.stream.sent_twice, stream_overdue_at_end: r.stream.overdue_at_end, drain_s: r.stream.drain_s })));
+  console.table(
+    results.map((r) => ({
+      backend: r.backend,
+      ...r.history,
+      stream_posts: r.stream.added,
+      stream_published: r.stream.published,
+      stream_not_published: r.stream.not_published,
+      sent_twice: r.stream.sent_twice,
+      stream_overdue_at_end: r.stream.overdue_at_end,
+      drain_s: r.stream.drain_s,
+    })),
+  );
   console.log(
     JSON.stringify({
       bench: 'api',
@@ -708,6 +806,8 @@ if (env.BENCH_API_LOAD === '1') {
       results,
     }),
   );
-  const failed = results.some((r) => r.stream.not_published > 0 || r.stream.sent_twice > 0 || r.rows.some((row) => row.not_2xx > 0 || row.conn_errors > 0));
+  const failed = results.some(
+    (r) => r.stream.not_published > 0 || r.stream.sent_twice > 0 || r.rows.some((row) => row.not_2xx > 0 || row.conn_errors > 0),
+  );
   process.exit(failed ? 1 : 0);
 }

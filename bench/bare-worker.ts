@@ -21,7 +21,13 @@ const prefix = process.env.BARE_PREFIX!;
 const fakeUrl = process.env.BARE_FAKE_URL!;
 const JOBS = Number(process.env.BARE_JOBS);
 const CONCURRENCY = Number(process.env.BARE_CONCURRENCY);
-if ((kind !== 'noop' && kind !== 'minimal') || (backend !== 'postgres+redis' && backend !== 'postgres') || !databaseUrl || !prefix || !(JOBS > 1)) {
+if (
+  (kind !== 'noop' && kind !== 'minimal') ||
+  (backend !== 'postgres+redis' && backend !== 'postgres') ||
+  !databaseUrl ||
+  !prefix ||
+  !(JOBS > 1)
+) {
   console.error('bare-worker: run by bench:pipeline (BARE_KIND, BARE_BACKEND, BARE_DATABASE_URL, BARE_PREFIX, BARE_JOBS)');
   process.exit(2);
 }
@@ -34,7 +40,11 @@ const processor =
     : async (job: Job) => {
         const res = await fetch(`${fakeUrl}/api/v1/statuses`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: 'Bearer bench-minimal', 'idempotency-key': `minimal-${job.data.i}` },
+          headers: {
+            'content-type': 'application/json',
+            authorization: 'Bearer bench-minimal',
+            'idempotency-key': `minimal-${job.data.i}`,
+          },
           body: JSON.stringify({ status: `Minimal job ${job.data.i}`, visibility: 'public' }),
         });
         const status = (await res.json()) as { id: string };
@@ -69,16 +79,23 @@ const run = async (queue: BareQueue, startWorker: () => BareWorker) => {
   }
 };
 
-if (kind === 'minimal') await pool.query(`CREATE TABLE ${table} (i integer PRIMARY KEY, external_id text NOT NULL, at timestamptz NOT NULL DEFAULT now())`);
+if (kind === 'minimal')
+  await pool.query(`CREATE TABLE ${table} (i integer PRIMARY KEY, external_id text NOT NULL, at timestamptz NOT NULL DEFAULT now())`);
 try {
   if (backend === 'postgres+redis') {
     const connection = redisConnectionOptions(process.env.REDIS_URL!);
-    await run(new Queue(name, { connection, prefix }), () => new Worker(name, processor, { connection, prefix, concurrency: CONCURRENCY, ...WORKER_OPTIONS }));
+    await run(
+      new Queue(name, { connection, prefix }),
+      () => new Worker(name, processor, { connection, prefix, concurrency: CONCURRENCY, ...WORKER_OPTIONS }),
+    );
   } else {
     // CivicPost's PostgreSQL backend: its pool config (src/storage/storage.ts), on the same database.
     const { Queue: PgQueue, Worker: PgWorker } = withBackend(createPostgresBackend);
     const connection = { connectionString: databaseUrl, max: 8 };
-    await run(new PgQueue(name, { connection, prefix }), () => new PgWorker(name, processor, { connection, prefix, concurrency: CONCURRENCY, ...WORKER_OPTIONS }));
+    await run(
+      new PgQueue(name, { connection, prefix }),
+      () => new PgWorker(name, processor, { connection, prefix, concurrency: CONCURRENCY, ...WORKER_OPTIONS }),
+    );
   }
 } finally {
   if (kind === 'minimal') await pool.query(`DROP TABLE IF EXISTS ${table}`);

@@ -30,16 +30,21 @@ export const num = (name: string, fallback: number): number => {
  * environment allows among `allowed` (postgres needs DATABASE_URL, redis REDIS_URL too).
  */
 export function backendsFromEnv(bench: string, allowed: Backend[]): Backend[] {
-  const named = env.BENCH_BACKENDS?.split(',').map((b) => b.trim()).filter(Boolean);
+  const named = env.BENCH_BACKENDS?.split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   const wanted: Backend[] = named
     ? named.map((b) => {
         const backend = b === 'redis' ? 'postgres+redis' : (b as Backend);
         if (!allowed.includes(backend)) throw new Error(`BENCH_BACKENDS: ${b} is not one of ${allowed.map(label).join(', ')}`);
         return backend;
       })
-    : allowed.filter((b) => b === 'embedded' || (b === 'postgres' && env.DATABASE_URL) || (b === 'postgres+redis' && env.DATABASE_URL && env.REDIS_URL));
+    : allowed.filter(
+        (b) => b === 'embedded' || (b === 'postgres' && env.DATABASE_URL) || (b === 'postgres+redis' && env.DATABASE_URL && env.REDIS_URL),
+      );
   for (const b of wanted) {
-    if (b !== 'embedded' && !env.DATABASE_URL) throw new Error(`bench:${bench} on ${label(b)} needs DATABASE_URL (a PostgreSQL server whose user may CREATE DATABASE)`);
+    if (b !== 'embedded' && !env.DATABASE_URL)
+      throw new Error(`bench:${bench} on ${label(b)} needs DATABASE_URL (a PostgreSQL server whose user may CREATE DATABASE)`);
     if (b === 'postgres+redis' && !env.REDIS_URL) throw new Error(`bench:${bench} on PostgreSQL + Redis needs REDIS_URL`);
   }
   if (wanted.length === 0) throw new Error(`bench:${bench}: no backend to measure (set DATABASE_URL, and REDIS_URL, or BENCH_BACKENDS)`);
@@ -77,7 +82,10 @@ export class AppProcess {
   readonly child: ChildProcess;
   private out = '';
   constructor(env: Record<string, string>, nodeArgs: string[] = []) {
-    this.child = spawn(process.execPath, [...nodeArgs, join(import.meta.dirname, '..', '..', 'dist', 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [...nodeArgs, join(import.meta.dirname, '..', '..', 'dist', 'main.js')], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const keep = (d: string) => (this.out = (this.out + d).slice(-1_000_000));
     this.child.stdout!.setEncoding('utf8').on('data', keep);
     this.child.stderr!.setEncoding('utf8').on('data', keep);
@@ -222,7 +230,10 @@ export async function startCivicPost(backend: Backend, options: StartOptions): P
   };
   const workerCount = backend === 'embedded' ? 0 : options.workers;
   // The api first: it runs the migrations (under an advisory lock, so workers could start together).
-  const api = new AppProcess({ ...common, ROLE: workerCount === 0 ? 'all' : 'api' }, workerCount === 0 ? (options.workerNodeArgs?.(0) ?? []) : []);
+  const api = new AppProcess(
+    { ...common, ROLE: workerCount === 0 ? 'all' : 'api' },
+    workerCount === 0 ? (options.workerNodeArgs?.(0) ?? []) : [],
+  );
   onCleanup(() => api.stop());
   const apiUrl = (await api.waitFor(/API and its documentation: (http:\/\/\S+)\/api\/docs/))[1]!;
   const workers: AppProcess[] = [];
@@ -234,17 +245,40 @@ export async function startCivicPost(backend: Backend, options: StartOptions): P
   for (const worker of workers) await worker.waitFor(/CivicPost is running \(role worker/);
 
   const call = async (method: string, path: string, body?: unknown, bearer?: string) => {
-    const res = await fetch(apiUrl + path, { method, headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(apiUrl + path, {
+      method,
+      headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const json = (await res.json()) as Record<string, unknown>;
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
     return json;
   };
   const { token } = (await call('POST', '/api/auth/login', { email: common.ADMIN_EMAIL, password })) as { token: string };
-  const institutionId = (await call('POST', '/api/institutions', { name: 'Bench City Hall', slug: 'bench', timeZone: 'UTC', languages: ['en'] }, token)).id as string;
-  const campaignId = (await call('POST', `/api/institutions/${institutionId}/campaigns`, { title: 'Bench', startsOn: '2026-01-01', endsOn: '2030-12-31' }, token)).id as string;
+  const institutionId = (
+    await call('POST', '/api/institutions', { name: 'Bench City Hall', slug: 'bench', timeZone: 'UTC', languages: ['en'] }, token)
+  ).id as string;
+  const campaignId = (
+    await call(
+      'POST',
+      `/api/institutions/${institutionId}/campaigns`,
+      { title: 'Bench', startsOn: '2026-01-01', endsOn: '2030-12-31' },
+      token,
+    )
+  ).id as string;
   const channelIds: string[] = [];
   for (let c = 0; c < options.channels; c++) {
-    const channel = await call('POST', `/api/institutions/${institutionId}/channels`, { platform: 'mastodon', displayName: `Bench Mastodon ${c + 1}`, settings: { instanceUrl: options.fakeUrl }, credentials: { accessToken: `bench-token-${c}` } }, token);
+    const channel = await call(
+      'POST',
+      `/api/institutions/${institutionId}/channels`,
+      {
+        platform: 'mastodon',
+        displayName: `Bench Mastodon ${c + 1}`,
+        settings: { instanceUrl: options.fakeUrl },
+        credentials: { accessToken: `bench-token-${c}` },
+      },
+      token,
+    );
     channelIds.push(channel.id as string);
   }
   let db: pg.Client | undefined;
@@ -254,13 +288,26 @@ export async function startCivicPost(backend: Backend, options: StartOptions): P
     onCleanup(() => client.end());
     db = client;
   }
-  return { backend, apiUrl, token, institutionId, campaignId, channelIds, api, workers: workerCount === 0 ? [api] : workers, db, databaseUrl, prefix, call };
+  return {
+    backend,
+    apiUrl,
+    token,
+    institutionId,
+    campaignId,
+    channelIds,
+    api,
+    workers: workerCount === 0 ? [api] : workers,
+    db,
+    databaseUrl,
+    prefix,
+    call,
+  };
 }
 
 async function deleteRedisKeys(prefix: string): Promise<void> {
   const redis = new Redis(env.REDIS_URL!);
   try {
-    for (let cursor = '0'; ; ) {
+    for (let cursor = '0'; ;) {
       const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
       if (keys.length) await redis.unlink(...keys);
       cursor = next;
@@ -297,10 +344,27 @@ export async function seedApprovedPosts(app: Running, due: Date[]): Promise<void
     await app.db.query('ANALYZE publication_targets');
     return;
   }
-  const added = await app.call('POST', `/api/institutions/${app.institutionId}/members`, { email: 'editor@civicpost.example', role: 'editor', displayName: 'Bench editor' }, app.token);
-  const editor = (await app.call('POST', '/api/auth/login', { email: 'editor@civicpost.example', password: added.temporaryPassword })).token as string;
+  const added = await app.call(
+    'POST',
+    `/api/institutions/${app.institutionId}/members`,
+    { email: 'editor@civicpost.example', role: 'editor', displayName: 'Bench editor' },
+    app.token,
+  );
+  const editor = (await app.call('POST', '/api/auth/login', { email: 'editor@civicpost.example', password: added.temporaryPassword }))
+    .token as string;
   for (let i = 0; i < due.length; i++) {
-    const post = await app.call('POST', `/api/institutions/${app.institutionId}/posts`, { campaignId: app.campaignId, channelIds: [app.channelIds[i % app.channelIds.length]], variants: [{ language: 'en', text: text(i) }], scheduledAt: due[i]!.toISOString(), timeZone: 'UTC' }, app.token);
+    const post = await app.call(
+      'POST',
+      `/api/institutions/${app.institutionId}/posts`,
+      {
+        campaignId: app.campaignId,
+        channelIds: [app.channelIds[i % app.channelIds.length]],
+        variants: [{ language: 'en', text: text(i) }],
+        scheduledAt: due[i]!.toISOString(),
+        timeZone: 'UTC',
+      },
+      app.token,
+    );
     await app.call('POST', `/api/posts/${post.id}/submit`, undefined, app.token);
     await app.call('POST', `/api/posts/${post.id}/approve`, undefined, editor);
   }
@@ -313,13 +377,23 @@ export async function targetTimes(app: Running): Promise<Array<{ status: string;
       `SELECT status, extract(epoch FROM scheduled_at) * 1000 AS s, extract(epoch FROM published_at) * 1000 AS p FROM publication_targets WHERE institution_id = $1`,
       [app.institutionId],
     );
-    return rows.map((r: { status: string; s: string; p: string | null }) => ({ status: r.status, scheduledAt: Number(r.s), publishedAt: r.p === null ? null : Number(r.p) }));
+    return rows.map((r: { status: string; s: string; p: string | null }) => ({
+      status: r.status,
+      scheduledAt: Number(r.s),
+      publishedAt: r.p === null ? null : Number(r.p),
+    }));
   }
   const out: Array<{ status: string; scheduledAt: number; publishedAt: number | null }> = [];
   for (let offset = 0; ; offset += 200) {
     const res = await app.call('GET', `/api/institutions/${app.institutionId}/posts?limit=200&offset=${offset}`, undefined, app.token);
     const items = res.items as Array<{ targets: Array<{ status: string; scheduledAt: string; publishedAt: string | null }> }>;
-    for (const p of items) for (const t of p.targets) out.push({ status: t.status, scheduledAt: Date.parse(t.scheduledAt), publishedAt: t.publishedAt ? Date.parse(t.publishedAt) : null });
+    for (const p of items)
+      for (const t of p.targets)
+        out.push({
+          status: t.status,
+          scheduledAt: Date.parse(t.scheduledAt),
+          publishedAt: t.publishedAt ? Date.parse(t.publishedAt) : null,
+        });
     if (items.length < 200) return out;
   }
 }

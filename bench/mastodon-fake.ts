@@ -27,10 +27,21 @@ export async function startMastodonFake(latencyMs: number): Promise<MastodonFake
   const keys = new Set<string>();
 
   const account = {
-    id: '1', username: 'bench', acct: 'bench', display_name: 'Bench', locked: false, bot: false,
-    created_at: '2023-01-10T00:00:00.000Z', note: '', url: `https://${DOMAIN}/@bench`,
-    avatar: `https://${DOMAIN}/avatars/original/missing.png`, followers_count: 0, following_count: 0, statuses_count: 0,
-    emojis: [], fields: [],
+    id: '1',
+    username: 'bench',
+    acct: 'bench',
+    display_name: 'Bench',
+    locked: false,
+    bot: false,
+    created_at: '2023-01-10T00:00:00.000Z',
+    note: '',
+    url: `https://${DOMAIN}/@bench`,
+    avatar: `https://${DOMAIN}/avatars/original/missing.png`,
+    followers_count: 0,
+    following_count: 0,
+    statuses_count: 0,
+    emojis: [],
+    fields: [],
   };
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
@@ -60,13 +71,30 @@ export async function startMastodonFake(latencyMs: number): Promise<MastodonFake
       created++;
       const text = String(params.status ?? '');
       return send(res, 200, {
-        id, created_at: new Date().toISOString(), in_reply_to_id: params.in_reply_to_id ?? null, in_reply_to_account_id: null,
-        sensitive: false, spoiler_text: '', visibility: params.visibility ?? 'public', language: params.language ?? null,
-        uri: `https://${DOMAIN}/users/bench/statuses/${id}`, url: `https://${DOMAIN}/@bench/${id}`,
-        replies_count: 0, reblogs_count: 0, favourites_count: 0, edited_at: null,
+        id,
+        created_at: new Date().toISOString(),
+        in_reply_to_id: params.in_reply_to_id ?? null,
+        in_reply_to_account_id: null,
+        sensitive: false,
+        spoiler_text: '',
+        visibility: params.visibility ?? 'public',
+        language: params.language ?? null,
+        uri: `https://${DOMAIN}/users/bench/statuses/${id}`,
+        url: `https://${DOMAIN}/@bench/${id}`,
+        replies_count: 0,
+        reblogs_count: 0,
+        favourites_count: 0,
+        edited_at: null,
         content: `<p>${text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)}</p>`,
-        reblog: null, application: { name: 'CivicPost', website: null }, account,
-        media_attachments: [], mentions: [], tags: [], emojis: [], card: null, poll: null,
+        reblog: null,
+        application: { name: 'CivicPost', website: null },
+        account,
+        media_attachments: [],
+        mentions: [],
+        tags: [],
+        emojis: [],
+        card: null,
+        poll: null,
       });
     }
     send(res, 404, { error: 'Record not found' });

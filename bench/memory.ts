@@ -12,7 +12,10 @@ import { backendsFromEnv, env, withFake } from './harness.js';
 import { PLATFORM_MS, POSTS, runPipeline, type Result } from './pipeline-run.js';
 
 const backends = backendsFromEnv('memory', ['postgres+redis', 'postgres']);
-const results: Result[] = await withFake(PLATFORM_MS, backends.map((backend) => (fake) => runPipeline(backend, fake, { ceiling: false })));
+const results: Result[] = await withFake(
+  PLATFORM_MS,
+  backends.map((backend) => (fake) => runPipeline(backend, fake, { ceiling: false })),
+);
 const nodeOptions = env.BENCH_NODE_OPTIONS ?? '';
 const rows = results.map((r) => ({
   backend: r.backend,
@@ -26,7 +29,9 @@ const rows = results.map((r) => ({
   api_peak_rss_mb: r.api_peak_rss_mb,
   pipeline_posts_per_s: r.pipeline_posts_per_s,
 }));
-console.log(`bench:memory: peak RSS (VmHWM) of the worker and the api while ${POSTS} posts due at one instant are queued and published; VmRSS sampled every 250 ms by phase`);
+console.log(
+  `bench:memory: peak RSS (VmHWM) of the worker and the api while ${POSTS} posts due at one instant are queued and published; VmRSS sampled every 250 ms by phase`,
+);
 console.table(rows);
 console.log(JSON.stringify({ bench: 'memory', posts: POSTS, node_options: nodeOptions || null, results: rows }));
 process.exit(results.every((r) => r.not_published === 0 && r.sent_twice === 0) ? 0 : 1);

@@ -21,9 +21,24 @@ const PROFILE_DIR = env.BENCH_PROFILE;
  * Bare BullMQ jobs on the same backend, database and prefix, in a process of their own (as CivicPost's worker
  * is): `noop` is the ceiling, `minimal` the least a publish job can do (bench/bare-worker.ts).
  */
-async function bareBullmq(kind: 'noop' | 'minimal', backend: Backend, databaseUrl: string, prefix: string, fakeUrl: string): Promise<{ jobsPerSecond: number }> {
+async function bareBullmq(
+  kind: 'noop' | 'minimal',
+  backend: Backend,
+  databaseUrl: string,
+  prefix: string,
+  fakeUrl: string,
+): Promise<{ jobsPerSecond: number }> {
   const child = spawn(process.execPath, [join(import.meta.dirname, 'bare-worker.js')], {
-    env: { ...process.env, BARE_KIND: kind, BARE_BACKEND: backend, BARE_DATABASE_URL: databaseUrl, BARE_PREFIX: prefix, BARE_FAKE_URL: fakeUrl, BARE_JOBS: String(POSTS), BARE_CONCURRENCY: String(CONCURRENCY) },
+    env: {
+      ...process.env,
+      BARE_KIND: kind,
+      BARE_BACKEND: backend,
+      BARE_DATABASE_URL: databaseUrl,
+      BARE_PREFIX: prefix,
+      BARE_FAKE_URL: fakeUrl,
+      BARE_JOBS: String(POSTS),
+      BARE_CONCURRENCY: String(CONCURRENCY),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -58,14 +73,21 @@ export interface Result {
   db_transactions_per_post: number;
 }
 
-export async function runPipeline(backend: Backend, fake: MastodonFake, options: { ceiling: boolean } = { ceiling: true }): Promise<Result> {
+export async function runPipeline(
+  backend: Backend,
+  fake: MastodonFake,
+  options: { ceiling: boolean } = { ceiling: true },
+): Promise<Result> {
   const app = await startCivicPost(backend, {
     fakeUrl: fake.url,
     channels: CHANNELS,
     workers: WORKERS,
     // Queued a whole lead ahead, in passes a second apart.
     env: { SCHEDULER_INTERVAL_MS: '1000', DUE_WINDOW_SECONDS: String(LEAD_S + 60), WORKER_CONCURRENCY: String(CONCURRENCY) },
-    workerNodeArgs: (w) => (PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=worker-${backend}-${w}-${process.pid}.cpuprofile`] : []),
+    workerNodeArgs: (w) =>
+      PROFILE_DIR
+        ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=worker-${backend}-${w}-${process.pid}.cpuprofile`]
+        : [],
   });
   const db = app.db!;
   const { workers, api } = app;
@@ -78,7 +100,10 @@ export async function runPipeline(backend: Backend, fake: MastodonFake, options:
   // N approved posts due at one instant, one target each, round-robin over the channels: by SQL.
   fake.reset();
   const due = new Date(Math.ceil((Date.now() + LEAD_S * 1000) / 1000) * 1000);
-  await seedApprovedPosts(app, Array.from({ length: POSTS }, () => due));
+  await seedApprovedPosts(
+    app,
+    Array.from({ length: POSTS }, () => due),
+  );
 
   // Until the instant: watch the scheduler queue them all.
   // VmRSS sampled as it goes, to tell which phase makes the peak (VmHWM says only how high it went).
@@ -93,7 +118,8 @@ export async function runPipeline(backend: Backend, fake: MastodonFake, options:
     }
     await sleep(250);
   }
-  const xacts = async () => Number((await db.query(`SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()`)).rows[0].n);
+  const xacts = async () =>
+    Number((await db.query(`SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()`)).rows[0].n);
   const xactsBefore = await xacts();
   const machineBefore = machineCpu();
   const workerCpuBefore = pids().map(cpuSeconds);
@@ -102,7 +128,9 @@ export async function runPipeline(backend: Backend, fake: MastodonFake, options:
   const deadline = Date.now() + TIMEOUT_S * 1000;
   for (;;) {
     rssPublishing = Math.max(rssPublishing, ...pids().map((pid) => memory(pid).rssMb));
-    const { rows } = await db.query(`SELECT count(*)::int AS n FROM publication_targets WHERE status IN ('published', 'failed', 'held', 'unconfirmed', 'cancelled')`);
+    const { rows } = await db.query(
+      `SELECT count(*)::int AS n FROM publication_targets WHERE status IN ('published', 'failed', 'held', 'unconfirmed', 'cancelled')`,
+    );
     if (rows[0].n === POSTS) break;
     for (const worker of workers) if (!worker.alive()) throw new Error(`a worker exited:\n${worker.tail()}`);
     if (Date.now() > deadline) throw new Error(`only ${rows[0].n} of ${POSTS} targets done within ${TIMEOUT_S} s`);
@@ -126,7 +154,9 @@ export async function runPipeline(backend: Backend, fake: MastodonFake, options:
   const last = Number(rows[0].last);
   const rate = (published - 1) / ((last - first) / 1000);
   if (published < POSTS) {
-    const why = await db.query(`SELECT status, last_error, count(*)::int AS n FROM publication_targets GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 5`);
+    const why = await db.query(
+      `SELECT status, last_error, count(*)::int AS n FROM publication_targets GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 5`,
+    );
     console.error(`${backend}: ${POSTS - published} targets not published:`, JSON.stringify(why.rows));
   }
   return {
@@ -154,4 +184,3 @@ export async function runPipeline(backend: Backend, fake: MastodonFake, options:
     db_transactions_per_post: +((xactsAfter - xactsBefore) / POSTS).toFixed(1),
   };
 }
-

@@ -22,11 +22,16 @@ import { backendsFromEnv, withFake } from './harness.js';
 import { CHANNELS, CONCURRENCY, PLATFORM_MS, POSTS, WORKERS, runPipeline, type Result } from './pipeline-run.js';
 
 const backends = backendsFromEnv('pipeline', ['postgres+redis', 'postgres']);
-const results: Result[] = await withFake(PLATFORM_MS, backends.map((backend) => (fake) => runPipeline(backend, fake)));
+const results: Result[] = await withFake(
+  PLATFORM_MS,
+  backends.map((backend) => (fake) => runPipeline(backend, fake)),
+);
 console.log(
   `bench:pipeline: ${POSTS} posts on ${CHANNELS} Mastodon channels due at one instant; platform answers in ${PLATFORM_MS} ms; ` +
     `${WORKERS} worker process(es), concurrency ${CONCURRENCY} each; bare BullMQ: ${POSTS} no-op jobs, same backend and concurrency; rates from first to last completion`,
 );
 console.table(results.map(({ posts: _posts, ...r }) => r));
-console.log(JSON.stringify({ bench: 'pipeline', posts: POSTS, channels: CHANNELS, platform_ms: PLATFORM_MS, concurrency: CONCURRENCY, results }));
+console.log(
+  JSON.stringify({ bench: 'pipeline', posts: POSTS, channels: CHANNELS, platform_ms: PLATFORM_MS, concurrency: CONCURRENCY, results }),
+);
 process.exit(results.every((r) => r.not_published === 0 && r.sent_twice === 0) ? 0 : 1);

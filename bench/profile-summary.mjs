@@ -49,7 +49,14 @@ for (const [id, us] of self) {
   const cf = n.callFrame;
   const key = `${cf.functionName || '(anonymous)'} ${cf.url ? cf.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/') : ''}:${cf.lineNumber + 1}`;
   fn.set(key, (fn.get(key) ?? 0) + us);
-  const p = cf.functionName === '(idle)' ? '(idle)' : cf.functionName === '(garbage collector)' ? '(gc)' : cf.functionName === '(program)' ? '(program)' : packageOf(cf.url);
+  const p =
+    cf.functionName === '(idle)'
+      ? '(idle)'
+      : cf.functionName === '(garbage collector)'
+        ? '(gc)'
+        : cf.functionName === '(program)'
+          ? '(program)'
+          : packageOf(cf.url);
   pkg.set(p, (pkg.get(p) ?? 0) + us);
 }
 const pct = (us) => ((100 * us) / total).toFixed(1).padStart(5) + '%';

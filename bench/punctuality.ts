@@ -34,7 +34,22 @@
  */
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '#src/config/config.js';
-import { backendsFromEnv, cpuSeconds, env, label, machineCpu, num, percentile, seedApprovedPosts, sleep, startCivicPost, targetTimes, withFake, type Backend, type Running } from './harness.js';
+import {
+  backendsFromEnv,
+  cpuSeconds,
+  env,
+  label,
+  machineCpu,
+  num,
+  percentile,
+  seedApprovedPosts,
+  sleep,
+  startCivicPost,
+  targetTimes,
+  withFake,
+  type Backend,
+  type Running,
+} from './harness.js';
 import type { MastodonFake } from './mastodon-fake.js';
 
 type Scenario = 'spread' | 'burst';
@@ -52,7 +67,11 @@ const TIMEOUT_S = num('BENCH_TIMEOUT_SECONDS', 600);
 const LOG_LEVEL = env.BENCH_LOG_LEVEL ?? 'info';
 const LEAD_OVERRIDE_S = env.BENCH_LEAD_SECONDS ? num('BENCH_LEAD_SECONDS', 0) : undefined;
 /** CivicPost's defaults, read from its own config (nothing set): the processes get them too; here to compute the lead and to print them. */
-const { schedulerIntervalMs: SCHEDULER_INTERVAL_MS, dueWindowSeconds: DUE_WINDOW_SECONDS, workerConcurrency: WORKER_CONCURRENCY } = loadConfig({}).publishing;
+const {
+  schedulerIntervalMs: SCHEDULER_INTERVAL_MS,
+  dueWindowSeconds: DUE_WINDOW_SECONDS,
+  workerConcurrency: WORKER_CONCURRENCY,
+} = loadConfig({}).publishing;
 /** Targets the scheduler queues per pass (BATCH in src/modules/publishing/publishing.service.ts). */
 const SCHEDULER_BATCH = 5_000;
 /** Calibration posts in embedded mode: enough to time the three requests, few enough to cost a second or two. */
@@ -76,7 +95,10 @@ function postCount(backend: Backend, scenario: Scenario): number {
 
 /** Due times from `start` (a whole second): all in that second (burst), or evenly over SPREAD_S whole seconds. */
 function dueTimes(scenario: Scenario, posts: number, start: number): Date[] {
-  return Array.from({ length: posts }, (_, i) => new Date(scenario === 'burst' ? start : start + Math.floor((i * SPREAD_S) / posts) * 1000));
+  return Array.from(
+    { length: posts },
+    (_, i) => new Date(scenario === 'burst' ? start : start + Math.floor((i * SPREAD_S) / posts) * 1000),
+  );
 }
 
 /**
@@ -84,12 +106,29 @@ function dueTimes(scenario: Scenario, posts: number, start: number): Date[] {
  * due a week later (so the figures leave them out), approved by an editor of their own.
  */
 async function embeddedSeedingMsPerPost(app: Running): Promise<number> {
-  const added = await app.call('POST', `/api/institutions/${app.institutionId}/members`, { email: 'calibration@civicpost.example', role: 'editor', displayName: 'Calibration editor' }, app.token);
-  const editor = (await app.call('POST', '/api/auth/login', { email: 'calibration@civicpost.example', password: added.temporaryPassword })).token as string;
+  const added = await app.call(
+    'POST',
+    `/api/institutions/${app.institutionId}/members`,
+    { email: 'calibration@civicpost.example', role: 'editor', displayName: 'Calibration editor' },
+    app.token,
+  );
+  const editor = (await app.call('POST', '/api/auth/login', { email: 'calibration@civicpost.example', password: added.temporaryPassword }))
+    .token as string;
   const nextWeek = new Date(Date.now() + 7 * 86_400_000).toISOString();
   const t0 = performance.now();
   for (let i = 0; i < CALIBRATION_POSTS; i++) {
-    const post = await app.call('POST', `/api/institutions/${app.institutionId}/posts`, { campaignId: app.campaignId, channelIds: [app.channelIds[i % app.channelIds.length]], variants: [{ language: 'en', text: `Calibration post ${i}` }], scheduledAt: nextWeek, timeZone: 'UTC' }, app.token);
+    const post = await app.call(
+      'POST',
+      `/api/institutions/${app.institutionId}/posts`,
+      {
+        campaignId: app.campaignId,
+        channelIds: [app.channelIds[i % app.channelIds.length]],
+        variants: [{ language: 'en', text: `Calibration post ${i}` }],
+        scheduledAt: nextWeek,
+        timeZone: 'UTC',
+      },
+      app.token,
+    );
     await app.call('POST', `/api/posts/${post.id}/submit`, undefined, app.token);
     await app.call('POST', `/api/posts/${post.id}/approve`, undefined, editor);
   }
@@ -99,7 +138,10 @@ async function embeddedSeedingMsPerPost(app: Running): Promise<number> {
 /** Targets by status among those of the scenario (due by `lastDue`; embedded calibration posts are later). */
 async function statusCounts(app: Running, lastDue: number): Promise<Map<string, number>> {
   if (app.db) {
-    const { rows } = await app.db.query(`SELECT status, count(*)::int AS n FROM publication_targets WHERE institution_id = $1 AND scheduled_at <= $2 GROUP BY status`, [app.institutionId, new Date(lastDue)]);
+    const { rows } = await app.db.query(
+      `SELECT status, count(*)::int AS n FROM publication_targets WHERE institution_id = $1 AND scheduled_at <= $2 GROUP BY status`,
+      [app.institutionId, new Date(lastDue)],
+    );
     return new Map(rows.map((r: { status: string; n: number }) => [r.status, r.n]));
   }
   const counts = new Map<string, number>();
@@ -125,9 +167,15 @@ async function phases(app: Running, lastDue: number): Promise<Array<{ pickupMs: 
   const out: Array<{ pickupMs: number; workMs: number }> = [];
   for (let offset = 0; ; offset += 200) {
     const res = await app.call('GET', `/api/institutions/${app.institutionId}/posts?limit=200&offset=${offset}`, undefined, app.token);
-    const items = res.items as Array<{ targets: Array<{ status: string; scheduledAt: string; publishedAt: string | null; events: Array<{ at: string; toStatus: string }> }> }>;
+    const items = res.items as Array<{
+      targets: Array<{ status: string; scheduledAt: string; publishedAt: string | null; events: Array<{ at: string; toStatus: string }> }>;
+    }>;
     for (const t of items.flatMap((p) => p.targets)) {
-      const claimedAt = t.events.filter((e) => e.toStatus === 'publishing').map((e) => Date.parse(e.at)).sort((a, b) => a - b).pop();
+      const claimedAt = t.events
+        .filter((e) => e.toStatus === 'publishing')
+        .map((e) => Date.parse(e.at))
+        .sort((a, b) => a - b)
+        .pop();
       if (t.status !== 'published' || !t.publishedAt || claimedAt === undefined || Date.parse(t.scheduledAt) > lastDue) continue;
       out.push({ pickupMs: claimedAt - Date.parse(t.scheduledAt), workMs: Date.parse(t.publishedAt) - claimedAt });
     }
@@ -193,7 +241,9 @@ async function run(backend: Backend, scenario: Scenario, fake: MastodonFake): Pr
   const seedS = (performance.now() - seedStart) / 1000;
   const seededAt = Date.now();
   if (seededAt > firstDue - SCHEDULER_INTERVAL_MS) {
-    console.error(`${label(backend)} ${scenario}: seeding ended ${((firstDue - seededAt) / 1000).toFixed(1)} s before the first due time, less than a scheduler interval: lateness includes seeding (raise BENCH_LEAD_SECONDS)`);
+    console.error(
+      `${label(backend)} ${scenario}: seeding ended ${((firstDue - seededAt) / 1000).toFixed(1)} s before the first due time, less than a scheduler interval: lateness includes seeding (raise BENCH_LEAD_SECONDS)`,
+    );
   }
 
   // Until the first due time: watch the scheduler queue them (a lighter watch through the API in embedded mode).
@@ -213,14 +263,17 @@ async function run(backend: Backend, scenario: Scenario, fake: MastodonFake): Pr
   const deadline = lastDue + TIMEOUT_S * 1000;
   let lookedAt = 0;
   for (;;) {
-    for (const worker of app.workers) if (!worker.alive()) throw new Error(`${label(backend)}: a CivicPost process exited:\n${worker.tail()}`);
+    for (const worker of app.workers)
+      if (!worker.alive()) throw new Error(`${label(backend)}: a CivicPost process exited:\n${worker.tail()}`);
     if (fake.created >= posts || (Date.now() > lastDue && Date.now() - lookedAt > 5000)) {
       lookedAt = Date.now();
       const counts = await statusCounts(app, lastDue);
       const done = [...counts].reduce((sum, [status, n]) => sum + (OUTCOMES.has(status) ? n : 0), 0);
       if (done === posts) break;
       if (Date.now() > deadline) {
-        console.error(`${label(backend)} ${scenario}: only ${done} of ${posts} targets have an outcome ${TIMEOUT_S} s after the last due time`);
+        console.error(
+          `${label(backend)} ${scenario}: only ${done} of ${posts} targets have an outcome ${TIMEOUT_S} s after the last due time`,
+        );
         break;
       }
     }
@@ -234,7 +287,10 @@ async function run(backend: Backend, scenario: Scenario, fake: MastodonFake): Pr
   const lateness = published.map((t) => t.publishedAt! - t.scheduledAt).sort((a, b) => a - b);
   if (published.length < posts) {
     const statuses = await statusCounts(app, lastDue);
-    console.error(`${label(backend)} ${scenario}: ${posts - published.length} targets not published; by status:`, JSON.stringify(Object.fromEntries(statuses)));
+    console.error(
+      `${label(backend)} ${scenario}: ${posts - published.length} targets not published; by status:`,
+      JSON.stringify(Object.fromEntries(statuses)),
+    );
   }
   const phase = await phases(app, lastDue);
   const pickup = phase.map((p) => p.pickupMs).sort((a, b) => a - b);
@@ -268,15 +324,24 @@ async function run(backend: Backend, scenario: Scenario, fake: MastodonFake): Pr
     work_p50_ms: Math.round(percentile(work, 50)),
     work_p99_ms: Math.round(percentile(work, 99)),
     all_published_within_s: scenario === 'burst' ? +allWithinS.toFixed(1) : null,
-    posts_per_s: scenario === 'burst' && published.length > 1 ? Math.round((published.length - 1) / ((lastPublished - firstPublished) / 1000)) : null,
+    posts_per_s:
+      scenario === 'burst' && published.length > 1 ? Math.round((published.length - 1) / ((lastPublished - firstPublished) / 1000)) : null,
     worker_cpu_s: +workerCpu.toFixed(1),
     machine_cpu_busy_pct: Math.round((100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total)),
-    target_met: backend !== 'postgres+redis' || !fullSize ? null : scenario === 'spread' ? p99 < 1000 : allWithinS <= 15 && published.length === posts,
+    target_met:
+      backend !== 'postgres+redis' || !fullSize
+        ? null
+        : scenario === 'spread'
+          ? p99 < 1000
+          : allWithinS <= 15 && published.length === posts,
   };
 }
 
 // A fresh CivicPost per backend and scenario.
-const results: Result[] = await withFake(PLATFORM_MS, backends.flatMap((backend) => SCENARIOS.map((scenario) => (fake: MastodonFake) => run(backend, scenario, fake))));
+const results: Result[] = await withFake(
+  PLATFORM_MS,
+  backends.flatMap((backend) => SCENARIOS.map((scenario) => (fake: MastodonFake) => run(backend, scenario, fake))),
+);
 const sizes = backends.map((b) => `${label(b)}: ${SCENARIOS.map((s) => `${s} ${postCount(b, s)}`).join(', ')}`).join('; ');
 console.log(
   `bench:punctuality: lateness = published_at - scheduled_at per target (ms). Posts (${sizes}${backends.includes('embedded') ? '; embedded smaller, as it seeds through the API' : ''}) ` +
@@ -294,7 +359,11 @@ console.log(
     workers: WORKERS,
     log_level: LOG_LEVEL,
     spread_seconds: SPREAD_S,
-    scheduler: { scheduler_interval_ms: SCHEDULER_INTERVAL_MS, due_window_seconds: DUE_WINDOW_SECONDS, worker_concurrency: WORKER_CONCURRENCY },
+    scheduler: {
+      scheduler_interval_ms: SCHEDULER_INTERVAL_MS,
+      due_window_seconds: DUE_WINDOW_SECONDS,
+      worker_concurrency: WORKER_CONCURRENCY,
+    },
     results,
   }),
 );

@@ -35,18 +35,37 @@ const db = new pg.Client({ connectionString: url.toString() });
 
 const password = 'bench password 0123456789';
 const app = await startApp(
-  loadConfig({ DATABASE_URL: url.toString(), CREDENTIALS_KEY: randomBytes(32).toString('hex'), ROLE: 'api', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ADMIN_EMAIL: 'bench@civicpost.example', ADMIN_PASSWORD: password, SEED_DEMO: 'false' }),
+  loadConfig({
+    DATABASE_URL: url.toString(),
+    CREDENTIALS_KEY: randomBytes(32).toString('hex'),
+    ROLE: 'api',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    ADMIN_EMAIL: 'bench@civicpost.example',
+    ADMIN_PASSWORD: password,
+    SEED_DEMO: 'false',
+  }),
 );
 try {
   await db.connect();
   const api = async (method: string, path: string, body?: unknown, token?: string) => {
-    const res = await fetch(app.url + path, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(app.url + path, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const json = (await res.json()) as Record<string, unknown>;
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
     return json;
   };
   const { token } = (await api('POST', '/api/auth/login', { email: 'bench@civicpost.example', password })) as { token: string };
-  const inst = await api('POST', '/api/institutions', { name: 'Bench City Hall', slug: 'bench', timeZone: 'Europe/Bucharest', languages: ['ro'] }, token);
+  const inst = await api(
+    'POST',
+    '/api/institutions',
+    { name: 'Bench City Hall', slug: 'bench', timeZone: 'Europe/Bucharest', languages: ['ro'] },
+    token,
+  );
   const iid = inst.id as string;
   await api('PATCH', `/api/institutions/${iid}`, { transparencyEnabled: true }, token);
   // Real platforms (the public report leaves sandbox channels out: nothing there left CivicPost); never called here.
@@ -58,9 +77,26 @@ try {
     { platform: 'linkedin', settings: { organizationUrn: 'urn:li:organization:1000001' } },
     { platform: 'telegram', settings: { chatId: '@bench_city' } },
   ];
-  for (const ch of channels) await api('POST', `/api/institutions/${iid}/channels`, { ...ch, displayName: `Bench on ${ch.platform}`, credentials: { accessToken: 'never-used' } }, token);
+  for (const ch of channels)
+    await api(
+      'POST',
+      `/api/institutions/${iid}/channels`,
+      { ...ch, displayName: `Bench on ${ch.platform}`, credentials: { accessToken: 'never-used' } },
+      token,
+    );
   for (let c = 0; c < CAMPAIGNS; c++) {
-    await api('POST', `/api/institutions/${iid}/campaigns`, { title: `Campaign ${c + 1}`, goal: `Goal ${c + 1}`, startsOn: '2025-01-01', endsOn: '2027-12-31', targetAudiences: [['youth', 'older people', 'rural residents'][c % 3]] }, token);
+    await api(
+      'POST',
+      `/api/institutions/${iid}/campaigns`,
+      {
+        title: `Campaign ${c + 1}`,
+        goal: `Goal ${c + 1}`,
+        startsOn: '2025-01-01',
+        endsOn: '2027-12-31',
+        targetAudiences: [['youth', 'older people', 'rural residents'][c % 3]],
+      },
+      token,
+    );
   }
 
   // A year of publications, spread over the channels and campaigns: posts and their targets by SQL.
@@ -93,7 +129,9 @@ try {
     const from = Math.floor(inserted / TARGETS);
     const tl = performance.now();
     const chunk = Math.max(1, Math.floor(500_000 / per));
-    const ids = (await db.query(`SELECT id FROM publication_targets WHERE institution_id = $1 ORDER BY id`, [iid])).rows.map((r) => r.id as string);
+    const ids = (await db.query(`SELECT id FROM publication_targets WHERE institution_id = $1 ORDER BY id`, [iid])).rows.map(
+      (r) => r.id as string,
+    );
     for (let i = 0; i < ids.length; i += chunk) {
       await db.query(
         `INSERT INTO metric_snapshots (target_id, institution_id, collected_at, likes, reposts, replies, quotes, impressions, clicks)
@@ -128,19 +166,22 @@ try {
     });
     const internal = await time(() => api('GET', `/api/institutions/${iid}/reports/engagement?${period}&groupBy=month`, undefined, token));
     // The naive way: the newest snapshot of every target straight from the raw table, then a GROUP BY.
-    const naive = await time(async () =>
-      (
-        await db.query(
-          `SELECT count(*)::int AS posts, sum(likes)::bigint AS likes, sum(reposts)::bigint AS reposts, sum(replies)::bigint AS replies, sum(impressions)::bigint AS impressions
+    const naive = await time(
+      async () =>
+        (
+          await db.query(
+            `SELECT count(*)::int AS posts, sum(likes)::bigint AS likes, sum(reposts)::bigint AS reposts, sum(replies)::bigint AS replies, sum(impressions)::bigint AS impressions
              FROM (SELECT DISTINCT ON (target_id) target_id, likes, reposts, replies, impressions FROM metric_snapshots
                     WHERE institution_id = $1 ORDER BY target_id, collected_at DESC) latest`,
-          [iid],
-        )
-      ).rows[0],
+            [iid],
+          )
+        ).rows[0],
     );
     const totals = ((report.last as { totals?: Record<string, unknown> }).totals ?? {}) as Record<string, unknown>;
     const n = naive.last as Record<string, string | number>;
-    const agree = Number(totals.published) === Number(n.posts) && ['likes', 'reposts', 'replies', 'impressions'].every((k) => Number(totals[k]) === Number(n[k]));
+    const agree =
+      Number(totals.published) === Number(n.posts) &&
+      ['likes', 'reposts', 'replies', 'impressions'].every((k) => Number(totals[k]) === Number(n[k]));
     results.push({
       snapshots: inserted,
       publications: ids.length,
@@ -153,7 +194,9 @@ try {
     });
     if (!agree) console.error('totals differ:', JSON.stringify({ report: totals, naive: n }));
   }
-  console.log(`bench:report: ${TARGETS} publications over 365 days on ${CHANNELS} channels (seeded in ${(seedMs / 1000).toFixed(1)} s), ${RUNS} runs each, median and max`);
+  console.log(
+    `bench:report: ${TARGETS} publications over 365 days on ${CHANNELS} channels (seeded in ${(seedMs / 1000).toFixed(1)} s), ${RUNS} runs each, median and max`,
+  );
   console.table(results);
   console.log(JSON.stringify({ bench: 'report', targets: TARGETS, runs: RUNS, results }));
 } finally {

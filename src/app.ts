@@ -82,7 +82,9 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       http.use(express.json({ limit: '1mb', verify: verifyJsonBody }));
       // The staff pages' forms (nested names such as variants[0][text]).
       const forms = express.urlencoded({ extended: true, limit: '1mb', parameterLimit: 2000 });
-      http.use((req: express.Request, res: express.Response, next: express.NextFunction) => (isWebPath(req.path) ? forms(req, res, next) : next()));
+      http.use((req: express.Request, res: express.Response, next: express.NextFunction) =>
+        isWebPath(req.path) ? forms(req, res, next) : next(),
+      );
       http.use(http.get(Csrf).middleware());
       http.set('trust proxy', config.trustProxy);
       const openapi = SwaggerModule.createDocument(
@@ -152,8 +154,7 @@ export async function serve(config: AppConfig, options: Omit<StartOptions, 'log'
 /** Printed for the person at the console, outside the structured log stream. */
 function printWelcome(config: AppConfig, running: RunningApp): void {
   const lines: string[] = [''];
-  const storage =
-    config.storage === 'embedded' ? `embedded storage (data in ${resolve(config.dataDir)})` : `storage: ${config.storage}`;
+  const storage = config.storage === 'embedded' ? `embedded storage (data in ${resolve(config.dataDir)})` : `storage: ${config.storage}`;
   lines.push(`  CivicPost is running (role ${config.role}, ${storage}).`);
   if (running.url) {
     lines.push(`  API and its documentation: ${running.url}/api/docs`);
@@ -169,7 +170,9 @@ function printWelcome(config: AppConfig, running: RunningApp): void {
       lines.push('  Password: the one in ADMIN_PASSWORD.');
     }
     if (first.demoInstitution) {
-      lines.push(`  Demo institution "${first.demoInstitution.name}" (slug ${first.demoInstitution.slug}) has a sandbox channel: nothing posted there leaves CivicPost.`);
+      lines.push(
+        `  Demo institution "${first.demoInstitution.name}" (slug ${first.demoInstitution.slug}) has a sandbox channel: nothing posted there leaves CivicPost.`,
+      );
     }
   }
   lines.push('');

@@ -26,7 +26,11 @@ async function main(argv: string[]): Promise<void> {
   const command = argv[0] ?? 'serve';
   if (command === 'serve') return serve(config);
   if (!(command in COMMANDS)) {
-    fail(`CivicPost: unknown command "${command}". Commands:\n${Object.entries(COMMANDS).map(([c, d]) => `  ${c.padEnd(20)}${d}`).join('\n')}`);
+    fail(
+      `CivicPost: unknown command "${command}". Commands:\n${Object.entries(COMMANDS)
+        .map(([c, d]) => `  ${c.padEnd(20)}${d}`)
+        .join('\n')}`,
+    );
   }
   await withDatabase(config, async (dataSource) => {
     const log = createLogger(config);
@@ -40,7 +44,9 @@ async function main(argv: string[]): Promise<void> {
         process.stdout.write(`audit trail verified: ${result.events} events, chain intact (last hash ${result.lastHash})\n`);
       } else {
         const b = result.firstBad;
-        process.stdout.write(`audit trail BROKEN at event #${b.seq} (${b.id}, ${b.action}): ${b.reason}. ${result.events} events before it are intact.\n`);
+        process.stdout.write(
+          `audit trail BROKEN at event #${b.seq} (${b.id}, ${b.action}): ${b.reason}. ${result.events} events before it are intact.\n`,
+        );
         process.exitCode = 1;
       }
     } else if (command === 'credentials:rotate') {

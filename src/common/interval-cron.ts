@@ -22,7 +22,10 @@ export abstract class IntervalCron implements OnApplicationBootstrap, OnApplicat
   protected abstract pass(): Promise<Record<string, number> | undefined>;
 
   onApplicationBootstrap(): void {
-    this.registry.addInterval(this.intervalName, setInterval(() => void this.tick(), this.intervalMs));
+    this.registry.addInterval(
+      this.intervalName,
+      setInterval(() => void this.tick(), this.intervalMs),
+    );
     void this.tick();
   }
 

@@ -15,10 +15,22 @@ export function occurrences(rule: string, first: Date, timeZone: string, from: D
   const parsed = rrule.rrulestr(rule.startsWith('RRULE:') ? rule : `RRULE:${rule}`, { dtstart: floating(wall) });
   const out: Date[] = [];
   // Widen the floating range by a day each side: zones are at most 14 h from UTC.
-  const candidates = parsed.between(new Date(floating(DateTime.fromJSDate(from, { zone: timeZone })).getTime() - 86_400_000), new Date(floating(DateTime.fromJSDate(until, { zone: timeZone })).getTime() + 86_400_000), true);
+  const candidates = parsed.between(
+    new Date(floating(DateTime.fromJSDate(from, { zone: timeZone })).getTime() - 86_400_000),
+    new Date(floating(DateTime.fromJSDate(until, { zone: timeZone })).getTime() + 86_400_000),
+    true,
+  );
   for (const c of candidates) {
     const instant = DateTime.fromObject(
-      { year: c.getUTCFullYear(), month: c.getUTCMonth() + 1, day: c.getUTCDate(), hour: c.getUTCHours(), minute: c.getUTCMinutes(), second: c.getUTCSeconds(), millisecond: c.getUTCMilliseconds() },
+      {
+        year: c.getUTCFullYear(),
+        month: c.getUTCMonth() + 1,
+        day: c.getUTCDate(),
+        hour: c.getUTCHours(),
+        minute: c.getUTCMinutes(),
+        second: c.getUTCSeconds(),
+        millisecond: c.getUTCMilliseconds(),
+      },
       { zone: timeZone },
     ).toJSDate();
     if (instant >= from && instant < until) out.push(instant);

@@ -32,7 +32,9 @@ export function verifyJsonBody(_req: unknown, _res: unknown, buf: Buffer): void 
         if (unit === 0) throw new BadRequestBody('text must not contain the NUL character (\\u0000)');
         const high = isHigh(unit);
         if ((high && !isLow(unitAt(i + 6))) || isLow(unit)) {
-          throw new BadRequestBody(`text must be valid Unicode: \\u${buf.toString('latin1', i + 2, i + 6)} is half of a surrogate pair without its other half`);
+          throw new BadRequestBody(
+            `text must be valid Unicode: \\u${buf.toString('latin1', i + 2, i + 6)} is half of a surrogate pair without its other half`,
+          );
         }
         i += high ? 11 : 1; // past the pair, or past the escaped character (hex digits are plain characters)
       } else if (c === 0x22 /* " */) inString = false;

@@ -4,6 +4,7 @@ import { DomainError } from '#src/common/domain-error.js';
 /** Parses a UUID path parameter; anything else answers 400 naming the parameter. */
 export function uuid(name: string): ParseUUIDPipe {
   return new ParseUUIDPipe({
-    exceptionFactory: () => new DomainError(400, 'validation_failed', `${name} must be a UUID`, [{ field: name, problems: ['must be a UUID'] }]),
+    exceptionFactory: () =>
+      new DomainError(400, 'validation_failed', `${name} must be a UUID`, [{ field: name, problems: ['must be a UUID'] }]),
   });
 }

@@ -22,8 +22,11 @@ export function toInstant(value: string, timeZone: string): Date {
   const offsets = new Set([-1, 0, 1].map((d) => DateTime.fromMillis(wall.toMillis() + d * 86_400_000, { zone: timeZone }).offset));
   const instants = [...offsets]
     .map((offset) => wall.toMillis() - offset * 60_000)
-    .filter((ms) => DateTime.fromMillis(ms, { zone: timeZone }).toFormat('yyyy-MM-dd HH:mm:ss.SSS') === wall.toFormat('yyyy-MM-dd HH:mm:ss.SSS'));
-  if (instants.length === 0) throw new ZonedTimeError(`${value} does not exist in ${timeZone} (the clocks skip it for daylight saving time)`);
+    .filter(
+      (ms) => DateTime.fromMillis(ms, { zone: timeZone }).toFormat('yyyy-MM-dd HH:mm:ss.SSS') === wall.toFormat('yyyy-MM-dd HH:mm:ss.SSS'),
+    );
+  if (instants.length === 0)
+    throw new ZonedTimeError(`${value} does not exist in ${timeZone} (the clocks skip it for daylight saving time)`);
   if (instants.length > 1) throw new ZonedTimeError(`${value} happens twice in ${timeZone} (the clocks go back): give the UTC offset`);
   return new Date(instants[0]!);
 }

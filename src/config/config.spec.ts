@@ -21,9 +21,7 @@ describe('loadConfig', () => {
 
   it('chooses the storage mode from DATABASE_URL and REDIS_URL alone', () => {
     expect(loadConfig({ DATABASE_URL: DB, CREDENTIALS_KEY: KEY }).storage).toBe('postgres');
-    expect(loadConfig({ DATABASE_URL: DB, CREDENTIALS_KEY: KEY, REDIS_URL: 'redis://127.0.0.1:6379' }).storage).toBe(
-      'postgres+redis',
-    );
+    expect(loadConfig({ DATABASE_URL: DB, CREDENTIALS_KEY: KEY, REDIS_URL: 'redis://127.0.0.1:6379' }).storage).toBe('postgres+redis');
   });
 
   it('treats empty variables as unset', () => {
@@ -56,13 +54,18 @@ describe('loadConfig', () => {
   });
 
   it('reads the engagement cadence: 15 minutes to a day, hourly to a week, daily to 30 days by default', () => {
-    const min = 60_000, hour = 60 * min, day = 24 * hour;
+    const min = 60_000,
+      hour = 60 * min,
+      day = 24 * hour;
     expect(loadConfig({}).metrics.cadence).toEqual([
       { everyMs: 15 * min, untilAgeMs: day },
       { everyMs: hour, untilAgeMs: 7 * day },
       { everyMs: day, untilAgeMs: 30 * day },
     ]);
-    expect(parseCadence('5m:2h, 1d:90d')).toEqual([{ everyMs: 5 * min, untilAgeMs: 2 * hour }, { everyMs: day, untilAgeMs: 90 * day }]);
+    expect(parseCadence('5m:2h, 1d:90d')).toEqual([
+      { everyMs: 5 * min, untilAgeMs: 2 * hour },
+      { everyMs: day, untilAgeMs: 90 * day },
+    ]);
     expect(parseCadence('30s:1d')).toMatch(/EVERY:UNTIL/);
     expect(loadConfig({}).transparencyLicence).toBe('CC-BY-4.0');
   });
@@ -74,14 +77,22 @@ describe('loadConfig', () => {
       expect(plain.storage).toBe('postgres+redis');
       expect(plain.redisUrl).toBeUndefined();
       expect(plain.redisCluster).toEqual({
-        nodes: [{ host: '10.0.0.1', port: 7000 }, { host: '10.0.0.2', port: 7001 }, { host: 'redis-3', port: 6379 }],
+        nodes: [
+          { host: '10.0.0.1', port: 7000 },
+          { host: '10.0.0.2', port: 7001 },
+          { host: 'redis-3', port: 6379 },
+        ],
         username: undefined,
         password: undefined,
         tls: false,
       });
       const secure = loadConfig({ ...base, REDIS_CLUSTER_NODES: 'rediss://app:s%40cret@a.example:6380,b.example:6380,[::1]:7002' });
       expect(secure.redisCluster).toEqual({
-        nodes: [{ host: 'a.example', port: 6380 }, { host: 'b.example', port: 6380 }, { host: '::1', port: 7002 }],
+        nodes: [
+          { host: 'a.example', port: 6380 },
+          { host: 'b.example', port: 6380 },
+          { host: '::1', port: 7002 },
+        ],
         username: 'app',
         password: 's@cret',
         tls: true,

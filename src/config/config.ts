@@ -10,8 +10,7 @@ export type Role = (typeof ROLES)[number];
 
 export type StorageMode = 'embedded' | 'postgres' | 'postgres+redis';
 
-const optional = (s: z.ZodType<string>) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), s.optional());
+const optional = (s: z.ZodType<string>) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), s.optional());
 
 function urlWithProtocols(protocols: string[], example: string) {
   return z.string().superRefine((value, ctx) => {
@@ -122,7 +121,10 @@ const schema = z.object({
       if (v === 'true' || v === 'false') return v === 'true';
       if (/^\d+$/.test(v)) return Number(v);
       if (/^[0-9a-fA-F.:/,\s]+$|^(loopback|linklocal|uniquelocal)(,\s*(loopback|linklocal|uniquelocal))*$/.test(v)) return v;
-      ctx.addIssue({ code: 'custom', message: 'must be false, true, a number of proxy hops, or addresses/subnets (e.g. loopback, 10.0.0.0/8)' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be false, true, a number of proxy hops, or addresses/subnets (e.g. loopback, 10.0.0.0/8)',
+      });
       return z.NEVER;
     }),
   LOG_LEVEL: z.preprocess(
@@ -161,7 +163,10 @@ const schema = z.object({
       return cadence;
     }),
   METRICS_INTERVAL_MS: positiveInt(60_000),
-  TRANSPARENCY_LICENCE: z.preprocess((v) => (v === undefined || v === '' ? 'CC-BY-4.0' : v), z.string().regex(/^[A-Za-z0-9.+-]{2,64}$/, { error: () => 'must be an SPDX licence identifier such as CC-BY-4.0' })),
+  TRANSPARENCY_LICENCE: z.preprocess(
+    (v) => (v === undefined || v === '' ? 'CC-BY-4.0' : v),
+    z.string().regex(/^[A-Za-z0-9.+-]{2,64}$/, { error: () => 'must be an SPDX licence identifier such as CC-BY-4.0' }),
+  ),
 });
 
 /** Every 15 minutes in a post's first day, hourly to day 7, daily to day 30, then stop. */
@@ -183,7 +188,8 @@ export function parseCadence(value: string): CadenceStep[] | string {
     if (!m) return `has "${part}": each step must be EVERY:UNTIL with units m, h or d (for example ${DEFAULT_METRICS_CADENCE})`;
     const step = { everyMs: Number(m[1]) * UNIT_MS[m[2]!]!, untilAgeMs: Number(m[3]) * UNIT_MS[m[4]!]! };
     if (step.everyMs < 60_000) return `has "${part}": collect at most once a minute`;
-    if (steps.length && step.untilAgeMs <= steps[steps.length - 1]!.untilAgeMs) return `has "${part}": each step must end later than the one before`;
+    if (steps.length && step.untilAgeMs <= steps[steps.length - 1]!.untilAgeMs)
+      return `has "${part}": each step must end later than the one before`;
     steps.push(step);
   }
   return steps;
@@ -219,10 +225,12 @@ export function parseRedisClusterNodes(value: string): RedisClusterConfig | stri
     } catch {
       return `entry ${i + 1} is not host:port or a redis:// URL (expected ${CLUSTER_EXAMPLE})`;
     }
-    if (explicit && !['redis:', 'rediss:'].includes(url.protocol)) return `entry ${i + 1} must start with redis:// or rediss:// (got ${url.protocol}//)`;
+    if (explicit && !['redis:', 'rediss:'].includes(url.protocol))
+      return `entry ${i + 1} must start with redis:// or rediss:// (got ${url.protocol}//)`;
     if (!url.hostname) return `entry ${i + 1} has no host name (expected ${CLUSTER_EXAMPLE})`;
     if (url.pathname.length > 1 && url.pathname !== '/0') return `entry ${i + 1} names a database: a Redis Cluster has only database 0`;
-    if (url.search || url.hash) return `entry ${i + 1} has options after the address; only host:port (with user and password in a URL) is understood`;
+    if (url.search || url.hash)
+      return `entry ${i + 1} has options after the address; only host:port (with user and password in a URL) is understood`;
     if (explicit) {
       if (protocol && protocol !== url.protocol) return 'mixes redis:// and rediss:// nodes: TLS is one setting for the whole cluster';
       protocol = url.protocol;
@@ -318,7 +326,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   let redisCluster: RedisClusterConfig | undefined;
   if (e.REDIS_CLUSTER_NODES !== undefined) {
     if (e.REDIS_URL) {
-      throw new ConfigError('REDIS_CLUSTER_NODES', 'is set together with REDIS_URL: set REDIS_URL for one Redis, or REDIS_CLUSTER_NODES for a Redis Cluster, not both');
+      throw new ConfigError(
+        'REDIS_CLUSTER_NODES',
+        'is set together with REDIS_URL: set REDIS_URL for one Redis, or REDIS_CLUSTER_NODES for a Redis Cluster, not both',
+      );
     }
     if (!e.DATABASE_URL) {
       throw new ConfigError(
@@ -355,7 +366,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     );
   }
   const credentialsPreviousKeys: Buffer[] = [];
-  for (const [i, part] of (e.CREDENTIALS_KEY_PREVIOUS ?? '').split(',').filter((s) => s.trim()).entries()) {
+  for (const [i, part] of (e.CREDENTIALS_KEY_PREVIOUS ?? '')
+    .split(',')
+    .filter((s) => s.trim())
+    .entries()) {
     const key = parseCredentialsKey(part);
     if (typeof key === 'string') throw new ConfigError('CREDENTIALS_KEY_PREVIOUS', `key ${i + 1} ${key}`);
     credentialsPreviousKeys.push(key);
@@ -378,7 +392,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     credentialsKey,
     credentialsPreviousKeys,
     sessionTtlMinutes: e.SESSION_TTL_MINUTES,
-    publishing: { schedulerIntervalMs: e.SCHEDULER_INTERVAL_MS, dueWindowSeconds: e.DUE_WINDOW_SECONDS, workerConcurrency: e.WORKER_CONCURRENCY },
+    publishing: {
+      schedulerIntervalMs: e.SCHEDULER_INTERVAL_MS,
+      dueWindowSeconds: e.DUE_WINDOW_SECONDS,
+      workerConcurrency: e.WORKER_CONCURRENCY,
+    },
     loginThrottle: { perAddressPerMinute: e.LOGIN_MAX_PER_ADDRESS, perAccountPer15Minutes: e.LOGIN_MAX_PER_ACCOUNT },
     publicBaseUrl: e.PUBLIC_BASE_URL,
     adminEmail: e.ADMIN_EMAIL,

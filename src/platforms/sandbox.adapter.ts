@@ -3,7 +3,16 @@ import { In } from 'typeorm';
 import { Clock } from '#src/common/clock.js';
 import { simulatedEngagement, type Engagement } from '#src/platforms/sandbox-engagement.js';
 import { SandboxPost } from '#src/modules/publishing/target-event.entity.js';
-import { PlatformError, type AccountInfo, type Connection, type Metrics, type PlatformAdapter, type PublishedPart, type PublishRequest, type Reconciled } from '#src/platforms/platform-adapter.js';
+import {
+  PlatformError,
+  type AccountInfo,
+  type Connection,
+  type Metrics,
+  type PlatformAdapter,
+  type PublishedPart,
+  type PublishRequest,
+  type Reconciled,
+} from '#src/platforms/platform-adapter.js';
 import { Tx } from '#src/storage/tx.js';
 
 /**
@@ -41,7 +50,12 @@ export class SandboxAdapter implements PlatformAdapter {
   ) {}
 
   async verify(conn: Connection): Promise<AccountInfo> {
-    return { id: conn.channel.id, handle: conn.channel.accountHandle ?? 'sandbox', displayName: 'Sandbox feed (nothing leaves CivicPost)', url: `/sandbox/${conn.channel.id}` };
+    return {
+      id: conn.channel.id,
+      handle: conn.channel.accountHandle ?? 'sandbox',
+      displayName: 'Sandbox feed (nothing leaves CivicPost)',
+      url: `/sandbox/${conn.channel.id}`,
+    };
   }
 
   /** The whole thread is one feed entry, so a sandbox publication has one part. */
@@ -50,7 +64,11 @@ export class SandboxAdapter implements PlatformAdapter {
     const b = (req.channel.settings.sandbox ?? {}) as SandboxBehaviour;
     if (b.latencyMs) await new Promise((r) => setTimeout(r, Math.min(b.latencyMs!, 120_000)));
     if (b.fail === 'rate_limit') {
-      throw new PlatformError('rate_limit', 'sandbox: rate limited', new Date(this.clock.now().getTime() + (b.rateLimitResetSeconds ?? 60) * 1000));
+      throw new PlatformError(
+        'rate_limit',
+        'sandbox: rate limited',
+        new Date(this.clock.now().getTime() + (b.rateLimitResetSeconds ?? 60) * 1000),
+      );
     }
     if (b.fail && b.fail !== 'ambiguous') throw new PlatformError(b.fail, `sandbox: injected ${b.fail} failure`);
     if (b.fail === 'ambiguous') throw new PlatformError('ambiguous', 'sandbox: injected lost connection before the answer');
@@ -70,7 +88,12 @@ export class SandboxAdapter implements PlatformAdapter {
   }
 
   /** The feed of one sandbox channel, newest first, each post with its simulated engagement now. */
-  async feed(institutionId: string, channelId: string, limit: number, offset: number): Promise<[Array<SandboxPost & { engagement: Engagement }>, number]> {
+  async feed(
+    institutionId: string,
+    channelId: string,
+    limit: number,
+    offset: number,
+  ): Promise<[Array<SandboxPost & { engagement: Engagement }>, number]> {
     const [items, total] = await this.tx.manager
       .getRepository(SandboxPost)
       .findAndCount({ where: { institutionId, channelId }, order: { publishedAt: 'DESC' }, take: limit, skip: offset });
@@ -88,12 +111,16 @@ export class SandboxAdapter implements PlatformAdapter {
 
   async delete(conn: Connection, externalIds: string[]): Promise<void> {
     if (externalIds.length === 0) return;
-    await this.tx.manager.getRepository(SandboxPost).delete({ institutionId: conn.channel.institutionId, channelId: conn.channel.id, id: In(externalIds) });
+    await this.tx.manager
+      .getRepository(SandboxPost)
+      .delete({ institutionId: conn.channel.institutionId, channelId: conn.channel.id, id: In(externalIds) });
   }
 
   async fetchMetrics(conn: Connection, externalIds: string[]): Promise<Map<string, Metrics>> {
     const posts = externalIds.length
-      ? await this.tx.manager.getRepository(SandboxPost).findBy({ institutionId: conn.channel.institutionId, channelId: conn.channel.id, id: In(externalIds) })
+      ? await this.tx.manager
+          .getRepository(SandboxPost)
+          .findBy({ institutionId: conn.channel.institutionId, channelId: conn.channel.id, id: In(externalIds) })
       : [];
     const now = this.clock.now();
     return new Map(
@@ -109,10 +136,18 @@ export class SandboxAdapter implements PlatformAdapter {
     const inserted: Array<{ id: string }> = await this.tx.manager.query(
       `INSERT INTO sandbox_posts (institution_id, channel_id, idempotency_key, text, thread, media, published_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-      [req.channel.institutionId, req.channel.id, req.idempotencyKey, req.text, JSON.stringify(req.thread), JSON.stringify(req.media), this.clock.now()],
+      [
+        req.channel.institutionId,
+        req.channel.id,
+        req.idempotencyKey,
+        req.text,
+        JSON.stringify(req.thread),
+        JSON.stringify(req.media),
+        this.clock.now(),
+      ],
     );
     if (inserted.length === 0) throw new PlatformError('duplicate', 'sandbox: a post with this idempotency key exists');
-    return toPublished((await repo.findOneByOrFail({ id: inserted[0]!.id })));
+    return toPublished(await repo.findOneByOrFail({ id: inserted[0]!.id }));
   }
 }
 

@@ -12,7 +12,14 @@ import {
 const channel = (platform: Platform, settings?: ChannelRules['settings']): ChannelRules => ({ id: `${platform}-1`, platform, settings });
 /** An image uploaded to CivicPost (what real platforms are sent): 200 kB, 800x600 PNG. */
 const image = (altText: MediaRef['altText'] = 'A photo', extra: Partial<MediaRef> = {}): MediaRef => ({
-  url: '/api/institutions/i/media/m/content', mediaId: 'm', mimeType: 'image/png', size: 200_000, width: 800, height: 600, altText, ...extra,
+  url: '/api/institutions/i/media/m/content',
+  mediaId: 'm',
+  mimeType: 'image/png',
+  size: 200_000,
+  width: 800,
+  height: 600,
+  altText,
+  ...extra,
 });
 
 /** The single report for one channel and one variant. */
@@ -80,9 +87,7 @@ describe('validateVariants', () => {
 
     const r = check(channel('x'), { language: 'en', text: 'a'.repeat(281) });
     expect(r).toMatchObject({ count: 281, limit: 280 });
-    expect(r.problems).toEqual([
-      { code: 'text_too_long', message: 'X allows 280 characters (weighted); this text has 281', part: 0 },
-    ]);
+    expect(r.problems).toEqual([{ code: 'text_too_long', message: 'X allows 280 characters (weighted); this text has 281', part: 0 }]);
     expect(codes(check(channel('x'), { language: 'ja', text: 'の'.repeat(141) }))).toEqual(['text_too_long']);
   });
 
@@ -104,7 +109,12 @@ describe('validateVariants', () => {
     const r = check(channel('telegram'), { language: 'en', text }, [image()]);
     expect(r.limit).toBe(1024);
     expect(r.problems).toEqual([
-      { code: 'text_too_long', message: "Telegram allows 1024 characters in a caption with media (the images' alt text included: Telegram shows it there); this text has 2012", part: 0 },
+      {
+        code: 'text_too_long',
+        message:
+          "Telegram allows 1024 characters in a caption with media (the images' alt text included: Telegram shows it there); this text has 2012",
+        part: 0,
+      },
     ]);
   });
 
@@ -135,8 +145,22 @@ describe('validateVariants', () => {
   });
 
   it('refuses more media than the platform takes', () => {
-    expect(codes(check(channel('x'), { language: 'en', text: 'hi' }, Array.from({ length: 5 }, () => image())))).toEqual(['media_too_many']);
-    expect(check(channel('telegram'), { language: 'en', text: 'hi' }, Array.from({ length: 10 }, () => image())).problems).toEqual([]);
+    expect(
+      codes(
+        check(
+          channel('x'),
+          { language: 'en', text: 'hi' },
+          Array.from({ length: 5 }, () => image()),
+        ),
+      ),
+    ).toEqual(['media_too_many']);
+    expect(
+      check(
+        channel('telegram'),
+        { language: 'en', text: 'hi' },
+        Array.from({ length: 10 }, () => image()),
+      ).problems,
+    ).toEqual([]);
   });
 
   it('counts each thread part on its own, and names the part that is too long', () => {
@@ -203,14 +227,24 @@ describe('validateVariants', () => {
       { code: 'media_too_large', message: 'Media 1 is 6.0 MB; X accepts images up to 5.0 MB' },
     ]);
     expect(check(channel('mastodon'), { language: 'en', text: 'hi' }, [big]).problems).toEqual([]);
-    expect(codes(check(channel('bluesky'), { language: 'en', text: 'hi' }, [image('A photo', { size: 2_000_001 })]))).toEqual(['media_too_large']);
+    expect(codes(check(channel('bluesky'), { language: 'en', text: 'hi' }, [image('A photo', { size: 2_000_001 })]))).toEqual([
+      'media_too_large',
+    ]);
     // An instance's own limit, read when the channel was verified, wins over Mastodon's default.
-    expect(codes(check(channel('mastodon', { imageSizeLimit: 1_000_000 }), { language: 'en', text: 'hi' }, [image('A photo', { size: 1_500_000 })]))).toEqual(['media_too_large']);
+    expect(
+      codes(
+        check(channel('mastodon', { imageSizeLimit: 1_000_000 }), { language: 'en', text: 'hi' }, [image('A photo', { size: 1_500_000 })]),
+      ),
+    ).toEqual(['media_too_large']);
     expect(check(channel('telegram'), { language: 'en', text: 'hi' }, [image('A photo', { mimeType: 'image/gif' })]).problems).toEqual([
       { code: 'media_type_not_accepted', message: 'Media 1 is image/gif; Telegram accepts image/jpeg, image/png, image/webp' },
     ]);
-    expect(codes(check(channel('linkedin'), { language: 'en', text: 'hi' }, [image('A photo', { width: 8000, height: 5000 })]))).toEqual(['media_too_many_pixels']);
-    expect(codes(check(channel('telegram'), { language: 'en', text: 'hi' }, [image('A photo', { width: 9000, height: 1500 })]))).toEqual(['media_too_many_pixels']);
+    expect(codes(check(channel('linkedin'), { language: 'en', text: 'hi' }, [image('A photo', { width: 8000, height: 5000 })]))).toEqual([
+      'media_too_many_pixels',
+    ]);
+    expect(codes(check(channel('telegram'), { language: 'en', text: 'hi' }, [image('A photo', { width: 9000, height: 1500 })]))).toEqual([
+      'media_too_many_pixels',
+    ]);
   });
 
   it('counts LinkedIn text as sent, with its reserved characters escaped', () => {

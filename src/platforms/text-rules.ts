@@ -69,7 +69,8 @@ function codePointCount(text: string): number {
 
 const MASTODON_URL_LENGTH = 23;
 // Mastodon's MENTION_RE for `@user@domain` (Ruby [[:word:]] = letters, marks, digits, connectors).
-const REMOTE_MENTION = /(?<![=/\p{L}\p{M}\p{N}\p{Pc}])@([a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?)@[\p{L}\p{M}\p{N}\p{Pc}.-]+[\p{L}\p{M}\p{N}\p{Pc}]/giu;
+const REMOTE_MENTION =
+  /(?<![=/\p{L}\p{M}\p{N}\p{Pc}])@([a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?)@[\p{L}\p{M}\p{N}\p{Pc}.-]+[\p{L}\p{M}\p{N}\p{Pc}]/giu;
 
 /** Mastodon's StatusLengthValidator: graphemes, every URL as 23, `@user@domain` as `@user`. */
 function mastodonCount(text: string, settings?: ChannelRules['settings']): number {
@@ -100,12 +101,26 @@ interface PlatformRule {
 
 const RULES: Record<Platform, PlatformRule> = {
   // twitter-text weighs CJK and emoji 2, URLs 23.
-  x: { name: 'X', unit: 'characters (weighted)', limit: 280, maxMedia: 4, threads: true, count: (t) => twitterText.parseTweet(t).weightedLength },
+  x: {
+    name: 'X',
+    unit: 'characters (weighted)',
+    limit: 280,
+    maxMedia: 4,
+    threads: true,
+    count: (t) => twitterText.parseTweet(t).weightedLength,
+  },
   bluesky: { name: 'Bluesky', unit: 'graphemes', limit: 300, maxMedia: 4, threads: true, count: graphemeCount },
   mastodon: { name: 'Mastodon', unit: 'characters', limit: 500, maxMedia: 4, threads: true, count: mastodonCount },
   telegram: { name: 'Telegram', unit: 'characters', limit: 4096, maxMedia: 10, threads: true, count: codePointCount },
   // LinkedIn receives the text with its reserved characters escaped, and the escapes count.
-  linkedin: { name: 'LinkedIn', unit: 'characters (reserved characters count twice: they are escaped)', limit: 3000, maxMedia: 9, threads: false, count: (t) => codePointCount(escapeLittleText(t)) },
+  linkedin: {
+    name: 'LinkedIn',
+    unit: 'characters (reserved characters count twice: they are escaped)',
+    limit: 3000,
+    maxMedia: 9,
+    threads: false,
+    count: (t) => codePointCount(escapeLittleText(t)),
+  },
   facebook: { name: 'Facebook', unit: 'characters', limit: 63206, maxMedia: 10, threads: false, count: codePointCount },
   sandbox: { name: 'Sandbox', unit: 'characters', limit: 5000, maxMedia: 10, threads: false, count: codePointCount },
 };
@@ -140,7 +155,8 @@ export const IMAGE_RULES: Record<Platform, ImageRule> = {
 export function imageRuleFor(platform: Platform, settings?: ChannelRules['settings']): ImageRule {
   const rule = IMAGE_RULES[platform];
   const instanceLimit = settings?.imageSizeLimit;
-  if (platform === 'mastodon' && typeof instanceLimit === 'number' && Number.isInteger(instanceLimit) && instanceLimit > 0) return { ...rule, maxBytes: instanceLimit };
+  if (platform === 'mastodon' && typeof instanceLimit === 'number' && Number.isInteger(instanceLimit) && instanceLimit > 0)
+    return { ...rule, maxBytes: instanceLimit };
   return rule;
 }
 
@@ -203,26 +219,39 @@ function report(channel: ChannelRules, variant: VariantInput, media: MediaRef[],
   const problems: TextProblem[] = [];
 
   if (thread.length > 0 && !rule.threads) {
-    problems.push({ code: 'thread_not_supported', message: `${rule.name} has no threads; merge the ${thread.length} extra part(s) into the main text` });
+    problems.push({
+      code: 'thread_not_supported',
+      message: `${rule.name} has no threads; merge the ${thread.length} extra part(s) into the main text`,
+    });
   }
   const texts = [overrideFor(overrides, channel.id, variant.language) ?? variant.text, ...(rule.threads ? thread : [])];
   const parts = texts.map((text, part) => {
     // Media go with the first part only; replies are plain text.
     const withMedia = part === 0 && media.length > 0;
     const limit = limitFor(platform, channel.settings, { hasMedia: withMedia });
-    const count = countFor(platform, platform === 'telegram' && withMedia ? telegramCaption(text, media, variant.language) : text, channel.settings);
+    const count = countFor(
+      platform,
+      platform === 'telegram' && withMedia ? telegramCaption(text, media, variant.language) : text,
+      channel.settings,
+    );
     const where = part === 0 ? '' : `Thread part ${part}: `;
     if (text.trim() === '' && !withMedia) {
       problems.push({ code: 'text_empty', message: `${where}the text is empty`, part });
     } else if (count > limit) {
-      const unit = withMedia && platform === 'telegram' ? `${rule.unit} in a caption with media (the images' alt text included: Telegram shows it there)` : rule.unit;
+      const unit =
+        withMedia && platform === 'telegram'
+          ? `${rule.unit} in a caption with media (the images' alt text included: Telegram shows it there)`
+          : rule.unit;
       problems.push({ code: 'text_too_long', message: `${where}${rule.name} allows ${limit} ${unit}; this text has ${count}`, part });
     }
     return { part, count, limit };
   });
 
   if (media.length > rule.maxMedia) {
-    problems.push({ code: 'media_too_many', message: `${rule.name} allows at most ${rule.maxMedia} media per post; this post has ${media.length}` });
+    problems.push({
+      code: 'media_too_many',
+      message: `${rule.name} allows at most ${rule.maxMedia} media per post; this post has ${media.length}`,
+    });
   }
   const images = imageRuleFor(platform, channel.settings);
   media.forEach((item, i) => {
@@ -230,20 +259,35 @@ function report(channel: ChannelRules, variant: VariantInput, media: MediaRef[],
       problems.push({ code: 'media_alt_text_missing', message: `Media ${i + 1} has no alt text in language '${variant.language}'` });
     }
     if (platform !== 'sandbox' && !item.mediaId) {
-      problems.push({ code: 'media_not_uploaded', message: `Media ${i + 1} is an outside address: upload the image to CivicPost so it can be sent to ${rule.name}` });
+      problems.push({
+        code: 'media_not_uploaded',
+        message: `Media ${i + 1} is an outside address: upload the image to CivicPost so it can be sent to ${rule.name}`,
+      });
       return;
     }
     if (item.mimeType && !images.types.includes(item.mimeType)) {
-      problems.push({ code: 'media_type_not_accepted', message: `Media ${i + 1} is ${item.mimeType}; ${rule.name} accepts ${images.types.join(', ')}` });
+      problems.push({
+        code: 'media_type_not_accepted',
+        message: `Media ${i + 1} is ${item.mimeType}; ${rule.name} accepts ${images.types.join(', ')}`,
+      });
     }
     if (item.size !== undefined && item.size > images.maxBytes) {
-      problems.push({ code: 'media_too_large', message: `Media ${i + 1} is ${megabytes(item.size)}; ${rule.name} accepts images up to ${megabytes(images.maxBytes)}` });
+      problems.push({
+        code: 'media_too_large',
+        message: `Media ${i + 1} is ${megabytes(item.size)}; ${rule.name} accepts images up to ${megabytes(images.maxBytes)}`,
+      });
     }
     if (images.maxPixels && item.width && item.height && item.width * item.height > images.maxPixels) {
-      problems.push({ code: 'media_too_many_pixels', message: `Media ${i + 1} is ${item.width}x${item.height} pixels; ${rule.name} accepts at most ${images.maxPixels} pixels` });
+      problems.push({
+        code: 'media_too_many_pixels',
+        message: `Media ${i + 1} is ${item.width}x${item.height} pixels; ${rule.name} accepts at most ${images.maxPixels} pixels`,
+      });
     }
     if (platform === 'telegram' && item.width && item.height && item.width + item.height > 10_000) {
-      problems.push({ code: 'media_too_many_pixels', message: `Media ${i + 1} is ${item.width}x${item.height} pixels; Telegram accepts width + height up to 10000` });
+      problems.push({
+        code: 'media_too_many_pixels',
+        message: `Media ${i + 1} is ${item.width}x${item.height} pixels; Telegram accepts width + height up to 10000`,
+      });
     }
   });
 

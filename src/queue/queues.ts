@@ -62,7 +62,15 @@ export const jobIds = {
    * was due. The same batch due at the same times is the same job; the next round is a new one.
    */
   metrics: (channelId: string, due: Array<{ targetId: string; dueAt: Date }>) => {
-    const digest = createHash('sha256').update(due.map((d) => `${d.targetId}@${d.dueAt.getTime()}`).sort().join(',')).digest('hex').slice(0, 32);
+    const digest = createHash('sha256')
+      .update(
+        due
+          .map((d) => `${d.targetId}@${d.dueAt.getTime()}`)
+          .sort()
+          .join(','),
+      )
+      .digest('hex')
+      .slice(0, 32);
     return `metrics-${channelId}-${digest}`;
   },
 };

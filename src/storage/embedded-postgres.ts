@@ -100,7 +100,8 @@ function serializePerClient(server: PGLiteSocketServer): void {
     this.processing = true;
     try {
       while (this.queue.length > 0) {
-        const owner = this.lastHandlerId !== null && (midQuery.has(this.lastHandlerId) || this.db.isInTransaction()) ? this.lastHandlerId : null;
+        const owner =
+          this.lastHandlerId !== null && (midQuery.has(this.lastHandlerId) || this.db.isInTransaction()) ? this.lastHandlerId : null;
         const index = owner === null ? 0 : this.queue.findIndex((m) => m.handlerId === owner);
         if (index === -1) break; // the session's owner has more to send: wait for it
         const item = this.queue.splice(index, 1)[0]!;
@@ -151,9 +152,7 @@ function lockDataDir(root: string): () => void {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number(readFileSync(lockFile, 'utf8').trim());
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
-        throw new DataDirLockedError(
-          `DATA_DIR ${root} is in use by process ${pid}: stop it first, or point DATA_DIR elsewhere`,
-        );
+        throw new DataDirLockedError(`DATA_DIR ${root} is in use by process ${pid}: stop it first, or point DATA_DIR elsewhere`);
       }
       // Left behind by a process that died: take it over.
       rmSync(lockFile, { force: true });

@@ -13,6 +13,22 @@ import { User } from '#src/modules/users/user.entity.js';
 import { MediaAsset } from '#src/modules/media/media-asset.entity.js';
 
 export const ENTITIES = [
-  User, Institution, Membership, Partner, Channel, Campaign, CampaignPartner,
-  Post, PostAuthor, PublicationTarget, Comment, Session, AuditEvent, TargetEvent, SandboxPost, Blackout, MediaAsset, PostRevision,
+  User,
+  Institution,
+  Membership,
+  Partner,
+  Channel,
+  Campaign,
+  CampaignPartner,
+  Post,
+  PostAuthor,
+  PublicationTarget,
+  Comment,
+  Session,
+  AuditEvent,
+  TargetEvent,
+  SandboxPost,
+  Blackout,
+  MediaAsset,
+  PostRevision,
 ];

@@ -15,7 +15,12 @@ export function selectColumns(manager: EntityManager, entity: EntityTarget<Objec
 }
 
 /** The entity in `row`, from the columns named `alias__column` (or plain `column` without an alias). */
-export function hydrate<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, row: Record<string, unknown>, alias?: string): T {
+export function hydrate<T extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: EntityTarget<T>,
+  row: Record<string, unknown>,
+  alias?: string,
+): T {
   const metadata = manager.connection.getMetadata(entity);
   const out = metadata.create() as T;
   for (const column of metadata.columns) {
@@ -29,7 +34,12 @@ export function hydrate<T extends ObjectLiteral>(manager: EntityManager, entity:
  * `"column" = $n, ...` for a partial entity, its values prepared as TypeORM would persist them (JSON
  * serialised, dates normalised), numbered from `firstParam`.
  */
-export function setClause<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, patch: Partial<T>, firstParam: number): { sql: string; params: unknown[] } {
+export function setClause<T extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: EntityTarget<T>,
+  patch: Partial<T>,
+  firstParam: number,
+): { sql: string; params: unknown[] } {
   const metadata = manager.connection.getMetadata(entity);
   const sets: string[] = [];
   const params: unknown[] = [];

@@ -1,6 +1,14 @@
 import { Cluster } from 'ioredis';
 import pg, { type PoolConfig } from 'pg';
-import { createPostgresBackend, DEFAULT_SCHEMA, runMigrations, setDefaultBackendFactory, type BackendFactory, type PostgresConnectionOptions, type PostgresQueueBackend } from 'bullmq';
+import {
+  createPostgresBackend,
+  DEFAULT_SCHEMA,
+  runMigrations,
+  setDefaultBackendFactory,
+  type BackendFactory,
+  type PostgresConnectionOptions,
+  type PostgresQueueBackend,
+} from 'bullmq';
 import type { AppConfig, StorageMode } from '#src/config/config.js';
 import { redisClusterOptions } from '#src/queue/queues.js';
 import { startEmbeddedPostgres } from '#src/storage/embedded-postgres.js';

@@ -6,7 +6,10 @@ const NOT_YET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREAC
 
 function notYet(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
-  return (e.code !== undefined && NOT_YET.has(e.code)) || /Connection terminated|the database system is (starting up|shutting down|in recovery mode)/.test(e.message ?? '');
+  return (
+    (e.code !== undefined && NOT_YET.has(e.code)) ||
+    /Connection terminated|the database system is (starting up|shutting down|in recovery mode)/.test(e.message ?? '')
+  );
 }
 
 /**
@@ -25,7 +28,11 @@ export async function waitForDatabase(connectionString: string, log: Logger, wai
       return;
     } catch (err) {
       if (!notYet(err) || Date.now() > deadline) throw err;
-      if (!warned) log.warn({ err: (err as Error).message, waitSeconds: Math.round(waitMs / 1000) }, 'PostgreSQL is not reachable yet: waiting for it');
+      if (!warned)
+        log.warn(
+          { err: (err as Error).message, waitSeconds: Math.round(waitMs / 1000) },
+          'PostgreSQL is not reachable yet: waiting for it',
+        );
       warned = true;
       await new Promise((r) => setTimeout(r, 1_000));
     } finally {

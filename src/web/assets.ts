@@ -22,7 +22,9 @@ const load = (path: string, type: string) => asset(readFileSync(path), type);
 
 /** app.<ext> first, then each page area's own file (calendar.css, composer.js ...) in name order: one request for all. */
 function bundle(ext: 'css' | 'js', type: string): Asset {
-  const names = readdirSync(ASSET_DIR).filter((n) => n.endsWith(`.${ext}`) && n !== `app.${ext}`).sort();
+  const names = readdirSync(ASSET_DIR)
+    .filter((n) => n.endsWith(`.${ext}`) && n !== `app.${ext}`)
+    .sort();
   return asset(Buffer.concat([`app.${ext}`, ...names].map((n) => Buffer.concat([readFileSync(ASSET_DIR + n), Buffer.from('\n')]))), type);
 }
 

@@ -2,7 +2,11 @@ import { html, type SafeHtml } from '#src/web/html.js';
 
 /** A bar chart as inline SVG (no script): described for screen readers, its data in the table that follows. */
 export function barChart(id: string, title: string, desc: string, bars: Array<{ label: string; value: number }>): SafeHtml {
-  const w = 720, h = 260, left = 40, bottom = 40, top = 16;
+  const w = 720,
+    h = 260,
+    left = 40,
+    bottom = 40,
+    top = 16;
   const max = Math.max(1, ...bars.map((b) => b.value));
   const slot = (w - left - 8) / Math.max(1, bars.length);
   const barW = Math.max(4, slot * 0.7);

@@ -65,7 +65,11 @@ export class WebContext {
 
   /** The page, 200 (or `status`) as HTML. */
   render(title: string, body: SafeHtml, options: Omit<PageOptions, 'title' | 'body'> = {}, status = 200): void {
-    this.res.status(status).type('html').set('Cache-Control', 'no-store').send(renderPage(this, { ...options, title, body }));
+    this.res
+      .status(status)
+      .type('html')
+      .set('Cache-Control', 'no-store')
+      .send(renderPage(this, { ...options, title, body }));
   }
 
   /** After a form was accepted: see the result at `to` (303, so reloading does not send the form again). */
@@ -109,7 +113,13 @@ export class WebContexts {
       member = { userId: principal.userId, institutionId: m.institutionId, role: m.role, partnerId: m.partnerId };
     }
     const i18n = new I18n(this.locale(req), institution?.timeZone ?? 'UTC');
-    const user = { id: me.id, email: me.email, displayName: me.displayName, mustChangePassword: me.mustChangePassword, isSystemAdmin: me.isSystemAdmin };
+    const user = {
+      id: me.id,
+      email: me.email,
+      displayName: me.displayName,
+      mustChangePassword: me.mustChangePassword,
+      isSystemAdmin: me.isSystemAdmin,
+    };
     return new WebContext(req, res, i18n, this.csrf.token(req, res), principal, user, memberships, institution, member);
   }
 

@@ -20,7 +20,9 @@ export function renderWebError(req: Request, res: Response, error: ErrorBody): v
     res.redirect(303, `/login?next=${encodeURIComponent(next)}`);
     return;
   }
-  const i18n = new I18n(negotiate(STAFF_LOCALES, (req.cookies as Record<string, string> | undefined)?.[LANG_COOKIE], req.headers['accept-language']));
+  const i18n = new I18n(
+    negotiate(STAFF_LOCALES, (req.cookies as Record<string, string> | undefined)?.[LANG_COOKIE], req.headers['accept-language']),
+  );
   const title = i18n.t(TITLES[error.statusCode] ?? (error.statusCode >= 500 ? 'errorPage.internal' : 'errorPage.refused'));
   const codeKey = `error.${error.code}`;
   const explanation = error.statusCode >= 500 ? error.message : i18n.has(codeKey) ? i18n.t(codeKey) : error.message;

@@ -18,8 +18,18 @@ import { WebContexts } from '#src/web/web-context.js';
 @Module({
   imports: [DomainModule],
   controllers: [
-    AssetsController, SessionPagesController, HomePageController, ComposerPageController, PostPageController, ReviewPageController,
-    CalendarPageController, CampaignPagesController, ChannelPagesController, BlackoutPagesController, MemberPagesController, AuditPageController,
+    AssetsController,
+    SessionPagesController,
+    HomePageController,
+    ComposerPageController,
+    PostPageController,
+    ReviewPageController,
+    CalendarPageController,
+    CampaignPagesController,
+    ChannelPagesController,
+    BlackoutPagesController,
+    MemberPagesController,
+    AuditPageController,
   ],
   providers: [WebContexts],
 })

@@ -39,7 +39,22 @@ export class ReportFixtures {
   }
 
   async channel(platform: string, displayName: string, settings: Record<string, unknown> = {}): Promise<string> {
-    const res = await this.api.admin.post(`${this.seed.base}/channels`, { platform, displayName, settings, credentials: platform === 'sandbox' ? undefined : { accessToken: 'tok', botToken: '1:tok', pageAccessToken: 'tok', appPassword: 'x', handle: 'x.example', identifier: 'x.example' } });
+    const res = await this.api.admin.post(`${this.seed.base}/channels`, {
+      platform,
+      displayName,
+      settings,
+      credentials:
+        platform === 'sandbox'
+          ? undefined
+          : {
+              accessToken: 'tok',
+              botToken: '1:tok',
+              pageAccessToken: 'tok',
+              appPassword: 'x',
+              handle: 'x.example',
+              identifier: 'x.example',
+            },
+    });
     if (res.status !== 201) throw new Error(`${platform}: ${JSON.stringify(res.body)}`);
     return res.body.id;
   }
@@ -51,11 +66,21 @@ export class ReportFixtures {
     text: string,
     target: { status: string; scheduledAt?: string; publishedAt?: string; withdrawnAt?: string; postStatus?: string } = { status: 'draft' },
   ): Promise<Publication[]> {
-    const res = await this.api.admin.post(`${this.seed.base}/posts`, { campaignId, channelIds, variants: [{ language: 'ro', text }, { language: 'hu', text: `${text} (hu)` }] });
+    const res = await this.api.admin.post(`${this.seed.base}/posts`, {
+      campaignId,
+      channelIds,
+      variants: [
+        { language: 'ro', text },
+        { language: 'hu', text: `${text} (hu)` },
+      ],
+    });
     if (res.status !== 201) throw new Error(JSON.stringify(res.body));
     const postId: string = res.body.id;
     const postStatus = target.postStatus ?? (['draft', 'in_review', 'rejected'].includes(target.status) ? target.status : 'approved');
-    await this.sql(`UPDATE posts SET status = $2, approved_at = CASE WHEN $2 = 'approved' THEN now() END, scheduled_at = $3 WHERE id = $1`, [postId, postStatus, target.scheduledAt ?? null]);
+    await this.sql(
+      `UPDATE posts SET status = $2, approved_at = CASE WHEN $2 = 'approved' THEN now() END, scheduled_at = $3 WHERE id = $1`,
+      [postId, postStatus, target.scheduledAt ?? null],
+    );
     await this.sql(
       `UPDATE publication_targets SET status = $2, scheduled_at = $3, published_at = $4, withdrawn_at = $5,
               external_id = CASE WHEN $4::timestamptz IS NULL THEN NULL ELSE 'ext-' || id END,
@@ -63,7 +88,10 @@ export class ReportFixtures {
         WHERE post_id = $1`,
       [postId, target.status, target.scheduledAt ?? null, target.publishedAt ?? null, target.withdrawnAt ?? null],
     );
-    const byChannel = await this.sql<{ id: string; channel_id: string }>(`SELECT id, channel_id FROM publication_targets WHERE post_id = $1`, [postId]);
+    const byChannel = await this.sql<{ id: string; channel_id: string }>(
+      `SELECT id, channel_id FROM publication_targets WHERE post_id = $1`,
+      [postId],
+    );
     return channelIds.map((c) => ({ targetId: byChannel.find((t) => t.channel_id === c)!.id, postId, text }));
   }
 

@@ -34,7 +34,8 @@ run('chaos: worker kills, Redis and PostgreSQL crashes, platform faults', () => 
       'civicpost_channels{status="active"}': 10,
     });
     // The run did what it says: every kind of fault happened.
-    for (const what of ['worker SIGKILL', 'redis flush', 'redis restart', 'postgres restart']) expect(report.faults[what]).toBeGreaterThan(0);
+    for (const what of ['worker SIGKILL', 'redis flush', 'redis restart', 'postgres restart'])
+      expect(report.faults[what]).toBeGreaterThan(0);
     expect(report.statuses.published).toBeGreaterThan(0);
   }, 900_000);
 });

@@ -87,7 +87,11 @@ function rng(seed: number): () => number {
 /** A Mastodon whose hourly budget is never the limit: only the 429s the run injects rate-limit CivicPost. */
 class ChaosMastodon extends MastodonFake {
   protected override commonHeaders(): Record<string, string> {
-    return { 'x-ratelimit-limit': '1000000', 'x-ratelimit-remaining': '999999', 'x-ratelimit-reset': new Date(Date.now() + 300_000).toISOString() };
+    return {
+      'x-ratelimit-limit': '1000000',
+      'x-ratelimit-remaining': '999999',
+      'x-ratelimit-reset': new Date(Date.now() + 300_000).toISOString(),
+    };
   }
   protected override rateLimited(ctx: RequestContext): Reply {
     const reply = super.rateLimited(ctx);
@@ -107,7 +111,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const random = rng(o.seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
   const between = (lo: number, hi: number) => lo + random() * (hi - lo);
-  o.log(`chaos: seed ${o.seed} (CHAOS_SEED=${o.seed} repeats the run's choices), ${o.posts} posts on ${o.channels} channels, ${o.workers} workers`);
+  o.log(
+    `chaos: seed ${o.seed} (CHAOS_SEED=${o.seed} repeats the run's choices), ${o.posts} posts on ${o.channels} channels, ${o.workers} workers`,
+  );
 
   const postgres = await PrivatePostgres.start();
   const redis = await PrivateRedis.start();
@@ -146,7 +152,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const api = start('api');
     const admin = new Client(await api.app.url());
     admin.token = (await admin.post('/api/auth/login', ADMIN)).body.token;
-    const inst = (await admin.post('/api/institutions', { name: 'Chaos Town', slug: 'chaos-town', timeZone: 'UTC', languages: ['en'] })).body;
+    const inst = (await admin.post('/api/institutions', { name: 'Chaos Town', slug: 'chaos-town', timeZone: 'UTC', languages: ['en'] }))
+      .body;
     const base = `/api/institutions/${inst.id}`;
     const campaign = (await admin.post(`${base}/campaigns`, { title: 'Chaos', startsOn: '2026-01-01', endsOn: '2030-12-31' })).body;
     const { platform, settings, credentials } = fake.demoChannel();
@@ -157,7 +164,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
 
     const firstDue = Date.now() + 25_000;
     const burst = Math.round(o.posts * o.burstShare);
-    const due = Array.from({ length: o.posts }, (_, i) => new Date(i < burst ? firstDue : firstDue + ((i - burst) * o.spreadMs) / Math.max(1, o.posts - burst)));
+    const due = Array.from(
+      { length: o.posts },
+      (_, i) => new Date(i < burst ? firstDue : firstDue + ((i - burst) * o.spreadMs) / Math.max(1, o.posts - burst)),
+    );
     await query(
       databaseUrl,
       `WITH ch AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM channels WHERE institution_id = $1),
@@ -175,17 +185,21 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       [inst.id, campaign.id, due, o.channels, String(o.seed)],
     );
     const lastDue = Math.max(...due.map((d) => d.getTime()));
-    o.log(`chaos: ${o.posts} approved posts due from ${new Date(firstDue).toISOString()} (${burst} in the first second) to ${new Date(lastDue).toISOString()}`);
+    o.log(
+      `chaos: ${o.posts} approved posts due from ${new Date(firstDue).toISOString()} (${burst} in the first second) to ${new Date(lastDue).toISOString()}`,
+    );
 
     let workers = Array.from({ length: o.workers }, () => start('worker'));
-    fake.latency = (route) => (route.write ? { beforeMs: between(0, 120), afterMs: between(0, 120) } : { beforeMs: between(0, 30), afterMs: 0 });
+    fake.latency = (route) =>
+      route.write ? { beforeMs: between(0, 120), afterMs: between(0, 120) } : { beforeMs: between(0, 30), afterMs: 0 };
 
     // The infrastructure faults at moments drawn in the chaos window; the rest in between, every 1-4 s.
     const chaosStart = firstDue - 5_000;
     const chaosEnd = firstDue + o.chaosMs;
     const infra: Array<{ at: number; what: 'redis flush' | 'redis restart' | 'postgres restart' }> = [];
     for (let k = 0; k < o.infraFaults; k++) {
-      for (const what of ['redis flush', 'redis restart', 'postgres restart'] as const) infra.push({ at: chaosStart + random() * (chaosEnd - chaosStart), what });
+      for (const what of ['redis flush', 'redis restart', 'postgres restart'] as const)
+        infra.push({ at: chaosStart + random() * (chaosEnd - chaosStart), what });
     }
     infra.sort((a, b) => a.at - b.at);
     const kills = { idle: 0, duringCall: 0, afterAccept: 0 };
@@ -194,9 +208,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const count = (what: string) => (faults[what] = (faults[what] ?? 0) + 1);
     // The api's /metrics, as Prometheus would scrape it (it may fail while PostgreSQL is down).
     const scrape = async (): Promise<Record<string, number>> => {
-      const text = await fetch(`${admin.baseUrl}/metrics`).then((r) => (r.ok ? r.text() : ''), () => '');
+      const text = await fetch(`${admin.baseUrl}/metrics`).then(
+        (r) => (r.ok ? r.text() : ''),
+        () => '',
+      );
       const values: Record<string, number> = {};
-      for (const m of text.matchAll(/^(civicpost_(?:publication_overdue_seconds|publications|channels)(?:\{[^}]*\})?) (\S+)$/gm)) values[m[1]!.replace(/,?app="civicpost"/, '').replace('{}', '')] = Number(m[2]);
+      for (const m of text.matchAll(/^(civicpost_(?:publication_overdue_seconds|publications|channels)(?:\{[^}]*\})?) (\S+)$/gm))
+        values[m[1]!.replace(/,?app="civicpost"/, '').replace('{}', '')] = Number(m[2]);
       return values;
     };
     let maxOverdueSeconds = 0;
@@ -251,9 +269,21 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
 
     // Settled: every target final; give up once the last post is later than allowed, plus a margin.
     const settleBy = Math.max(Date.now(), lastDue + allowedLatenessMs) + 60_000;
-    type Row = { id: string; revision: number; attempts: number; text: string; status: string; scheduled_at: Date; published_at: Date | null; external_id: string | null; last_error: string | null; last_outcome: string | null };
+    type Row = {
+      id: string;
+      revision: number;
+      attempts: number;
+      text: string;
+      status: string;
+      scheduled_at: Date;
+      published_at: Date | null;
+      external_id: string | null;
+      last_error: string | null;
+      last_outcome: string | null;
+    };
     let rows: Row[] = [];
-    const final = (r: Row) => r.status === 'published' || r.status === 'failed' || (r.status === 'unconfirmed' && /a person must check/.test(r.last_outcome ?? ''));
+    const final = (r: Row) =>
+      r.status === 'published' || r.status === 'failed' || (r.status === 'unconfirmed' && /a person must check/.test(r.last_outcome ?? ''));
     for (;;) {
       rows = await query<Row>(
         databaseUrl,
@@ -267,7 +297,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
 
     let apiHealthy = false;
     for (let i = 0; i < 30 && !apiHealthy; i++) {
-      apiHealthy = await fetch(`${admin.baseUrl}/health`).then((r) => r.status === 200, () => false);
+      apiHealthy = await fetch(`${admin.baseUrl}/health`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (!apiHealthy) await sleep(1_000);
     }
     // Where the time went: the events of the three latest publications and of a few stuck targets, with their jobs' states.
@@ -281,7 +314,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       return events.map((e) => `${((e.at.getTime() - t0) / 1000).toFixed(1)} s ${e.from_status ?? ''} -> ${e.to_status}: ${e.outcome}`);
     };
     const slowest: ChaosReport['slowest'] = [];
-    for (const r of rows.filter((x) => x.published_at).sort((a, b) => b.published_at!.getTime() - b.scheduled_at.getTime() - (a.published_at!.getTime() - a.scheduled_at.getTime())).slice(0, 3)) {
+    for (const r of rows
+      .filter((x) => x.published_at)
+      .sort((a, b) => b.published_at!.getTime() - b.scheduled_at.getTime() - (a.published_at!.getTime() - a.scheduled_at.getTime()))
+      .slice(0, 3)) {
       slowest.push({ text: r.text, lateMs: r.published_at!.getTime() - r.scheduled_at.getTime(), events: await timeline(r) });
     }
     const stuck: ChaosReport['stuck'] = [];
@@ -303,13 +339,18 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       await publishQueue.close();
       await reconcileQueue.close();
     }
-    const unexpectedExits = processes.filter((p) => !p.killed && (p.app.child.exitCode !== null || p.app.child.signalCode !== null)).map((p) => `${p.name}: ${p.app.child.exitCode ?? p.app.child.signalCode}\n${p.app.stderr.slice(-2000)}`);
+    const unexpectedExits = processes
+      .filter((p) => !p.killed && (p.app.child.exitCode !== null || p.app.child.signalCode !== null))
+      .map((p) => `${p.name}: ${p.app.child.exitCode ?? p.app.child.signalCode}\n${p.app.stderr.slice(-2000)}`);
 
     const ledgerCount = new Map<string, number>();
     for (const e of fake.ledger) ledgerCount.set(e.text, (ledgerCount.get(e.text) ?? 0) + 1);
     const byText = new Map(rows.map((r) => [r.text, r]));
     const ledgerIds = new Set(fake.ledger.map((e) => e.id));
-    const lateness = rows.filter((r) => r.published_at).map((r) => r.published_at!.getTime() - r.scheduled_at.getTime()).sort((a, b) => a - b);
+    const lateness = rows
+      .filter((r) => r.published_at)
+      .map((r) => r.published_at!.getTime() - r.scheduled_at.getTime())
+      .sort((a, b) => a - b);
     const statuses: Record<string, number> = {};
     for (const r of rows) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
     return {
@@ -318,12 +359,18 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       statuses,
       duplicates: [...ledgerCount].filter(([, n]) => n > 1).map(([t, n]) => `${t} (${n} times)`),
       stuck,
-      unrecorded: fake.ledger.filter((e) => byText.get(e.text)?.status !== 'published' || byText.get(e.text)?.external_id !== e.id).map((e) => ({ text: e.text, id: e.id, status: byText.get(e.text)?.status })),
-      phantom: rows.filter((r) => r.status === 'published' && !ledgerIds.has(r.external_id ?? '')).map((r) => ({ text: r.text, externalId: r.external_id })),
+      unrecorded: fake.ledger
+        .filter((e) => byText.get(e.text)?.status !== 'published' || byText.get(e.text)?.external_id !== e.id)
+        .map((e) => ({ text: e.text, id: e.id, status: byText.get(e.text)?.status })),
+      phantom: rows
+        .filter((r) => r.status === 'published' && !ledgerIds.has(r.external_id ?? ''))
+        .map((r) => ({ text: r.text, externalId: r.external_id })),
       failedWithoutReason: rows.filter((r) => r.status === 'failed' && !r.last_error).map((r) => r.text),
       lateness: { p50: percentile(lateness, 50), p95: percentile(lateness, 95), p99: percentile(lateness, 99), max: lateness.at(-1) ?? 0 },
       allowedLatenessMs,
-      late: rows.filter((r) => r.published_at && r.published_at.getTime() - r.scheduled_at.getTime() > allowedLatenessMs).map((r) => ({ text: r.text, lateMs: r.published_at!.getTime() - r.scheduled_at.getTime() })),
+      late: rows
+        .filter((r) => r.published_at && r.published_at.getTime() - r.scheduled_at.getTime() > allowedLatenessMs)
+        .map((r) => ({ text: r.text, lateMs: r.published_at!.getTime() - r.scheduled_at.getTime() })),
       slowest,
       unexpectedExits,
       apiHealthy,
@@ -351,7 +398,11 @@ async function query<T = unknown>(url: string, sql: string, params: unknown[] = 
       await client.connect();
       return (await client.query(sql, params)).rows as T[];
     } catch (err) {
-      if (Date.now() > deadline || !/ECONNREFUSED|ECONNRESET|terminat|starting up|shutting down|Connection terminated/i.test((err as Error).message)) throw err;
+      if (
+        Date.now() > deadline ||
+        !/ECONNREFUSED|ECONNRESET|terminat|starting up|shutting down|Connection terminated/i.test((err as Error).message)
+      )
+        throw err;
       await sleep(500);
     } finally {
       await client.end().catch(() => undefined);

@@ -16,7 +16,14 @@ import { currentMode, provisionStorage, type TestStorage } from '../support/test
  * Only in postgres+redis mode (the other modes have no Redis); needs redis-server and redis-cli.
  */
 
-const ENV = { SCHEDULER_INTERVAL_MS: '500', DUE_WINDOW_SECONDS: '60', ADMIN_EMAIL: 'admin@cluster.example', ADMIN_PASSWORD: 'correct horse battery staple', SEED_DEMO: 'false', LOG_LEVEL: 'warn' };
+const ENV = {
+  SCHEDULER_INTERVAL_MS: '500',
+  DUE_WINDOW_SECONDS: '60',
+  ADMIN_EMAIL: 'admin@cluster.example',
+  ADMIN_PASSWORD: 'correct horse battery staple',
+  SEED_DEMO: 'false',
+  LOG_LEVEL: 'warn',
+};
 const POSTS = 120;
 const CHANNELS = 3;
 
@@ -52,18 +59,51 @@ class LocalRedisCluster {
     for (const port of this.ports) {
       const server = spawn(
         'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', join(this.dir, `nodes-${port}.conf`), '--dir', this.dir, '--save', '', '--appendonly', 'no'],
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          join(this.dir, `nodes-${port}.conf`),
+          '--dir',
+          this.dir,
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+        ],
         { stdio: ['ignore', 'pipe', 'pipe'] },
       );
       server.stdout!.setEncoding('utf8').on('data', (d: string) => (this.output += d));
       server.stderr!.setEncoding('utf8').on('data', (d: string) => (this.output += d));
       this.servers.push(server);
     }
-    for (const port of this.ports) await poll(`redis-server on ${port}`, () => this.ping(port), (ok) => ok, 20_000, 100);
-    const create = spawnSync('redis-cli', ['--cluster', 'create', ...this.ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8', timeout: 60_000 });
-    if (create.status !== 0) throw new Error(`redis-cli --cluster create failed (${create.status}):\n${create.stdout}\n${create.stderr}\n${this.output}`);
+    for (const port of this.ports)
+      await poll(
+        `redis-server on ${port}`,
+        () => this.ping(port),
+        (ok) => ok,
+        20_000,
+        100,
+      );
+    const create = spawnSync(
+      'redis-cli',
+      ['--cluster', 'create', ...this.ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    if (create.status !== 0)
+      throw new Error(`redis-cli --cluster create failed (${create.status}):\n${create.stdout}\n${create.stderr}\n${this.output}`);
     for (const port of this.ports) {
-      await poll(`cluster_state:ok on ${port}`, () => this.command(port, 'CLUSTER', 'INFO'), (info) => /cluster_state:ok/.test(String(info)), 30_000, 200);
+      await poll(
+        `cluster_state:ok on ${port}`,
+        () => this.command(port, 'CLUSTER', 'INFO'),
+        (info) => /cluster_state:ok/.test(String(info)),
+        30_000,
+        200,
+      );
     }
   }
 
@@ -119,9 +159,12 @@ class LocalRedisCluster {
 }
 
 // Under CI the tools must be there (.ci/run installs redis-server): a missing one fails there instead of skipping.
-const haveRedisTools = process.env.CI === 'true' || (spawnSync('redis-server', ['--version']).status === 0 && spawnSync('redis-cli', ['--version']).status === 0);
+const haveRedisTools =
+  process.env.CI === 'true' ||
+  (spawnSync('redis-server', ['--version']).status === 0 && spawnSync('redis-cli', ['--version']).status === 0);
 const applies = currentMode() === 'postgres+redis';
-if (!applies) console.info(`redis-cluster test skipped: it needs PostgreSQL + Redis mode (DATABASE_URL and REDIS_URL); this run is ${currentMode()}`);
+if (!applies)
+  console.info(`redis-cluster test skipped: it needs PostgreSQL + Redis mode (DATABASE_URL and REDIS_URL); this run is ${currentMode()}`);
 else if (!haveRedisTools) console.info('redis-cluster test skipped: redis-server and redis-cli are not installed');
 
 (applies && haveRedisTools ? describe : describe.skip)('BullMQ on a three-node Redis Cluster (postgres+redis storage)', () => {
@@ -161,15 +204,23 @@ else if (!haveRedisTools) console.info('redis-cluster test skipped: redis-server
 
     const admin = new Client(url);
     admin.token = (await admin.post('/api/auth/login', { email: ENV.ADMIN_EMAIL, password: ENV.ADMIN_PASSWORD })).body.token;
-    const inst = (await admin.post('/api/institutions', { name: 'Cluster Town', slug: 'cluster-town', timeZone: 'UTC', languages: ['en'] })).body;
+    const inst = (await admin.post('/api/institutions', { name: 'Cluster Town', slug: 'cluster-town', timeZone: 'UTC', languages: ['en'] }))
+      .body;
     const base = `/api/institutions/${inst.id}`;
     const invited = (await admin.post(`${base}/members`, { email: 'editor@cluster.example', role: 'editor' })).body;
     const editor = new Client(url);
-    editor.token = (await editor.post('/api/auth/login', { email: 'editor@cluster.example', password: invited.temporaryPassword })).body.token;
-    const campaignId = (await admin.post(`${base}/campaigns`, { title: 'Cluster campaign', startsOn: '2026-01-01', endsOn: '2027-12-31' })).body.id;
+    editor.token = (
+      await editor.post('/api/auth/login', { email: 'editor@cluster.example', password: invited.temporaryPassword })
+    ).body.token;
+    const campaignId = (await admin.post(`${base}/campaigns`, { title: 'Cluster campaign', startsOn: '2026-01-01', endsOn: '2027-12-31' }))
+      .body.id;
     const channels: string[] = [];
     for (let i = 0; i < CHANNELS; i++) {
-      const created = await admin.post(`${base}/channels`, { platform: 'sandbox', displayName: `Sandbox ${i}`, settings: { sandbox: { latencyMs: 100 } } });
+      const created = await admin.post(`${base}/channels`, {
+        platform: 'sandbox',
+        displayName: `Sandbox ${i}`,
+        settings: { sandbox: { latencyMs: 100 } },
+      });
       expect(created.status).toBe(201);
       channels.push(created.body.id);
     }
@@ -179,7 +230,12 @@ else if (!haveRedisTools) console.info('redis-cluster test skipped: redis-server
     const ids: string[] = [];
     for (let i = 0; i < POSTS; i += 10) {
       const batch = Array.from({ length: Math.min(10, POSTS - i) }, async (_, k) => {
-        const created = await admin.post(`${base}/posts`, { campaignId, channelIds: channels, variants: [{ language: 'en', text: `Cluster post ${i + k}` }], scheduledAt: due });
+        const created = await admin.post(`${base}/posts`, {
+          campaignId,
+          channelIds: channels,
+          variants: [{ language: 'en', text: `Cluster post ${i + k}` }],
+          scheduledAt: due,
+        });
         expect(created.status).toBe(201);
         expect((await admin.post(`/api/posts/${created.body.id}/submit`)).status).toBe(200);
         expect((await editor.post(`/api/posts/${created.body.id}/approve`)).status).toBe(200);
@@ -190,7 +246,8 @@ else if (!haveRedisTools) console.info('redis-cluster test skipped: redis-server
     expect(Date.now()).toBeLessThan(new Date(due).getTime());
 
     type Target = { status: string; channelId: string; externalId: string | null; scheduledAt: string; publishedAt: string | null };
-    const targetsOf = async () => (await Promise.all(ids.map(async (id) => (await admin.get(`/api/posts/${id}`)).body.targets as Target[]))).flat();
+    const targetsOf = async () =>
+      (await Promise.all(ids.map(async (id) => (await admin.get(`/api/posts/${id}`)).body.targets as Target[]))).flat();
     const targets = await poll('every target published', targetsOf, (ts) => ts.every((t) => t.status === 'published'), 150_000, 1_000);
     expect(targets).toHaveLength(POSTS * CHANNELS);
     expect(new Set(targets.map((t) => t.externalId)).size).toBe(POSTS * CHANNELS);
@@ -204,7 +261,9 @@ else if (!haveRedisTools) console.info('redis-cluster test skipped: redis-server
 
     // The queue really lives on the cluster: all its keys in the hash slot of the prefix's tag, on the node owning it.
     const slot = Number(await cluster.command(cluster.ports[0]!, 'CLUSTER', 'KEYSLOT', prefix));
-    const owners = (await cluster.command(cluster.ports[0]!, 'CLUSTER', 'SLOTS')) as Array<[number, number, [string, number, ...unknown[]]]>;
+    const owners = (await cluster.command(cluster.ports[0]!, 'CLUSTER', 'SLOTS')) as Array<
+      [number, number, [string, number, ...unknown[]]]
+    >;
     const owner = owners.find(([from, to]) => slot >= from && slot <= to)![2][1];
     const keysByNode = await Promise.all(cluster.ports.map((p) => cluster.keysOn(p, prefix)));
     const ownerKeys = keysByNode[cluster.ports.indexOf(owner)]!;

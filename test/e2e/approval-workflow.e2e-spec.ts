@@ -26,11 +26,19 @@ describe(`approval workflow through the API (${currentMode()} storage)`, () => {
   afterAll(async () => api?.stop());
 
   it('an admin sets up an institution with two languages, a partner, people and a channel', async () => {
-    const res = await api.admin.post('/api/institutions', { name: 'Primăria Cluj-Napoca', slug: 'cluj-napoca', timeZone: 'Europe/Bucharest', languages: ['ro', 'hu'] });
+    const res = await api.admin.post('/api/institutions', {
+      name: 'Primăria Cluj-Napoca',
+      slug: 'cluj-napoca',
+      timeZone: 'Europe/Bucharest',
+      languages: ['ro', 'hu'],
+    });
     expect(res.status).toBe(201);
     inst = { id: res.body.id, base: `/api/institutions/${res.body.id}` };
 
-    const partner = await api.admin.post(`${inst.base}/partners`, { name: 'Asociația Tineri pentru Cluj', website: 'https://tineri.example.org' });
+    const partner = await api.admin.post(`${inst.base}/partners`, {
+      name: 'Asociația Tineri pentru Cluj',
+      website: 'https://tineri.example.org',
+    });
     expect(partner.status).toBe(201);
     editor = await api.member(api.admin, inst.id, 'editor@cluj.example', 'editor');
     author = await api.member(api.admin, inst.id, 'author@cluj.example', 'author');
@@ -116,13 +124,24 @@ describe(`approval workflow through the API (${currentMode()} storage)`, () => {
     const approve = await editor.post(`/api/posts/${postId}/approve`);
     expect(approve.status).toBe(200);
     // Approved with its time: the target enters the publishing pipeline.
-    expect(approve.body).toMatchObject({ status: 'approved', approvedBy: editor.userId, revision: 1, scheduledAt: '2026-12-01T07:00:00.000Z', targets: [{ status: 'scheduled', revision: 1, scheduledAt: '2026-12-01T07:00:00.000Z' }] });
+    expect(approve.body).toMatchObject({
+      status: 'approved',
+      approvedBy: editor.userId,
+      revision: 1,
+      scheduledAt: '2026-12-01T07:00:00.000Z',
+      targets: [{ status: 'scheduled', revision: 1, scheduledAt: '2026-12-01T07:00:00.000Z' }],
+    });
   });
 
   it('an edit after approval raises the revision, sends the post back to review, and bars its editor from approving', async () => {
     const edit = await editor.patch(`/api/posts/${postId}`, { scheduledAt: '2026-12-01T10:00:00+02:00' });
     expect(edit.status).toBe(200);
-    expect(edit.body).toMatchObject({ status: 'in_review', revision: 2, approvedBy: null, targets: [{ status: 'in_review', revision: 2 }] });
+    expect(edit.body).toMatchObject({
+      status: 'in_review',
+      revision: 2,
+      approvedBy: null,
+      targets: [{ status: 'in_review', revision: 2 }],
+    });
 
     const self = await editor.post(`/api/posts/${postId}/approve`);
     expect(self.status).toBe(403);
@@ -138,9 +157,22 @@ describe(`approval workflow through the API (${currentMode()} storage)`, () => {
     expect(trail.status).toBe(200);
     const actions: string[] = trail.body.items.map((e: { action: string }) => e.action).reverse();
     expect(actions).toEqual([
-      'institution.created', 'member.added', 'partner.created', 'member.added', 'member.added', 'member.added',
-      'channel.created', 'campaign.created', 'post.created', 'media.uploaded', 'post.edited', 'post.submitted', 'post.commented',
-      'post.approved', 'post.edited', 'post.approved',
+      'institution.created',
+      'member.added',
+      'partner.created',
+      'member.added',
+      'member.added',
+      'member.added',
+      'channel.created',
+      'campaign.created',
+      'post.created',
+      'media.uploaded',
+      'post.edited',
+      'post.submitted',
+      'post.commented',
+      'post.approved',
+      'post.edited',
+      'post.approved',
     ]);
     const approved = trail.body.items.filter((e: { action: string }) => e.action === 'post.approved');
     expect(approved.map((e: { actorId: string; data: { revision: number } }) => [e.actorId, e.data.revision])).toEqual([
@@ -155,7 +187,12 @@ describe(`approval workflow through the API (${currentMode()} storage)`, () => {
   });
 
   it("another institution's people see none of it", async () => {
-    const other = await api.admin.post('/api/institutions', { name: 'Another Town', slug: 'another-town', timeZone: 'Europe/Warsaw', languages: ['pl'] });
+    const other = await api.admin.post('/api/institutions', {
+      name: 'Another Town',
+      slug: 'another-town',
+      timeZone: 'Europe/Warsaw',
+      languages: ['pl'],
+    });
     const outsider = await api.member(api.admin, other.body.id, 'editor@another.example', 'editor');
 
     expect((await outsider.get(inst.base)).status).toBe(404);

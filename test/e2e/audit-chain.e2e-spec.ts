@@ -59,7 +59,10 @@ describe(`audit trail (${currentMode()} storage)`, () => {
     admin.token = login.body.token;
     const verify = await admin.get(`/api/institutions/${institutionId}/audit/verify`);
     expect(verify.status).toBe(200);
-    expect(verify.body).toMatchObject({ ok: false, firstBad: { id: victim!.id, seq: victim!.seq, action: 'member.added', reason: expect.stringMatching(/altered/) } });
+    expect(verify.body).toMatchObject({
+      ok: false,
+      firstBad: { id: victim!.id, seq: victim!.seq, action: 'member.added', reason: expect.stringMatching(/altered/) },
+    });
 
     await restarted.stop();
     restarted = undefined;

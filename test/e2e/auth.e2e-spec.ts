@@ -94,7 +94,12 @@ describe(`authentication through the API (${currentMode()} storage)`, () => {
       PUBLIC_BASE_URL: 'http://civicpost.localhost:3000',
     });
     admin = await loggedIn(ADMIN_EMAIL, ADMIN_PASSWORD);
-    const inst = await admin.post('/api/institutions', { name: 'Primăria Oradea', slug: 'oradea', timeZone: 'Europe/Bucharest', languages: ['ro', 'hu'] });
+    const inst = await admin.post('/api/institutions', {
+      name: 'Primăria Oradea',
+      slug: 'oradea',
+      timeZone: 'Europe/Bucharest',
+      languages: ['ro', 'hu'],
+    });
     expect(inst.status).toBe(201);
     base = `/api/institutions/${inst.body.id}`;
   });
@@ -203,9 +208,17 @@ describe(`authentication through the API (${currentMode()} storage)`, () => {
     expect((await phone.get('/api/me')).status).toBe(200);
     // A page of the app sends its token with the cookie: the CSRF cookie and the token from a page of the same session.
     const page = await fetch(`${api.url}/login`, { headers: withCookie(phone.token!) });
-    const csrfCookie = page.headers.getSetCookie().find((c) => c.startsWith('civicpost_csrf='))!.split(';')[0]!;
+    const csrfCookie = page.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('civicpost_csrf='))!
+      .split(';')[0]!;
     const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
-    const out2 = await browser.request('POST', '/api/auth/logout', {}, { cookie: `${SESSION_COOKIE}=${phone.token!}; ${csrfCookie}`, 'x-csrf-token': token });
+    const out2 = await browser.request(
+      'POST',
+      '/api/auth/logout',
+      {},
+      { cookie: `${SESSION_COOKIE}=${phone.token!}; ${csrfCookie}`, 'x-csrf-token': token },
+    );
     expect(out2.status).toBe(204);
     expectUnauthenticated(await phone.get('/api/me'));
     expectUnauthenticated(await browser.request('GET', '/api/me', undefined, withCookie(phone.token!)));
@@ -220,7 +233,10 @@ describe(`authentication through the API (${currentMode()} storage)`, () => {
     const hash = createHash('sha256').update(expiring.token!).digest('hex');
     const db = api.running.runtime.dataSource;
     await db.query(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token_hash = decode($1, 'hex')`, [hash]);
-    const [row]: Array<{ n: number }> = await db.query(`SELECT count(*)::int AS n FROM sessions WHERE token_hash = decode($1, 'hex') AND expires_at < now()`, [hash]);
+    const [row]: Array<{ n: number }> = await db.query(
+      `SELECT count(*)::int AS n FROM sessions WHERE token_hash = decode($1, 'hex') AND expires_at < now()`,
+      [hash],
+    );
     expect(row!.n).toBe(1);
 
     expectUnauthenticated(await expiring.get('/api/me'));
@@ -239,7 +255,10 @@ describe(`authentication through the API (${currentMode()} storage)`, () => {
     const other = await loggedIn('newcomer@oradea.example', user.password);
     expect((await current.get('/api/me')).body).toMatchObject({ id: user.userId, mustChangePassword: true });
 
-    const wrongCurrent = await current.post('/api/me/password', { currentPassword: 'not my password', newPassword: 'a long and new passphrase' });
+    const wrongCurrent = await current.post('/api/me/password', {
+      currentPassword: 'not my password',
+      newPassword: 'a long and new passphrase',
+    });
     expect(wrongCurrent.status).toBe(400);
     expect(wrongCurrent.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'currentPassword' })]));
     const tooShort = await current.post('/api/me/password', { currentPassword: user.password, newPassword: 'short' });

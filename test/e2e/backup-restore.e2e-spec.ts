@@ -17,7 +17,13 @@ import { adminQuery, currentMode, provisionStorage, type TestStorage } from '../
  * CivicPost started on the restore finds every post as it was, the audit chain verifies, media read back.
  */
 
-const ENV = { SCHEDULER_INTERVAL_MS: '300', ADMIN_EMAIL: 'admin@backup.example', ADMIN_PASSWORD: 'correct horse battery staple', SEED_DEMO: 'false', LOG_LEVEL: 'warn' };
+const ENV = {
+  SCHEDULER_INTERVAL_MS: '300',
+  ADMIN_EMAIL: 'admin@backup.example',
+  ADMIN_PASSWORD: 'correct horse battery staple',
+  SEED_DEMO: 'false',
+  LOG_LEVEL: 'warn',
+};
 
 function run(command: string, args: string[], env: Record<string, string> = {}): string {
   const r = spawnSync(command, args, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
@@ -39,7 +45,15 @@ interface PostView {
   revision: number;
   variants: Array<{ language: string; text: string }>;
   media: Array<{ mediaId: string; altText: Record<string, string> }>;
-  targets: Array<{ id: string; channelId: string; status: string; scheduledAt: string | null; externalId: string | null; externalUrl: string | null; publishedAt: string | null }>;
+  targets: Array<{
+    id: string;
+    channelId: string;
+    status: string;
+    scheduledAt: string | null;
+    externalId: string | null;
+    externalUrl: string | null;
+    publishedAt: string | null;
+  }>;
 }
 
 /** What must survive a restore unchanged (engagement readings may grow afterwards, so they are left out). */
@@ -51,7 +65,15 @@ function essentials(p: PostView) {
     variants: p.variants.map((v) => ({ language: v.language, text: v.text })),
     media: p.media.map((m) => ({ mediaId: m.mediaId, altText: m.altText })),
     targets: p.targets
-      .map((t) => ({ id: t.id, channelId: t.channelId, status: t.status, scheduledAt: t.scheduledAt, externalId: t.externalId, externalUrl: t.externalUrl, publishedAt: t.publishedAt }))
+      .map((t) => ({
+        id: t.id,
+        channelId: t.channelId,
+        status: t.status,
+        scheduledAt: t.scheduledAt,
+        externalId: t.externalId,
+        externalUrl: t.externalUrl,
+        publishedAt: t.publishedAt,
+      }))
       .sort((a, b) => a.id.localeCompare(b.id)),
   };
 }
@@ -78,13 +100,16 @@ describe(`backup and restore (${currentMode()} storage)`, () => {
 
     // An institution with drafts, posts in review, approved for later, rejected, and published with an image.
     const admin = await login(url, ENV.ADMIN_EMAIL, ENV.ADMIN_PASSWORD);
-    const inst = (await admin.post('/api/institutions', { name: 'Backup Town', slug: 'backup-town', timeZone: 'UTC', languages: ['en'] })).body;
+    const inst = (await admin.post('/api/institutions', { name: 'Backup Town', slug: 'backup-town', timeZone: 'UTC', languages: ['en'] }))
+      .body;
     const base = `/api/institutions/${inst.id}`;
     const invited = (await admin.post(`${base}/members`, { email: 'editor@backup.example', role: 'editor' })).body;
     const editor = await login(url, 'editor@backup.example', invited.temporaryPassword);
-    const campaignId = (await admin.post(`${base}/campaigns`, { title: 'Backup campaign', startsOn: '2026-01-01', endsOn: '2027-12-31' })).body.id;
+    const campaignId = (await admin.post(`${base}/campaigns`, { title: 'Backup campaign', startsOn: '2026-01-01', endsOn: '2027-12-31' }))
+      .body.id;
     const channels: string[] = [];
-    for (const name of ['Sandbox A', 'Sandbox B']) channels.push((await admin.post(`${base}/channels`, { platform: 'sandbox', displayName: name })).body.id);
+    for (const name of ['Sandbox A', 'Sandbox B'])
+      channels.push((await admin.post(`${base}/channels`, { platform: 'sandbox', displayName: name })).body.id);
     const image = png(64, 48, { rgb: [200, 40, 90] });
     const upload = await admin.upload(`${base}/media`, image, 'poster.png', 'image/png');
     expect(upload.status).toBe(201);
@@ -120,7 +145,12 @@ describe(`backup and restore (${currentMode()} storage)`, () => {
     const ids = [draft, inReview, later, rejected, published];
 
     const postsOf = async (c: Client) => Promise.all(ids.map(async (id) => (await c.get(`/api/posts/${id}`)).body as PostView));
-    await poll('the published post on both channels', async () => (await postsOf(admin))[4]!.targets.map((t) => t.status), (s) => s.every((x) => x === 'published'), 60_000);
+    await poll(
+      'the published post on both channels',
+      async () => (await postsOf(admin))[4]!.targets.map((t) => t.status),
+      (s) => s.every((x) => x === 'published'),
+      60_000,
+    );
     const before = (await postsOf(admin)).map(essentials);
     expect(before[4]!.targets.every((t) => t.externalId)).toBe(true);
     expect(new Set(before.map((p) => p.status)).size).toBeGreaterThanOrEqual(4);
@@ -128,7 +158,9 @@ describe(`backup and restore (${currentMode()} storage)`, () => {
     expect(auditBefore).toMatchObject({ ok: true });
     expect(auditBefore.events).toBeGreaterThan(5);
     const auditIdsBefore = (await admin.get(`${base}/audit?limit=200`)).body.items.map((e: { id: string }) => e.id) as string[];
-    const feedsBefore = await Promise.all(channels.map(async (c) => (await admin.get(`${base}/channels/${c}/sandbox-feed`)).body.total as number));
+    const feedsBefore = await Promise.all(
+      channels.map(async (c) => (await admin.get(`${base}/channels/${c}/sandbox-feed`)).body.total as number),
+    );
     expect(feedsBefore).toEqual([1, 1]);
 
     // Backup, as docs/operations.md tells an operator.
@@ -178,7 +210,9 @@ describe(`backup and restore (${currentMode()} storage)`, () => {
     // The editor's account came back too, and nothing was published again by the restored worker.
     await login(restoredUrl, 'editor@backup.example', invited.temporaryPassword);
     await new Promise((r) => setTimeout(r, 2_000));
-    const feedsAfter = await Promise.all(channels.map(async (c) => (await admin2.get(`${base}/channels/${c}/sandbox-feed`)).body.total as number));
+    const feedsAfter = await Promise.all(
+      channels.map(async (c) => (await admin2.get(`${base}/channels/${c}/sandbox-feed`)).body.total as number),
+    );
     expect(feedsAfter).toEqual(feedsBefore);
   }, 170_000);
 });

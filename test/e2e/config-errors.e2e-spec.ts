@@ -13,7 +13,12 @@ const cases: Array<[string, Record<string, string>, string, RegExp]> = [
   ['PORT out of range', { PORT: '70000' }, 'PORT', /from 0 to 65535/],
   ['DATABASE_URL not a URL', { DATABASE_URL: 'localhost:5432/civicpost' }, 'DATABASE_URL', /postgres:\/\//],
   ['DATABASE_URL of another database', { DATABASE_URL: 'mysql://u:p@db/civicpost' }, 'DATABASE_URL', /must start with postgres:\/\//],
-  ['REDIS_URL not redis', { DATABASE_URL: VALID_DB, CREDENTIALS_KEY: VALID_KEY, REDIS_URL: 'http://127.0.0.1:6379' }, 'REDIS_URL', /redis:\/\//],
+  [
+    'REDIS_URL not redis',
+    { DATABASE_URL: VALID_DB, CREDENTIALS_KEY: VALID_KEY, REDIS_URL: 'http://127.0.0.1:6379' },
+    'REDIS_URL',
+    /redis:\/\//,
+  ],
   ['REDIS_URL without DATABASE_URL', { REDIS_URL: 'redis://127.0.0.1:6379' }, 'REDIS_URL', /DATABASE_URL is not/],
   ['CREDENTIALS_KEY too short', { CREDENTIALS_KEY: 'c2hvcnQ=' }, 'CREDENTIALS_KEY', /32 bytes/],
   ['CREDENTIALS_KEY not hex or base64', { CREDENTIALS_KEY: 'not a key!' }, 'CREDENTIALS_KEY', /64 hex digits/],
@@ -40,7 +45,11 @@ describe('bad configuration', () => {
   });
 
   it('never prints the password of a malformed DATABASE_URL', async () => {
-    const app = new AppProcess({ PATH: process.env.PATH ?? '', DATA_DIR: dataDir, DATABASE_URL: 'postgres//admin:Sup3rSecret@db/civicpost' });
+    const app = new AppProcess({
+      PATH: process.env.PATH ?? '',
+      DATA_DIR: dataDir,
+      DATABASE_URL: 'postgres//admin:Sup3rSecret@db/civicpost',
+    });
     expect(await app.exited).toEqual({ code: 1, signal: null });
     expect(app.stderr).toMatch(/^CivicPost cannot start: DATABASE_URL /);
     expect(app.stderr).not.toContain('Sup3rSecret');

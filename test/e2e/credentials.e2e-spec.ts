@@ -19,8 +19,15 @@ describe(`channel credentials (${currentMode()} storage)`, () => {
 
   beforeAll(async () => {
     api = await TestApi.start({ CREDENTIALS_KEY: oldKey.toString('hex') });
-    institutionId = (await api.admin.post('/api/institutions', { name: 'Keys Town', slug: 'keys-town', timeZone: 'UTC', languages: ['en'] })).body.id;
-    const channel = await api.admin.post(`/api/institutions/${institutionId}/channels`, { platform: 'facebook', displayName: 'Keys Town on Facebook', settings: { pageId: '1234567890' }, credentials: { pageAccessToken: TOKEN } });
+    institutionId = (
+      await api.admin.post('/api/institutions', { name: 'Keys Town', slug: 'keys-town', timeZone: 'UTC', languages: ['en'] })
+    ).body.id;
+    const channel = await api.admin.post(`/api/institutions/${institutionId}/channels`, {
+      platform: 'facebook',
+      displayName: 'Keys Town on Facebook',
+      settings: { pageId: '1234567890' },
+      credentials: { pageAccessToken: TOKEN },
+    });
     expect(channel.status).toBe(201);
     channelId = channel.body.id;
   });
@@ -57,7 +64,9 @@ describe(`channel credentials (${currentMode()} storage)`, () => {
     expect((await rotate.exited).code).toBe(0);
     expect(rotate.stdout).toContain(`re-sealed the credentials of 1 channel(s) with key ${keyIdOf(newKey)}`);
 
-    restarted = await startApp(loadConfig({ ...api.storage.env, CREDENTIALS_KEY: newKey.toString('hex'), ADMIN_EMAIL, ADMIN_PASSWORD, LOG_LEVEL: 'warn' }));
+    restarted = await startApp(
+      loadConfig({ ...api.storage.env, CREDENTIALS_KEY: newKey.toString('hex'), ADMIN_EMAIL, ADMIN_PASSWORD, LOG_LEVEL: 'warn' }),
+    );
     const db = restarted.runtime.dataSource;
     const [row]: Array<{ sealed: Buffer; key_id: string }> = await db.query(
       `SELECT credentials_encrypted AS sealed, credentials_key_id AS key_id FROM channels WHERE id = $1`,
@@ -65,7 +74,9 @@ describe(`channel credentials (${currentMode()} storage)`, () => {
     );
     expect(row!.key_id).toBe(keyIdOf(newKey));
     expect(new CredentialsCipher(newKey).open(row!.sealed, row!.key_id)).toEqual({ pageAccessToken: TOKEN });
-    const events: Array<{ action: string }> = await db.query(`SELECT action FROM audit_events WHERE target_id = $1 ORDER BY seq`, [channelId]);
+    const events: Array<{ action: string }> = await db.query(`SELECT action FROM audit_events WHERE target_id = $1 ORDER BY seq`, [
+      channelId,
+    ]);
     expect(events.map((e) => e.action)).toEqual(['channel.created', 'channel.credentials_rotated']);
   });
 });

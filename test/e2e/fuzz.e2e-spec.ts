@@ -84,7 +84,13 @@ interface Sent {
 
 const HUGE = 100 * 1024;
 /** Bytes that are not UTF-8: a lone continuation byte, an overlong NUL, a truncated sequence, a surrogate. */
-const INVALID_UTF8 = [Buffer.from([0xff, 0xfe]), Buffer.from([0xc0, 0x80]), Buffer.from([0xc3, 0x28]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xe2, 0x82])];
+const INVALID_UTF8 = [
+  Buffer.from([0xff, 0xfe]),
+  Buffer.from([0xc0, 0x80]),
+  Buffer.from([0xc3, 0x28]),
+  Buffer.from([0xed, 0xa0, 0x80]),
+  Buffer.from([0xe2, 0x82]),
+];
 /** Stands in a JSON string for invalid UTF-8 bytes, replaced after serialising. */
 const RAW_MARK = 'RAWBYTES-7f3a';
 
@@ -204,7 +210,9 @@ function generate(rng: Rng, doc: object, raw: Schema | undefined, pools: Pools, 
     case 'boolean':
       return rng.chance(0.5);
     case 'array':
-      return depth > 4 ? [] : Array.from({ length: rng.int(3) + (name === 'variants' ? 1 : 0) }, () => generate(rng, doc, schema.items, pools, '', depth + 1));
+      return depth > 4
+        ? []
+        : Array.from({ length: rng.int(3) + (name === 'variants' ? 1 : 0) }, () => generate(rng, doc, schema.items, pools, '', depth + 1));
     case 'object':
     default: {
       const out: Record<string, unknown> = {};
@@ -219,7 +227,8 @@ function generate(rng: Rng, doc: object, raw: Schema | undefined, pools: Pools, 
 /** Every place in a JSON value where a value sits: [parent, key] pairs. */
 function slots(value: unknown, out: Array<[Record<string, unknown> | unknown[], string | number]> = []) {
   if (Array.isArray(value)) value.forEach((v, i) => (out.push([value, i]), slots(v, out)));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) out.push([value as Record<string, unknown>, k]), slots(v, out);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) (out.push([value as Record<string, unknown>, k]), slots(v, out));
   return out;
 }
 
@@ -280,13 +289,19 @@ function bodyFor(rng: Rng, doc: object, op: Operation, pools: Pools): { bytes?: 
     case 4:
       mutation = 'extra fields';
       if (value && typeof value === 'object' && !Array.isArray(value)) {
-        Object.assign(value, { id: randomUUID(), institutionId: rng.pick(pools.foreignInstitutionId!), status: 'published', revision: -1, createdBy: randomUUID() });
+        Object.assign(value, {
+          id: randomUUID(),
+          institutionId: rng.pick(pools.foreignInstitutionId!),
+          status: 'published',
+          revision: -1,
+          createdBy: randomUUID(),
+        });
         text = JSON.stringify(value).replace(/^\{/, '{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"isAdmin":true}},');
       }
       break;
     case 5:
       mutation = 'huge strings';
-      for (const [parent, key] of places) if (typeof parent[key as never] === 'string') parent[key as never] = ('H'.repeat(HUGE) as never);
+      for (const [parent, key] of places) if (typeof parent[key as never] === 'string') parent[key as never] = 'H'.repeat(HUGE) as never;
       break;
     case 6:
       mutation = 'deep JSON';
@@ -295,7 +310,10 @@ function bodyFor(rng: Rng, doc: object, op: Operation, pools: Pools): { bytes?: 
       break;
     case 7:
       mutation = 'numbers out of range';
-      text = JSON.stringify(value).replace(/:"[^"]*"/, `:${rng.pick(['1e400', '-1e400', '123456789012345678901234567890', '-0', '0.0000000000000000000001'])}`);
+      text = JSON.stringify(value).replace(
+        /:"[^"]*"/,
+        `:${rng.pick(['1e400', '-1e400', '123456789012345678901234567890', '-0', '0.0000000000000000000001'])}`,
+      );
       break;
     case 8:
       mutation = 'invalid UTF-8';
@@ -308,7 +326,21 @@ function bodyFor(rng: Rng, doc: object, op: Operation, pools: Pools): { bytes?: 
       break;
     case 10:
       mutation = 'not JSON';
-      text = rng.pick(['', 'null', '[]', '"text"', '123', '{', '{"a":', '{"a":1}}', "{'a':1}", '\ufeff{}', 'a=1&b=2', '{"a":1,"a":2}', '[' + '1,'.repeat(10000) + '1]']);
+      text = rng.pick([
+        '',
+        'null',
+        '[]',
+        '"text"',
+        '123',
+        '{',
+        '{"a":',
+        '{"a":1}}',
+        "{'a':1}",
+        '\ufeff{}',
+        'a=1&b=2',
+        '{"a":1,"a":2}',
+        '[' + '1,'.repeat(10000) + '1]',
+      ]);
       break;
     default:
       mutation = 'wrong top-level type';
@@ -332,17 +364,28 @@ function bodyFor(rng: Rng, doc: object, op: Operation, pools: Pools): { bytes?: 
 function multipart(rng: Rng): { bytes: Buffer; contentType: string; mutation: string } {
   const boundary = `fuzz${rng.int(1e9)}`;
   const kind = rng.int(7);
-  const file = [png(4, 3), Buffer.from('GIF89a not really'), Buffer.from('<svg onload="alert(1)"/>'), randomBytes(2000), Buffer.alloc(0)][kind % 5]!;
+  const file = [png(4, 3), Buffer.from('GIF89a not really'), Buffer.from('<svg onload="alert(1)"/>'), randomBytes(2000), Buffer.alloc(0)][
+    kind % 5
+  ]!;
   const type = rng.pick(['image/png', 'image/jpeg', 'text/html', 'application/octet-stream', '', 'image/png\u00ff']);
   const field = rng.chance(0.8) ? 'file' : rng.pick(['files', '', 'file[]', '__proto__']);
   const name = rng.pick(['photo.png', '../../etc/passwd', 'x'.repeat(2000) + '.png', 'a"b.png', 'ünïcødé.png', '']);
   const part = (b: Buffer) =>
-    Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${name}"\r\nContent-Type: ${type}\r\n\r\n`, 'latin1'), b, Buffer.from('\r\n')]);
+    Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${name}"\r\nContent-Type: ${type}\r\n\r\n`,
+        'latin1',
+      ),
+      b,
+      Buffer.from('\r\n'),
+    ]);
   let parts = [part(file)];
   if (kind === 5) parts = [part(file), part(png(2, 2))];
   if (kind === 6) parts = [Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="alt"\r\n\r\nno file at all\r\n`)];
   const body = Buffer.concat([...parts, Buffer.from(rng.chance(0.9) ? `--${boundary}--\r\n` : '')]);
-  const contentType = rng.chance(0.9) ? `multipart/form-data; boundary=${boundary}` : rng.pick(['multipart/form-data', 'multipart/form-data; boundary=other', 'application/json']);
+  const contentType = rng.chance(0.9)
+    ? `multipart/form-data; boundary=${boundary}`
+    : rng.pick(['multipart/form-data', 'multipart/form-data; boundary=other', 'application/json']);
   return { bytes: body, contentType, mutation: `multipart ${kind}` };
 }
 
@@ -352,7 +395,13 @@ function pathValue(rng: Rng, name: string, pools: Pools): string {
   const own = pools[name];
   if (own?.length && roll < 0.6) return rng.pick(own);
   if (roll < 0.7 && pools[`foreign:${name}`]?.length) return rng.pick(pools[`foreign:${name}`]!);
-  if (roll < 0.8) return rng.pick([randomUUID(), '00000000-0000-0000-0000-000000000000', randomUUID().toUpperCase(), 'ffffffff-ffff-ffff-ffff-ffffffffffff']);
+  if (roll < 0.8)
+    return rng.pick([
+      randomUUID(),
+      '00000000-0000-0000-0000-000000000000',
+      randomUUID().toUpperCase(),
+      'ffffffff-ffff-ffff-ffff-ffffffffffff',
+    ]);
   return rng.pick([
     'not-a-uuid',
     '%FF%FE',
@@ -389,7 +438,11 @@ function queryFor(rng: Rng, op: Operation, pools: Pools): string {
     };
     const r = rng.int(10);
     if (r < 4) {
-      const v = p.schema?.enum ? rng.pick(p.schema.enum) : p.schema?.type === 'number' ? (p.schema.minimum ?? 0) + rng.int(20) : (hinted(rng, p.name, pools) ?? rng.pick(['2026-12-01', '2027-01-31T00:00:00Z', 'post.created']));
+      const v = p.schema?.enum
+        ? rng.pick(p.schema.enum)
+        : p.schema?.type === 'number'
+          ? (p.schema.minimum ?? 0) + rng.int(20)
+          : (hinted(rng, p.name, pools) ?? rng.pick(['2026-12-01', '2027-01-31T00:00:00Z', 'post.created']));
       pairs.push(`${enc(p.name)}=${enc(String(v))}`);
     } else if (r === 4) pairs.push(`${p.name}=1&${p.name}=2`, `${p.name}=x`);
     else if (r === 5) pairs.push(`${p.name}[a][b]=1`);
@@ -397,11 +450,35 @@ function queryFor(rng: Rng, op: Operation, pools: Pools): string {
     else if (r === 7) pairs.push(`${p.name}=%FF%FE`, `${p.name}[]=\u00ff`);
     else pairs.push(`${p.name}=${enc(String(rng.pick<unknown>([...ODD_STRINGS.slice(0, 26), ...ODD_NUMBERS])))}`);
   }
-  if (rng.chance(0.2)) pairs.push(rng.pick(['__proto__[admin]=1', 'constructor[prototype][admin]=1', 'a[' + '['.repeat(200) + ']=1', '&&&==&', 'x=%', '%zz=1', `junk=${'j'.repeat(2000)}`, 'limit=1&limit[]=2']));
+  if (rng.chance(0.2))
+    pairs.push(
+      rng.pick([
+        '__proto__[admin]=1',
+        'constructor[prototype][admin]=1',
+        'a[' + '['.repeat(200) + ']=1',
+        '&&&==&',
+        'x=%',
+        '%zz=1',
+        `junk=${'j'.repeat(2000)}`,
+        'limit=1&limit[]=2',
+      ]),
+    );
   return pairs.length ? `?${pairs.join('&')}` : '';
 }
 
-const CONTENT_TYPES = ['text/plain', 'application/json; charset=utf-16', 'application/json; charset=latin1', 'application/x-www-form-urlencoded', 'multipart/form-data', 'application/xml', '', 'a/b/c;;==', '*/*', 'application/merge-patch+json', 'application/json; boundary=x; charset=utf-8'];
+const CONTENT_TYPES = [
+  'text/plain',
+  'application/json; charset=utf-16',
+  'application/json; charset=latin1',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data',
+  'application/xml',
+  '',
+  'a/b/c;;==',
+  '*/*',
+  'application/merge-patch+json',
+  'application/json; boundary=x; charset=utf-8',
+];
 
 function headersFor(rng: Rng, token: string, contentType: string | undefined): Record<string, string> {
   const h: Record<string, string> = { authorization: `Bearer ${token}` };
@@ -447,7 +524,14 @@ function send(baseUrl: string, s: Sent): Promise<{ status: number; text: string 
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: url.hostname, port: url.port, method: s.method, path: s.path, headers: { ...s.headers, ...(s.body ? { 'content-length': String(s.body.length) } : {}) }, timeout: 60_000 },
+      {
+        host: url.hostname,
+        port: url.port,
+        method: s.method,
+        path: s.path,
+        headers: { ...s.headers, ...(s.body ? { 'content-length': String(s.body.length) } : {}) },
+        timeout: 60_000,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -462,8 +546,17 @@ function send(baseUrl: string, s: Sent): Promise<{ status: number; text: string 
 }
 
 function describeSent(s: Sent, status: number | string, answer: string): string {
-  const body = s.body ? (s.body.length > 400 ? `${s.body.subarray(0, 400).toString('latin1')}... (${s.body.length} bytes)` : s.body.toString('latin1')) : '(none)';
-  const headers = Object.fromEntries(Object.entries(s.headers).map(([k, v]) => [k, k === 'authorization' ? '(token)' : v.length > 100 ? `${v.slice(0, 100)}... (${v.length})` : v]));
+  const body = s.body
+    ? s.body.length > 400
+      ? `${s.body.subarray(0, 400).toString('latin1')}... (${s.body.length} bytes)`
+      : s.body.toString('latin1')
+    : '(none)';
+  const headers = Object.fromEntries(
+    Object.entries(s.headers).map(([k, v]) => [
+      k,
+      k === 'authorization' ? '(token)' : v.length > 100 ? `${v.slice(0, 100)}... (${v.length})` : v,
+    ]),
+  );
   return `${status} ${s.method} ${s.path.length > 300 ? s.path.slice(0, 300) + '...' : s.path}\n  op: ${s.op}\n  headers: ${JSON.stringify(headers)}\n  body: ${body}\n  answer: ${answer.slice(0, 500)}`;
 }
 
@@ -491,7 +584,12 @@ describe(`fuzz of every API operation (${currentMode()} storage)`, () => {
   async function furnish(s: Seed, label: string) {
     const { editor, editor2 } = s.members;
     const mk = async (by: Client, text: string) => {
-      const res = await by.post(`${s.base}/posts`, { campaignId: s.campaign.id, channelIds: [s.sandbox.id, s.channel.id], variants: variants(text), scheduledAt: '2031-06-01T09:00' });
+      const res = await by.post(`${s.base}/posts`, {
+        campaignId: s.campaign.id,
+        channelIds: [s.sandbox.id, s.channel.id],
+        variants: variants(text),
+        scheduledAt: '2031-06-01T09:00',
+      });
       expect(res.status).toBe(201);
       return res.body as { id: string; targets: Array<{ id: string }> };
     };
@@ -505,7 +603,11 @@ describe(`fuzz of every API operation (${currentMode()} storage)`, () => {
     expect((await editor2.post(`/api/posts/${rejected.id}/submit`)).status).toBe(200);
     expect((await editor.post(`/api/posts/${rejected.id}/reject`, { reason: 'Not yet' })).status).toBe(200);
     expect((await editor.post(`/api/posts/${review.id}/comments`, { body: `A comment in ${label}` })).status).toBe(201);
-    const blackout = await api.admin.post(`${s.base}/blackouts`, { startsAt: '2032-01-01T00:00', endsAt: '2032-01-02T00:00', reason: `Window of ${label}` });
+    const blackout = await api.admin.post(`${s.base}/blackouts`, {
+      startsAt: '2032-01-01T00:00',
+      endsAt: '2032-01-02T00:00',
+      reason: `Window of ${label}`,
+    });
     expect(blackout.status).toBe(201);
     const image = await editor.upload(`${s.base}/media`, png(4, 3), 'photo.png', 'image/png');
     expect(image.status).toBe(201);
@@ -515,7 +617,13 @@ describe(`fuzz of every API operation (${currentMode()} storage)`, () => {
       postId: posts.map((p) => p.id),
       targetId: posts.flatMap((p) => p.targets.map((t) => t.id)),
       // Not the fuzzer's own membership (nor the system admin's): removing it would end the fuzz, not test anything.
-      memberId: [s.members.editor.memberId, s.members.editor2.memberId, s.members.author.memberId, s.members.contributor.memberId, s.members.viewer.memberId],
+      memberId: [
+        s.members.editor.memberId,
+        s.members.editor2.memberId,
+        s.members.author.memberId,
+        s.members.contributor.memberId,
+        s.members.viewer.memberId,
+      ],
       partnerId: [s.partner.id],
       channelId: [s.channel.id, s.sandbox.id],
       campaignId: [s.campaign.id, s.privateCampaign.id],
@@ -557,7 +665,10 @@ describe(`fuzz of every API operation (${currentMode()} storage)`, () => {
     const added = await api.admin.post(`${a.base}/members`, { email: 'fuzzer@fuzz-a.example', role: 'admin', displayName: 'Fuzzer' });
     expect(added.status).toBe(201);
     fuzzerPassword = added.body.temporaryPassword;
-    fuzzer = Object.assign(await api.login(api.client(), 'fuzzer@fuzz-a.example', fuzzerPassword), { userId: added.body.member.userId as string, memberId: added.body.member.id as string });
+    fuzzer = Object.assign(await api.login(api.client(), 'fuzzer@fuzz-a.example', fuzzerPassword), {
+      userId: added.body.member.userId as string,
+      memberId: added.body.member.id as string,
+    });
     bAdmin = await api.member(api.admin, b.id, 'admin@fuzz-b-only.example', 'admin');
 
     const own = await furnish(a, 'A');
@@ -569,14 +680,23 @@ describe(`fuzz of every API operation (${currentMode()} storage)`, () => {
     const res = await fetch(`${api.url}/api/docs/openapi.json`);
     expect(res.status).toBe(200);
     doc = (await res.json()) as object;
-    const paths = (doc as { paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: { content: Record<string, { schema?: Schema }> } }>> }).paths;
+    const paths = (
+      doc as {
+        paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: { content: Record<string, { schema?: Schema }> } }>>;
+      }
+    ).paths;
     operations = Object.entries(paths).flatMap(([template, item]) =>
       Object.entries(item)
         .filter(([m]) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
         .map(([m, o]) => {
           const content = o.requestBody?.content ?? {};
           const contentType = Object.keys(content)[0];
-          return { method: m.toUpperCase(), template, parameters: o.parameters ?? [], body: contentType ? { contentType, schema: content[contentType]!.schema } : undefined };
+          return {
+            method: m.toUpperCase(),
+            template,
+            parameters: o.parameters ?? [],
+            body: contentType ? { contentType, schema: content[contentType]!.schema } : undefined,
+          };
         }),
     );
     bBefore = await snapshotOfB();
@@ -596,7 +716,13 @@ describe(`fuzz of every API operation (${currentMode()} storage)`, () => {
         const key = `${op.method} ${op.template}`;
         const path = op.template.replace(/\{(\w+)\}/g, (_, name: string) => pathValue(rng, name, pools)) + queryFor(rng, op, pools);
         const { bytes, contentType, mutation } = bodyFor(rng, doc, op, pools);
-        const sent: Sent = { op: `${key} (${mutation})`, method: op.method, path, headers: headersFor(rng, fuzzer.token!, contentType), body: bytes };
+        const sent: Sent = {
+          op: `${key} (${mutation})`,
+          method: op.method,
+          path,
+          headers: headersFor(rng, fuzzer.token!, contentType),
+          body: bytes,
+        };
         let answer: { status: number; text: string };
         try {
           answer = await send(api.url, sent);
@@ -606,7 +732,8 @@ describe(`fuzz of every API operation (${currentMode()} storage)`, () => {
         }
         counts.set(key, (counts.get(key) ?? 0) + 1);
         statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-        const platformDown = answer.status === 502 && PLATFORM_CALLS.some((re) => re.test(op.template)) && answer.text.includes('"platform_unavailable"');
+        const platformDown =
+          answer.status === 502 && PLATFORM_CALLS.some((re) => re.test(op.template)) && answer.text.includes('"platform_unavailable"');
         if (answer.status >= 500 && !platformDown) failures.push(describeSent(sent, answer.status, answer.text));
         // Logging out (or a password change) ends the fuzzer's session: log in again and go on.
         if (answer.status === 401 || key === 'POST /api/auth/logout') {
@@ -619,10 +746,16 @@ describe(`fuzz of every API operation (${currentMode()} storage)`, () => {
       }
     }
     const total = [...counts.values()].reduce((x, y) => x + y, 0);
-    console.log(`fuzz: ${total} requests over ${operations.length} operations in ${((Date.now() - started) / 1000).toFixed(1)} s, ${relogins} re-logins, seed ${SEED}; answers by status: ${JSON.stringify(Object.fromEntries([...statuses].sort((x, y) => x[0] - y[0])))}`);
+    console.log(
+      `fuzz: ${total} requests over ${operations.length} operations in ${((Date.now() - started) / 1000).toFixed(1)} s, ${relogins} re-logins, seed ${SEED}; answers by status: ${JSON.stringify(Object.fromEntries([...statuses].sort((x, y) => x[0] - y[0])))}`,
+    );
     if (failures.length) console.log(`fuzz: ${failures.length} failures (FUZZ_SEED=${SEED}):\n${failures.slice(0, 30).join('\n')}`);
     expect(failures).toEqual([]);
-    for (const op of operations) expect({ op: `${op.method} ${op.template}`, sent: (counts.get(`${op.method} ${op.template}`) ?? 0) >= perOperation }).toEqual({ op: `${op.method} ${op.template}`, sent: true });
+    for (const op of operations)
+      expect({ op: `${op.method} ${op.template}`, sent: (counts.get(`${op.method} ${op.template}`) ?? 0) >= perOperation }).toEqual({
+        op: `${op.method} ${op.template}`,
+        sent: true,
+      });
   }, 600_000);
 
   it('is still healthy afterwards', async () => {
@@ -630,20 +763,34 @@ describe(`fuzz of every API operation (${currentMode()} storage)`, () => {
     expect(health.status).toBe(200);
   });
 
-  it("leaves institution B exactly as it was (posts, campaigns, channels, members, audit trail)", async () => {
+  it('leaves institution B exactly as it was (posts, campaigns, channels, members, audit trail)', async () => {
     expect(await snapshotOfB()).toEqual(bBefore);
   });
 
   it("leaves A's data readable, and A's audit trail intact", async () => {
     const admin = api.admin;
-    for (const path of ['', '/members', '/partners', '/channels', '/campaigns', '/posts?limit=200', '/blackouts', '/audit?limit=200', '/reports/engagement', '/reports/top-posts', '/reports/campaigns', '/reports/punctuality']) {
+    for (const path of [
+      '',
+      '/members',
+      '/partners',
+      '/channels',
+      '/campaigns',
+      '/posts?limit=200',
+      '/blackouts',
+      '/audit?limit=200',
+      '/reports/engagement',
+      '/reports/top-posts',
+      '/reports/campaigns',
+      '/reports/punctuality',
+    ]) {
       const res = await admin.get(`${a.base}${path}`);
       expect({ path, status: res.status }).toEqual({ path, status: 200 });
     }
     const posts = (await admin.get(`${a.base}/posts?limit=200`)).body.items as Array<{ id: string }>;
     expect(posts.length).toBeGreaterThan(0);
     for (const p of posts) {
-      for (const path of [`/api/posts/${p.id}`, `/api/posts/${p.id}/comments`]) expect({ path, status: (await admin.get(path)).status }).toEqual({ path, status: 200 });
+      for (const path of [`/api/posts/${p.id}`, `/api/posts/${p.id}/comments`])
+        expect({ path, status: (await admin.get(path)).status }).toEqual({ path, status: 200 });
     }
     expect((await admin.get(`${a.base}/audit/verify`)).body).toMatchObject({ ok: true });
   });

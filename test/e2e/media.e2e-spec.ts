@@ -22,7 +22,14 @@ describe(`media uploads (${currentMode()} storage)`, () => {
     const bytes = png(40, 30);
     const res = await seed.members.author.upload(`${seed.base}/media`, bytes, '../../etc/holiday.jpg', 'image/jpeg');
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ mimeType: 'image/png', size: bytes.length, width: 40, height: 30, fileName: 'holiday.png', url: `${seed.base}/media/${res.body.id}/content` });
+    expect(res.body).toMatchObject({
+      mimeType: 'image/png',
+      size: bytes.length,
+      width: 40,
+      height: 30,
+      fileName: 'holiday.png',
+      url: `${seed.base}/media/${res.body.id}/content`,
+    });
     const stored = join(api.storage.env.DATA_DIR!, 'media', seed.id, res.body.id);
     expect(existsSync(stored)).toBe(true);
     expect(readFileSync(stored).equals(bytes)).toBe(true);
@@ -35,11 +42,21 @@ describe(`media uploads (${currentMode()} storage)`, () => {
   });
 
   it('refuses a file whose content is not an image, whatever it claims (415)', async () => {
-    const res = await seed.members.author.upload(`${seed.base}/media`, Buffer.from('<svg onload="alert(1)"></svg> not really a PNG'), 'photo.png', 'image/png');
+    const res = await seed.members.author.upload(
+      `${seed.base}/media`,
+      Buffer.from('<svg onload="alert(1)"></svg> not really a PNG'),
+      'photo.png',
+      'image/png',
+    );
     expect(res.status).toBe(415);
     expect(res.body).toMatchObject({ code: 'media_type_not_accepted' });
     expect(res.body.message).toContain('not a recognised image');
-    const pdf = await seed.members.author.upload(`${seed.base}/media`, Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\n'), 'photo.png', 'image/png');
+    const pdf = await seed.members.author.upload(
+      `${seed.base}/media`,
+      Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\n'),
+      'photo.png',
+      'image/png',
+    );
     expect(pdf.status).toBe(415);
     expect(pdf.body.message).toContain('application/pdf');
   });
@@ -56,7 +73,12 @@ describe(`media uploads (${currentMode()} storage)`, () => {
   });
 
   it('refuses an upload over the largest size any platform takes (413)', async () => {
-    const res = await seed.members.author.upload(`${seed.base}/media`, png(8, 8, { padTo: 20 * 1024 * 1024 + 10 }), 'huge.png', 'image/png');
+    const res = await seed.members.author.upload(
+      `${seed.base}/media`,
+      png(8, 8, { padTo: 20 * 1024 * 1024 + 10 }),
+      'huge.png',
+      'image/png',
+    );
     expect(res.status).toBe(413);
   });
 
@@ -71,20 +93,30 @@ describe(`media uploads (${currentMode()} storage)`, () => {
     expect((await other.members.editor.get(`${seed.base}/media/${byEditor.body.id}`)).status).toBe(404);
     // Nor can another institution's post name it.
     const post = await other.members.editor.post(`${other.base}/posts`, {
-      campaignId: other.campaign.id, channelIds: [other.sandbox.id], variants: [{ language: 'ro', text: 'x' }], media: [{ mediaId: byEditor.body.id, altText: { ro: 'x' } }],
+      campaignId: other.campaign.id,
+      channelIds: [other.sandbox.id],
+      variants: [{ language: 'ro', text: 'x' }],
+      media: [{ mediaId: byEditor.body.id, altText: { ro: 'x' } }],
     });
     expect(post.status).toBe(422);
     expect(post.body.details).toEqual([{ field: 'media.0.mediaId', problems: ['is not an image uploaded to this institution'] }]);
   });
 
   it("holds an uploaded image to each target platform's limit in the composer's report", async () => {
-    const bluesky = await api.admin.post(`${seed.base}/channels`, { platform: 'bluesky', displayName: 'Bluesky', settings: { serviceUrl: 'http://127.0.0.1:9' } });
+    const bluesky = await api.admin.post(`${seed.base}/channels`, {
+      platform: 'bluesky',
+      displayName: 'Bluesky',
+      settings: { serviceUrl: 'http://127.0.0.1:9' },
+    });
     expect(bluesky.status).toBe(201);
     const image = await seed.members.author.upload(`${seed.base}/media`, png(16, 16, { padTo: 2_200_000 }), 'poster.png', 'image/png');
     expect(image.status).toBe(201);
     const report = await seed.members.author.post(`${seed.base}/posts/validate`, {
       channelIds: [bluesky.body.id, seed.channel.id],
-      variants: [{ language: 'ro', text: 'Afiș' }, { language: 'hu', text: 'Plakát' }],
+      variants: [
+        { language: 'ro', text: 'Afiș' },
+        { language: 'hu', text: 'Plakát' },
+      ],
       media: [{ mediaId: image.body.id, altText: { ro: 'Afișul consultării', hu: 'A konzultáció plakátja' } }],
     });
     expect(report.status).toBe(200);
@@ -94,6 +126,10 @@ describe(`media uploads (${currentMode()} storage)`, () => {
       { code: 'media_too_large', message: 'Media 1 is 2.1 MB; Bluesky accepts images up to 1.9 MB' },
     ]);
     // Mastodon takes 16 MB.
-    expect(report.body.channels.filter((c: { channelId: string }) => c.channelId === seed.channel.id).flatMap((c: { problems: unknown[] }) => c.problems)).toEqual([]);
+    expect(
+      report.body.channels
+        .filter((c: { channelId: string }) => c.channelId === seed.channel.id)
+        .flatMap((c: { problems: unknown[] }) => c.problems),
+    ).toEqual([]);
   });
 });

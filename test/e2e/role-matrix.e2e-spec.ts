@@ -15,68 +15,68 @@ type Row = readonly [admin: number, editor: number, author: number, contributor:
 
 const MATRIX = {
   //                                                         admin editor author contrib viewer
-  'list institutions':                                       [200, 200, 200, 200, 200],
-  'see the institution':                                     [200, 200, 200, 200, 200],
-  'update the institution':                                  [200, 403, 403, 403, 403],
+  'list institutions': [200, 200, 200, 200, 200],
+  'see the institution': [200, 200, 200, 200, 200],
+  'update the institution': [200, 403, 403, 403, 403],
 
-  'list members':                                            [200, 200, 200, 403, 200],
-  'add a member':                                            [201, 403, 403, 403, 403],
-  "change a member's role":                                  [200, 403, 403, 403, 403],
-  'remove a member':                                         [204, 403, 403, 403, 403],
+  'list members': [200, 200, 200, 403, 200],
+  'add a member': [201, 403, 403, 403, 403],
+  "change a member's role": [200, 403, 403, 403, 403],
+  'remove a member': [204, 403, 403, 403, 403],
 
-  'list partners':                                           [200, 200, 200, 403, 200],
-  'see a partner':                                           [200, 200, 200, 403, 200],
-  'create a partner':                                        [201, 403, 403, 403, 403],
-  'update a partner':                                        [200, 403, 403, 403, 403],
-  'delete a partner':                                        [204, 403, 403, 403, 403],
+  'list partners': [200, 200, 200, 403, 200],
+  'see a partner': [200, 200, 200, 403, 200],
+  'create a partner': [201, 403, 403, 403, 403],
+  'update a partner': [200, 403, 403, 403, 403],
+  'delete a partner': [204, 403, 403, 403, 403],
 
-  'list channels':                                           [200, 200, 200, 403, 200],
-  'see a channel':                                           [200, 200, 200, 403, 200],
-  'create a channel':                                        [201, 403, 403, 403, 403],
-  'update a channel':                                        [200, 403, 403, 403, 403],
-  'verify a channel':                                        [200, 403, 403, 403, 403],
+  'list channels': [200, 200, 200, 403, 200],
+  'see a channel': [200, 200, 200, 403, 200],
+  'create a channel': [201, 403, 403, 403, 403],
+  'update a channel': [200, 403, 403, 403, 403],
+  'verify a channel': [200, 403, 403, 403, 403],
 
-  'upload an image':                                         [201, 201, 201, 201, 403],
-  "see an image someone else uploaded":                      [200, 200, 200, 404, 200],
+  'upload an image': [201, 201, 201, 201, 403],
+  'see an image someone else uploaded': [200, 200, 200, 404, 200],
 
-  'list campaigns':                                          [200, 200, 200, 200, 200],
-  'see a shared campaign':                                   [200, 200, 200, 200, 200],
-  'see an unshared campaign':                                [200, 200, 200, 404, 200],
-  'create a campaign':                                       [201, 201, 201, 403, 403],
-  'update a shared campaign':                                [200, 200, 200, 403, 403],
-  'update an unshared campaign':                             [200, 200, 200, 403, 403],
+  'list campaigns': [200, 200, 200, 200, 200],
+  'see a shared campaign': [200, 200, 200, 200, 200],
+  'see an unshared campaign': [200, 200, 200, 404, 200],
+  'create a campaign': [201, 201, 201, 403, 403],
+  'update a shared campaign': [200, 200, 200, 403, 403],
+  'update an unshared campaign': [200, 200, 200, 403, 403],
 
-  'list posts':                                              [200, 200, 200, 200, 200],
-  'see a post':                                              [200, 200, 200, 200, 200],
-  'see a post under its institution':                        [200, 200, 200, 200, 200],
-  'see a post of an unshared campaign':                      [200, 200, 200, 404, 200],
-  'see a post of an unshared campaign under its institution':[200, 200, 200, 404, 200],
-  'create a post':                                           [201, 201, 201, 201, 403],
-  'create a post in an unshared campaign':                   [201, 201, 201, 404, 403],
-  'edit a draft':                                            [200, 200, 200, 200, 403],
-  'edit a draft under its institution':                      [200, 200, 200, 200, 403],
-  'edit a draft of an unshared campaign':                    [200, 200, 200, 404, 403],
-  'validate a post':                                         [200, 200, 200, 200, 403],
-  'submit a post':                                           [200, 200, 200, 403, 403],
-  'submit a post of an unshared campaign':                   [200, 200, 200, 404, 403],
-  'approve a post':                                          [200, 200, 403, 403, 403],
-  'approve a post of an unshared campaign':                  [200, 200, 403, 404, 403],
-  'reject a post':                                           [200, 200, 403, 403, 403],
-  'reject a post of an unshared campaign':                   [200, 200, 403, 404, 403],
-  'cancel a post':                                           [200, 200, 200, 403, 403],
-  'cancel a post of an unshared campaign':                   [200, 200, 200, 404, 403],
-  "list a post's comments":                                  [200, 200, 200, 200, 200],
-  "list the comments of a post of an unshared campaign":     [200, 200, 200, 404, 200],
-  'comment on a post':                                       [201, 201, 201, 201, 403],
-  'comment on a post of an unshared campaign':               [201, 201, 201, 404, 403],
+  'list posts': [200, 200, 200, 200, 200],
+  'see a post': [200, 200, 200, 200, 200],
+  'see a post under its institution': [200, 200, 200, 200, 200],
+  'see a post of an unshared campaign': [200, 200, 200, 404, 200],
+  'see a post of an unshared campaign under its institution': [200, 200, 200, 404, 200],
+  'create a post': [201, 201, 201, 201, 403],
+  'create a post in an unshared campaign': [201, 201, 201, 404, 403],
+  'edit a draft': [200, 200, 200, 200, 403],
+  'edit a draft under its institution': [200, 200, 200, 200, 403],
+  'edit a draft of an unshared campaign': [200, 200, 200, 404, 403],
+  'validate a post': [200, 200, 200, 200, 403],
+  'submit a post': [200, 200, 200, 403, 403],
+  'submit a post of an unshared campaign': [200, 200, 200, 404, 403],
+  'approve a post': [200, 200, 403, 403, 403],
+  'approve a post of an unshared campaign': [200, 200, 403, 404, 403],
+  'reject a post': [200, 200, 403, 403, 403],
+  'reject a post of an unshared campaign': [200, 200, 403, 404, 403],
+  'cancel a post': [200, 200, 200, 403, 403],
+  'cancel a post of an unshared campaign': [200, 200, 200, 404, 403],
+  "list a post's comments": [200, 200, 200, 200, 200],
+  'list the comments of a post of an unshared campaign': [200, 200, 200, 404, 200],
+  'comment on a post': [201, 201, 201, 201, 403],
+  'comment on a post of an unshared campaign': [201, 201, 201, 404, 403],
 
-  'list the audit trail':                                    [200, 200, 403, 403, 200],
-  'verify the audit trail':                                  [200, 200, 403, 403, 200],
+  'list the audit trail': [200, 200, 403, 403, 200],
+  'verify the audit trail': [200, 200, 403, 403, 200],
 
-  'see engagement reports':                                  [200, 200, 403, 403, 403],
-  'see top posts':                                           [200, 200, 403, 403, 403],
-  'see the campaign report':                                 [200, 200, 403, 403, 403],
-  'see the punctuality report':                              [200, 200, 403, 403, 403],
+  'see engagement reports': [200, 200, 403, 403, 403],
+  'see top posts': [200, 200, 403, 403, 403],
+  'see the campaign report': [200, 200, 403, 403, 403],
+  'see the punctuality report': [200, 200, 403, 403, 403],
 } as const satisfies Record<string, Row>;
 
 type ActionName = keyof typeof MATRIX;
@@ -144,59 +144,81 @@ describe(`role matrix through the API (${currentMode()} storage)`, () => {
 
   const campaignOf = (which: 'shared' | 'unshared'): string => (which === 'shared' ? seed.campaign.id : seed.privateCampaign.id);
 
-  const seePost = (which: typeof shared, underInstitution: boolean): Perform => async (as) => {
-    const reply = await as.get(underInstitution ? `${base()}/posts/${which.postId}` : `/api/posts/${which.postId}`);
-    return { reply, happened: async () => reply.body?.id === which.postId && Array.isArray(reply.body.variants) };
-  };
-
-  const createPost = (which: 'shared' | 'unshared'): Perform => async (as) => {
-    const listing = `${base()}/posts?campaignId=${campaignOf(which)}&limit=1`;
-    const before = await totalOf(listing);
-    const reply = await as.post(`${base()}/posts`, postBody(campaignOf(which)));
-    return { reply, happened: async () => (await totalOf(listing)) === before + 1 && reply.body?.status === 'draft' };
-  };
-
-  const editDraft = (which: 'shared' | 'unshared', underInstitution: boolean): Perform => async (as) => {
-    const id = await draft(campaignOf(which));
-    const text = `Edited text ${unique()}`;
-    const body = { variants: [{ language: 'ro', text }, { language: 'hu', text: 'Szerkesztett szöveg' }] };
-    const reply = await as.patch(underInstitution ? `${base()}/posts/${id}` : `/api/posts/${id}`, body);
-    return {
-      reply,
-      happened: async () => (await admin.get(`/api/posts/${id}`)).body.variants.some((v: { text: string }) => v.text === text),
+  const seePost =
+    (which: typeof shared, underInstitution: boolean): Perform =>
+    async (as) => {
+      const reply = await as.get(underInstitution ? `${base()}/posts/${which.postId}` : `/api/posts/${which.postId}`);
+      return { reply, happened: async () => reply.body?.id === which.postId && Array.isArray(reply.body.variants) };
     };
-  };
 
-  const transition = (verb: 'submit' | 'approve' | 'reject' | 'cancel', which: 'shared' | 'unshared'): Perform => async (as) => {
-    const id = verb === 'submit' || verb === 'cancel' ? await draft(campaignOf(which)) : await inReview(campaignOf(which));
-    const reason = `Needs a link to the form (${unique()})`;
-    const reply = await as.post(`/api/posts/${id}/${verb}`, verb === 'reject' ? { reason } : undefined);
-    const after = { submit: 'in_review', approve: 'approved', reject: 'rejected', cancel: 'cancelled' }[verb];
-    return {
-      reply,
-      happened: async () => {
-        const post = (await admin.get(`/api/posts/${id}`)).body;
-        if (post.status !== after) return false;
-        if (verb === 'reject') return post.rejectionReason === reason;
-        if (verb === 'approve') return post.approvedBy === (await whoIs(as));
-        return true;
-      },
+  const createPost =
+    (which: 'shared' | 'unshared'): Perform =>
+    async (as) => {
+      const listing = `${base()}/posts?campaignId=${campaignOf(which)}&limit=1`;
+      const before = await totalOf(listing);
+      const reply = await as.post(`${base()}/posts`, postBody(campaignOf(which)));
+      return { reply, happened: async () => (await totalOf(listing)) === before + 1 && reply.body?.status === 'draft' };
     };
-  };
 
-  const listComments = (which: typeof shared): Perform => async (as) => {
-    const reply = await as.get(`/api/posts/${which.postId}/comments`);
-    return { reply, happened: async () => Array.isArray(reply.body?.items) && reply.body.items.some((c: { body: string }) => c.body === which.commentBody) };
-  };
-
-  const addComment = (which: typeof shared): Perform => async (as) => {
-    const text = `Comment ${unique()}`;
-    const reply = await as.post(`/api/posts/${which.postId}/comments`, { body: text });
-    return {
-      reply,
-      happened: async () => (await admin.get(`/api/posts/${which.postId}/comments?limit=200`)).body.items.some((c: { body: string }) => c.body === text),
+  const editDraft =
+    (which: 'shared' | 'unshared', underInstitution: boolean): Perform =>
+    async (as) => {
+      const id = await draft(campaignOf(which));
+      const text = `Edited text ${unique()}`;
+      const body = {
+        variants: [
+          { language: 'ro', text },
+          { language: 'hu', text: 'Szerkesztett szöveg' },
+        ],
+      };
+      const reply = await as.patch(underInstitution ? `${base()}/posts/${id}` : `/api/posts/${id}`, body);
+      return {
+        reply,
+        happened: async () => (await admin.get(`/api/posts/${id}`)).body.variants.some((v: { text: string }) => v.text === text),
+      };
     };
-  };
+
+  const transition =
+    (verb: 'submit' | 'approve' | 'reject' | 'cancel', which: 'shared' | 'unshared'): Perform =>
+    async (as) => {
+      const id = verb === 'submit' || verb === 'cancel' ? await draft(campaignOf(which)) : await inReview(campaignOf(which));
+      const reason = `Needs a link to the form (${unique()})`;
+      const reply = await as.post(`/api/posts/${id}/${verb}`, verb === 'reject' ? { reason } : undefined);
+      const after = { submit: 'in_review', approve: 'approved', reject: 'rejected', cancel: 'cancelled' }[verb];
+      return {
+        reply,
+        happened: async () => {
+          const post = (await admin.get(`/api/posts/${id}`)).body;
+          if (post.status !== after) return false;
+          if (verb === 'reject') return post.rejectionReason === reason;
+          if (verb === 'approve') return post.approvedBy === (await whoIs(as));
+          return true;
+        },
+      };
+    };
+
+  const listComments =
+    (which: typeof shared): Perform =>
+    async (as) => {
+      const reply = await as.get(`/api/posts/${which.postId}/comments`);
+      return {
+        reply,
+        happened: async () =>
+          Array.isArray(reply.body?.items) && reply.body.items.some((c: { body: string }) => c.body === which.commentBody),
+      };
+    };
+
+  const addComment =
+    (which: typeof shared): Perform =>
+    async (as) => {
+      const text = `Comment ${unique()}`;
+      const reply = await as.post(`/api/posts/${which.postId}/comments`, { body: text });
+      return {
+        reply,
+        happened: async () =>
+          (await admin.get(`/api/posts/${which.postId}/comments?limit=200`)).body.items.some((c: { body: string }) => c.body === text),
+      };
+    };
 
   const userIds = new Map<Client, string>();
   async function whoIs(c: Client): Promise<string> {
@@ -221,12 +243,18 @@ describe(`role matrix through the API (${currentMode()} storage)`, () => {
 
     'list members': async (as) => {
       const reply = await as.get(`${base()}/members?limit=200`);
-      return { reply, happened: async () => reply.body?.items?.some((m: { email: string }) => m.email === 'viewer@role-matrix.example') ?? false };
+      return {
+        reply,
+        happened: async () => reply.body?.items?.some((m: { email: string }) => m.email === 'viewer@role-matrix.example') ?? false,
+      };
     },
     'add a member': async (as) => {
       const email = `new-${unique()}@role-matrix.example`;
       const reply = await as.post(`${base()}/members`, { email, role: 'viewer' });
-      return { reply, happened: async () => (await admin.get(`${base()}/members?limit=200`)).body.items.some((m: { email: string }) => m.email === email) };
+      return {
+        reply,
+        happened: async () => (await admin.get(`${base()}/members?limit=200`)).body.items.some((m: { email: string }) => m.email === email),
+      };
     },
     "change a member's role": async (as) => {
       const members = (await admin.get(`${base()}/members?limit=200`)).body.items as Array<{ id: string; role: string }>;
@@ -234,7 +262,8 @@ describe(`role matrix through the API (${currentMode()} storage)`, () => {
       const reply = await as.patch(`${base()}/members/${spareMemberId}`, { role: wanted });
       return {
         reply,
-        happened: async () => (await admin.get(`${base()}/members?limit=200`)).body.items.find((m: { id: string }) => m.id === spareMemberId).role === wanted,
+        happened: async () =>
+          (await admin.get(`${base()}/members?limit=200`)).body.items.find((m: { id: string }) => m.id === spareMemberId).role === wanted,
       };
     },
     'remove a member': async (as) => {
@@ -242,7 +271,10 @@ describe(`role matrix through the API (${currentMode()} storage)`, () => {
       expect(added.status).toBe(201);
       const memberId: string = added.body.member.id;
       const reply = await as.delete(`${base()}/members/${memberId}`);
-      return { reply, happened: async () => !(await admin.get(`${base()}/members?limit=200`)).body.items.some((m: { id: string }) => m.id === memberId) };
+      return {
+        reply,
+        happened: async () => !(await admin.get(`${base()}/members?limit=200`)).body.items.some((m: { id: string }) => m.id === memberId),
+      };
     },
 
     'list partners': async (as) => {
@@ -256,7 +288,10 @@ describe(`role matrix through the API (${currentMode()} storage)`, () => {
     'create a partner': async (as) => {
       const name = `Partner ${unique()}`;
       const reply = await as.post(`${base()}/partners`, { name, website: 'https://partner.example.org' });
-      return { reply, happened: async () => (await admin.get(`${base()}/partners?limit=200`)).body.items.some((p: { name: string }) => p.name === name) };
+      return {
+        reply,
+        happened: async () => (await admin.get(`${base()}/partners?limit=200`)).body.items.some((p: { name: string }) => p.name === name),
+      };
     },
     'update a partner': async (as) => {
       const website = `https://p-${unique()}.example.org`;
@@ -276,12 +311,20 @@ describe(`role matrix through the API (${currentMode()} storage)`, () => {
     },
     'see a channel': async (as) => {
       const reply = await as.get(`${base()}/channels/${seed.channel.id}`);
-      return { reply, happened: async () => reply.body?.id === seed.channel.id && reply.body.hasCredentials === true && !JSON.stringify(reply.body).includes('secret-token') };
+      return {
+        reply,
+        happened: async () =>
+          reply.body?.id === seed.channel.id && reply.body.hasCredentials === true && !JSON.stringify(reply.body).includes('secret-token'),
+      };
     },
     'create a channel': async (as) => {
       const displayName = `Sandbox ${unique()}`;
       const reply = await as.post(`${base()}/channels`, { platform: 'sandbox', displayName });
-      return { reply, happened: async () => (await admin.get(`${base()}/channels?limit=200`)).body.items.some((c: { displayName: string }) => c.displayName === displayName) };
+      return {
+        reply,
+        happened: async () =>
+          (await admin.get(`${base()}/channels?limit=200`)).body.items.some((c: { displayName: string }) => c.displayName === displayName),
+      };
     },
     'update a channel': async (as) => {
       const displayName = `Sandbox renamed ${unique()}`;
@@ -292,14 +335,22 @@ describe(`role matrix through the API (${currentMode()} storage)`, () => {
     'verify a channel': async (as) => {
       const before = (await admin.get(`${base()}/channels/${seed.sandbox.id}`)).body.updatedAt;
       const reply = await as.post(`${base()}/channels/${seed.sandbox.id}/verify`);
-      return { reply, happened: async () => reply.body?.account?.id === seed.sandbox.id && (await admin.get(`${base()}/channels/${seed.sandbox.id}`)).body.updatedAt !== before };
+      return {
+        reply,
+        happened: async () =>
+          reply.body?.account?.id === seed.sandbox.id &&
+          (await admin.get(`${base()}/channels/${seed.sandbox.id}`)).body.updatedAt !== before,
+      };
     },
 
     'upload an image': async (as) => {
       const reply = await as.upload(`${base()}/media`, png(5, 4), `photo-${unique()}.png`, 'image/png');
-      return { reply, happened: async () => typeof reply.body?.id === 'string' && (await admin.get(`${base()}/media/${reply.body.id}`)).status === 200 };
+      return {
+        reply,
+        happened: async () => typeof reply.body?.id === 'string' && (await admin.get(`${base()}/media/${reply.body.id}`)).status === 200,
+      };
     },
-    "see an image someone else uploaded": async (as) => {
+    'see an image someone else uploaded': async (as) => {
       const reply = await as.get(`${base()}/media/${adminImageId}`);
       return { reply, happened: async () => reply.body?.id === adminImageId && reply.body.width === 6 };
     },
@@ -319,7 +370,11 @@ describe(`role matrix through the API (${currentMode()} storage)`, () => {
     'create a campaign': async (as) => {
       const title = `Campaign ${unique()}`;
       const reply = await as.post(`${base()}/campaigns`, { title, startsOn: '2027-02-01', endsOn: '2027-02-28' });
-      return { reply, happened: async () => (await admin.get(`${base()}/campaigns?limit=200`)).body.items.some((c: { title: string }) => c.title === title) };
+      return {
+        reply,
+        happened: async () =>
+          (await admin.get(`${base()}/campaigns?limit=200`)).body.items.some((c: { title: string }) => c.title === title),
+      };
     },
     'update a shared campaign': async (as) => {
       const goal = `Goal ${unique()}`;
@@ -346,7 +401,10 @@ describe(`role matrix through the API (${currentMode()} storage)`, () => {
     'edit a draft under its institution': editDraft('shared', true),
     'edit a draft of an unshared campaign': editDraft('unshared', false),
     'validate a post': async (as) => {
-      const reply = await as.post(`${base()}/posts/validate`, { channelIds: [seed.channel.id], variants: postBody(seed.campaign.id).variants });
+      const reply = await as.post(`${base()}/posts/validate`, {
+        channelIds: [seed.channel.id],
+        variants: postBody(seed.campaign.id).variants,
+      });
       return { reply, happened: async () => reply.body?.ok === true && reply.body.channels?.length === 2 };
     },
     'submit a post': transition('submit', 'shared'),
@@ -364,7 +422,11 @@ describe(`role matrix through the API (${currentMode()} storage)`, () => {
 
     'list the audit trail': async (as) => {
       const reply = await as.get(`${base()}/audit?limit=5`);
-      return { reply, happened: async () => reply.body?.items?.length === 5 && reply.body.items.every((e: { institutionId: string }) => e.institutionId === seed.id) };
+      return {
+        reply,
+        happened: async () =>
+          reply.body?.items?.length === 5 && reply.body.items.every((e: { institutionId: string }) => e.institutionId === seed.id),
+      };
     },
     'verify the audit trail': async (as) => {
       const reply = await as.get(`${base()}/audit/verify`);
@@ -407,7 +469,10 @@ describe(`role matrix through the API (${currentMode()} storage)`, () => {
     const image = await admin.upload(`${seed.base}/media`, png(6, 4), 'by-admin.png', 'image/png');
     expect(image.status).toBe(201);
     adminImageId = image.body.id;
-    for (const [which, campaignId] of [[shared, seed.campaign.id], [unshared, seed.privateCampaign.id]] as const) {
+    for (const [which, campaignId] of [
+      [shared, seed.campaign.id],
+      [unshared, seed.privateCampaign.id],
+    ] as const) {
       which.postId = await draft(campaignId);
       expect((await admin.post(`/api/posts/${which.postId}/comments`, { body: which.commentBody })).status).toBe(201);
     }
@@ -466,7 +531,9 @@ describe(`role matrix through the API (${currentMode()} storage)`, () => {
 
     it('an editor who edited a draft that a contributor started may not approve it after the author submits it', async () => {
       const id = await draft(seed.campaign.id, client('contributor'));
-      expect((await client('editor').patch(`/api/posts/${id}`, { variants: postBody(seed.campaign.id, 'Textul revizuit').variants })).status).toBe(200);
+      expect(
+        (await client('editor').patch(`/api/posts/${id}`, { variants: postBody(seed.campaign.id, 'Textul revizuit').variants })).status,
+      ).toBe(200);
       expect((await client('author').post(`/api/posts/${id}/submit`)).status).toBe(200);
 
       const own = await client('editor').post(`/api/posts/${id}/approve`);

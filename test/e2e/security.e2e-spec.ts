@@ -72,9 +72,19 @@ describe(`platform tokens never in plaintext (${currentMode()} storage)`, () => 
     const inst = await record.post('/api/institutions', { name: 'Tokens Town', slug: 'tokens-town', timeZone: 'UTC', languages: ['en'] });
     expect(inst.status).toBe(201);
     const base = `/api/institutions/${inst.body.id}`;
-    const tg = await record.post(`${base}/channels`, { platform: 'telegram', displayName: VISIBLE, settings: { chatId: '@tokens' }, credentials: { botToken: TELEGRAM } });
+    const tg = await record.post(`${base}/channels`, {
+      platform: 'telegram',
+      displayName: VISIBLE,
+      settings: { chatId: '@tokens' },
+      credentials: { botToken: TELEGRAM },
+    });
     expect(tg.status).toBe(201);
-    const masto = await record.post(`${base}/channels`, { platform: 'mastodon', displayName: 'Tokens Town on Mastodon', settings: { instanceUrl: 'http://127.0.0.1:9' }, credentials: { accessToken: MASTODON } });
+    const masto = await record.post(`${base}/channels`, {
+      platform: 'mastodon',
+      displayName: 'Tokens Town on Mastodon',
+      settings: { instanceUrl: 'http://127.0.0.1:9' },
+      credentials: { accessToken: MASTODON },
+    });
     expect(masto.status).toBe(201);
     // Every answer that mentions the channels: reads, verify (refused: the platform is down), an update, a rotation.
     for (const id of [tg.body.id, masto.body.id]) {
@@ -82,7 +92,9 @@ describe(`platform tokens never in plaintext (${currentMode()} storage)`, () => 
       const verify = await record.post(`${base}/channels/${id}/verify`);
       expect(verify.status).toBeGreaterThanOrEqual(400);
     }
-    expect((await record.patch(`${base}/channels/${masto.body.id}`, { displayName: 'Tokens Town on Mastodon (renamed)' })).status).toBe(200);
+    expect((await record.patch(`${base}/channels/${masto.body.id}`, { displayName: 'Tokens Town on Mastodon (renamed)' })).status).toBe(
+      200,
+    );
     expect((await record.patch(`${base}/channels/${masto.body.id}`, { credentials: { accessToken: ROTATED } })).status).toBe(200);
     await record.get(`${base}/channels`);
 
@@ -90,9 +102,16 @@ describe(`platform tokens never in plaintext (${currentMode()} storage)`, () => 
     const editorAdded = await record.post(`${base}/members`, { email: 'editor@tokens.example', role: 'editor', displayName: 'Editor' });
     expect(editorAdded.status).toBe(201);
     const editor = new Client(url);
-    editor.token = (await editor.post('/api/auth/login', { email: 'editor@tokens.example', password: editorAdded.body.temporaryPassword })).body.token;
+    editor.token = (
+      await editor.post('/api/auth/login', { email: 'editor@tokens.example', password: editorAdded.body.temporaryPassword })
+    ).body.token;
     const campaign = await record.post(`${base}/campaigns`, { title: 'Tokens campaign', startsOn: '2026-01-01', endsOn: '2030-12-31' });
-    const post = await record.post(`${base}/posts`, { campaignId: campaign.body.id, channelIds: [tg.body.id, masto.body.id], variants: [{ language: 'en', text: 'Tokens post' }], scheduledAt: new Date(Date.now() + 3000).toISOString() });
+    const post = await record.post(`${base}/posts`, {
+      campaignId: campaign.body.id,
+      channelIds: [tg.body.id, masto.body.id],
+      variants: [{ language: 'en', text: 'Tokens post' }],
+      scheduledAt: new Date(Date.now() + 3000).toISOString(),
+    });
     expect(post.status).toBe(201);
     expect((await record.post(`/api/posts/${post.body.id}/submit`)).status).toBe(200);
     expect((await editor.post(`/api/posts/${post.body.id}/approve`)).status).toBe(200);
@@ -165,7 +184,16 @@ describe(`HTTP security headers (${currentMode()} storage)`, () => {
     await secure?.stop();
   });
 
-  const directives = (csp: string | null) => Object.fromEntries((csp ?? '').split(';').filter(Boolean).map((d) => { const [k, ...v] = d.trim().split(/\s+/); return [k!, v.join(' ')]; }));
+  const directives = (csp: string | null) =>
+    Object.fromEntries(
+      (csp ?? '')
+        .split(';')
+        .filter(Boolean)
+        .map((d) => {
+          const [k, ...v] = d.trim().split(/\s+/);
+          return [k!, v.join(' ')];
+        }),
+    );
   const get = (base: string, path: string, headers: Record<string, string> = {}) => fetch(base + path, { headers, redirect: 'manual' });
 
   const STAFF_CSP = {
@@ -221,7 +249,10 @@ describe(`HTTP security headers (${currentMode()} storage)`, () => {
     for (const path of ['/api/me', '/login', `/health`]) {
       const res = await get(secure.url, path);
       expect({ path, hsts: res.headers.get('strict-transport-security') }).toEqual({ path, hsts: 'max-age=31536000; includeSubDomains' });
-      expect(directives(res.headers.get('content-security-policy'))).toMatchObject({ 'upgrade-insecure-requests': '', 'frame-ancestors': "'none'" });
+      expect(directives(res.headers.get('content-security-policy'))).toMatchObject({
+        'upgrade-insecure-requests': '',
+        'frame-ancestors': "'none'",
+      });
     }
   });
 });
@@ -240,13 +271,21 @@ describe(`CSRF tokens are bound to their session (${currentMode()} storage)`, ()
   /** A page's CSRF cookie and form token, as a browser holding `session` (or none) gets them. */
   async function csrfOf(session?: string): Promise<{ cookie: string; token: string }> {
     const res = await fetch(`${api.url}/login`, { headers: session ? { cookie: `civicpost_session=${session}` } : {}, redirect: 'manual' });
-    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('civicpost_csrf='))!.split(';')[0]!;
+    const cookie = res.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('civicpost_csrf='))!
+      .split(';')[0]!;
     const token = /name="_csrf" value="([^"]+)"/.exec(await res.text())![1]!;
     return { cookie, token };
   }
   const logout = (session: string, csrf: { cookie: string; token: string }) =>
-    fetch(`${api.url}/api/auth/logout`, { method: 'POST', headers: { cookie: `civicpost_session=${session}; ${csrf.cookie}`, 'x-csrf-token': csrf.token, 'content-type': 'application/json' }, body: '{}' });
-  const alive = async (session: string) => (await fetch(`${api.url}/api/me`, { headers: { cookie: `civicpost_session=${session}` } })).status === 200;
+    fetch(`${api.url}/api/auth/logout`, {
+      method: 'POST',
+      headers: { cookie: `civicpost_session=${session}; ${csrf.cookie}`, 'x-csrf-token': csrf.token, 'content-type': 'application/json' },
+      body: '{}',
+    });
+  const alive = async (session: string) =>
+    (await fetch(`${api.url}/api/me`, { headers: { cookie: `civicpost_session=${session}` } })).status === 200;
 
   it("refuses another session's valid pair, a pair from before login and a made-up token; accepts the session's own", async () => {
     const victim = (await api.login(api.client(), ADMIN_EMAIL, ADMIN_PASSWORD)).token!;
@@ -303,7 +342,17 @@ describeInBrowser(`hostile text rendered inert on every page it appears on (${cu
     };
     await put(api.admin.patch(`${s.base}/channels/${s.sandbox.id}`, { displayName: XSS.channel }), 200);
     await put(api.admin.patch(`${s.base}/partners/${s.partner.id}`, { name: XSS.partner }), 200);
-    ids.campaign = (await put(api.admin.post(`${s.base}/campaigns`, { title: XSS.campaign, goal: XSS.campaign, startsOn: '2026-01-01', endsOn: '2031-12-31', partnerIds: [s.partner.id] }))).id;
+    ids.campaign = (
+      await put(
+        api.admin.post(`${s.base}/campaigns`, {
+          title: XSS.campaign,
+          goal: XSS.campaign,
+          startsOn: '2026-01-01',
+          endsOn: '2031-12-31',
+          partnerIds: [s.partner.id],
+        }),
+      )
+    ).id;
     await put(api.admin.post(`${s.base}/members`, { email: 'ana@xss.example', role: 'viewer', displayName: XSS.member }));
     await put(api.admin.post(`${s.base}/blackouts`, { startsAt: '2031-01-01T00:00', endsAt: '2031-01-02T00:00', reason: XSS.blackout }));
     const image = await put(editor.upload(`${s.base}/media`, png(8, 6), 'map.png', 'image/png'));
@@ -313,22 +362,50 @@ describeInBrowser(`hostile text rendered inert on every page it appears on (${cu
     ];
     const media = [{ mediaId: image.id, altText: { ro: XSS.alt, hu: XSS.alt } }];
     // Published on the sandbox through review: due a few seconds after approval.
-    const pub = await put(editor2.post(`${s.base}/posts`, { campaignId: ids.campaign, channelIds: [s.sandbox.id], variants, media, scheduledAt: new Date(Date.now() + 8000).toISOString() }));
+    const pub = await put(
+      editor2.post(`${s.base}/posts`, {
+        campaignId: ids.campaign,
+        channelIds: [s.sandbox.id],
+        variants,
+        media,
+        scheduledAt: new Date(Date.now() + 8000).toISOString(),
+      }),
+    );
     ids.published = pub.id;
     await put(editor2.post(`/api/posts/${pub.id}/submit`), 200);
     await put(editor.post(`/api/posts/${pub.id}/approve`), 200);
     // Rejected with a hostile reason, and one waiting in the review queue with a hostile comment.
-    const rej = await put(editor2.post(`${s.base}/posts`, { campaignId: ids.campaign, channelIds: [s.sandbox.id], variants, media, scheduledAt: '2031-03-01T09:00' }));
+    const rej = await put(
+      editor2.post(`${s.base}/posts`, {
+        campaignId: ids.campaign,
+        channelIds: [s.sandbox.id],
+        variants,
+        media,
+        scheduledAt: '2031-03-01T09:00',
+      }),
+    );
     ids.rejected = rej.id;
     await put(editor2.post(`/api/posts/${rej.id}/submit`), 200);
     await put(editor.post(`/api/posts/${rej.id}/reject`, { reason: XSS.reason }), 200);
-    const review = await put(editor2.post(`${s.base}/posts`, { campaignId: ids.campaign, channelIds: [s.sandbox.id], variants, media, scheduledAt: '2031-03-02T09:00' }));
+    const review = await put(
+      editor2.post(`${s.base}/posts`, {
+        campaignId: ids.campaign,
+        channelIds: [s.sandbox.id],
+        variants,
+        media,
+        scheduledAt: '2031-03-02T09:00',
+      }),
+    );
     ids.review = review.id;
     await put(editor2.post(`/api/posts/${review.id}/submit`), 200);
     await put(editor.post(`/api/posts/${review.id}/comments`, { body: XSS.comment }));
     // The public page leaves sandbox publications out: one publication on X, moved to published by SQL (as the report tests do).
     const x = await fx.channel('x', XSS.channel.replace('Chan', 'X chan'));
-    await fx.post(ids.campaign, [x], XSS.post, { status: 'published', scheduledAt: '2026-06-06T07:00:00Z', publishedAt: '2026-06-06T07:01:00Z' });
+    await fx.post(ids.campaign, [x], XSS.post, {
+      status: 'published',
+      scheduledAt: '2026-06-06T07:00:00Z',
+      publishedAt: '2026-06-06T07:01:00Z',
+    });
 
     let status = '';
     for (let i = 0; i < 120 && status !== 'published'; i++) {

@@ -35,7 +35,8 @@ describe(`start-up (${mode} storage)`, () => {
     expect(text).toMatch(/civicpost_process_resident_memory_bytes/);
     // From the database: nothing due, nothing on its way out; the demo's sandbox channel in embedded mode.
     expect(text).toMatch(/^civicpost_publication_overdue_seconds\{app="civicpost"\} 0$/m);
-    for (const status of ['scheduled', 'queued', 'publishing', 'unconfirmed']) expect(text).toMatch(new RegExp(`^civicpost_publications\\{status="${status}",app="civicpost"\\} 0$`, 'm'));
+    for (const status of ['scheduled', 'queued', 'publishing', 'unconfirmed'])
+      expect(text).toMatch(new RegExp(`^civicpost_publications\\{status="${status}",app="civicpost"\\} 0$`, 'm'));
     expect(text).toMatch(new RegExp(`^civicpost_channels\\{status="active",app="civicpost"\\} ${mode === 'embedded' ? 1 : 0}$`, 'm'));
     expect(text).toMatch(/^civicpost_channels\{status="needs_reconnect",app="civicpost"\} 0$/m);
 

@@ -66,7 +66,9 @@ const OPERATIONS: Record<string, Operation> = {
   'GET /api/institutions/{institutionId}/partners': {},
   'POST /api/institutions/{institutionId}/partners': { body: () => ({ name: 'Partner planted by B' }) },
   'GET /api/institutions/{institutionId}/partners/{partnerId}': {},
-  'PATCH /api/institutions/{institutionId}/partners/{partnerId}': { body: () => ({ name: 'Renamed by B', website: 'https://b.example.org' }) },
+  'PATCH /api/institutions/{institutionId}/partners/{partnerId}': {
+    body: () => ({ name: 'Renamed by B', website: 'https://b.example.org' }),
+  },
   'DELETE /api/institutions/{institutionId}/partners/{partnerId}': {},
 
   'GET /api/institutions/{institutionId}/channels': {},
@@ -74,16 +76,24 @@ const OPERATIONS: Record<string, Operation> = {
   'GET /api/institutions/{institutionId}/channels/{channelId}': {},
   'GET /api/institutions/{institutionId}/channels/{channelId}/sandbox-feed': {},
   'POST /api/institutions/{institutionId}/channels/{channelId}/verify': {},
-  'PATCH /api/institutions/{institutionId}/channels/{channelId}': { body: () => ({ displayName: 'Renamed by B', status: 'disabled', credentials: { accessToken: 'b-token' } }) },
+  'PATCH /api/institutions/{institutionId}/channels/{channelId}': {
+    body: () => ({ displayName: 'Renamed by B', status: 'disabled', credentials: { accessToken: 'b-token' } }),
+  },
 
   'GET /api/institutions/{institutionId}/campaigns': {},
-  'POST /api/institutions/{institutionId}/campaigns': { body: (a) => ({ title: 'Campaign planted by B', startsOn: '2027-01-01', endsOn: '2027-01-31', partnerIds: [a.partnerId] }) },
+  'POST /api/institutions/{institutionId}/campaigns': {
+    body: (a) => ({ title: 'Campaign planted by B', startsOn: '2027-01-01', endsOn: '2027-01-31', partnerIds: [a.partnerId] }),
+  },
   'GET /api/institutions/{institutionId}/campaigns/{campaignId}': {},
   'PATCH /api/institutions/{institutionId}/campaigns/{campaignId}': { body: () => ({ title: 'Renamed by B', partnerIds: [] }) },
 
   'GET /api/institutions/{institutionId}/posts': {},
-  'POST /api/institutions/{institutionId}/posts': { body: (a) => ({ campaignId: a.campaignId, channelIds: [a.channelId], variants: variants('Planted by B') }) },
-  'POST /api/institutions/{institutionId}/posts/validate': { body: (a) => ({ channelIds: [a.channelId], variants: variants('Checked by B') }) },
+  'POST /api/institutions/{institutionId}/posts': {
+    body: (a) => ({ campaignId: a.campaignId, channelIds: [a.channelId], variants: variants('Planted by B') }),
+  },
+  'POST /api/institutions/{institutionId}/posts/validate': {
+    body: (a) => ({ channelIds: [a.channelId], variants: variants('Checked by B') }),
+  },
   'GET /api/institutions/{institutionId}/posts/{postId}': {},
   'PATCH /api/institutions/{institutionId}/posts/{postId}': { body: () => ({ variants: variants('Rewritten by B') }) },
 
@@ -98,7 +108,9 @@ const OPERATIONS: Record<string, Operation> = {
   'POST /api/posts/{postId}/targets/{targetId}/resolve': { body: () => ({ outcome: 'published', url: 'https://b.example.org/fake' }) },
   'POST /api/posts/{postId}/targets/{targetId}/withdraw': { body: () => ({ reason: 'Withdrawn by another institution' }) },
   'GET /api/institutions/{institutionId}/blackouts': {},
-  'POST /api/institutions/{institutionId}/blackouts': { body: () => ({ startsAt: '2026-12-05T07:00', endsAt: '2026-12-06T21:00', reason: 'Silence imposed by B' }) },
+  'POST /api/institutions/{institutionId}/blackouts': {
+    body: () => ({ startsAt: '2026-12-05T07:00', endsAt: '2026-12-06T21:00', reason: 'Silence imposed by B' }),
+  },
   'DELETE /api/institutions/{institutionId}/blackouts/{blackoutId}': {},
   'GET /api/posts/{postId}/comments': {},
   'POST /api/posts/{postId}/comments': { body: () => ({ body: 'A comment from B' }) },
@@ -169,14 +181,26 @@ describe(`tenant isolation through the API (${currentMode()} storage)`, () => {
     // The seed makes the system admin an admin of both; B's own admin belongs to B alone.
     callers = { admin: await api.member(api.admin, b.id, 'admin@b-only.example', 'admin'), editor: b.members.editor };
 
-    const draft = await a.members.editor.post(`${a.base}/posts`, { campaignId: a.campaign.id, channelIds: [a.channel.id], variants: variants('Draft of A') });
+    const draft = await a.members.editor.post(`${a.base}/posts`, {
+      campaignId: a.campaign.id,
+      channelIds: [a.channel.id],
+      variants: variants('Draft of A'),
+    });
     expect(draft.status).toBe(201);
-    const review = await a.members.editor2.post(`${a.base}/posts`, { campaignId: a.campaign.id, channelIds: [a.channel.id], variants: variants('Post of A in review') });
+    const review = await a.members.editor2.post(`${a.base}/posts`, {
+      campaignId: a.campaign.id,
+      channelIds: [a.channel.id],
+      variants: variants('Post of A in review'),
+    });
     expect(review.status).toBe(201);
     expect((await a.members.editor2.post(`/api/posts/${review.body.id}/submit`)).status).toBe(200);
     expect((await a.members.editor.post(`/api/posts/${review.body.id}/comments`, { body: 'A comment inside A' })).status).toBe(201);
 
-    const blackout = await api.admin.post(`${a.base}/blackouts`, { startsAt: '2030-01-01T00:00', endsAt: '2030-01-02T00:00', reason: 'A window of A' });
+    const blackout = await api.admin.post(`${a.base}/blackouts`, {
+      startsAt: '2030-01-01T00:00',
+      endsAt: '2030-01-02T00:00',
+      reason: 'A window of A',
+    });
     expect(blackout.status).toBe(201);
 
     const image = await a.members.editor.upload(`${a.base}/media`, png(4, 3), 'a-photo.png', 'image/png');
@@ -220,7 +244,8 @@ describe(`tenant isolation through the API (${currentMode()} storage)`, () => {
     const reply = await call(callers[caller], op, { ...target }, target);
     expect({ status: reply.status, code: reply.body?.code }).toEqual({ status: 404, code: 'not_found' });
     const text = JSON.stringify(reply.body);
-    for (const secret of ['Institution inst-a', 'NGO of inst-a', 'secret-token-inst-a', 'Post of A', 'A comment inside A']) expect(text).not.toContain(secret);
+    for (const secret of ['Institution inst-a', 'NGO of inst-a', 'secret-token-inst-a', 'Post of A', 'A comment inside A'])
+      expect(text).not.toContain(secret);
   });
 
   /** With B's own institution in the path, A's resources named after it are still not found. */
@@ -233,18 +258,30 @@ describe(`tenant isolation through the API (${currentMode()} storage)`, () => {
 
   describe("B's admin may not name A's resources in B's own requests", () => {
     it("a post in A's campaign (404)", async () => {
-      const res = await callers.admin.post(`${b.base}/posts`, { campaignId: a.campaign.id, channelIds: [b.channel.id], variants: variants('B') });
+      const res = await callers.admin.post(`${b.base}/posts`, {
+        campaignId: a.campaign.id,
+        channelIds: [b.channel.id],
+        variants: variants('B'),
+      });
       expect(res.status).toBe(404);
     });
 
     it("a post on A's channel (422)", async () => {
-      const res = await callers.admin.post(`${b.base}/posts`, { campaignId: b.campaign.id, channelIds: [a.channel.id], variants: variants('B') });
+      const res = await callers.admin.post(`${b.base}/posts`, {
+        campaignId: b.campaign.id,
+        channelIds: [a.channel.id],
+        variants: variants('B'),
+      });
       expect(res.status).toBe(422);
       expect(res.body.code).toBe('validation_failed');
     });
 
     it("moving B's post into A's campaign (404)", async () => {
-      const post = await callers.admin.post(`${b.base}/posts`, { campaignId: b.campaign.id, channelIds: [b.channel.id], variants: variants('B') });
+      const post = await callers.admin.post(`${b.base}/posts`, {
+        campaignId: b.campaign.id,
+        channelIds: [b.channel.id],
+        variants: variants('B'),
+      });
       expect(post.status).toBe(201);
       const res = await callers.admin.patch(`/api/posts/${post.body.id}`, { campaignId: a.campaign.id });
       expect(res.status).toBe(404);
@@ -252,16 +289,28 @@ describe(`tenant isolation through the API (${currentMode()} storage)`, () => {
     });
 
     it("a campaign shared with A's partner (422)", async () => {
-      const res = await callers.admin.post(`${b.base}/campaigns`, { title: 'B campaign', startsOn: '2027-01-01', endsOn: '2027-01-31', partnerIds: [a.partner.id] });
+      const res = await callers.admin.post(`${b.base}/campaigns`, {
+        title: 'B campaign',
+        startsOn: '2027-01-01',
+        endsOn: '2027-01-31',
+        partnerIds: [a.partner.id],
+      });
       expect(res.status).toBe(422);
       const update = await callers.admin.patch(`${b.base}/campaigns/${b.campaign.id}`, { partnerIds: [a.partner.id] });
       expect(update.status).toBe(422);
     });
 
     it("a contributor of A's partner (422)", async () => {
-      const res = await callers.admin.post(`${b.base}/members`, { email: 'crossover@b-side.example', role: 'contributor', partnerId: a.partner.id });
+      const res = await callers.admin.post(`${b.base}/members`, {
+        email: 'crossover@b-side.example',
+        role: 'contributor',
+        partnerId: a.partner.id,
+      });
       expect(res.status).toBe(422);
-      const update = await callers.admin.patch(`${b.base}/members/${b.members.viewer.memberId}`, { role: 'contributor', partnerId: a.partner.id });
+      const update = await callers.admin.patch(`${b.base}/members/${b.members.viewer.memberId}`, {
+        role: 'contributor',
+        partnerId: a.partner.id,
+      });
       expect(update.status).toBe(422);
     });
   });

@@ -25,10 +25,20 @@ describeInBrowser(`transparency page accessibility (${currentMode()} storage)`, 
     const x = await f.channel('x', 'Town on X');
     const campaign = await f.campaign('Library week', { goal: 'More readers <b>under 18</b>', partnerIds: [f.seed.partner.id] });
     for (const [i, month] of ['03', '04', '06'].entries()) {
-      const [t] = await f.post(campaign, [x, f.seed.channel.id].slice(0, i === 2 ? 2 : 1), `Visit the library in month ${month} <img src=x onerror=alert(1)>`, { status: 'published', scheduledAt: `2026-${month}-02T07:00:00Z`, publishedAt: `2026-${month}-02T07:00:40Z` });
+      const [t] = await f.post(
+        campaign,
+        [x, f.seed.channel.id].slice(0, i === 2 ? 2 : 1),
+        `Visit the library in month ${month} <img src=x onerror=alert(1)>`,
+        { status: 'published', scheduledAt: `2026-${month}-02T07:00:00Z`, publishedAt: `2026-${month}-02T07:00:40Z` },
+      );
       await f.snapshots(t!.targetId, [[`2026-${month}-03T07:00:00Z`, 4 + i, 1, 0, 0, 90, 2]]);
     }
-    await f.post(campaign, [x], 'Withdrawn', { status: 'withdrawn', scheduledAt: '2026-05-02T07:00:00Z', publishedAt: '2026-05-02T07:00:00Z', withdrawnAt: '2026-05-03T07:00:00Z' });
+    await f.post(campaign, [x], 'Withdrawn', {
+      status: 'withdrawn',
+      scheduledAt: '2026-05-02T07:00:00Z',
+      publishedAt: '2026-05-02T07:00:00Z',
+      withdrawnAt: '2026-05-03T07:00:00Z',
+    });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   });
   afterAll(async () => {
@@ -58,8 +68,12 @@ describeInBrowser(`transparency page accessibility (${currentMode()} storage)`, 
     }
     await page.addScriptTag({ content: AXE_SOURCE });
     // A string, evaluated in the page: the test compiles without DOM types.
-    const result = (await page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })`)) as AxeResult;
-    expect(result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
+    const result = (await page.evaluate(
+      `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })`,
+    )) as AxeResult;
+    expect(
+      result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) })),
+    ).toEqual([]);
     expect(result.passes.map((p) => p.id)).toEqual(expect.arrayContaining(['color-contrast', 'html-has-lang', 'document-title']));
     expect(cspViolations).toEqual([]);
     await page.close();

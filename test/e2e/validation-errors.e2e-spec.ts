@@ -41,7 +41,13 @@ describe(`validation errors through the API (${currentMode()} storage)`, () => {
   let postId: string;
   let before: Record<string, unknown>;
 
-  const newInstitution = (extra: Record<string, unknown> = {}) => ({ name: 'Primăria Arad', slug: 'arad', timeZone: 'Europe/Bucharest', languages: ['ro'], ...extra });
+  const newInstitution = (extra: Record<string, unknown> = {}) => ({
+    name: 'Primăria Arad',
+    slug: 'arad',
+    timeZone: 'Europe/Bucharest',
+    languages: ['ro'],
+    ...extra,
+  });
 
   /** Everything the bad requests below aim at, as the API shows it. */
   async function snapshot(): Promise<Record<string, unknown>> {
@@ -90,7 +96,11 @@ describe(`validation errors through the API (${currentMode()} storage)`, () => {
     postId = post.body.id;
     // In review: a reject that slipped through validation would show in its status.
     expect((await admin.post(`/api/posts/${postId}/submit`)).status).toBe(200);
-    expect((await admin.get(`/api/posts/${postId}`)).body).toMatchObject({ status: 'in_review', revision: 1, recurrence: 'FREQ=WEEKLY;COUNT=3' });
+    expect((await admin.get(`/api/posts/${postId}`)).body).toMatchObject({
+      status: 'in_review',
+      revision: 1,
+      recurrence: 'FREQ=WEEKLY;COUNT=3',
+    });
     before = await snapshot();
   });
   afterAll(async () => api?.stop());
@@ -111,10 +121,23 @@ describe(`validation errors through the API (${currentMode()} storage)`, () => {
 
     const deeplyNested: Array<[string, () => Promise<Reply>]> = [
       ['as the whole body', () => admin.post('/api/institutions', nestedArrays(10_000))],
-      ['in an array field', () => admin.post('/api/institutions', JSON.stringify(newInstitution({ slug: 'deep' })).replace('["ro"]', nestedArrays(10_000)))],
-      ['in an unknown field', () => admin.post('/api/institutions', JSON.stringify(newInstitution({ slug: 'deep', extra: 1 })).replace('"extra":1', `"extra":${nestedArrays(10_000)}`))],
+      [
+        'in an array field',
+        () => admin.post('/api/institutions', JSON.stringify(newInstitution({ slug: 'deep' })).replace('["ro"]', nestedArrays(10_000))),
+      ],
+      [
+        'in an unknown field',
+        () =>
+          admin.post(
+            '/api/institutions',
+            JSON.stringify(newInstitution({ slug: 'deep', extra: 1 })).replace('"extra":1', `"extra":${nestedArrays(10_000)}`),
+          ),
+      ],
       ["in a post's variants", () => admin.patch(`/api/posts/${postId}`, `{"variants":${nestedArrays(10_000)}}`)],
-      ["in a channel's settings object", () => admin.post(`${seed.base}/channels`, `{"platform":"sandbox","displayName":"Deep","settings":${nestedObjects(10_000)}}`)],
+      [
+        "in a channel's settings object",
+        () => admin.post(`${seed.base}/channels`, `{"platform":"sandbox","displayName":"Deep","settings":${nestedObjects(10_000)}}`),
+      ],
     ];
     for (const [where, send] of deeplyNested) {
       it(`deeply nested JSON (10,000 levels) ${where} answers 4xx, not 5xx`, async () => {
@@ -140,8 +163,20 @@ describe(`validation errors through the API (${currentMode()} storage)`, () => {
 
     const withNul: Array<[string, () => Promise<Reply>]> = [
       ["an institution's name", () => admin.post('/api/institutions', newInstitution({ name: 'Arad\u0000', slug: 'arad-nul' }))],
-      ["a post's text", () => admin.patch(`/api/posts/${postId}`, { variants: [{ language: 'ro', text: 'a\u0000b' }, { language: 'hu', text: 'c' }] })],
-      ["a channel's settings", () => admin.post(`${seed.base}/channels`, { platform: 'sandbox', displayName: 'Nul', settings: { note: 'a\u0000b' } })],
+      [
+        "a post's text",
+        () =>
+          admin.patch(`/api/posts/${postId}`, {
+            variants: [
+              { language: 'ro', text: 'a\u0000b' },
+              { language: 'hu', text: 'c' },
+            ],
+          }),
+      ],
+      [
+        "a channel's settings",
+        () => admin.post(`${seed.base}/channels`, { platform: 'sandbox', displayName: 'Nul', settings: { note: 'a\u0000b' } }),
+      ],
     ];
     for (const [where, send] of withNul) {
       it(`a NUL character in ${where} answers 4xx, not 5xx`, async () => {
@@ -151,9 +186,24 @@ describe(`validation errors through the API (${currentMode()} storage)`, () => {
 
     // Half a surrogate pair is no character; PostgreSQL's jsonb refuses it (the fuzz found a 500 this way).
     const halfPairs: Array<[string, () => Promise<Reply>]> = [
-      ["a post's text, a high half alone", () => admin.patch(`/api/posts/${postId}`, { variants: [{ language: 'ro', text: 'a\ud800b' }, { language: 'hu', text: 'c' }] })],
-      ["a post's text, a high half at the end", () => admin.patch(`/api/posts/${postId}`, `{"variants":[{"language":"ro","text":"a\\uD83D"},{"language":"hu","text":"c"}]}`)],
-      ["an institution's name, a low half alone", () => admin.post('/api/institutions', newInstitution({ name: 'Arad \udc00', slug: 'arad-half' }))],
+      [
+        "a post's text, a high half alone",
+        () =>
+          admin.patch(`/api/posts/${postId}`, {
+            variants: [
+              { language: 'ro', text: 'a\ud800b' },
+              { language: 'hu', text: 'c' },
+            ],
+          }),
+      ],
+      [
+        "a post's text, a high half at the end",
+        () => admin.patch(`/api/posts/${postId}`, `{"variants":[{"language":"ro","text":"a\\uD83D"},{"language":"hu","text":"c"}]}`),
+      ],
+      [
+        "an institution's name, a low half alone",
+        () => admin.post('/api/institutions', newInstitution({ name: 'Arad \udc00', slug: 'arad-half' })),
+      ],
     ];
     for (const [where, send] of halfPairs) {
       it(`half a surrogate pair in ${where} answers 400 saying so`, async () => {
@@ -203,7 +253,10 @@ describe(`validation errors through the API (${currentMode()} storage)`, () => {
         [await admin.patch(`/api/posts/${postId}`, { status: 'approved' }), 'status'],
         [await admin.patch(`/api/posts/${postId}`, { approvedBy: seed.members.editor.userId }), 'approvedBy'],
         [await admin.patch(`/api/posts/${postId}`, { variants: [{ language: 'ro', text: 'Salut', mood: 'happy' }] }), 'variants.0.mood'],
-        [await admin.patch(`${seed.base}/members/${seed.members.viewer.memberId}`, { role: 'viewer', isSystemAdmin: true }), 'isSystemAdmin'],
+        [
+          await admin.patch(`${seed.base}/members/${seed.members.viewer.memberId}`, { role: 'viewer', isSystemAdmin: true }),
+          'isSystemAdmin',
+        ],
         [await admin.get(`${seed.base}/posts?sort=title`), 'sort'],
       ];
       for (const [res, field] of cases) expect(expectError(res, 400, field).code).toBe('validation_failed');
@@ -212,10 +265,24 @@ describe(`validation errors through the API (${currentMode()} storage)`, () => {
     it('errors inside nested objects name their path', async () => {
       const cases: Array<[Reply, string]> = [
         [await admin.patch(`/api/posts/${postId}`, { variants: [{ language: 'ro', text: 42 }] }), 'variants.0.text'],
-        [await admin.patch(`/api/posts/${postId}`, { variants: [{ language: 'ro', text: 'Salut' }, { language: 'not a language', text: 'x' }] }), 'variants.1.language'],
-        [await admin.patch(`/api/posts/${postId}`, { variants: [{ language: 'ro', text: 'Salut', thread: 'second part' }] }), 'variants.0.thread'],
+        [
+          await admin.patch(`/api/posts/${postId}`, {
+            variants: [
+              { language: 'ro', text: 'Salut' },
+              { language: 'not a language', text: 'x' },
+            ],
+          }),
+          'variants.1.language',
+        ],
+        [
+          await admin.patch(`/api/posts/${postId}`, { variants: [{ language: 'ro', text: 'Salut', thread: 'second part' }] }),
+          'variants.0.thread',
+        ],
         [await admin.patch(`/api/posts/${postId}`, { media: [{ url: 'not a url', altText: { ro: 'Hartă' } }] }), 'media.0.url'],
-        [await admin.patch(`/api/posts/${postId}`, { channelOverrides: [{ channelId: 'mastodon', text: 'x' }] }), 'channelOverrides.0.channelId'],
+        [
+          await admin.patch(`/api/posts/${postId}`, { channelOverrides: [{ channelId: 'mastodon', text: 'x' }] }),
+          'channelOverrides.0.channelId',
+        ],
         [await admin.patch(`/api/posts/${postId}`, { variants: [null] }), 'variants.0'],
       ];
       for (const [res, field] of cases) expectError(res, 400, field);
@@ -257,12 +324,27 @@ describe(`validation errors through the API (${currentMode()} storage)`, () => {
     it('an unknown IANA time zone answers 4xx naming timeZone', async () => {
       expectError(await admin.post('/api/institutions', newInstitution({ timeZone: 'Mars/Olympus_Mons' })), '4xx', 'timeZone');
       expectError(await admin.patch(seed.base, { timeZone: 'Europe/Atlantis' }), '4xx', 'timeZone');
-      expectError(await admin.patch(`/api/posts/${postId}`, { scheduledAt: '2026-12-02T09:00:00+02:00', timeZone: 'GMT+25' }), '4xx', 'timeZone');
+      expectError(
+        await admin.patch(`/api/posts/${postId}`, { scheduledAt: '2026-12-02T09:00:00+02:00', timeZone: 'GMT+25' }),
+        '4xx',
+        'timeZone',
+      );
     });
 
     it('an invalid RRULE answers 4xx naming recurrence', async () => {
-      for (const recurrence of ['FREQ=SOMETIMES', 'FREQ=WEEKLY;BYDAY=XX', 'every monday', 'FREQ=DAILY;BOGUS=1', 'FREQ=DAILY;INTERVAL=0', 'FREQ=DAILY;COUNT=0']) {
-        expectError(await admin.patch(`/api/posts/${postId}`, { scheduledAt: '2026-12-02T09:00:00+02:00', recurrence }), '4xx', 'recurrence');
+      for (const recurrence of [
+        'FREQ=SOMETIMES',
+        'FREQ=WEEKLY;BYDAY=XX',
+        'every monday',
+        'FREQ=DAILY;BOGUS=1',
+        'FREQ=DAILY;INTERVAL=0',
+        'FREQ=DAILY;COUNT=0',
+      ]) {
+        expectError(
+          await admin.patch(`/api/posts/${postId}`, { scheduledAt: '2026-12-02T09:00:00+02:00', recurrence }),
+          '4xx',
+          'recurrence',
+        );
       }
     });
 
@@ -274,16 +356,40 @@ describe(`validation errors through the API (${currentMode()} storage)`, () => {
     });
 
     it('a campaign that ends before it starts answers 4xx naming endsOn', async () => {
-      expectError(await admin.post(`${seed.base}/campaigns`, { title: 'Backwards', startsOn: '2027-02-01', endsOn: '2027-01-31' }), '4xx', 'endsOn');
+      expectError(
+        await admin.post(`${seed.base}/campaigns`, { title: 'Backwards', startsOn: '2027-02-01', endsOn: '2027-01-31' }),
+        '4xx',
+        'endsOn',
+      );
       expectError(await admin.patch(`${seed.base}/campaigns/${seed.campaign.id}`, { endsOn: '2026-11-30' }), '4xx', 'endsOn');
-      expectError(await admin.post(`${seed.base}/campaigns`, { title: 'Leap', startsOn: '2027-02-29', endsOn: '2027-03-31' }), '4xx', 'startsOn');
+      expectError(
+        await admin.post(`${seed.base}/campaigns`, { title: 'Leap', startsOn: '2027-02-29', endsOn: '2027-03-31' }),
+        '4xx',
+        'startsOn',
+      );
     });
 
     it('a contributor needs a partner of the institution, and only contributors have one', async () => {
-      expectError(await admin.post(`${seed.base}/members`, { email: 'volunteer@timisoara.example', role: 'contributor' }), '4xx', 'partnerId');
-      expectError(await admin.post(`${seed.base}/members`, { email: 'volunteer@timisoara.example', role: 'contributor', partnerId: randomUUID() }), '4xx', 'partnerId');
-      expectError(await admin.post(`${seed.base}/members`, { email: 'volunteer@timisoara.example', role: 'contributor', partnerId: 'ngo' }), 400, 'partnerId');
-      expectError(await admin.post(`${seed.base}/members`, { email: 'clerk@timisoara.example', role: 'editor', partnerId: seed.partner.id }), '4xx', 'partnerId');
+      expectError(
+        await admin.post(`${seed.base}/members`, { email: 'volunteer@timisoara.example', role: 'contributor' }),
+        '4xx',
+        'partnerId',
+      );
+      expectError(
+        await admin.post(`${seed.base}/members`, { email: 'volunteer@timisoara.example', role: 'contributor', partnerId: randomUUID() }),
+        '4xx',
+        'partnerId',
+      );
+      expectError(
+        await admin.post(`${seed.base}/members`, { email: 'volunteer@timisoara.example', role: 'contributor', partnerId: 'ngo' }),
+        400,
+        'partnerId',
+      );
+      expectError(
+        await admin.post(`${seed.base}/members`, { email: 'clerk@timisoara.example', role: 'editor', partnerId: seed.partner.id }),
+        '4xx',
+        'partnerId',
+      );
       expectError(await admin.patch(`${seed.base}/members/${seed.members.viewer.memberId}`, { role: 'contributor' }), '4xx', 'partnerId');
     });
 
@@ -295,7 +401,9 @@ describe(`validation errors through the API (${currentMode()} storage)`, () => {
 
     it('rejecting without a reason answers 400 naming reason', async () => {
       for (const body of [{}, { reason: '' }, { reason: 42 }, { reason: null }]) {
-        expect(expectError(await seed.members.editor.post(`/api/posts/${postId}/reject`, body), 400, 'reason').code).toBe('validation_failed');
+        expect(expectError(await seed.members.editor.post(`/api/posts/${postId}/reject`, body), 400, 'reason').code).toBe(
+          'validation_failed',
+        );
       }
     });
   });
@@ -304,7 +412,13 @@ describe(`validation errors through the API (${currentMode()} storage)`, () => {
     it('nothing was changed or lost', async () => {
       const after = await snapshot();
       expect(after).toEqual(before);
-      expect(after.post).toMatchObject({ status: 'in_review', revision: 1, rejectionReason: null, recurrence: 'FREQ=WEEKLY;COUNT=3', scheduledAt: '2026-12-01T07:00:00.000Z' });
+      expect(after.post).toMatchObject({
+        status: 'in_review',
+        revision: 1,
+        rejectionReason: null,
+        recurrence: 'FREQ=WEEKLY;COUNT=3',
+        scheduledAt: '2026-12-01T07:00:00.000Z',
+      });
       const slugs = (after.institutions as { items: Array<{ slug: string }> }).items.map((i) => i.slug).sort();
       expect(slugs).toEqual(['szeged', 'timisoara']);
       // No account was created for the refused members.

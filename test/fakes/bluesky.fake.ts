@@ -128,9 +128,13 @@ export class BlueskyFake extends FakePlatform {
     this.uploadLimitBytes = options.uploadLimitBytes ?? 100_000_000;
   }
   demoChannel(): DemoChannel {
-    return { platform: 'bluesky', settings: { serviceUrl: this.url }, credentials: { identifier: this.account.handle, appPassword: this.account.appPassword }, env: {} };
+    return {
+      platform: 'bluesky',
+      settings: { serviceUrl: this.url },
+      credentials: { identifier: this.account.handle, appPassword: this.account.appPassword },
+      env: {},
+    };
   }
-
 
   // ---- test helpers ----
 
@@ -229,15 +233,61 @@ export class BlueskyFake extends FakePlatform {
 
   protected routes(): Route[] {
     return [
-      { name: 'createSession', method: 'POST', path: '/xrpc/com.atproto.server.createSession', write: false, auth: false, handle: (ctx) => this.createSession(ctx) },
-      { name: 'refreshSession', method: 'POST', path: '/xrpc/com.atproto.server.refreshSession', write: false, auth: false, handle: (ctx) => this.refreshSession(ctx) },
-      { name: 'getSession', method: 'GET', path: '/xrpc/com.atproto.server.getSession', write: false, handle: (ctx) => this.getSession(ctx) },
-      { name: 'resolveHandle', method: 'GET', path: '/xrpc/com.atproto.identity.resolveHandle', write: false, auth: false, handle: (ctx) => this.resolveHandle(ctx) },
+      {
+        name: 'createSession',
+        method: 'POST',
+        path: '/xrpc/com.atproto.server.createSession',
+        write: false,
+        auth: false,
+        handle: (ctx) => this.createSession(ctx),
+      },
+      {
+        name: 'refreshSession',
+        method: 'POST',
+        path: '/xrpc/com.atproto.server.refreshSession',
+        write: false,
+        auth: false,
+        handle: (ctx) => this.refreshSession(ctx),
+      },
+      {
+        name: 'getSession',
+        method: 'GET',
+        path: '/xrpc/com.atproto.server.getSession',
+        write: false,
+        handle: (ctx) => this.getSession(ctx),
+      },
+      {
+        name: 'resolveHandle',
+        method: 'GET',
+        path: '/xrpc/com.atproto.identity.resolveHandle',
+        write: false,
+        auth: false,
+        handle: (ctx) => this.resolveHandle(ctx),
+      },
       { name: 'getProfile', method: 'GET', path: '/xrpc/app.bsky.actor.getProfile', write: false, handle: (ctx) => this.getProfile(ctx) },
       { name: 'uploadBlob', method: 'POST', path: '/xrpc/com.atproto.repo.uploadBlob', write: true, handle: (ctx) => this.uploadBlob(ctx) },
-      { name: 'createRecord', method: 'POST', path: '/xrpc/com.atproto.repo.createRecord', write: true, handle: (ctx) => this.createRecord(ctx) },
-      { name: 'deleteRecord', method: 'POST', path: '/xrpc/com.atproto.repo.deleteRecord', write: true, handle: (ctx) => this.deleteRecord(ctx) },
-      { name: 'getRecord', method: 'GET', path: '/xrpc/com.atproto.repo.getRecord', write: false, auth: false, handle: (ctx) => this.getRecord(ctx) },
+      {
+        name: 'createRecord',
+        method: 'POST',
+        path: '/xrpc/com.atproto.repo.createRecord',
+        write: true,
+        handle: (ctx) => this.createRecord(ctx),
+      },
+      {
+        name: 'deleteRecord',
+        method: 'POST',
+        path: '/xrpc/com.atproto.repo.deleteRecord',
+        write: true,
+        handle: (ctx) => this.deleteRecord(ctx),
+      },
+      {
+        name: 'getRecord',
+        method: 'GET',
+        path: '/xrpc/com.atproto.repo.getRecord',
+        write: false,
+        auth: false,
+        handle: (ctx) => this.getRecord(ctx),
+      },
       { name: 'getPosts', method: 'GET', path: '/xrpc/app.bsky.feed.getPosts', write: false, handle: (ctx) => this.getPosts(ctx) },
     ];
   }
@@ -302,7 +352,15 @@ export class BlueskyFake extends FakePlatform {
     const posts = [...this.records.values()].filter((r) => r.did === person.did).length;
     return {
       status: 200,
-      body: { did: person.did, handle: person.handle, displayName: person.displayName, followersCount: 0, followsCount: 0, postsCount: posts, indexedAt: new Date().toISOString() },
+      body: {
+        did: person.did,
+        handle: person.handle,
+        displayName: person.displayName,
+        followersCount: 0,
+        followsCount: 0,
+        postsCount: posts,
+        indexedAt: new Date().toISOString(),
+      },
     };
   }
 
@@ -313,9 +371,12 @@ export class BlueskyFake extends FakePlatform {
   }
 
   private uploadBlob(ctx: RequestContext): Reply {
-    const declared = String(ctx.headers['content-type'] ?? '').split(';')[0]!.trim();
+    const declared = String(ctx.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim();
     if (!declared) return invalid('Request encoding (Content-Type) required but not provided');
-    if (ctx.body.length > this.uploadLimitBytes) return { status: 413, body: { error: 'PayloadTooLarge', message: 'request entity too large' } };
+    if (ctx.body.length > this.uploadLimitBytes)
+      return { status: 413, body: { error: 'PayloadTooLarge', message: 'request entity too large' } };
     // The PDS sniffs the type from the bytes and falls back on the declared one (actor-store/blob/transactor.ts).
     const mimeType = sniff(ctx.body) ?? declared;
     const cid = cidFor(ctx.body, RAW);
@@ -330,7 +391,8 @@ export class BlueskyFake extends FakePlatform {
     if (typeof body.collection !== 'string') return invalid('Input must have the property "collection"');
     if (!isObject(body.record)) return invalid('Input must have the property "record"');
     const did = this.sessionDid(ctx);
-    if (body.repo !== did && body.repo !== this.account.handle) return { status: 401, body: { error: 'AuthenticationRequired', message: 'Authentication Required' } };
+    if (body.repo !== did && body.repo !== this.account.handle)
+      return { status: 401, body: { error: 'AuthenticationRequired', message: 'Authentication Required' } };
     if (body.collection !== POST) return invalid(`This fake only stores ${POST} records, not ${body.collection}`);
     let rkey: string;
     if (body.rkey === undefined) rkey = nextTid();
@@ -341,20 +403,32 @@ export class BlueskyFake extends FakePlatform {
     const images = this.validatePost(record);
     const uri = `at://${did}/${POST}/${rkey}`;
     if (this.records.has(uri)) {
-      if (this.existingRecordAnswer === 'conflict') return { status: 409, body: { error: 'RecordAlreadyExists', message: `Record already exists: ${uri}` } };
+      if (this.existingRecordAnswer === 'conflict')
+        return { status: 409, body: { error: 'RecordAlreadyExists', message: `Record already exists: ${uri}` } };
       // The reference PDS: the MST refuses a second value at the key and the error surfaces as a 500.
       return { status: 500, body: { error: 'InternalServerError', message: 'Internal Server Error' } };
     }
     const stored = this.store(did, rkey, record, images);
     this.countWrite(3);
-    return { status: 200, body: { uri, cid: stored.cid, commit: { cid: cidFor(randomBytes(32), DAG_CBOR), rev: nextTid() }, validationStatus: 'valid' } };
+    return {
+      status: 200,
+      body: { uri, cid: stored.cid, commit: { cid: cidFor(randomBytes(32), DAG_CBOR), rev: nextTid() }, validationStatus: 'valid' },
+    };
   }
 
   private store(did: string, rkey: string, value: Record<string, unknown>, images: LedgerImage[]): StoredRecord {
     const uri = `at://${did}/${POST}/${rkey}`;
     const cid = cidFor(Buffer.from(JSON.stringify(value)), DAG_CBOR);
     const now = new Date().toISOString();
-    const stored: StoredRecord = { uri, cid, did, rkey, value, indexedAt: now, counts: { likeCount: 0, repostCount: 0, replyCount: 0, quoteCount: 0, bookmarkCount: 0 } };
+    const stored: StoredRecord = {
+      uri,
+      cid,
+      did,
+      rkey,
+      value,
+      indexedAt: now,
+      counts: { likeCount: 0, repostCount: 0, replyCount: 0, quoteCount: 0, bookmarkCount: 0 },
+    };
     this.records.set(uri, stored);
     const reply = isObject(value.reply) ? (value.reply as { root: { uri: string }; parent: { uri: string } }) : null;
     if (reply) {
@@ -388,21 +462,34 @@ export class BlueskyFake extends FakePlatform {
     const textBytes = Buffer.byteLength(text, 'utf8');
     if (textBytes > TEXT_MAX_BYTES) bad('text', `must not be longer than ${TEXT_MAX_BYTES} characters`);
     if ([...segmenter.segment(text)].length > TEXT_MAX_GRAPHEMES) bad('text', `must not be longer than ${TEXT_MAX_GRAPHEMES} graphemes`);
-    if (typeof record.createdAt !== 'string' || Number.isNaN(Date.parse(record.createdAt)) || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(record.createdAt)) {
+    if (
+      typeof record.createdAt !== 'string' ||
+      Number.isNaN(Date.parse(record.createdAt)) ||
+      !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(record.createdAt)
+    ) {
       bad('createdAt', 'must be an valid atproto datetime (both RFC-3339 and ISO-8601)');
     }
     if (record.langs !== undefined) {
       if (!Array.isArray(record.langs)) bad('langs', 'must be an array');
       const langs = record.langs as unknown[];
       if (langs.length > 3) bad('langs', 'must not have more than 3 elements');
-      langs.forEach((l, i) => typeof l === 'string' && /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]+)*$/.test(l) ? undefined : bad(`langs/${i}`, 'must be a well-formed BCP 47 language tag'));
+      langs.forEach((l, i) =>
+        typeof l === 'string' && /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]+)*$/.test(l)
+          ? undefined
+          : bad(`langs/${i}`, 'must be a well-formed BCP 47 language tag'),
+      );
     }
     if (record.facets !== undefined) {
       if (!Array.isArray(record.facets)) bad('facets', 'must be an array');
       (record.facets as unknown[]).forEach((facet, i) => {
         if (!isObject(facet) || !isObject(facet.index)) return bad(`facets/${i}`, 'must have the property "index"');
         const { byteStart, byteEnd } = facet.index as { byteStart?: unknown; byteEnd?: unknown };
-        if (!Number.isInteger(byteStart) || !Number.isInteger(byteEnd) || (byteStart as number) < 0 || (byteEnd as number) < (byteStart as number)) {
+        if (
+          !Number.isInteger(byteStart) ||
+          !Number.isInteger(byteEnd) ||
+          (byteStart as number) < 0 ||
+          (byteEnd as number) < (byteStart as number)
+        ) {
           return bad(`facets/${i}/index`, 'must have integer byteStart <= byteEnd');
         }
         if ((byteEnd as number) > textBytes) bad(`facets/${i}/index/byteEnd`, `is beyond the end of the text (${textBytes} bytes)`);
@@ -410,9 +497,14 @@ export class BlueskyFake extends FakePlatform {
         (facet.features as unknown[]).forEach((f, j) => {
           const path = `facets/${i}/features/${j}`;
           if (!isObject(f)) return bad(path, 'must be an object');
-          if (f.$type === 'app.bsky.richtext.facet#mention') return typeof f.did === 'string' && DID.test(f.did) ? undefined : bad(`${path}/did`, 'must be a valid did');
-          if (f.$type === 'app.bsky.richtext.facet#link') return typeof f.uri === 'string' && /^[a-z][a-z0-9+.-]*:\S+$/i.test(f.uri) ? undefined : bad(`${path}/uri`, 'must be a uri');
-          if (f.$type === 'app.bsky.richtext.facet#tag') return typeof f.tag === 'string' && f.tag.length > 0 && Buffer.byteLength(f.tag) <= 640 ? undefined : bad(`${path}/tag`, 'must be 1 to 640 characters');
+          if (f.$type === 'app.bsky.richtext.facet#mention')
+            return typeof f.did === 'string' && DID.test(f.did) ? undefined : bad(`${path}/did`, 'must be a valid did');
+          if (f.$type === 'app.bsky.richtext.facet#link')
+            return typeof f.uri === 'string' && /^[a-z][a-z0-9+.-]*:\S+$/i.test(f.uri) ? undefined : bad(`${path}/uri`, 'must be a uri');
+          if (f.$type === 'app.bsky.richtext.facet#tag')
+            return typeof f.tag === 'string' && f.tag.length > 0 && Buffer.byteLength(f.tag) <= 640
+              ? undefined
+              : bad(`${path}/tag`, 'must be 1 to 640 characters');
           return undefined; // open union: unknown feature types pass
         });
         return undefined;
@@ -423,7 +515,8 @@ export class BlueskyFake extends FakePlatform {
       for (const key of ['root', 'parent'] as const) {
         const ref = isObject(reply) ? reply[key] : undefined;
         if (!isObject(ref) || typeof ref.uri !== 'string' || !AT_URI.test(ref.uri)) bad(`reply/${key}/uri`, 'must be a valid at-uri');
-        if (typeof (ref as Record<string, unknown>).cid !== 'string' || !/^b[a-z2-7]{58}$/.test((ref as { cid: string }).cid)) bad(`reply/${key}/cid`, 'must be a cid string');
+        if (typeof (ref as Record<string, unknown>).cid !== 'string' || !/^b[a-z2-7]{58}$/.test((ref as { cid: string }).cid))
+          bad(`reply/${key}/cid`, 'must be a cid string');
       }
     }
     const images: LedgerImage[] = [];
@@ -438,17 +531,34 @@ export class BlueskyFake extends FakePlatform {
         if (!isObject(item)) return bad(path, 'must be an object');
         if (typeof item.alt !== 'string') return bad(path, 'must have the property "alt"');
         const blob = item.image;
-        if (!isObject(blob) || blob.$type !== 'blob' || !isObject(blob.ref) || typeof blob.ref.$link !== 'string' || typeof blob.mimeType !== 'string' || !Number.isInteger(blob.size)) {
+        if (
+          !isObject(blob) ||
+          blob.$type !== 'blob' ||
+          !isObject(blob.ref) ||
+          typeof blob.ref.$link !== 'string' ||
+          typeof blob.mimeType !== 'string' ||
+          !Number.isInteger(blob.size)
+        ) {
           return bad(`${path}/image`, 'should be a blob ref');
         }
         const cid = blob.ref.$link as string;
         const found = this.blobs.get(cid);
         if (!found) return fail(`Could not find blob: ${cid}`, 'BlobNotFound');
-        if (blob.mimeType !== found.mimeType) fail(`Referenced Mimetype does not match stored blob. Expected: ${found.mimeType}, Got: ${blob.mimeType}`, 'InvalidMimeType');
-        if (blob.size !== found.size) fail(`Referenced Size does not match stored blob. Expected: ${found.size}, Got: ${String(blob.size)}`, 'InvalidSize');
-        if (!found.mimeType.startsWith('image/')) fail(`Wrong type of file. It is ${found.mimeType} but it must match image/*.`, 'InvalidMimeType');
-        if (found.size > IMAGE_MAX_BYTES) fail(`This file is too large. It is ${found.size} bytes but the maximum size is ${IMAGE_MAX_BYTES} bytes.`, 'BlobTooLarge');
-        images.push({ cid, mimeType: found.mimeType, size: found.size, alt: item.alt, sha256: createHash('sha256').update(found.bytes).digest('hex') });
+        if (blob.mimeType !== found.mimeType)
+          fail(`Referenced Mimetype does not match stored blob. Expected: ${found.mimeType}, Got: ${blob.mimeType}`, 'InvalidMimeType');
+        if (blob.size !== found.size)
+          fail(`Referenced Size does not match stored blob. Expected: ${found.size}, Got: ${String(blob.size)}`, 'InvalidSize');
+        if (!found.mimeType.startsWith('image/'))
+          fail(`Wrong type of file. It is ${found.mimeType} but it must match image/*.`, 'InvalidMimeType');
+        if (found.size > IMAGE_MAX_BYTES)
+          fail(`This file is too large. It is ${found.size} bytes but the maximum size is ${IMAGE_MAX_BYTES} bytes.`, 'BlobTooLarge');
+        images.push({
+          cid,
+          mimeType: found.mimeType,
+          size: found.size,
+          alt: item.alt,
+          sha256: createHash('sha256').update(found.bytes).digest('hex'),
+        });
         return undefined;
       });
     }
@@ -457,9 +567,11 @@ export class BlueskyFake extends FakePlatform {
 
   private deleteRecord(ctx: RequestContext): Reply {
     const body = ctx.json<{ repo?: unknown; collection?: unknown; rkey?: unknown }>();
-    if (typeof body.repo !== 'string' || typeof body.collection !== 'string' || typeof body.rkey !== 'string') return invalid('Input must have the properties "repo", "collection" and "rkey"');
+    if (typeof body.repo !== 'string' || typeof body.collection !== 'string' || typeof body.rkey !== 'string')
+      return invalid('Input must have the properties "repo", "collection" and "rkey"');
     const did = this.sessionDid(ctx);
-    if (body.repo !== did && body.repo !== this.account.handle) return { status: 401, body: { error: 'AuthenticationRequired', message: 'Authentication Required' } };
+    if (body.repo !== did && body.repo !== this.account.handle)
+      return { status: 401, body: { error: 'AuthenticationRequired', message: 'Authentication Required' } };
     const uri = `at://${did}/${body.collection}/${body.rkey}`;
     // Deleting a record that is not there is a no-op answered 200 (pds api/com/atproto/repo/deleteRecord.ts).
     if (!this.records.delete(uri)) return { status: 200, body: {} };
@@ -497,7 +609,15 @@ export class BlueskyFake extends FakePlatform {
       .filter((r): r is StoredRecord => r !== undefined)
       .map((r) => {
         const author = this.people().find((p) => p.did === r.did) ?? { did: r.did, handle: 'handle.invalid', displayName: '' };
-        return { uri: r.uri, cid: r.cid, author: { did: author.did, handle: author.handle, displayName: author.displayName }, record: r.value, ...r.counts, indexedAt: r.indexedAt, labels: [] };
+        return {
+          uri: r.uri,
+          cid: r.cid,
+          author: { did: author.did, handle: author.handle, displayName: author.displayName },
+          record: r.value,
+          ...r.counts,
+          indexedAt: r.indexedAt,
+          labels: [],
+        };
       });
     return { status: 200, body: { posts } };
   }

@@ -94,9 +94,13 @@ export class FacebookFake extends FakePlatform {
     this.tokens.set(this.pageToken, this.pageId);
   }
   demoChannel(): DemoChannel {
-    return { platform: 'facebook', settings: { pageId: this.pageId }, credentials: { pageAccessToken: this.pageToken }, env: { FACEBOOK_GRAPH_BASE_URL: this.url } };
+    return {
+      platform: 'facebook',
+      settings: { pageId: this.pageId },
+      credentials: { pageAccessToken: this.pageToken },
+      env: { FACEBOOK_GRAPH_BASE_URL: this.url },
+    };
   }
-
 
   /** Another Page (and its token), e.g. to check a channel refuses a token of the wrong Page. */
   addPage(pageId: string, name: string, token: string): void {
@@ -122,7 +126,13 @@ export class FacebookFake extends FakePlatform {
 
   protected routes(): Route[] {
     return [
-      { name: 'me', method: 'GET', path: new RegExp(`^${VERSION}/me$`), write: false, handle: (ctx) => this.node(ctx, this.tokenPage(ctx)) },
+      {
+        name: 'me',
+        method: 'GET',
+        path: new RegExp(`^${VERSION}/me$`),
+        write: false,
+        handle: (ctx) => this.node(ctx, this.tokenPage(ctx)),
+      },
       { name: 'ids', method: 'GET', path: new RegExp(`^${VERSION}/?$`), write: false, handle: (ctx) => this.readIds(ctx) },
       {
         name: 'published_posts',
@@ -131,10 +141,34 @@ export class FacebookFake extends FakePlatform {
         write: false,
         handle: (ctx) => this.listPosts(ctx),
       },
-      { name: 'feed', method: 'POST', path: new RegExp(`^${VERSION}/(?<page>\\d+)/feed$`), write: true, handle: (ctx) => this.createFeedPost(ctx) },
-      { name: 'photos', method: 'POST', path: new RegExp(`^${VERSION}/(?<page>\\d+)/photos$`), write: true, handle: (ctx) => this.uploadPhoto(ctx) },
-      { name: 'node', method: 'GET', path: new RegExp(`^${VERSION}/(?<id>[\\d_]+)$`), write: false, handle: (ctx) => this.node(ctx, ctx.params.id!) },
-      { name: 'delete', method: 'DELETE', path: new RegExp(`^${VERSION}/(?<id>[\\d_]+)$`), write: true, handle: (ctx) => this.deleteNode(ctx) },
+      {
+        name: 'feed',
+        method: 'POST',
+        path: new RegExp(`^${VERSION}/(?<page>\\d+)/feed$`),
+        write: true,
+        handle: (ctx) => this.createFeedPost(ctx),
+      },
+      {
+        name: 'photos',
+        method: 'POST',
+        path: new RegExp(`^${VERSION}/(?<page>\\d+)/photos$`),
+        write: true,
+        handle: (ctx) => this.uploadPhoto(ctx),
+      },
+      {
+        name: 'node',
+        method: 'GET',
+        path: new RegExp(`^${VERSION}/(?<id>[\\d_]+)$`),
+        write: false,
+        handle: (ctx) => this.node(ctx, ctx.params.id!),
+      },
+      {
+        name: 'delete',
+        method: 'DELETE',
+        path: new RegExp(`^${VERSION}/(?<id>[\\d_]+)$`),
+        write: true,
+        handle: (ctx) => this.deleteNode(ctx),
+      },
     ];
   }
 
@@ -172,7 +206,19 @@ export class FacebookFake extends FakePlatform {
   }
 
   protected serverError(_ctx: RequestContext): Reply {
-    return { status: 500, body: { error: { message: 'An unknown error has occurred.', type: 'OAuthException', code: 1, error_subcode: 99, is_transient: true, fbtrace_id: trace() } } };
+    return {
+      status: 500,
+      body: {
+        error: {
+          message: 'An unknown error has occurred.',
+          type: 'OAuthException',
+          code: 1,
+          error_subcode: 99,
+          is_transient: true,
+          fbtrace_id: trace(),
+        },
+      },
+    };
   }
 
   protected override notFound(ctx: RequestContext): Reply {
@@ -188,7 +234,15 @@ export class FacebookFake extends FakePlatform {
     return {
       'x-app-usage': JSON.stringify({ call_count: percent, total_cputime: Math.floor(percent / 2), total_time: Math.floor(percent / 2) }),
       'x-business-use-case-usage': JSON.stringify({
-        [this.pageId]: [{ type: 'pages', call_count: percent, total_cputime: Math.floor(percent / 2), total_time: Math.floor(percent / 2), estimated_time_to_regain_access: minutes }],
+        [this.pageId]: [
+          {
+            type: 'pages',
+            call_count: percent,
+            total_cputime: Math.floor(percent / 2),
+            total_time: Math.floor(percent / 2),
+            estimated_time_to_regain_access: minutes,
+          },
+        ],
       }),
     };
   }
@@ -201,7 +255,10 @@ export class FacebookFake extends FakePlatform {
   private requirePage(ctx: RequestContext): string {
     const page = ctx.params.page!;
     if (!this.pages.has(page)) throw new HttpReply(unsupported('post', page));
-    if (this.tokenPage(ctx) !== page) throw new HttpReply(graphError(403, '(#200) The user hasn\'t authorized the application to perform this action', 'OAuthException', 200));
+    if (this.tokenPage(ctx) !== page)
+      throw new HttpReply(
+        graphError(403, "(#200) The user hasn't authorized the application to perform this action", 'OAuthException', 200),
+      );
     return page;
   }
 
@@ -217,7 +274,8 @@ export class FacebookFake extends FakePlatform {
     const raw = ctx.url.searchParams.get('ids');
     if (!raw) return graphError(400, '(#100) Missing or invalid ids parameter', 'OAuthException', 100); // assumed wording
     const ids = raw.split(',').filter((s) => s !== '');
-    if (ids.length > MAX_IDS) return graphError(400, `(#100) Too many IDs. Maximum: ${MAX_IDS}. Provided: ${ids.length}.`, 'OAuthException', 100);
+    if (ids.length > MAX_IDS)
+      return graphError(400, `(#100) Too many IDs. Maximum: ${MAX_IDS}. Provided: ${ids.length}.`, 'OAuthException', 100);
     const fields = fieldsOf(ctx);
     if (!this.insightsAllowed && fields.some((f) => f.startsWith('insights'))) {
       return graphError(403, '(#10) Application does not have permission for this action', 'OAuthException', 10); // assumed wording
@@ -225,7 +283,8 @@ export class FacebookFake extends FakePlatform {
     const bad = fields.find((f) => f.startsWith('insights.metric(') && metricList(f).some((m) => !INSIGHT_METRICS.has(m)));
     if (bad) return graphError(400, '(#100) The value must be a valid insights metric', 'OAuthException', 100);
     const missing = ids.filter((id) => !this.exists(id));
-    if (missing.length > 0) return graphError(404, `(#803) Some of the aliases you requested do not exist: ${missing.join(',')}`, 'OAuthException', 803);
+    if (missing.length > 0)
+      return graphError(404, `(#803) Some of the aliases you requested do not exist: ${missing.join(',')}`, 'OAuthException', 803);
     return { status: 200, body: Object.fromEntries(ids.map((id) => [id, this.render(id, fields)])) };
   }
 
@@ -252,7 +311,8 @@ export class FacebookFake extends FakePlatform {
       return pick(page, fields.length ? fields : ['id', 'name']);
     }
     const photo = this.photos.get(id);
-    if (photo) return pick({ id, alt_text_custom: photo.altText ?? undefined, name: photo.caption ?? undefined }, fields.length ? fields : ['id']);
+    if (photo)
+      return pick({ id, alt_text_custom: photo.altText ?? undefined, name: photo.caption ?? undefined }, fields.length ? fields : ['id']);
     const post = this.posts.get(id);
     if (!post || post.deleted) return undefined;
     const m = this.metrics.get(id) ?? {};
@@ -287,7 +347,8 @@ export class FacebookFake extends FakePlatform {
     const params = bodyParams(ctx);
     const message = params.get('message') ?? '';
     const attached = [...params.entries()].filter(([k]) => /^attached_media(\[\d+\])?$/.test(k)).map(([, v]) => v);
-    if (message.trim() === '' && attached.length === 0) return graphError(400, '(#100) Missing message or attachment', 'OAuthException', 100);
+    if (message.trim() === '' && attached.length === 0)
+      return graphError(400, '(#100) Missing message or attachment', 'OAuthException', 100);
     if ([...message].length > MESSAGE_LIMIT) return graphError(400, '(#100) The message is too long', 'OAuthException', 100); // assumed wording
     const photoIds: string[] = [];
     for (const raw of attached) {
@@ -299,12 +360,19 @@ export class FacebookFake extends FakePlatform {
       }
       const photo = typeof fbid === 'string' ? this.photos.get(fbid) : undefined;
       if (!photo || photo.pageId !== page || photo.published || photo.postId) {
-        return graphError(400, `(#100) param attached_media must be an array of unpublished photos of this Page: ${String(fbid)}`, 'OAuthException', 100); // assumed wording
+        return graphError(
+          400,
+          `(#100) param attached_media must be an array of unpublished photos of this Page: ${String(fbid)}`,
+          'OAuthException',
+          100,
+        ); // assumed wording
       }
       photoIds.push(photo.id);
     }
     const day = Date.now() - 24 * 3600 * 1000;
-    const duplicate = [...this.posts.values()].some((p) => p.pageId === page && !p.deleted && p.message === message && message !== '' && p.createdTime.getTime() > day);
+    const duplicate = [...this.posts.values()].some(
+      (p) => p.pageId === page && !p.deleted && p.message === message && message !== '' && p.createdTime.getTime() > day,
+    );
     if (duplicate) return graphError(400, '(#506) Duplicate status message', 'OAuthException', 506);
     const post = this.storePost(page, message, photoIds);
     return { status: 200, body: { id: post.id } };
@@ -324,7 +392,8 @@ export class FacebookFake extends FakePlatform {
     const published = String(form.get('published') ?? 'true') !== 'false';
     const caption = typeof form.get('caption') === 'string' ? (form.get('caption') as string) : null;
     const altText = typeof form.get('alt_text_custom') === 'string' ? (form.get('alt_text_custom') as string) : null;
-    if (caption !== null && [...caption].length > MESSAGE_LIMIT) return graphError(400, '(#100) The caption is too long', 'OAuthException', 100); // assumed wording
+    if (caption !== null && [...caption].length > MESSAGE_LIMIT)
+      return graphError(400, '(#100) The caption is too long', 'OAuthException', 100); // assumed wording
     const photo: FakePhoto = {
       id: this.nextPhoto(),
       pageId: page,
@@ -346,7 +415,8 @@ export class FacebookFake extends FakePlatform {
     const id = ctx.params.id!;
     const post = this.posts.get(id);
     if (!post || post.deleted) return unsupported('delete', id);
-    if (this.tokenPage(ctx) !== post.pageId) return graphError(403, '(#200) The user hasn\'t authorized the application to perform this action', 'OAuthException', 200);
+    if (this.tokenPage(ctx) !== post.pageId)
+      return graphError(403, "(#200) The user hasn't authorized the application to perform this action", 'OAuthException', 200);
     post.deleted = true;
     const entry = this.ledger.find((e) => e.id === id);
     if (entry) entry.deleted = true;
@@ -395,7 +465,8 @@ function tokenOf(ctx: RequestContext): string | undefined {
   if (typeof auth === 'string' && /^(Bearer|OAuth) /i.test(auth)) return auth.replace(/^(Bearer|OAuth) /i, '').trim();
   const q = ctx.url.searchParams.get('access_token');
   if (q) return q;
-  if (String(ctx.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return ctx.form().get('access_token') ?? undefined;
+  if (String(ctx.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
+    return ctx.form().get('access_token') ?? undefined;
   return undefined;
 }
 
@@ -435,7 +506,10 @@ function fieldsOf(ctx: RequestContext): string[] {
 
 function metricList(field: string): string[] {
   const inside = /metric\(([^)]*)\)/.exec(field)?.[1] ?? '';
-  return inside.split(',').map((s) => s.trim()).filter(Boolean);
+  return inside
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function pick(node: Record<string, unknown>, fields: string[]): Record<string, unknown> {
@@ -448,7 +522,9 @@ function sniffImage(b: Buffer): string | null {
   if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
   if (b.length >= 6 && /^GIF8[79]a$/.test(b.subarray(0, 6).toString('latin1'))) return 'image/gif';
   if (b.length >= 2 && b[0] === 0x42 && b[1] === 0x4d) return 'image/bmp';
-  if (b.length >= 4 && (b.subarray(0, 4).toString('latin1') === 'II*\0' || b.subarray(0, 4).toString('latin1') === 'MM\0*')) return 'image/tiff';
-  if (b.length >= 12 && b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
+  if (b.length >= 4 && (b.subarray(0, 4).toString('latin1') === 'II*\0' || b.subarray(0, 4).toString('latin1') === 'MM\0*'))
+    return 'image/tiff';
+  if (b.length >= 12 && b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP')
+    return 'image/webp';
   return null;
 }

@@ -183,7 +183,14 @@ export abstract class FakePlatform {
   private async dispatch(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://fake.local');
-    const seen: SeenRequest = { method: req.method ?? 'GET', path: url.pathname, route: null, status: null, fault: null, headers: req.headers };
+    const seen: SeenRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      route: null,
+      status: null,
+      fault: null,
+      headers: req.headers,
+    };
     const send = (reply: Reply) => {
       seen.status = reply.status;
       const isJson = reply.body !== undefined && !Buffer.isBuffer(reply.body);
@@ -329,7 +336,11 @@ function context(req: http.IncomingMessage, url: URL, body: Buffer, params: Reco
       return new URLSearchParams(body.toString('utf8'));
     },
     async formData() {
-      return new Request('http://fake.local/', { method: 'POST', headers: { 'content-type': String(req.headers['content-type'] ?? '') }, body }).formData();
+      return new Request('http://fake.local/', {
+        method: 'POST',
+        headers: { 'content-type': String(req.headers['content-type'] ?? '') },
+        body,
+      }).formData();
     },
   };
 }

@@ -89,9 +89,13 @@ export class LinkedInFake extends FakePlatform {
     this.currentVersion = options.currentVersion ?? `${now.getUTCFullYear()}${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
   }
   demoChannel(): DemoChannel {
-    return { platform: 'linkedin', settings: { organizationUrn: this.organizationUrn }, credentials: { accessToken: this.accessToken }, env: { LINKEDIN_API_BASE_URL: this.url } };
+    return {
+      platform: 'linkedin',
+      settings: { organizationUrn: this.organizationUrn },
+      credentials: { accessToken: this.accessToken },
+      env: { LINKEDIN_API_BASE_URL: this.url },
+    };
   }
-
 
   setStatistics(urn: string, stats: LinkedInFakeStatistics): void {
     this.statistics.set(urn, { ...this.statistics.get(urn), ...stats });
@@ -118,7 +122,13 @@ export class LinkedInFake extends FakePlatform {
       { name: 'posts_create', method: 'POST', path: '/rest/posts', write: true, handle: (ctx) => this.createPost(ctx) },
       { name: 'posts_find', method: 'GET', path: '/rest/posts', write: false, handle: (ctx) => this.findPosts(ctx) },
       { name: 'posts_delete', method: 'DELETE', path: '/rest/posts/:urn', write: true, handle: (ctx) => this.deletePost(ctx) },
-      { name: 'statistics', method: 'GET', path: '/rest/organizationalEntityShareStatistics', write: false, handle: (ctx) => this.shareStatistics(ctx) },
+      {
+        name: 'statistics',
+        method: 'GET',
+        path: '/rest/organizationalEntityShareStatistics',
+        write: false,
+        handle: (ctx) => this.shareStatistics(ctx),
+      },
     ];
   }
 
@@ -126,23 +136,40 @@ export class LinkedInFake extends FakePlatform {
 
   protected authenticate(ctx: RequestContext): Reply | undefined {
     const version = header(ctx, 'linkedin-version');
-    if (!version) return restliError(400, 'VERSION_MISSING', 'A version must be present. Please specify a version by adding the LinkedIn-Version header.'); // assumed wording
+    if (!version)
+      return restliError(
+        400,
+        'VERSION_MISSING',
+        'A version must be present. Please specify a version by adding the LinkedIn-Version header.',
+      ); // assumed wording
     if (!this.isActive(version)) return restliError(426, 'NONEXISTENT_VERSION', `Requested version ${version} is not active`);
     if (header(ctx, 'x-restli-protocol-version') !== '2.0.0') {
       return restliError(400, 'ILLEGAL_ARGUMENT', 'X-Restli-Protocol-Version 2.0.0 is required for this resource'); // assumed wording
     }
-    if (!this.tokenOk(ctx)) return { status: 401, body: { status: 401, serviceErrorCode: 65600, code: 'INVALID_ACCESS_TOKEN', message: 'Invalid access token' } };
+    if (!this.tokenOk(ctx))
+      return { status: 401, body: { status: 401, serviceErrorCode: 65600, code: 'INVALID_ACCESS_TOKEN', message: 'Invalid access token' } };
     return undefined;
   }
 
   protected expiredToken(_ctx: RequestContext): Reply {
     // The reference confirms 65600/65601; this expired variant is seen in one project only.
-    return { status: 401, body: { status: 401, serviceErrorCode: 65602, code: 'EXPIRED_ACCESS_TOKEN', message: 'The token used in the request has expired' } };
+    return {
+      status: 401,
+      body: { status: 401, serviceErrorCode: 65602, code: 'EXPIRED_ACCESS_TOKEN', message: 'The token used in the request has expired' },
+    };
   }
 
   protected rateLimited(_ctx: RequestContext): Reply {
     // LinkedIn sends no rate-limit headers and no Retry-After: limits are daily and reset at midnight UTC.
-    return { status: 429, body: { status: 429, serviceErrorCode: 101, code: 'TOO_MANY_REQUESTS', message: 'Resource level throttle APPLICATION DAY limit for calls to this resource is reached.' } };
+    return {
+      status: 429,
+      body: {
+        status: 429,
+        serviceErrorCode: 101,
+        code: 'TOO_MANY_REQUESTS',
+        message: 'Resource level throttle APPLICATION DAY limit for calls to this resource is reached.',
+      },
+    };
   }
 
   protected serverError(_ctx: RequestContext): Reply {
@@ -167,7 +194,13 @@ export class LinkedInFake extends FakePlatform {
 
   private requireAuthor(urn: unknown): string {
     if (urn !== this.organizationUrn) {
-      throw new HttpReply(restliError(403, 'ACCESS_DENIED', `Not enough permissions to access: partnerApiPostsExternal.CREATE.NO_VERSION for author ${String(urn)}`));
+      throw new HttpReply(
+        restliError(
+          403,
+          'ACCESS_DENIED',
+          `Not enough permissions to access: partnerApiPostsExternal.CREATE.NO_VERSION for author ${String(urn)}`,
+        ),
+      );
     }
     return urn;
   }
@@ -193,18 +226,32 @@ export class LinkedInFake extends FakePlatform {
     const body = ctx.json<{ initializeUploadRequest?: { owner?: unknown } }>();
     const owner = this.requireAuthor(body.initializeUploadRequest?.owner);
     const n = this.nextImage();
-    const image: FakeImage = { urn: `urn:li:image:C4E10AQFake${n}`, owner, uploadKey: `img-${n}-${createHash('sha1').update(String(Math.random())).digest('hex').slice(0, 8)}`, bytes: null, sha256: null, mimeType: null };
+    const image: FakeImage = {
+      urn: `urn:li:image:C4E10AQFake${n}`,
+      owner,
+      uploadKey: `img-${n}-${createHash('sha1').update(String(Math.random())).digest('hex').slice(0, 8)}`,
+      bytes: null,
+      sha256: null,
+      mimeType: null,
+    };
     this.images.set(image.urn, image);
     return {
       status: 200,
-      body: { value: { uploadUrlExpiresAt: Date.now() + 24 * 3600 * 1000, uploadUrl: `http://${ctx.headers.host}/dms-uploads/${image.uploadKey}`, image: image.urn } },
+      body: {
+        value: {
+          uploadUrlExpiresAt: Date.now() + 24 * 3600 * 1000,
+          uploadUrl: `http://${ctx.headers.host}/dms-uploads/${image.uploadKey}`,
+          image: image.urn,
+        },
+      },
     };
   }
 
   private upload(ctx: RequestContext): Reply {
     const image = [...this.images.values()].find((i) => i.uploadKey === ctx.params.key);
     if (!image) return { status: 404, body: Buffer.from('') };
-    if (!this.tokenOk(ctx)) return { status: 401, body: { status: 401, serviceErrorCode: 65600, code: 'INVALID_ACCESS_TOKEN', message: 'Invalid access token' } };
+    if (!this.tokenOk(ctx))
+      return { status: 401, body: { status: 401, serviceErrorCode: 65600, code: 'INVALID_ACCESS_TOKEN', message: 'Invalid access token' } };
     const mimeType = sniffImage(ctx.body);
     // The Images API takes JPG, GIF and PNG.
     if (!mimeType) return restliError(400, 'ILLEGAL_ARGUMENT', 'Unsupported image format: the Images API takes JPG, GIF or PNG'); // assumed wording
@@ -230,18 +277,28 @@ export class LinkedInFake extends FakePlatform {
     }
     if (typeof body.commentary !== 'string') return validation('/commentary :: not a string');
     const length = [...body.commentary].length;
-    if (length > COMMENTARY_LIMIT) return validation(`/commentary :: length of ${length} exceeds the maximum allowed length of ${COMMENTARY_LIMIT}`); // assumed wording
+    if (length > COMMENTARY_LIMIT)
+      return validation(`/commentary :: length of ${length} exceeds the maximum allowed length of ${COMMENTARY_LIMIT}`); // assumed wording
 
-    const content = body.content as { media?: { id?: unknown; altText?: unknown }; multiImage?: { images?: Array<{ id?: unknown; altText?: unknown }> } } | undefined;
+    const content = body.content as
+      { media?: { id?: unknown; altText?: unknown }; multiImage?: { images?: Array<{ id?: unknown; altText?: unknown }> } } | undefined;
     const refs = content?.media ? [content.media] : (content?.multiImage?.images ?? []);
-    if (content?.multiImage && (refs.length < 2 || refs.length > MULTI_IMAGE_MAX)) return validation(`/content/multiImage/images :: must have between 2 and ${MULTI_IMAGE_MAX} images`); // assumed wording
+    if (content?.multiImage && (refs.length < 2 || refs.length > MULTI_IMAGE_MAX))
+      return validation(`/content/multiImage/images :: must have between 2 and ${MULTI_IMAGE_MAX} images`); // assumed wording
     const media: Array<{ urn: string; altText: string | null; sha256: string; mimeType: string; size: number }> = [];
     for (const ref of refs) {
       const image = typeof ref.id === 'string' ? this.images.get(ref.id) : undefined;
       if (!image || image.owner !== author) return validation(`/content/media/id :: ${String(ref.id)} is not an image of ${author}`); // assumed wording
       if (!image.bytes) return validation(`/content/media/id :: ${image.urn} has not been uploaded (status WAITING_UPLOAD)`); // assumed wording
-      if (typeof ref.altText === 'string' && [...ref.altText].length > ALT_TEXT_LIMIT) return validation(`/content/media/altText :: exceeds ${ALT_TEXT_LIMIT} characters`); // assumed wording
-      media.push({ urn: image.urn, altText: typeof ref.altText === 'string' ? ref.altText : null, sha256: image.sha256!, mimeType: image.mimeType!, size: image.bytes.length });
+      if (typeof ref.altText === 'string' && [...ref.altText].length > ALT_TEXT_LIMIT)
+        return validation(`/content/media/altText :: exceeds ${ALT_TEXT_LIMIT} characters`); // assumed wording
+      media.push({
+        urn: image.urn,
+        altText: typeof ref.altText === 'string' ? ref.altText : null,
+        sha256: image.sha256!,
+        mimeType: image.mimeType!,
+        size: image.bytes.length,
+      });
     }
 
     const stored = asStored(body.commentary);
@@ -265,7 +322,12 @@ export class LinkedInFake extends FakePlatform {
     const q = ctx.url.searchParams;
     if (q.get('q') !== 'author') return restliError(400, 'ILLEGAL_ARGUMENT', 'Unsupported finder'); // assumed wording
     const author = q.get('author');
-    if (author !== this.organizationUrn) return restliError(403, 'ACCESS_DENIED', `Not enough permissions to access: partnerApiPostsExternal.FINDER-author for ${String(author)}`);
+    if (author !== this.organizationUrn)
+      return restliError(
+        403,
+        'ACCESS_DENIED',
+        `Not enough permissions to access: partnerApiPostsExternal.FINDER-author for ${String(author)}`,
+      );
     const count = Math.min(Number(q.get('count') ?? 10) || 10, 100);
     const elements = [...this.posts.values()]
       .filter((p) => p.author === author && !p.deleted)
@@ -297,14 +359,19 @@ export class LinkedInFake extends FakePlatform {
   private shareStatistics(ctx: RequestContext): Reply {
     const q = ctx.url.searchParams;
     if (q.get('q') !== 'organizationalEntity') return restliError(400, 'ILLEGAL_ARGUMENT', 'Unsupported finder'); // assumed wording
-    if (q.get('organizationalEntity') !== this.organizationUrn) return restliError(403, 'ACCESS_DENIED', 'Not enough permissions to access: organizationalEntityShareStatistics');
+    if (q.get('organizationalEntity') !== this.organizationUrn)
+      return restliError(403, 'ACCESS_DENIED', 'Not enough permissions to access: organizationalEntityShareStatistics');
     const asked: string[] = [];
-    for (const [param, prefix] of [['shares', 'urn:li:share:'], ['ugcPosts', 'urn:li:ugcPost:']] as const) {
+    for (const [param, prefix] of [
+      ['shares', 'urn:li:share:'],
+      ['ugcPosts', 'urn:li:ugcPost:'],
+    ] as const) {
       // The raw query keeps List(...) syntax; each URN inside is URL-encoded.
       const raw = new RegExp(`(?:^|&)${param}=List\\(([^)]*)\\)`).exec(ctx.url.search.slice(1))?.[1];
       if (raw === undefined) continue;
       for (const encoded of raw.split(',').filter(Boolean)) {
-        if (encoded.includes(':')) return restliError(400, 'ILLEGAL_ARGUMENT', `Invalid value for param ${param}: URNs in a List must be URL-encoded`); // assumed wording
+        if (encoded.includes(':'))
+          return restliError(400, 'ILLEGAL_ARGUMENT', `Invalid value for param ${param}: URNs in a List must be URL-encoded`); // assumed wording
         const urn = decodeURIComponent(encoded);
         if (!urn.startsWith(prefix)) return restliError(400, 'ILLEGAL_ARGUMENT', `Invalid ${param} urn ${urn}`); // assumed wording
         asked.push(urn);
@@ -324,13 +391,24 @@ export class LinkedInFake extends FakePlatform {
           shareCount: s.shareCount ?? 0,
           impressionCount: s.impressionCount ?? 0,
         };
-        return { [urn.startsWith('urn:li:share:') ? 'share' : 'ugcPost']: urn, organizationalEntity: this.organizationUrn, totalShareStatistics: stats };
+        return {
+          [urn.startsWith('urn:li:share:') ? 'share' : 'ugcPost']: urn,
+          organizationalEntity: this.organizationUrn,
+          totalShareStatistics: stats,
+        };
       });
     return { status: 200, body: { paging: { count: 10, start: 0, links: [] }, elements } };
   }
 
   private storePost(author: string, commentary: string, media: unknown[], createdAt = Date.now()): FakePost {
-    const post: FakePost = { urn: `urn:li:share:${this.nextShare()}`, author, commentary: asStored(commentary), text: plainText(commentary), createdAt, deleted: false };
+    const post: FakePost = {
+      urn: `urn:li:share:${this.nextShare()}`,
+      author,
+      commentary: asStored(commentary),
+      text: plainText(commentary),
+      createdAt,
+      deleted: false,
+    };
     this.posts.set(post.urn, post);
     this.ledger.push({ id: post.urn, text: post.text, at: new Date(createdAt).toISOString(), commentary, author, media });
     return post;
@@ -347,7 +425,15 @@ function restliError(status: number, code: string, message: string): Reply {
 }
 
 function validation(message: string): Reply {
-  return { status: 422, body: { errorDetailType: 'com.linkedin.common.error.BadRequest', message, errorDetails: { inputErrors: [{ description: message, input: {}, code: 'INVALID_VALUE' }] }, status: 422 } };
+  return {
+    status: 422,
+    body: {
+      errorDetailType: 'com.linkedin.common.error.BadRequest',
+      message,
+      errorDetails: { inputErrors: [{ description: message, input: {}, code: 'INVALID_VALUE' }] },
+      status: 422,
+    },
+  };
 }
 
 /** LinkedIn returns a hashtag as the template `{hashtag|\#|word}` (little text format, HashtagTemplate). */

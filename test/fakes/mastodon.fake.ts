@@ -122,7 +122,6 @@ export class MastodonFake extends FakePlatform {
     return { platform: 'mastodon', settings: { instanceUrl: this.url }, credentials: { accessToken: this.accessToken }, env: {} };
   }
 
-
   /** Engagement numbers for a post, as other people's favourites, boosts, replies and quotes would set them. */
   setMetrics(id: string, m: Partial<Record<'favourites' | 'reblogs' | 'replies' | 'quotes', number>>): void {
     const s = this.statuses.get(id);
@@ -148,7 +147,14 @@ export class MastodonFake extends FakePlatform {
 
   protected override routes(): Route[] {
     return [
-      { name: 'instance', method: 'GET', path: '/api/v2/instance', write: false, auth: false, handle: () => ({ status: 200, body: this.instance() }) },
+      {
+        name: 'instance',
+        method: 'GET',
+        path: '/api/v2/instance',
+        write: false,
+        auth: false,
+        handle: () => ({ status: 200, body: this.instance() }),
+      },
       {
         name: 'verify_credentials',
         method: 'GET',
@@ -156,10 +162,22 @@ export class MastodonFake extends FakePlatform {
         write: false,
         handle: () => ({ status: 200, body: { ...this.account(), source: { privacy: 'public', language: 'en', note: '' } } }),
       },
-      { name: 'account_statuses', method: 'GET', path: '/api/v1/accounts/:id/statuses', write: false, handle: (ctx) => this.accountStatuses(ctx) },
+      {
+        name: 'account_statuses',
+        method: 'GET',
+        path: '/api/v1/accounts/:id/statuses',
+        write: false,
+        handle: (ctx) => this.accountStatuses(ctx),
+      },
       { name: 'create_status', method: 'POST', path: '/api/v1/statuses', write: true, handle: (ctx) => this.createStatus(ctx) },
       { name: 'statuses', method: 'GET', path: '/api/v1/statuses', write: false, handle: (ctx) => this.listStatuses(ctx) },
-      { name: 'status', method: 'GET', path: '/api/v1/statuses/:id', write: false, handle: (ctx) => ({ status: 200, body: this.render(this.find(ctx.params.id!)) }) },
+      {
+        name: 'status',
+        method: 'GET',
+        path: '/api/v1/statuses/:id',
+        write: false,
+        handle: (ctx) => ({ status: 200, body: this.render(this.find(ctx.params.id!)) }),
+      },
       {
         name: 'status_source',
         method: 'GET',
@@ -194,7 +212,11 @@ export class MastodonFake extends FakePlatform {
 
   protected override serverError(_ctx: RequestContext): Reply {
     // Rails' public/500.html is what a crash gives; the API's own 5xx JSON is the 503 below. Both are seen in practice.
-    return { status: 503, body: { error: 'There was a temporary problem serving your request, please try again' }, headers: this.rateHeaders(this.remaining) };
+    return {
+      status: 503,
+      body: { error: 'There was a temporary problem serving your request, please try again' },
+      headers: this.rateHeaders(this.remaining),
+    };
   }
 
   protected override notFound(_ctx: RequestContext): Reply {
@@ -207,7 +229,11 @@ export class MastodonFake extends FakePlatform {
   }
 
   private rateHeaders(remaining: number): Record<string, string> {
-    return { 'x-ratelimit-limit': String(RATE_LIMIT), 'x-ratelimit-remaining': String(remaining), 'x-ratelimit-reset': this.rateLimitResetAt.toISOString() };
+    return {
+      'x-ratelimit-limit': String(RATE_LIMIT),
+      'x-ratelimit-remaining': String(remaining),
+      'x-ratelimit-reset': this.rateLimitResetAt.toISOString(),
+    };
   }
 
   private unauthorized(description: string): Reply {
@@ -307,17 +333,31 @@ export class MastodonFake extends FakePlatform {
       return { status: 404, body: { error: 'The post you are trying to reply to does not appear to exist.' } };
     }
     if (text.trim() === '' && media.length === 0) return invalid("Validation failed: Text can't be blank");
-    if (mastodonLength(text) > this.options.maxCharacters) return invalid(`Validation failed: Text character limit of ${this.options.maxCharacters} exceeded`);
+    if (mastodonLength(text) > this.options.maxCharacters)
+      return invalid(`Validation failed: Text character limit of ${this.options.maxCharacters} exceeded`);
     const visibility = p.get('visibility') ?? 'public';
-    if (!['public', 'unlisted', 'private', 'direct'].includes(visibility)) return invalid('Validation failed: Visibility is not included in the list');
+    if (!['public', 'unlisted', 'private', 'direct'].includes(visibility))
+      return invalid('Validation failed: Visibility is not included in the list');
 
     const status = this.store({ text, inReplyToId, language: p.get('language') ?? null, visibility, mediaIds: media.map((m) => m.id) });
     if (idemKey) this.idempotency.set(idemKey, { statusId: status.id, at: Date.now() });
     return { status: 200, body: this.render(status) };
   }
 
-  private store(input: Pick<FakeStatus, 'text' | 'inReplyToId' | 'language' | 'visibility' | 'mediaIds'>, createdAt = new Date()): FakeStatus {
-    const status: FakeStatus = { ...input, id: this.nextStatusId(), accountId: this.accountId, createdAt: createdAt.toISOString(), favourites: 0, reblogs: 0, replies: 0, quotes: 0 };
+  private store(
+    input: Pick<FakeStatus, 'text' | 'inReplyToId' | 'language' | 'visibility' | 'mediaIds'>,
+    createdAt = new Date(),
+  ): FakeStatus {
+    const status: FakeStatus = {
+      ...input,
+      id: this.nextStatusId(),
+      accountId: this.accountId,
+      createdAt: createdAt.toISOString(),
+      favourites: 0,
+      reblogs: 0,
+      replies: 0,
+      quotes: 0,
+    };
     this.statuses.set(status.id, status);
     for (const id of status.mediaIds) this.media.get(id)!.statusId = status.id;
     if (status.inReplyToId) this.statuses.get(status.inReplyToId)!.replies++;
@@ -366,7 +406,8 @@ export class MastodonFake extends FakePlatform {
   }
 
   private async uploadMediaRoute(ctx: RequestContext): Promise<Reply> {
-    if (!String(ctx.headers['content-type'] ?? '').startsWith('multipart/form-data')) return invalid("Validation failed: File can't be blank");
+    if (!String(ctx.headers['content-type'] ?? '').startsWith('multipart/form-data'))
+      return invalid("Validation failed: File can't be blank");
     const form = await ctx.formData();
     const file = form.get('file');
     if (!(file instanceof Blob)) return invalid("Validation failed: File can't be blank");
@@ -378,9 +419,18 @@ export class MastodonFake extends FakePlatform {
     }
     const description = form.get('description');
     const alt = typeof description === 'string' && description !== '' ? description : null;
-    if (alt !== null && [...alt].length > DESCRIPTION_LIMIT) return invalid(`Validation failed: Description is too long (maximum is ${DESCRIPTION_LIMIT} characters)`);
+    if (alt !== null && [...alt].length > DESCRIPTION_LIMIT)
+      return invalid(`Validation failed: Description is too long (maximum is ${DESCRIPTION_LIMIT} characters)`);
     const async = this.options.mediaProcessing === 'async';
-    const m: FakeMedia = { id: this.nextMediaId(), type: 'image', mimeType, bytes, description: alt, pollsLeft: async ? this.options.processingPolls : 0, statusId: null };
+    const m: FakeMedia = {
+      id: this.nextMediaId(),
+      type: 'image',
+      mimeType,
+      bytes,
+      description: alt,
+      pollsLeft: async ? this.options.processingPolls : 0,
+      statusId: null,
+    };
     this.media.set(m.id, m);
     return { status: async ? 202 : 200, body: this.renderMedia(m) };
   }
@@ -443,7 +493,8 @@ export class MastodonFake extends FakePlatform {
   /** Mastodon's TextFormatter for local plain text: escaped, linkified, simple_format'ed, newlines removed. */
   private formatHtml(text: string): string {
     const d = this.options.domain;
-    const TOKEN = /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)'\]])|(?<![\p{L}\p{N}_/])#([\p{L}\p{N}_]+)|(?<![\p{L}\p{N}_/=])@([a-z0-9_]+)(?:@([a-z0-9.-]+[a-z0-9]))?/giu;
+    const TOKEN =
+      /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)'\]])|(?<![\p{L}\p{N}_/])#([\p{L}\p{N}_]+)|(?<![\p{L}\p{N}_/=])@([a-z0-9_]+)(?:@([a-z0-9.-]+[a-z0-9]))?/giu;
     let html = '';
     let at = 0;
     for (const m of text.matchAll(TOKEN)) {
@@ -479,7 +530,9 @@ function invalid(error: string): Reply {
 function sniff(b: Buffer): string | undefined {
   if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
   if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
-  if (b.length >= 6 && (b.subarray(0, 6).toString('latin1') === 'GIF87a' || b.subarray(0, 6).toString('latin1') === 'GIF89a')) return 'image/gif';
-  if (b.length >= 12 && b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
+  if (b.length >= 6 && (b.subarray(0, 6).toString('latin1') === 'GIF87a' || b.subarray(0, 6).toString('latin1') === 'GIF89a'))
+    return 'image/gif';
+  if (b.length >= 12 && b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP')
+    return 'image/webp';
   return undefined;
 }

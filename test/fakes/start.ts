@@ -12,21 +12,37 @@ import { TelegramFake } from './telegram.fake.js';
 import { XFake } from './x.fake.js';
 
 const first = Number(process.env.FAKES_PORT ?? 4010);
-const fakes: FakePlatform[] = [new XFake(), new MastodonFake(), new BlueskyFake(), new FacebookFake(), new LinkedInFake(), new TelegramFake()];
+const fakes: FakePlatform[] = [
+  new XFake(),
+  new MastodonFake(),
+  new BlueskyFake(),
+  new FacebookFake(),
+  new LinkedInFake(),
+  new TelegramFake(),
+];
 
 for (const [i, fake] of fakes.entries()) await fake.start(first + i);
 
 const env = Object.assign({}, ...fakes.map((f) => f.demoChannel().env)) as Record<string, string>;
 console.log('Fake platforms are listening:');
-for (const fake of fakes) console.log(`  ${fake.name.padEnd(9)} ${fake.url}   (ledger: ${fake.url}/__fake/ledger, faults: POST ${fake.url}/__fake/faults)`);
+for (const fake of fakes)
+  console.log(`  ${fake.name.padEnd(9)} ${fake.url}   (ledger: ${fake.url}/__fake/ledger, faults: POST ${fake.url}/__fake/faults)`);
 console.log('\nStart CivicPost pointed at them:\n');
-console.log(`  ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')} npm start\n`);
-console.log('Then add these channels (POST /api/institutions/{id}/channels, as an admin), and verify each (POST .../channels/{channelId}/verify):\n');
+console.log(
+  `  ${Object.entries(env)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ')} npm start\n`,
+);
+console.log(
+  'Then add these channels (POST /api/institutions/{id}/channels, as an admin), and verify each (POST .../channels/{channelId}/verify):\n',
+);
 for (const fake of fakes) {
   const { platform, settings, credentials } = fake.demoChannel();
   console.log(`  ${JSON.stringify({ platform, displayName: `${fake.name} (fake)`, settings, credentials })}`);
 }
-console.log('\nA fault for the next publication, e.g.: curl -X POST -d \'{"fault":"accept_then_drop"}\' ' + `${fakes[0]!.url}/__fake/faults`);
+console.log(
+  '\nA fault for the next publication, e.g.: curl -X POST -d \'{"fault":"accept_then_drop"}\' ' + `${fakes[0]!.url}/__fake/faults`,
+);
 
 const stop = async () => {
   await Promise.all(fakes.map((f) => f.stop()));

@@ -93,7 +93,6 @@ export class TelegramFake extends FakePlatform {
     return { platform: 'telegram', settings: { chatId }, credentials: { botToken: this.token }, env: { TELEGRAM_API_BASE_URL: this.url } };
   }
 
-
   /** Makes a message look older (for the 48-hour delete rule). */
   ageMessage(messageId: number, seconds: number): void {
     const m = this.messages.get(messageId);
@@ -134,7 +133,12 @@ export class TelegramFake extends FakePlatform {
     return {
       status: 429,
       headers: { 'retry-after': String(this.retryAfter) },
-      body: { ok: false, error_code: 429, description: `Too Many Requests: retry after ${this.retryAfter}`, parameters: { retry_after: this.retryAfter } },
+      body: {
+        ok: false,
+        error_code: 429,
+        description: `Too Many Requests: retry after ${this.retryAfter}`,
+        parameters: { retry_after: this.retryAfter },
+      },
     };
   }
 
@@ -150,17 +154,41 @@ export class TelegramFake extends FakePlatform {
   private async handle(method: Method, p: Params): Promise<unknown> {
     switch (method) {
       case 'getMe':
-        return { id: this.bot.id, is_bot: true, first_name: this.bot.first_name, username: this.bot.username, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false };
+        return {
+          id: this.bot.id,
+          is_bot: true,
+          first_name: this.bot.first_name,
+          username: this.bot.username,
+          can_join_groups: true,
+          can_read_all_group_messages: false,
+          supports_inline_queries: false,
+        };
       case 'getChat':
         this.chat(p);
-        return { id: this.channel.id, type: 'channel', title: this.channel.title, ...(this.channel.username ? { username: this.channel.username } : {}), accent_color_id: 0, max_reaction_count: 11 };
+        return {
+          id: this.channel.id,
+          type: 'channel',
+          title: this.channel.title,
+          ...(this.channel.username ? { username: this.channel.username } : {}),
+          accent_color_id: 0,
+          max_reaction_count: 11,
+        };
       case 'getChatMember': {
         this.chat(p);
         const userId = integer(p.user_id, 'user_id');
         if (userId !== this.bot.id) return { status: 'left', user: { id: userId, is_bot: false, first_name: 'Someone' } };
         const user = { id: this.bot.id, is_bot: true, first_name: this.bot.first_name, username: this.bot.username };
         if (this.membership.status !== 'administrator') return { status: this.membership.status, user };
-        return { status: 'administrator', user, can_be_edited: false, is_anonymous: false, can_manage_chat: true, can_post_messages: this.membership.can_post_messages, can_edit_messages: true, can_delete_messages: this.membership.can_delete_messages };
+        return {
+          status: 'administrator',
+          user,
+          can_be_edited: false,
+          is_anonymous: false,
+          can_manage_chat: true,
+          can_post_messages: this.membership.can_post_messages,
+          can_edit_messages: true,
+          can_delete_messages: this.membership.can_delete_messages,
+        };
       }
       case 'sendMessage': {
         this.canPost(p);
@@ -222,7 +250,8 @@ export class TelegramFake extends FakePlatform {
 
   private canPost(p: Params): void {
     this.chat(p);
-    if (this.membership.status !== 'administrator' || !this.membership.can_post_messages) throw badRequest('need administrator rights in the channel chat');
+    if (this.membership.status !== 'administrator' || !this.membership.can_post_messages)
+      throw badRequest('need administrator rights in the channel chat');
   }
 
   private caption(caption: string | undefined): string | undefined {
@@ -246,7 +275,12 @@ export class TelegramFake extends FakePlatform {
     if (bytes.length > PHOTO_MAX_BYTES) throw badRequest('PHOTO_SAVE_FILE_INVALID');
     const mimeType = sniffImage(bytes);
     if (!mimeType) throw badRequest('IMAGE_PROCESS_FAILED');
-    return { fileName: value instanceof File ? value.name : 'photo', mimeType, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+    return {
+      fileName: value instanceof File ? value.name : 'photo',
+      mimeType,
+      size: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    };
   }
 
   private store(content: Omit<StoredMessage, 'message_id' | 'date'>): StoredMessage {
@@ -266,7 +300,12 @@ export class TelegramFake extends FakePlatform {
 
   /** The Message object as the Bot API returns it for a channel post. */
   private view(m: StoredMessage): Record<string, unknown> {
-    const chat = { id: this.channel.id, title: this.channel.title, type: 'channel', ...(this.channel.username ? { username: this.channel.username } : {}) };
+    const chat = {
+      id: this.channel.id,
+      title: this.channel.title,
+      type: 'channel',
+      ...(this.channel.username ? { username: this.channel.username } : {}),
+    };
     return {
       message_id: m.message_id,
       sender_chat: chat,
@@ -275,8 +314,22 @@ export class TelegramFake extends FakePlatform {
       ...(m.text !== undefined ? { text: m.text } : {}),
       ...(m.caption !== undefined ? { caption: m.caption } : {}),
       ...(m.media_group_id ? { media_group_id: m.media_group_id } : {}),
-      ...(m.photo ? { photo: [{ file_id: `photo-${m.message_id}`, file_unique_id: m.photo.sha256.slice(0, 16), width: 1280, height: 720, file_size: m.photo.size }] } : {}),
-      ...(m.reply_to !== undefined && this.messages.has(m.reply_to) ? { reply_to_message: { message_id: m.reply_to, chat, date: this.messages.get(m.reply_to)!.date } } : {}),
+      ...(m.photo
+        ? {
+            photo: [
+              {
+                file_id: `photo-${m.message_id}`,
+                file_unique_id: m.photo.sha256.slice(0, 16),
+                width: 1280,
+                height: 720,
+                file_size: m.photo.size,
+              },
+            ],
+          }
+        : {}),
+      ...(m.reply_to !== undefined && this.messages.has(m.reply_to)
+        ? { reply_to_message: { message_id: m.reply_to, chat, date: this.messages.get(m.reply_to)!.date } }
+        : {}),
     };
   }
 }
@@ -327,7 +380,10 @@ function json(value: unknown, name: string): unknown {
  */
 function clean(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
-  return text.replace(/\r/g, '').replace(/[\u0000-\u0009\u000b-\u001f]/g, ' ').trim();
+  return text
+    .replace(/\r/g, '')
+    .replace(/[\u0000-\u0009\u000b-\u001f]/g, ' ')
+    .trim();
 }
 
 /** Characters as Telegram counts them for the limits (Unicode code points). */
@@ -342,7 +398,8 @@ function now(): number {
 function sniffImage(b: Buffer): string | undefined {
   if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
   if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
-  if (b.length >= 12 && b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
+  if (b.length >= 12 && b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP')
+    return 'image/webp';
   if (b.length >= 6 && b.subarray(0, 3).toString('latin1') === 'GIF') return 'image/gif';
   return undefined;
 }

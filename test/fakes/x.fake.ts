@@ -107,14 +107,25 @@ const TIMESTAMP_SKEW_SECONDS = 300;
 const PROBLEM = {
   unauthorized: { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' },
   tooMany: { title: 'Too Many Requests', type: 'about:blank', status: 429, detail: 'Too Many Requests' },
-  duplicate: { detail: 'You are not allowed to create a Tweet with duplicate content.', type: 'about:blank', title: 'Forbidden', status: 403 },
-  tooLong: {
-    detail: 'Your Tweet text is too long. For more information on how Twitter determines text length see https://github.com/twitter/twitter-text.',
+  duplicate: {
+    detail: 'You are not allowed to create a Tweet with duplicate content.',
     type: 'about:blank',
     title: 'Forbidden',
     status: 403,
   },
-  replyGone: { detail: 'You attempted to reply to a Tweet that is deleted or not visible to you.', type: 'about:blank', title: 'Forbidden', status: 403 },
+  tooLong: {
+    detail:
+      'Your Tweet text is too long. For more information on how Twitter determines text length see https://github.com/twitter/twitter-text.',
+    type: 'about:blank',
+    title: 'Forbidden',
+    status: 403,
+  },
+  replyGone: {
+    detail: 'You attempted to reply to a Tweet that is deleted or not visible to you.',
+    type: 'about:blank',
+    title: 'Forbidden',
+    status: 403,
+  },
   serverError: { title: 'Internal Server Error', type: 'about:blank', status: 500, detail: 'Internal Server Error' },
 } as const;
 
@@ -149,7 +160,8 @@ function sniffImage(bytes: Buffer): string | null {
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
   if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
   if (bytes.length >= 6 && /^GIF8[79]a$/.test(bytes.subarray(0, 6).toString('latin1'))) return 'image/gif';
-  if (bytes.length >= 12 && bytes.subarray(0, 4).toString('latin1') === 'RIFF' && bytes.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
+  if (bytes.length >= 12 && bytes.subarray(0, 4).toString('latin1') === 'RIFF' && bytes.subarray(8, 12).toString('latin1') === 'WEBP')
+    return 'image/webp';
   return null;
 }
 
@@ -226,11 +238,15 @@ export class XFake extends FakePlatform {
     return {
       platform: 'x',
       settings: { userId: this.user.id },
-      credentials: { appKey: this.consumerKey, appSecret: this.consumerSecret, accessToken: this.accessToken, accessSecret: this.accessSecret },
+      credentials: {
+        appKey: this.consumerKey,
+        appSecret: this.consumerSecret,
+        accessToken: this.accessToken,
+        accessSecret: this.accessSecret,
+      },
       env: { X_API_BASE_URL: this.url, X_UPLOAD_BASE_URL: this.url },
     };
   }
-
 
   // ---- test helpers -------------------------------------------------------------------------
 
@@ -281,16 +297,76 @@ export class XFake extends FakePlatform {
 
   protected routes(): Route[] {
     return [
-      { name: 'users.me', method: 'GET', path: '/2/users/me', write: false, handle: (ctx) => this.metered('GET /2/users/me', ctx, () => this.me()) },
-      { name: 'tweets.create', method: 'POST', path: '/2/tweets', write: true, handle: (ctx) => this.metered('POST /2/tweets', ctx, () => this.createTweet(ctx)) },
-      { name: 'tweets.delete', method: 'DELETE', path: '/2/tweets/:id', write: true, handle: (ctx) => this.metered('DELETE /2/tweets/:id', ctx, () => this.deleteTweet(ctx)) },
-      { name: 'tweets.lookup', method: 'GET', path: '/2/tweets', write: false, handle: (ctx) => this.metered('GET /2/tweets', ctx, () => this.lookup(ctx)) },
-      { name: 'users.tweets', method: 'GET', path: '/2/users/:id/tweets', write: false, handle: (ctx) => this.metered('GET /2/users/:id/tweets', ctx, () => this.timeline(ctx)) },
-      { name: 'media.initialize', method: 'POST', path: '/2/media/upload/initialize', write: true, handle: (ctx) => this.metered('media', ctx, () => this.mediaInit(ctx)) },
-      { name: 'media.append', method: 'POST', path: '/2/media/upload/:id/append', write: true, handle: (ctx) => this.metered('media', ctx, () => this.mediaAppend(ctx)) },
-      { name: 'media.finalize', method: 'POST', path: '/2/media/upload/:id/finalize', write: true, handle: (ctx) => this.metered('media', ctx, () => this.mediaFinalize(ctx)) },
-      { name: 'media.status', method: 'GET', path: '/2/media/upload', write: false, handle: (ctx) => this.metered('media', ctx, () => this.mediaStatus(ctx)) },
-      { name: 'media.metadata', method: 'POST', path: '/2/media/metadata', write: true, handle: (ctx) => this.metered('media', ctx, () => this.mediaMetadata(ctx)) },
+      {
+        name: 'users.me',
+        method: 'GET',
+        path: '/2/users/me',
+        write: false,
+        handle: (ctx) => this.metered('GET /2/users/me', ctx, () => this.me()),
+      },
+      {
+        name: 'tweets.create',
+        method: 'POST',
+        path: '/2/tweets',
+        write: true,
+        handle: (ctx) => this.metered('POST /2/tweets', ctx, () => this.createTweet(ctx)),
+      },
+      {
+        name: 'tweets.delete',
+        method: 'DELETE',
+        path: '/2/tweets/:id',
+        write: true,
+        handle: (ctx) => this.metered('DELETE /2/tweets/:id', ctx, () => this.deleteTweet(ctx)),
+      },
+      {
+        name: 'tweets.lookup',
+        method: 'GET',
+        path: '/2/tweets',
+        write: false,
+        handle: (ctx) => this.metered('GET /2/tweets', ctx, () => this.lookup(ctx)),
+      },
+      {
+        name: 'users.tweets',
+        method: 'GET',
+        path: '/2/users/:id/tweets',
+        write: false,
+        handle: (ctx) => this.metered('GET /2/users/:id/tweets', ctx, () => this.timeline(ctx)),
+      },
+      {
+        name: 'media.initialize',
+        method: 'POST',
+        path: '/2/media/upload/initialize',
+        write: true,
+        handle: (ctx) => this.metered('media', ctx, () => this.mediaInit(ctx)),
+      },
+      {
+        name: 'media.append',
+        method: 'POST',
+        path: '/2/media/upload/:id/append',
+        write: true,
+        handle: (ctx) => this.metered('media', ctx, () => this.mediaAppend(ctx)),
+      },
+      {
+        name: 'media.finalize',
+        method: 'POST',
+        path: '/2/media/upload/:id/finalize',
+        write: true,
+        handle: (ctx) => this.metered('media', ctx, () => this.mediaFinalize(ctx)),
+      },
+      {
+        name: 'media.status',
+        method: 'GET',
+        path: '/2/media/upload',
+        write: false,
+        handle: (ctx) => this.metered('media', ctx, () => this.mediaStatus(ctx)),
+      },
+      {
+        name: 'media.metadata',
+        method: 'POST',
+        path: '/2/media/metadata',
+        write: true,
+        handle: (ctx) => this.metered('media', ctx, () => this.mediaMetadata(ctx)),
+      },
     ];
   }
 
@@ -300,7 +376,8 @@ export class XFake extends FakePlatform {
     const oauth = parseOAuthHeader(header);
     if (!oauth) return this.unauthorized();
     if (oauth.get('oauth_consumer_key') !== this.consumerKey || oauth.get('oauth_token') !== this.accessToken) return this.unauthorized();
-    if (oauth.get('oauth_signature_method') !== 'HMAC-SHA1' || (oauth.has('oauth_version') && oauth.get('oauth_version') !== '1.0')) return this.unauthorized();
+    if (oauth.get('oauth_signature_method') !== 'HMAC-SHA1' || (oauth.has('oauth_version') && oauth.get('oauth_version') !== '1.0'))
+      return this.unauthorized();
     const timestamp = Number(oauth.get('oauth_timestamp'));
     if (!Number.isFinite(timestamp) || Math.abs(timestamp - Date.now() / 1000) > TIMESTAMP_SKEW_SECONDS) return this.unauthorized();
     const nonce = `${oauth.get('oauth_nonce')}:${timestamp}`;
@@ -393,7 +470,11 @@ export class XFake extends FakePlatform {
   }
 
   private dailyHeaders(w: Window): Record<string, string> {
-    return { 'x-user-limit-24hour-limit': String(w.limit), 'x-user-limit-24hour-remaining': String(w.remaining), 'x-user-limit-24hour-reset': String(w.reset) };
+    return {
+      'x-user-limit-24hour-limit': String(w.limit),
+      'x-user-limit-24hour-remaining': String(w.remaining),
+      'x-user-limit-24hour-reset': String(w.reset),
+    };
   }
 
   private me(): Reply {
@@ -401,18 +482,26 @@ export class XFake extends FakePlatform {
   }
 
   private createTweet(ctx: RequestContext): Reply {
-    if (!String(ctx.headers['content-type'] ?? '').includes('application/json')) return invalidRequest('Content-Type must be application/json', 'body');
+    if (!String(ctx.headers['content-type'] ?? '').includes('application/json'))
+      return invalidRequest('Content-Type must be application/json', 'body');
     const body = ctx.json<{ text?: unknown; media?: { media_ids?: unknown }; reply?: { in_reply_to_tweet_id?: unknown } }>();
     const text = typeof body.text === 'string' ? body.text : '';
     const mediaIds = body.media?.media_ids;
-    if (mediaIds !== undefined && (!Array.isArray(mediaIds) || mediaIds.length < 1 || mediaIds.length > MAX_MEDIA_PER_TWEET || mediaIds.some((m) => typeof m !== 'string'))) {
+    if (
+      mediaIds !== undefined &&
+      (!Array.isArray(mediaIds) ||
+        mediaIds.length < 1 ||
+        mediaIds.length > MAX_MEDIA_PER_TWEET ||
+        mediaIds.some((m) => typeof m !== 'string'))
+    ) {
       return invalidRequest(`media.media_ids must have between 1 and ${MAX_MEDIA_PER_TWEET} items`, 'media.media_ids');
     }
     const media = (mediaIds ?? []) as string[];
     if (text.trim() === '' && media.length === 0) return invalidRequest('Text or media is required', 'text');
     for (const id of media) {
       const m = this.media.get(id);
-      if (!m || m.ownerId !== this.user.id || !m.bytes) return { status: 400, body: { detail: 'Your media IDs are invalid.', type: 'about:blank', title: 'Bad Request', status: 400 } };
+      if (!m || m.ownerId !== this.user.id || !m.bytes)
+        return { status: 400, body: { detail: 'Your media IDs are invalid.', type: 'about:blank', title: 'Bad Request', status: 400 } };
     }
     if (text !== '' && twitterText.parseTweet(text).weightedLength > 280) return { status: 403, body: PROBLEM.tooLong };
     let inReplyTo: string | null = null;
@@ -423,13 +512,22 @@ export class XFake extends FakePlatform {
       inReplyTo = target;
     }
     const since = Date.now() - DUPLICATE_WINDOW_MS;
-    const duplicate = text !== '' && [...this.tweets.values()].some((t) => t.authorId === this.user.id && t.text.trim() === text.trim() && t.createdAt.getTime() >= since);
+    const duplicate =
+      text !== '' &&
+      [...this.tweets.values()].some((t) => t.authorId === this.user.id && t.text.trim() === text.trim() && t.createdAt.getTime() >= since);
     if (duplicate) return { status: 403, body: PROBLEM.duplicate };
     const t = this.store(text, this.user.id, inReplyTo, media, new Date(), true);
     return { status: 201, body: { data: { id: t.id, text: this.render(t).text, edit_history_tweet_ids: [t.id] } } };
   }
 
-  private store(text: string, authorId: string, inReplyTo: string | null, mediaIds: string[], createdAt: Date, viaApi: boolean): StoredTweet {
+  private store(
+    text: string,
+    authorId: string,
+    inReplyTo: string | null,
+    mediaIds: string[],
+    createdAt: Date,
+    viaApi: boolean,
+  ): StoredTweet {
     const t: StoredTweet = {
       id: this.nextTweetId(),
       text,
@@ -452,7 +550,13 @@ export class XFake extends FakePlatform {
         inReplyTo,
         media: mediaIds.map((id) => {
           const m = this.media.get(id)!;
-          return { id, mediaType: m.mediaType, size: m.bytes!.length, sha256: crypto.createHash('sha256').update(m.bytes!).digest('hex'), altText: m.altText };
+          return {
+            id,
+            mediaType: m.mediaType,
+            size: m.bytes!.length,
+            sha256: crypto.createHash('sha256').update(m.bytes!).digest('hex'),
+            altText: m.altText,
+          };
         }),
       });
     }
@@ -464,10 +568,19 @@ export class XFake extends FakePlatform {
     if (!t) {
       return {
         status: 404,
-        body: { title: 'Not Found Error', detail: `Could not find tweet with id: [${ctx.params.id}].`, type: 'https://api.twitter.com/2/problems/resource-not-found', status: 404 },
+        body: {
+          title: 'Not Found Error',
+          detail: `Could not find tweet with id: [${ctx.params.id}].`,
+          type: 'https://api.twitter.com/2/problems/resource-not-found',
+          status: 404,
+        },
       };
     }
-    if (t.authorId !== this.user.id) return { status: 403, body: { detail: 'You are not allowed to delete this Tweet.', type: 'about:blank', title: 'Forbidden', status: 403 } };
+    if (t.authorId !== this.user.id)
+      return {
+        status: 403,
+        body: { detail: 'You are not allowed to delete this Tweet.', type: 'about:blank', title: 'Forbidden', status: 403 },
+      };
     this.tweets.delete(t.id);
     const entry = this.ledger.find((e) => e.id === t.id);
     if (entry) entry.deletedAt = new Date().toISOString();
@@ -489,7 +602,8 @@ export class XFake extends FakePlatform {
     if (fields.has('in_reply_to_user_id') && t.inReplyToUserId) tweet.in_reply_to_user_id = t.inReplyToUserId;
     if (fields.has('referenced_tweets') && t.inReplyTo) tweet.referenced_tweets = [{ type: 'replied_to', id: t.inReplyTo }];
     if (fields.has('entities') && rendered.urls.length) tweet.entities = { urls: rendered.urls };
-    if (fields.has('attachments') && t.mediaIds.length) tweet.attachments = { media_keys: t.mediaIds.map((id) => this.media.get(id)?.mediaKey ?? `3_${id}`) };
+    if (fields.has('attachments') && t.mediaIds.length)
+      tweet.attachments = { media_keys: t.mediaIds.map((id) => this.media.get(id)?.mediaKey ?? `3_${id}`) };
     if (fields.has('public_metrics')) tweet.public_metrics = { ...t.publicMetrics };
     const privateOk = t.authorId === this.user.id && Date.now() - t.createdAt.getTime() < NON_PUBLIC_MAX_AGE_MS;
     for (const f of ['non_public_metrics', 'organic_metrics'] as const) {
@@ -530,7 +644,13 @@ export class XFake extends FakePlatform {
       const expanded = /^https?:\/\//i.test(url) ? url : `http://${url}`;
       const start = codePoints(text);
       text += short;
-      urls.push({ start, end: start + codePoints(short), url: short, expanded_url: expanded, display_url: url.replace(/^https?:\/\//i, '') });
+      urls.push({
+        start,
+        end: start + codePoints(short),
+        url: short,
+        expanded_url: expanded,
+        display_url: url.replace(/^https?:\/\//i, ''),
+      });
       at = indices[1];
     }
     text += escapeHtml(t.text.slice(at));
@@ -540,7 +660,14 @@ export class XFake extends FakePlatform {
       const start = codePoints(text);
       text += short;
       const display = `pic.x.com/${short.slice('https://t.co/'.length)}`;
-      urls.push({ start, end: start + codePoints(short), url: short, expanded_url: `https://x.com/${this.user.username}/status/${t.id}/photo/1`, display_url: display, media_key: this.media.get(t.mediaIds[0]!)?.mediaKey });
+      urls.push({
+        start,
+        end: start + codePoints(short),
+        url: short,
+        expanded_url: `https://x.com/${this.user.username}/status/${t.id}/photo/1`,
+        display_url: display,
+        media_key: this.media.get(t.mediaIds[0]!)?.mediaKey,
+      });
     }
     return { text, urls };
   }
@@ -549,7 +676,10 @@ export class XFake extends FakePlatform {
     const ids = (ctx.url.searchParams.get('ids') ?? '').split(',').filter(Boolean);
     this.lookups.push(ids);
     if (ids.length === 0 || ids.length > 100 || ids.some((id) => !/^\d{1,19}$/.test(id))) {
-      return invalidRequest(`The \`ids\` query parameter value [${ctx.url.searchParams.get('ids') ?? ''}] must be 1 to 100 comma-separated tweet ids`, 'ids');
+      return invalidRequest(
+        `The \`ids\` query parameter value [${ctx.url.searchParams.get('ids') ?? ''}] must be 1 to 100 comma-separated tweet ids`,
+        'ids',
+      );
     }
     const fields = this.fields(ctx);
     const data: Array<Record<string, unknown>> = [];
@@ -557,7 +687,15 @@ export class XFake extends FakePlatform {
     for (const id of ids) {
       const t = this.tweets.get(id);
       if (!t) {
-        errors.push({ value: id, detail: `Could not find tweet with ids: [${id}].`, title: 'Not Found Error', resource_type: 'tweet', parameter: 'ids', resource_id: id, type: 'https://api.twitter.com/2/problems/resource-not-found' });
+        errors.push({
+          value: id,
+          detail: `Could not find tweet with ids: [${id}].`,
+          title: 'Not Found Error',
+          resource_type: 'tweet',
+          parameter: 'ids',
+          resource_id: id,
+          type: 'https://api.twitter.com/2/problems/resource-not-found',
+        });
         continue;
       }
       const { tweet, fieldErrors } = this.view(t, fields);
@@ -581,7 +719,8 @@ export class XFake extends FakePlatform {
     const userId = ctx.params.id!;
     const q = ctx.url.searchParams;
     const max = q.has('max_results') ? Number(q.get('max_results')) : 10;
-    if (!Number.isInteger(max) || max < 5 || max > 100) return invalidRequest(`The \`max_results\` query parameter value [${q.get('max_results')}] is not between 5 and 100`, 'max_results');
+    if (!Number.isInteger(max) || max < 5 || max > 100)
+      return invalidRequest(`The \`max_results\` query parameter value [${q.get('max_results')}] is not between 5 and 100`, 'max_results');
     const exclude = new Set((q.get('exclude') ?? '').split(',').filter(Boolean));
     const since = q.get('since_id');
     const until = q.get('pagination_token');
@@ -610,10 +749,22 @@ export class XFake extends FakePlatform {
     if (!IMAGE_TYPES.has(mediaType)) return invalidRequest(`media_type ${mediaType || '(none)'} is not supported`, 'media_type');
     if (!Number.isInteger(total) || total <= 0) return invalidRequest('total_bytes must be a positive integer', 'total_bytes');
     const max = mediaType === 'image/gif' ? MAX_GIF_BYTES : MAX_IMAGE_BYTES;
-    if (total > max) return { status: 400, body: { detail: `File size exceeds ${max} bytes.`, type: 'about:blank', title: 'Bad Request', status: 400 } };
+    if (total > max)
+      return { status: 400, body: { detail: `File size exceeds ${max} bytes.`, type: 'about:blank', title: 'Bad Request', status: 400 } };
     const id = this.nextMediaId();
-    const category = typeof body.media_category === 'string' ? body.media_category : mediaType === 'image/gif' ? 'tweet_gif' : 'tweet_image';
-    const m: StoredMedia = { id, mediaKey: `3_${id}`, ownerId: this.user.id, mediaType, category, totalBytes: total, chunks: new Map(), bytes: null, altText: null };
+    const category =
+      typeof body.media_category === 'string' ? body.media_category : mediaType === 'image/gif' ? 'tweet_gif' : 'tweet_image';
+    const m: StoredMedia = {
+      id,
+      mediaKey: `3_${id}`,
+      ownerId: this.user.id,
+      mediaType,
+      category,
+      totalBytes: total,
+      chunks: new Map(),
+      bytes: null,
+      altText: null,
+    };
     this.media.set(id, m);
     return { status: 200, body: { data: { id, media_key: m.mediaKey, expires_after_secs: 86400 } } };
   }
@@ -631,7 +782,8 @@ export class XFake extends FakePlatform {
     if (!form) return invalidRequest('append must be multipart/form-data', 'media');
     const segment = Number(form.get('segment_index')?.toString('utf8'));
     const part = form.get('media');
-    if (!Number.isInteger(segment) || segment < 0 || segment > 999) return invalidRequest('segment_index must be between 0 and 999', 'segment_index');
+    if (!Number.isInteger(segment) || segment < 0 || segment > 999)
+      return invalidRequest('segment_index must be between 0 and 999', 'segment_index');
     if (!part || part.length === 0) return invalidRequest('media is required', 'media');
     m.chunks.set(segment, part);
     return { status: 200, body: { data: { expires_at: Math.floor(Date.now() / 1000) + 86400 } } };
@@ -642,8 +794,18 @@ export class XFake extends FakePlatform {
     const order = [...m.chunks.keys()].sort((a, b) => a - b);
     const bytes = Buffer.concat(order.map((i) => m.chunks.get(i)!));
     if (order.some((s, i) => s !== i)) return invalidRequest('segments are missing', 'id');
-    if (bytes.length !== m.totalBytes) return { status: 400, body: { detail: `File size mismatch: expected ${m.totalBytes} bytes, received ${bytes.length}.`, type: 'about:blank', title: 'Bad Request', status: 400 } };
-    if (sniffImage(bytes) !== m.mediaType) return { status: 400, body: { detail: 'media type unrecognized.', type: 'about:blank', title: 'Bad Request', status: 400 } };
+    if (bytes.length !== m.totalBytes)
+      return {
+        status: 400,
+        body: {
+          detail: `File size mismatch: expected ${m.totalBytes} bytes, received ${bytes.length}.`,
+          type: 'about:blank',
+          title: 'Bad Request',
+          status: 400,
+        },
+      };
+    if (sniffImage(bytes) !== m.mediaType)
+      return { status: 400, body: { detail: 'media type unrecognized.', type: 'about:blank', title: 'Bad Request', status: 400 } };
     m.bytes = bytes;
     return { status: 200, body: { data: { id: m.id, media_key: m.mediaKey, size: bytes.length, expires_after_secs: 86400 } } };
   }
@@ -651,7 +813,16 @@ export class XFake extends FakePlatform {
   private mediaStatus(ctx: RequestContext): Reply {
     const id = ctx.url.searchParams.get('media_id') ?? '';
     const m = this.pendingMedia(id);
-    return { status: 200, body: { data: { id: m.id, media_key: m.mediaKey, processing_info: { state: m.bytes ? 'succeeded' : 'pending', progress_percent: m.bytes ? 100 : 0 } } } };
+    return {
+      status: 200,
+      body: {
+        data: {
+          id: m.id,
+          media_key: m.mediaKey,
+          processing_info: { state: m.bytes ? 'succeeded' : 'pending', progress_percent: m.bytes ? 100 : 0 },
+        },
+      },
+    };
   }
 
   private mediaMetadata(ctx: RequestContext): Reply {
@@ -660,7 +831,8 @@ export class XFake extends FakePlatform {
     const alt = body.metadata?.alt_text?.text;
     if (alt !== undefined) {
       if (typeof alt !== 'string') return invalidRequest('metadata.alt_text.text must be a string', 'metadata.alt_text.text');
-      if ([...alt].length > MAX_ALT_TEXT) return invalidRequest(`metadata.alt_text.text must be at most ${MAX_ALT_TEXT} characters`, 'metadata.alt_text.text');
+      if ([...alt].length > MAX_ALT_TEXT)
+        return invalidRequest(`metadata.alt_text.text must be at most ${MAX_ALT_TEXT} characters`, 'metadata.alt_text.text');
       m.altText = alt;
     }
     return { status: 200, body: { data: { id: m.id, associated_metadata: m.altText === null ? {} : { alt_text: { text: m.altText } } } } };

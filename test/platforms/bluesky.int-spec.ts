@@ -7,7 +7,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { AtpAgent, XRPCError } from '@atproto/api';
 import { BlueskyAdapter } from '#src/platforms/bluesky/bluesky.adapter.js';
 import { recordKeyFor } from '#src/platforms/bluesky/record-key.js';
-import { PlatformError, type Connection, type MediaItem, type PublishedPart, type PublishRequest } from '#src/platforms/platform-adapter.js';
+import {
+  PlatformError,
+  type Connection,
+  type MediaItem,
+  type PublishedPart,
+  type PublishRequest,
+} from '#src/platforms/platform-adapter.js';
 import type { PlatformOptions } from '#src/platforms/platform-options.js';
 import { BlueskyFake } from '../fakes/bluesky.fake.js';
 
@@ -29,7 +35,17 @@ function conn(credentials: Record<string, string> = {}): Connection {
 }
 
 function request(key: string, text: string, more: Partial<PublishRequest> = {}): PublishRequest {
-  return { ...conn(), idempotencyKey: key, targetId: `target-${key}`, language: 'fr', text, thread: [], media: [], publishedParts: [], ...more };
+  return {
+    ...conn(),
+    idempotencyKey: key,
+    targetId: `target-${key}`,
+    language: 'fr',
+    text,
+    thread: [],
+    media: [],
+    publishedParts: [],
+    ...more,
+  };
 }
 
 function png(altText: string, size = 2048): MediaItem & { bytes: Buffer } {
@@ -70,7 +86,12 @@ beforeEach(() => {
 describe('verify and sessions', () => {
   it('tells whom the channel posts as', async () => {
     const account = await adapter.verify(conn());
-    expect(account).toEqual({ id: fake.account.did, handle: fake.account.handle, displayName: 'Town Hall', url: `https://bsky.app/profile/${fake.account.handle}` });
+    expect(account).toEqual({
+      id: fake.account.did,
+      handle: fake.account.handle,
+      displayName: 'Town Hall',
+      url: `https://bsky.app/profile/${fake.account.handle}`,
+    });
   });
 
   it('refuses a wrong app password as auth, carrying the PDS message and not the password', async () => {
@@ -138,16 +159,32 @@ describe('publish', () => {
   it('posts a text under the record key derived from the idempotency key, with its language', async () => {
     const parts = await adapter.publish(request('k-text', 'Le conseil municipal se réunit jeudi.'));
     const rkey = recordKeyFor('k-text', 0);
-    expect(parts).toEqual([{ externalId: `at://${fake.account.did}/app.bsky.feed.post/${rkey}`, url: `https://bsky.app/profile/${fake.account.handle}/post/${rkey}` }]);
+    expect(parts).toEqual([
+      {
+        externalId: `at://${fake.account.did}/app.bsky.feed.post/${rkey}`,
+        url: `https://bsky.app/profile/${fake.account.handle}/post/${rkey}`,
+      },
+    ]);
     expect(fake.ledger).toHaveLength(1);
-    expect(fake.ledger[0]).toMatchObject({ id: parts[0]!.externalId, rkey, text: 'Le conseil municipal se réunit jeudi.', langs: ['fr'], reply: null, images: [] });
+    expect(fake.ledger[0]).toMatchObject({
+      id: parts[0]!.externalId,
+      rkey,
+      text: 'Le conseil municipal se réunit jeudi.',
+      langs: ['fr'],
+      reply: null,
+      images: [],
+    });
   });
 
   it('adds link, tag and resolved mention facets with UTF-8 byte offsets', async () => {
     const text = 'Café ☕ avec @alice.test et @nobody.test : https://example.org/agenda #conseil';
     await adapter.publish(request('k-facets', text));
-    const facets = fake.ledger[0]!.facets as Array<{ index: { byteStart: number; byteEnd: number }; features: Array<Record<string, string>> }>;
-    const slice = (f: { index: { byteStart: number; byteEnd: number } }) => Buffer.from(text).subarray(f.index.byteStart, f.index.byteEnd).toString();
+    const facets = fake.ledger[0]!.facets as Array<{
+      index: { byteStart: number; byteEnd: number };
+      features: Array<Record<string, string>>;
+    }>;
+    const slice = (f: { index: { byteStart: number; byteEnd: number } }) =>
+      Buffer.from(text).subarray(f.index.byteStart, f.index.byteEnd).toString();
     const byType = (t: string) => facets.filter((f) => f.features[0]!.$type === `app.bsky.richtext.facet#${t}`);
     expect(byType('mention')).toHaveLength(1);
     expect(slice(byType('mention')[0]!)).toBe('@alice.test');
@@ -167,7 +204,10 @@ describe('publish', () => {
     const images = fake.ledger[0]!.images;
     expect(images.map((i) => i.alt)).toEqual(['Affiche du marché de Noël', 'Plan du centre-ville']);
     expect(images.map((i) => i.sha256)).toEqual([first.bytes, second.bytes].map((b) => createHash('sha256').update(b).digest('hex')));
-    expect(images.map((i) => [i.mimeType, i.size])).toEqual([['image/png', 2048], ['image/png', 4096]]);
+    expect(images.map((i) => [i.mimeType, i.size])).toEqual([
+      ['image/png', 2048],
+      ['image/png', 4096],
+    ]);
   });
 
   it('refuses five images or one over 2,000,000 bytes before uploading anything', async () => {
@@ -201,9 +241,12 @@ describe('publish', () => {
     const earlier = await adapter.publish(request('k-resume', 'Un', { thread: ['Deux'] }));
     const creates = fake.count('createRecord');
     const onPart: number[] = [];
-    const parts = await adapter.publish(request('k-resume', 'Un', { thread: ['Deux', 'Trois'], publishedParts: earlier }), async (_p, i) => {
-      onPart.push(i);
-    });
+    const parts = await adapter.publish(
+      request('k-resume', 'Un', { thread: ['Deux', 'Trois'], publishedParts: earlier }),
+      async (_p, i) => {
+        onPart.push(i);
+      },
+    );
     expect(fake.count('createRecord')).toBe(creates + 1);
     expect(onPart).toEqual([2]);
     expect(parts.slice(0, 2)).toEqual(earlier);
@@ -336,7 +379,10 @@ describe('lost answers end with exactly one post', () => {
     expect(err.kind).toBe('transient');
     expect(fake.ledger).toHaveLength(1);
     const found = await adapter.findPublished(request('k-unsure', 'Incertain'));
-    expect(found).toEqual({ status: 'found', part: { externalId: fake.ledger[0]!.id, url: expect.stringContaining(fake.ledger[0]!.rkey) } });
+    expect(found).toEqual({
+      status: 'found',
+      part: { externalId: fake.ledger[0]!.id, url: expect.stringContaining(fake.ledger[0]!.rkey) },
+    });
   });
 
   it('a retry without asking first collides with the stored post and returns it (reference PDS: 500)', async () => {
@@ -356,8 +402,13 @@ describe('lost answers end with exactly one post', () => {
 
   it('findPublished looks for the next part under its own key', async () => {
     const parts = await adapter.publish(request('k-find', 'Un', { thread: ['Deux'] }));
-    expect(await adapter.findPublished(request('k-find', 'Un', { thread: ['Deux'], publishedParts: [parts[0]!] }))).toEqual({ status: 'found', part: parts[1] });
-    expect(await adapter.findPublished(request('k-find', 'Un', { thread: ['Deux', 'Trois'], publishedParts: parts }))).toEqual({ status: 'absent' });
+    expect(await adapter.findPublished(request('k-find', 'Un', { thread: ['Deux'], publishedParts: [parts[0]!] }))).toEqual({
+      status: 'found',
+      part: parts[1],
+    });
+    expect(await adapter.findPublished(request('k-find', 'Un', { thread: ['Deux', 'Trois'], publishedParts: parts }))).toEqual({
+      status: 'absent',
+    });
   });
 });
 
@@ -381,20 +432,42 @@ describe('the fake refuses like a PDS', () => {
     const a = await agent();
     const big = png('x', 2_000_001);
     const { data } = await a.com.atproto.repo.uploadBlob(big.bytes, { encoding: 'image/png' });
-    const post = (images: unknown[]) => a.com.atproto.repo.createRecord({ repo: a.session!.did, collection: 'app.bsky.feed.post', record: { $type: 'app.bsky.feed.post', text: 't', createdAt: new Date().toISOString(), embed: { $type: 'app.bsky.embed.images', images } } });
+    const post = (images: unknown[]) =>
+      a.com.atproto.repo.createRecord({
+        repo: a.session!.did,
+        collection: 'app.bsky.feed.post',
+        record: {
+          $type: 'app.bsky.feed.post',
+          text: 't',
+          createdAt: new Date().toISOString(),
+          embed: { $type: 'app.bsky.embed.images', images },
+        },
+      });
     expect((await xrpcError(post([{ image: data.blob, alt: '' }]))).error).toBe('BlobTooLarge');
     const small = png('y');
-    const other = { $type: 'blob', ref: { $link: 'bafkreifv2vgdtztgohexgg47i4pfqxmcmlgu6vewh4gjgcbnrxhtgtkmpa' }, mimeType: 'image/png', size: small.size };
+    const other = {
+      $type: 'blob',
+      ref: { $link: 'bafkreifv2vgdtztgohexgg47i4pfqxmcmlgu6vewh4gjgcbnrxhtgtkmpa' },
+      mimeType: 'image/png',
+      size: small.size,
+    };
     expect((await xrpcError(post([{ image: other, alt: '' }]))).error).toBe('BlobNotFound');
     const uploaded = await a.com.atproto.repo.uploadBlob(small.bytes, { encoding: 'image/png' });
     expect((await xrpcError(post([{ image: uploaded.data.blob }]))).message).toContain('must have the property "alt"');
-    expect((await xrpcError(post([1, 2, 3, 4, 5].map(() => ({ image: uploaded.data.blob, alt: '' }))))).message).toContain('must not have more than 4 elements');
+    expect((await xrpcError(post([1, 2, 3, 4, 5].map(() => ({ image: uploaded.data.blob, alt: '' }))))).message).toContain(
+      'must not have more than 4 elements',
+    );
   });
 
   it('facets beyond the text, a record key that is not a TID, and 3000 bytes', async () => {
     const a = await agent();
     const create = (record: Record<string, unknown>, rkey?: string) =>
-      a.com.atproto.repo.createRecord({ repo: a.session!.did, collection: 'app.bsky.feed.post', rkey, record: { $type: 'app.bsky.feed.post', createdAt: new Date().toISOString(), ...record } });
+      a.com.atproto.repo.createRecord({
+        repo: a.session!.did,
+        collection: 'app.bsky.feed.post',
+        rkey,
+        record: { $type: 'app.bsky.feed.post', createdAt: new Date().toISOString(), ...record },
+      });
     const facet = { index: { byteStart: 0, byteEnd: 99 }, features: [{ $type: 'app.bsky.richtext.facet#tag', tag: 'x' }] };
     expect((await xrpcError(create({ text: 'court', facets: [facet] }))).message).toContain('beyond the end of the text');
     expect((await xrpcError(create({ text: 'clé' }, 'not-a-tid'))).message).toContain('not a valid TID');

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { FacebookAdapter } from '#src/platforms/facebook/facebook.adapter.js';
-import { PlatformError, type Connection, type MediaItem, type PublishedPart, type PublishRequest } from '#src/platforms/platform-adapter.js';
+import {
+  PlatformError,
+  type Connection,
+  type MediaItem,
+  type PublishedPart,
+  type PublishRequest,
+} from '#src/platforms/platform-adapter.js';
 import type { PlatformOptions } from '#src/platforms/platform-options.js';
 import { FacebookFake } from '../fakes/facebook.fake.js';
 
@@ -14,11 +20,24 @@ function options(timeoutMs = 2000, base?: string): PlatformOptions {
 }
 
 function conn(token = fake.pageToken, pageId = fake.pageId): Connection {
-  return { channel: { id: 'ch-fb', institutionId: 'inst-1', platform: 'facebook', settings: { pageId }, accountHandle: null }, credentials: { pageAccessToken: token } };
+  return {
+    channel: { id: 'ch-fb', institutionId: 'inst-1', platform: 'facebook', settings: { pageId }, accountHandle: null },
+    credentials: { pageAccessToken: token },
+  };
 }
 
 function request(text: string, extra: Partial<PublishRequest> = {}): PublishRequest {
-  return { ...conn(), idempotencyKey: `key-${text.slice(0, 20)}`, targetId: 't-1', language: 'en', text, thread: [], media: [], publishedParts: [], ...extra };
+  return {
+    ...conn(),
+    idempotencyKey: `key-${text.slice(0, 20)}`,
+    targetId: 't-1',
+    language: 'en',
+    text,
+    thread: [],
+    media: [],
+    publishedParts: [],
+    ...extra,
+  };
 }
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('IHDR-fake-image-body')]);
@@ -53,7 +72,12 @@ beforeEach(() => fake.reset());
 describe('verify', () => {
   it('names the Page of a Page token', async () => {
     const account = await new FacebookAdapter(options()).verify(conn());
-    expect(account).toEqual({ id: fake.pageId, handle: 'Civic Test Page', displayName: 'Civic Test Page', url: `https://www.facebook.com/${fake.pageId}` });
+    expect(account).toEqual({
+      id: fake.pageId,
+      handle: 'Civic Test Page',
+      displayName: 'Civic Test Page',
+      url: `https://www.facebook.com/${fake.pageId}`,
+    });
     expect(fake.requests[0]!.headers.authorization).toBe(`Bearer ${fake.pageToken}`);
   });
 
@@ -101,7 +125,14 @@ describe('publish', () => {
     const entry = fake.ledger[0]!;
     expect(parts[0]!.externalId).toBe(entry.id);
     expect(entry.text).toBe('The library reopens');
-    expect(entry.media).toEqual([expect.objectContaining({ altText: 'A queue of residents at the new library desk', sha256: sha(bytes), mimeType: 'image/png', size: bytes.length })]);
+    expect(entry.media).toEqual([
+      expect.objectContaining({
+        altText: 'A queue of residents at the new library desk',
+        sha256: sha(bytes),
+        mimeType: 'image/png',
+        size: bytes.length,
+      }),
+    ]);
     expect(routeCalls('photos')).toBe(1);
     expect(routeCalls('feed')).toBe(0);
   });
@@ -112,7 +143,11 @@ describe('publish', () => {
     expect(routeCalls('photos')).toBe(3);
     expect(routeCalls('feed')).toBe(1);
     expect(fake.ledger).toHaveLength(1);
-    expect((fake.ledger[0]!.media as Array<{ altText: string }>).map((m) => m.altText)).toEqual(['First photo: the bridge', 'Second photo: the river', 'Third photo: the mayor']);
+    expect((fake.ledger[0]!.media as Array<{ altText: string }>).map((m) => m.altText)).toEqual([
+      'First photo: the bridge',
+      'Second photo: the river',
+      'Third photo: the mayor',
+    ]);
     expect([...fake.photos.values()].every((p) => p.published === false && p.postId === fake.ledger[0]!.id)).toBe(true);
   });
 

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { LINKEDIN_DEFAULT_VERSION, LinkedInAdapter } from '#src/platforms/linkedin/linkedin.adapter.js';
-import { PlatformError, type Connection, type MediaItem, type PublishedPart, type PublishRequest } from '#src/platforms/platform-adapter.js';
+import {
+  PlatformError,
+  type Connection,
+  type MediaItem,
+  type PublishedPart,
+  type PublishRequest,
+} from '#src/platforms/platform-adapter.js';
 import type { PlatformOptions } from '#src/platforms/platform-options.js';
 import { LinkedInFake } from '../fakes/linkedin.fake.js';
 
@@ -14,11 +20,24 @@ function options(timeoutMs = 2000, base?: string): PlatformOptions {
 }
 
 function conn(token = fake.accessToken, settings: Record<string, unknown> = { organizationUrn: fake.organizationUrn }): Connection {
-  return { channel: { id: 'ch-li', institutionId: 'inst-1', platform: 'linkedin', settings, accountHandle: null }, credentials: { accessToken: token } };
+  return {
+    channel: { id: 'ch-li', institutionId: 'inst-1', platform: 'linkedin', settings, accountHandle: null },
+    credentials: { accessToken: token },
+  };
 }
 
 function request(text: string, extra: Partial<PublishRequest> = {}): PublishRequest {
-  return { ...conn(), idempotencyKey: `key-${text.slice(0, 20)}`, targetId: 't-1', language: 'en', text, thread: [], media: [], publishedParts: [], ...extra };
+  return {
+    ...conn(),
+    idempotencyKey: `key-${text.slice(0, 20)}`,
+    targetId: 't-1',
+    language: 'en',
+    text,
+    thread: [],
+    media: [],
+    publishedParts: [],
+    ...extra,
+  };
 }
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -51,7 +70,12 @@ beforeEach(() => fake.reset());
 describe('verify', () => {
   it('names the organisation and sends the version and protocol headers', async () => {
     const account = await new LinkedInAdapter(options()).verify(conn());
-    expect(account).toEqual({ id: fake.organizationUrn, handle: 'Civic Test Council', displayName: 'Civic Test Council', url: 'https://www.linkedin.com/company/civic-test-council' });
+    expect(account).toEqual({
+      id: fake.organizationUrn,
+      handle: 'Civic Test Council',
+      displayName: 'Civic Test Council',
+      url: 'https://www.linkedin.com/company/civic-test-council',
+    });
     const seen = fake.requests[0]!.headers;
     expect(seen['linkedin-version']).toBe(LINKEDIN_DEFAULT_VERSION);
     expect(seen['x-restli-protocol-version']).toBe('2.0.0');
@@ -66,7 +90,9 @@ describe('verify', () => {
   });
 
   it('a sunset LinkedIn-Version pinned on the channel is invalid with the platform message', async () => {
-    const err = await failure(new LinkedInAdapter(options()).verify(conn(fake.accessToken, { organizationUrn: fake.organizationUrn, linkedinVersion: '202401' })));
+    const err = await failure(
+      new LinkedInAdapter(options()).verify(conn(fake.accessToken, { organizationUrn: fake.organizationUrn, linkedinVersion: '202401' })),
+    );
     expect(err.kind).toBe('invalid');
     expect(err.message).toContain('Requested version 202401 is not active');
   });
@@ -99,13 +125,25 @@ describe('publish', () => {
     await new LinkedInAdapter(options()).publish(request('Tree planting day', { media: [item] }));
     expect(routeCalls('images_init')).toBe(1);
     expect(routeCalls('upload')).toBe(1);
-    expect(fake.ledger[0]!.media).toEqual([expect.objectContaining({ altText: 'Volunteers planting trees along the river', sha256: sha(bytes), mimeType: 'image/png', size: bytes.length })]);
+    expect(fake.ledger[0]!.media).toEqual([
+      expect.objectContaining({
+        altText: 'Volunteers planting trees along the river',
+        sha256: sha(bytes),
+        mimeType: 'image/png',
+        size: bytes.length,
+      }),
+    ]);
   });
 
   it('posts several images as a multiImage post, each with its alt text', async () => {
-    await new LinkedInAdapter(options()).publish(request('Two views of the square', { media: [image('The square at dawn'), image('The square at night')] }));
+    await new LinkedInAdapter(options()).publish(
+      request('Two views of the square', { media: [image('The square at dawn'), image('The square at night')] }),
+    );
     expect(routeCalls('upload')).toBe(2);
-    expect((fake.ledger[0]!.media as Array<{ altText: string }>).map((m) => m.altText)).toEqual(['The square at dawn', 'The square at night']);
+    expect((fake.ledger[0]!.media as Array<{ altText: string }>).map((m) => m.altText)).toEqual([
+      'The square at dawn',
+      'The square at night',
+    ]);
   });
 
   it('refuses a thread as invalid, and sends nothing once the post is recorded', async () => {
@@ -230,7 +268,10 @@ describe('errors', () => {
 
     it('a 500 after the post was stored', async () => {
       fake.fail({ fault: 'accept_then_error', on: 'posts_create' });
-      await publishThenReconcile(new LinkedInAdapter(options()), request('Error after storing', { media: [image('A map of the new bus lines')] }));
+      await publishThenReconcile(
+        new LinkedInAdapter(options()),
+        request('Error after storing', { media: [image('A map of the new bus lines')] }),
+      );
       expect(routeCalls('posts_create')).toBe(1);
     });
   });

@@ -4,7 +4,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { MastodonFake } from '../fakes/mastodon.fake.js';
 import { MastodonAdapter } from '#src/platforms/mastodon/mastodon.adapter.js';
-import { PlatformError, type Connection, type MediaItem, type PublishedPart, type PublishRequest } from '#src/platforms/platform-adapter.js';
+import {
+  PlatformError,
+  type Connection,
+  type MediaItem,
+  type PublishedPart,
+  type PublishRequest,
+} from '#src/platforms/platform-adapter.js';
 import type { PlatformOptions } from '#src/platforms/platform-options.js';
 
 const fake = new MastodonFake();
@@ -23,7 +29,17 @@ function conn(accessToken: string = fake.accessToken, instanceUrl = fake.url): C
 
 let keys = 0;
 function request(over: Partial<PublishRequest> = {}): PublishRequest {
-  return { ...conn(), idempotencyKey: `target-1:rev-${++keys}`, targetId: 'target-1', language: 'fr-BE', text: 'Bonjour', thread: [], media: [], publishedParts: [], ...over };
+  return {
+    ...conn(),
+    idempotencyKey: `target-1:rev-${++keys}`,
+    targetId: 'target-1',
+    language: 'fr-BE',
+    text: 'Bonjour',
+    thread: [],
+    media: [],
+    publishedParts: [],
+    ...over,
+  };
 }
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('fake image body')]);
@@ -65,7 +81,7 @@ describe('verify', () => {
     });
   });
 
-  it('refuses a wrong token as auth, with Mastodon\'s words', async () => {
+  it("refuses a wrong token as auth, with Mastodon's words", async () => {
     const err = await failure(adapter().verify(conn('not-the-token')));
     expect(err.kind).toBe('auth');
     expect(err.message).toContain('The access token is invalid');
@@ -121,9 +137,12 @@ describe('publish', () => {
   it('resumes a thread after the parts already published', async () => {
     const first = await adapter().publish(request({ text: 'Partie 1' }));
     const onPart: number[] = [];
-    const parts = await adapter().publish(request({ text: 'Partie 1', thread: ['Partie 2', 'Partie 3'], publishedParts: first }), async (_p, i) => {
-      onPart.push(i);
-    });
+    const parts = await adapter().publish(
+      request({ text: 'Partie 1', thread: ['Partie 2', 'Partie 3'], publishedParts: first }),
+      async (_p, i) => {
+        onPart.push(i);
+      },
+    );
     expect(onPart).toEqual([1, 2]);
     expect(fake.ledger.map((e) => e.text)).toEqual(['Partie 1', 'Partie 2', 'Partie 3']);
     expect(parts[0]).toEqual(first[0]);
@@ -198,7 +217,9 @@ describe('ambiguous outcomes end with exactly one post', () => {
 
   it.each(['accept_then_drop', 'accept_then_error'] as const)('%s: ambiguous, then found, nothing sent again', async (fault) => {
     fake.fail({ fault, on: 'create_status' });
-    const req = request({ text: 'Réunion publique\n\njeudi 18 h, voir https://www.example.org/agenda/reunion-publique-du-conseil #conseil avec @maire@autre.example' });
+    const req = request({
+      text: 'Réunion publique\n\njeudi 18 h, voir https://www.example.org/agenda/reunion-publique-du-conseil #conseil avec @maire@autre.example',
+    });
     const err = await failure(adapter().publish(req));
     expect(err.kind).toBe('ambiguous');
     const found = await adapter().findPublished(req);
@@ -248,7 +269,10 @@ describe('ambiguous outcomes end with exactly one post', () => {
 describe('delete and metrics', () => {
   it('deletes, and an id already gone is not an error', async () => {
     const parts = await adapter().publish(request({ text: 'À supprimer', thread: ['Suite'] }));
-    await adapter().delete(conn(), parts.map((p) => p.externalId));
+    await adapter().delete(
+      conn(),
+      parts.map((p) => p.externalId),
+    );
     await adapter().delete(conn(), [parts[0]!.externalId, '999']);
     expect(seen('delete_status').map((r) => r.status)).toEqual([200, 200, 404, 404]);
     expect((await adapter().fetchMetrics(conn(), [parts[0]!.externalId])).size).toBe(0);

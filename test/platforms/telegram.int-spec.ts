@@ -2,13 +2,22 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PlatformError, type Connection, type MediaItem, type PublishedPart, type PublishRequest } from '#src/platforms/platform-adapter.js';
+import {
+  PlatformError,
+  type Connection,
+  type MediaItem,
+  type PublishedPart,
+  type PublishRequest,
+} from '#src/platforms/platform-adapter.js';
 import type { PlatformOptions } from '#src/platforms/platform-options.js';
 import { TelegramAdapter } from '#src/platforms/telegram/telegram.adapter.js';
 import { DEFAULT_TELEGRAM_TOKEN, TelegramFake } from '../fakes/telegram.fake.js';
 
 const TOKEN = DEFAULT_TELEGRAM_TOKEN;
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('fake png body for the telegram adapter test')]);
+const PNG = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.from('fake png body for the telegram adapter test'),
+]);
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('fake jpeg body')]);
 
 /** Every error the adapter threw in this file, to check that none carries the token. */
@@ -26,7 +35,10 @@ async function failure(promise: Promise<unknown>): Promise<PlatformError> {
 }
 
 function options(base: string, timeoutMs = 3000): PlatformOptions {
-  return { baseUrls: { x: 'http://unused', xUpload: 'http://unused', facebookGraph: 'http://unused', linkedin: 'http://unused', telegram: base }, timeoutMs };
+  return {
+    baseUrls: { x: 'http://unused', xUpload: 'http://unused', facebookGraph: 'http://unused', linkedin: 'http://unused', telegram: base },
+    timeoutMs,
+  };
 }
 
 function conn(settings: Record<string, unknown> = { chatId: '@civicpost_test' }, token: string = TOKEN): Connection {
@@ -41,7 +53,17 @@ function image(bytes: Buffer, altText: string, mimeType = 'image/png', fileName 
 }
 
 function request(fields: Partial<PublishRequest> = {}, connection: Connection = conn()): PublishRequest {
-  return { ...connection, idempotencyKey: 'key-1', targetId: 't-1', language: 'en', text: 'Road works on Main Street from Monday.', thread: [], media: [], publishedParts: [], ...fields };
+  return {
+    ...connection,
+    idempotencyKey: 'key-1',
+    targetId: 't-1',
+    language: 'en',
+    text: 'Road works on Main Street from Monday.',
+    thread: [],
+    media: [],
+    publishedParts: [],
+    ...fields,
+  };
 }
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -60,7 +82,12 @@ describe('TelegramAdapter against the fake Bot API', () => {
 
   describe('verify', () => {
     it('names the channel the bot posts in, by @name or by numeric id', async () => {
-      const expected = { id: '-1001234567890', handle: '@civicpost_test', displayName: 'CivicPost Test Channel', url: 'https://t.me/civicpost_test' };
+      const expected = {
+        id: '-1001234567890',
+        handle: '@civicpost_test',
+        displayName: 'CivicPost Test Channel',
+        url: 'https://t.me/civicpost_test',
+      };
       await expect(adapter.verify(conn())).resolves.toEqual(expected);
       await expect(adapter.verify(conn({ chatId: '-1001234567890' }))).resolves.toEqual(expected);
       expect(fake.requests.map((r) => r.route)).toEqual(['getMe', 'getChat', 'getChatMember', 'getMe', 'getChat', 'getChatMember']);
@@ -109,7 +136,9 @@ describe('TelegramAdapter against the fake Bot API', () => {
     });
 
     it('sends one image with its bytes, and its alt text in the caption (Telegram has no alt text field)', async () => {
-      const parts = await adapter.publish(request({ text: 'New cycle lane opens.', media: [image(PNG, 'A green cycle lane beside a bus stop')] }));
+      const parts = await adapter.publish(
+        request({ text: 'New cycle lane opens.', media: [image(PNG, 'A green cycle lane beside a bus stop')] }),
+      );
       expect(parts).toEqual([{ externalId: '1', url: 'https://t.me/civicpost_test/1' }]);
       expect(fake.requests.map((r) => r.route)).toEqual(['sendPhoto']);
       expect(fake.ledger).toHaveLength(1);
@@ -128,7 +157,9 @@ describe('TelegramAdapter against the fake Bot API', () => {
         ['2', '', '1'],
         ['3', '', '1'],
       ]);
-      expect(fake.ledger[1]!.media).toEqual([expect.objectContaining({ sha256: sha256(JPEG), mimeType: 'image/jpeg', fileName: 'sign.jpg' })]);
+      expect(fake.ledger[1]!.media).toEqual([
+        expect.objectContaining({ sha256: sha256(JPEG), mimeType: 'image/jpeg', fileName: 'sign.jpg' }),
+      ]);
 
       await adapter.delete(conn(), [part!.externalId]);
       expect(fake.messages.size).toBe(0);
@@ -136,7 +167,9 @@ describe('TelegramAdapter against the fake Bot API', () => {
     });
 
     it('refuses, before sending anything, a caption that cannot hold the text and the alt text', async () => {
-      const err = await failure(adapter.publish(request({ text: 'x'.repeat(1000), media: [image(PNG, 'A description of thirty chars.')] })));
+      const err = await failure(
+        adapter.publish(request({ text: 'x'.repeat(1000), media: [image(PNG, 'A description of thirty chars.')] })),
+      );
       expect(err.kind).toBe('invalid');
       expect(err.message).toContain('1024');
       expect(fake.requests).toHaveLength(0);
@@ -172,7 +205,10 @@ describe('TelegramAdapter against the fake Bot API', () => {
       const [first] = await adapter.publish(request({ text: 'Part one' }));
       fake.requests = [];
       const calls: number[] = [];
-      const parts = await adapter.publish(request({ text: 'Part one', thread: ['Part two', 'Part three'], publishedParts: [first!] }), async (_p, i) => void calls.push(i));
+      const parts = await adapter.publish(
+        request({ text: 'Part one', thread: ['Part two', 'Part three'], publishedParts: [first!] }),
+        async (_p, i) => void calls.push(i),
+      );
       expect(parts[0]).toEqual(first);
       expect(parts).toHaveLength(3);
       expect(calls).toEqual([1, 2]);
@@ -196,7 +232,9 @@ describe('TelegramAdapter against the fake Bot API', () => {
       try {
         const info = await privateAdapter.verify(conn({ chatId: '-1009999999999' }));
         expect(info).toEqual({ id: '-1009999999999', handle: 'Staff only', displayName: 'Staff only' });
-        await expect(privateAdapter.publish(request({}, conn({ chatId: '-1009999999999' })))).resolves.toEqual([{ externalId: '1', url: null }]);
+        await expect(privateAdapter.publish(request({}, conn({ chatId: '-1009999999999' })))).resolves.toEqual([
+          { externalId: '1', url: null },
+        ]);
       } finally {
         await privateFake.stop();
       }
@@ -207,7 +245,10 @@ describe('TelegramAdapter against the fake Bot API', () => {
     it('deletes, treating a message already gone as deleted', async () => {
       const parts = await adapter.publish(request({ text: 'One', thread: ['Two'] }));
       await adapter.delete(conn(), [parts[0]!.externalId]);
-      await adapter.delete(conn(), parts.map((p) => p.externalId));
+      await adapter.delete(
+        conn(),
+        parts.map((p) => p.externalId),
+      );
       expect(fake.messages.size).toBe(0);
       expect(fake.ledger.every((e) => e.deleted === true)).toBe(true);
     });

@@ -5,7 +5,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import crypto from 'node:crypto';
 import { XFake } from '../fakes/x.fake.js';
-import { PlatformError, type Connection, type MediaItem, type PublishedPart, type PublishRequest } from '#src/platforms/platform-adapter.js';
+import {
+  PlatformError,
+  type Connection,
+  type MediaItem,
+  type PublishedPart,
+  type PublishRequest,
+} from '#src/platforms/platform-adapter.js';
 import type { PlatformOptions } from '#src/platforms/platform-options.js';
 import { XAdapter } from '#src/platforms/x/x.adapter.js';
 
@@ -15,11 +21,20 @@ let adapter: XAdapter;
 const thrown: unknown[] = [];
 
 function optionsFor(base: string, timeoutMs = 3000): PlatformOptions {
-  return { baseUrls: { x: base, xUpload: base, facebookGraph: 'http://unused', linkedin: 'http://unused', telegram: 'http://unused' }, timeoutMs };
+  return {
+    baseUrls: { x: base, xUpload: base, facebookGraph: 'http://unused', linkedin: 'http://unused', telegram: 'http://unused' },
+    timeoutMs,
+  };
 }
 
 function oauth1(overrides: Partial<Record<'appKey' | 'appSecret' | 'accessToken' | 'accessSecret', string>> = {}): Record<string, string> {
-  return { appKey: fake.consumerKey, appSecret: fake.consumerSecret, accessToken: fake.accessToken, accessSecret: fake.accessSecret, ...overrides };
+  return {
+    appKey: fake.consumerKey,
+    appSecret: fake.consumerSecret,
+    accessToken: fake.accessToken,
+    accessSecret: fake.accessSecret,
+    ...overrides,
+  };
 }
 
 function conn(credentials: Record<string, string> = oauth1(), accountHandle: string | null = '@civicpost_town'): Connection {
@@ -27,7 +42,17 @@ function conn(credentials: Record<string, string> = oauth1(), accountHandle: str
 }
 
 function request(text: string, extra: Partial<PublishRequest> = {}): PublishRequest {
-  return { ...conn(), idempotencyKey: crypto.randomUUID(), targetId: 't-1', language: 'en', text, thread: [], media: [], publishedParts: [], ...extra };
+  return {
+    ...conn(),
+    idempotencyKey: crypto.randomUUID(),
+    targetId: 't-1',
+    language: 'en',
+    text,
+    thread: [],
+    media: [],
+    publishedParts: [],
+    ...extra,
+  };
 }
 
 /** A PNG (real signature and IHDR start) padded to `size` bytes. */
@@ -70,7 +95,13 @@ beforeEach(() => fake.reset());
 describe('verify', () => {
   it('names the account with OAuth 1.0a user keys (signature checked by the fake)', async () => {
     const info = await adapter.verify(conn());
-    expect(info).toEqual({ id: fake.user.id, handle: '@civicpost_town', displayName: 'Town of CivicPost', url: 'https://x.com/civicpost_town', settings: { userId: fake.user.id } });
+    expect(info).toEqual({
+      id: fake.user.id,
+      handle: '@civicpost_town',
+      displayName: 'Town of CivicPost',
+      url: 'https://x.com/civicpost_town',
+      settings: { userId: fake.user.id },
+    });
     expect(String(fake.requests[0]!.headers.authorization)).toMatch(/^OAuth .*oauth_signature="/);
   });
 
@@ -114,10 +145,23 @@ describe('publish', () => {
   it('uploads an image in chunks (v2 upload), sets its alt text, and attaches it', async () => {
     const bytes = png(1_500_000); // two 1 MB chunks
     await adapter.publish(request('New playground opens', { media: [image(bytes, 'Children on the new slide')] }));
-    expect(fake.requests.map((r) => r.route)).toEqual(['media.initialize', 'media.append', 'media.append', 'media.finalize', 'media.metadata', 'tweets.create']);
+    expect(fake.requests.map((r) => r.route)).toEqual([
+      'media.initialize',
+      'media.append',
+      'media.append',
+      'media.finalize',
+      'media.metadata',
+      'tweets.create',
+    ]);
     const [entry] = fake.ledger;
     expect(entry!.media).toEqual([
-      { id: expect.any(String), mediaType: 'image/png', size: bytes.length, sha256: crypto.createHash('sha256').update(bytes).digest('hex'), altText: 'Children on the new slide' },
+      {
+        id: expect.any(String),
+        mediaType: 'image/png',
+        size: bytes.length,
+        sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
+        altText: 'Children on the new slide',
+      },
     ]);
   });
 
@@ -139,7 +183,9 @@ describe('publish', () => {
   it('resumes a thread after the parts already published', async () => {
     const [first] = await adapter.publish(request('Road closure: Main St'));
     const before = calls('tweets.create');
-    const parts = await adapter.publish(request('Road closure: Main St', { thread: ['Detour via Elm St', 'Reopens Monday'], publishedParts: [first!] }));
+    const parts = await adapter.publish(
+      request('Road closure: Main St', { thread: ['Detour via Elm St', 'Reopens Monday'], publishedParts: [first!] }),
+    );
     expect(calls('tweets.create') - before).toBe(2);
     expect(parts[0]).toEqual(first);
     expect(fake.ledger.map((e) => [e.text, e.inReplyTo])).toEqual([
@@ -171,7 +217,11 @@ describe('delete', () => {
 describe('fetchMetrics', () => {
   it('asks at most 100 ids per call, maps the metrics, leaves unknown ids out', async () => {
     const ids = Array.from({ length: 150 }, (_, i) => fake.seedTweet(`Post number ${i}`));
-    fake.setMetrics(ids[0]!, { like_count: 7, retweet_count: 2, reply_count: 1, quote_count: 3, impression_count: 900 }, { url_link_clicks: 12, impression_count: 900 });
+    fake.setMetrics(
+      ids[0]!,
+      { like_count: 7, retweet_count: 2, reply_count: 1, quote_count: 3, impression_count: 900 },
+      { url_link_clicks: 12, impression_count: 900 },
+    );
     fake.setCreatedAt(ids[149]!, new Date(Date.now() - 40 * 24 * 3600 * 1000));
     fake.setMetrics(ids[149]!, { like_count: 5, impression_count: 50 });
     const unknown = ['1999999999999999999', '1999999999999999998'];
@@ -280,7 +330,10 @@ describe('ambiguous outcomes end with exactly one post', () => {
     expect(err.kind).toBe('ambiguous');
     expect(fake.ledger).toHaveLength(1);
     const found = await adapter.findPublished(request(text));
-    expect(found).toEqual({ status: 'found', part: { externalId: fake.ledger[0]!.id, url: `https://x.com/civicpost_town/status/${fake.ledger[0]!.id}` } });
+    expect(found).toEqual({
+      status: 'found',
+      part: { externalId: fake.ledger[0]!.id, url: `https://x.com/civicpost_town/status/${fake.ledger[0]!.id}` },
+    });
     expect(fake.ledger).toHaveLength(1);
   });
 
@@ -322,7 +375,15 @@ describe('ambiguous outcomes end with exactly one post', () => {
 describe('secrets', () => {
   it('no credential value appears in any error thrown in this file', () => {
     expect(thrown.length).toBeGreaterThan(15);
-    const secrets = [fake.consumerKey, fake.consumerSecret, fake.accessToken, fake.accessSecret, fake.bearerToken, 'not-the-secret', 'wrong-bearer-token'];
+    const secrets = [
+      fake.consumerKey,
+      fake.consumerSecret,
+      fake.accessToken,
+      fake.accessSecret,
+      fake.bearerToken,
+      'not-the-secret',
+      'wrong-bearer-token',
+    ];
     for (const err of thrown) {
       const text = `${String(err)} ${(err as Error).stack ?? ''} ${JSON.stringify(err)}`;
       for (const secret of secrets) expect(text).not.toContain(secret);

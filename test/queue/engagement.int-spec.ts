@@ -46,12 +46,24 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
     await mastodon.start();
     await telegram.start();
     // The cron's own interval is long: each test runs passes itself, at the times it chooses.
-    api = await TestApi.start({ ...telegram.demoChannel().env, SCHEDULER_INTERVAL_MS: '200', DUE_WINDOW_SECONDS: '60', METRICS_INTERVAL_MS: '3600000', PLATFORM_TIMEOUT_MS: '3000' });
-    const inst = await api.admin.post('/api/institutions', { name: 'Metricsburg', slug: 'metricsburg', timeZone: 'Europe/Bucharest', languages: ['en'] });
+    api = await TestApi.start({
+      ...telegram.demoChannel().env,
+      SCHEDULER_INTERVAL_MS: '200',
+      DUE_WINDOW_SECONDS: '60',
+      METRICS_INTERVAL_MS: '3600000',
+      PLATFORM_TIMEOUT_MS: '3000',
+    });
+    const inst = await api.admin.post('/api/institutions', {
+      name: 'Metricsburg',
+      slug: 'metricsburg',
+      timeZone: 'Europe/Bucharest',
+      languages: ['en'],
+    });
     institutionId = inst.body.id;
     base = `/api/institutions/${institutionId}`;
     editor = await api.member(api.admin, institutionId, 'editor@metricsburg.example', 'editor');
-    campaignId = (await api.admin.post(`${base}/campaigns`, { title: 'Library week', startsOn: '2026-01-01', endsOn: '2027-12-31' })).body.id;
+    campaignId = (await api.admin.post(`${base}/campaigns`, { title: 'Library week', startsOn: '2026-01-01', endsOn: '2027-12-31' })).body
+      .id;
     engagement = api.running.app.get(EngagementService);
     queue = api.running.app.get<Queue<MetricsJob>>(getQueueToken(QUEUES.metrics));
     clock = api.running.app.get(Clock);
@@ -65,7 +77,8 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
     await telegram.stop();
   });
 
-  const sql = <T = Record<string, unknown>>(query: string, params: unknown[] = []) => api.running.runtime.dataSource.query(query, params) as Promise<T[]>;
+  const sql = <T = Record<string, unknown>>(query: string, params: unknown[] = []) =>
+    api.running.runtime.dataSource.query(query, params) as Promise<T[]>;
 
   async function channel(platform: string, settings: Record<string, unknown> = {}, credentials?: Record<string, string>): Promise<string> {
     const res = await api.admin.post(`${base}/channels`, { platform, displayName: `${platform} ${++channelSeq}`, settings, credentials });
@@ -74,11 +87,19 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
   }
 
   /** Approved posts on one channel, all due in about 1.5 s; resolves when every one is published. */
-  async function publishedPosts(channelId: string, texts: string[]): Promise<Array<{ postId: string; targetId: string; externalId: string; publishedAt: Date; scheduledAt: Date }>> {
+  async function publishedPosts(
+    channelId: string,
+    texts: string[],
+  ): Promise<Array<{ postId: string; targetId: string; externalId: string; publishedAt: Date; scheduledAt: Date }>> {
     const scheduledAt = new Date(Math.ceil((Date.now() + 1_500) / 1000) * 1000);
     const ids: string[] = [];
     for (const text of texts) {
-      const post = await api.admin.post(`${base}/posts`, { campaignId, channelIds: [channelId], variants: [{ language: 'en', text }], scheduledAt: scheduledAt.toISOString() });
+      const post = await api.admin.post(`${base}/posts`, {
+        campaignId,
+        channelIds: [channelId],
+        variants: [{ language: 'en', text }],
+        scheduledAt: scheduledAt.toISOString(),
+      });
       expect(post.status).toBe(201);
       expect((await api.admin.post(`/api/posts/${post.body.id}/submit`)).status).toBe(200);
       expect((await editor.post(`/api/posts/${post.body.id}/approve`)).status).toBe(200);
@@ -126,7 +147,8 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
   }
 
   async function nextAt(targetId: string): Promise<Date | null> {
-    return (await sql<{ metrics_next_at: Date | null }>(`SELECT metrics_next_at FROM publication_targets WHERE id = $1`, [targetId]))[0]!.metrics_next_at;
+    return (await sql<{ metrics_next_at: Date | null }>(`SELECT metrics_next_at FROM publication_targets WHERE id = $1`, [targetId]))[0]!
+      .metrics_next_at;
   }
 
   async function snapshots(targetIds: string[]): Promise<SnapshotRow[]> {
@@ -143,12 +165,20 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
       targetId: r.target_id as string,
       institutionId: r.institution_id as string,
       collectedAt: (r.collected_at as Date).toISOString(),
-      likes: n(r.likes), reposts: n(r.reposts), replies: n(r.replies), quotes: n(r.quotes), impressions: n(r.impressions), clicks: n(r.clicks),
+      likes: n(r.likes),
+      reposts: n(r.reposts),
+      replies: n(r.replies),
+      quotes: n(r.quotes),
+      impressions: n(r.impressions),
+      clicks: n(r.clicks),
     };
   }
 
   async function makeDue(channelId: string): Promise<void> {
-    await sql(`UPDATE publication_targets SET metrics_next_at = $2 WHERE channel_id = $1 AND status = 'published'`, [channelId, new Date(Date.now() - 1_000)]);
+    await sql(`UPDATE publication_targets SET metrics_next_at = $2 WHERE channel_id = $1 AND status = 'published'`, [
+      channelId,
+      new Date(Date.now() - 1_000),
+    ]);
   }
 
   it('collects a sandbox post on the cadence by its age, with a fixed clock, and stops after 30 days', async () => {
@@ -167,7 +197,17 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
     const expectSnapshotAt = async (when: Date) => {
       const e = simulatedEngagement(externalId, sandboxPost!.published_at, when);
       // The sandbox gives no quotes and no clicks: null, never 0.
-      expect((await snapshots([targetId])).at(-1)).toEqual({ targetId, institutionId, collectedAt: when.toISOString(), likes: e.likes, reposts: e.reposts, replies: e.replies, quotes: null, impressions: e.views, clicks: null });
+      expect((await snapshots([targetId])).at(-1)).toEqual({
+        targetId,
+        institutionId,
+        collectedAt: when.toISOString(),
+        likes: e.likes,
+        reposts: e.reposts,
+        replies: e.replies,
+        quotes: null,
+        impressions: e.views,
+        clicks: null,
+      });
     };
 
     expect(await passAt(at(15 * MIN))).toEqual({ targets: 1, jobs: 1 });
@@ -223,7 +263,11 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
     // Snapshots arriving late, older than ones already stored (a slow job), in one statement and alone.
     const repo = api.running.app.get(EngagementRepository);
     const tx = api.running.app.get(Tx);
-    const stale = (targetId: string, collectedAt: Date, likes: number) => ({ targetId, collectedAt, metrics: { likes, reposts: 1, replies: null, quotes: null, impressions: 7, clicks: null } });
+    const stale = (targetId: string, collectedAt: Date, likes: number) => ({
+      targetId,
+      collectedAt,
+      metrics: { likes, reposts: 1, replies: null, quotes: null, impressions: 7, clicks: null },
+    });
     await tx.run(() =>
       repo.appendSnapshots(institutionId, [
         stale(targetIds[0]!, new Date(start + 30 * HOUR - MIN), 999_001),
@@ -247,13 +291,26 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
     const expectedLatest = group((r) => r.targetId).map((g) => g.row);
     const expectedDaily = group((r) => `${r.targetId} ${r.collectedAt.slice(0, 10)}`).map((g) => ({ day: g.key.split(' ')[1], ...g.row }));
 
-    const latest = (await sql(`SELECT target_id, institution_id, collected_at, ${METRICS.join(', ')} FROM engagement_latest WHERE target_id = ANY($1::uuid[]) ORDER BY target_id`, [targetIds])).map(toRow);
-    const daily = (await sql(`SELECT target_id, day::text AS day, institution_id, collected_at, ${METRICS.join(', ')} FROM engagement_daily WHERE target_id = ANY($1::uuid[]) ORDER BY target_id, day`, [targetIds])).map((r) => ({ day: r.day as string, ...toRow(r) }));
+    const latest = (
+      await sql(
+        `SELECT target_id, institution_id, collected_at, ${METRICS.join(', ')} FROM engagement_latest WHERE target_id = ANY($1::uuid[]) ORDER BY target_id`,
+        [targetIds],
+      )
+    ).map(toRow);
+    const daily = (
+      await sql(
+        `SELECT target_id, day::text AS day, institution_id, collected_at, ${METRICS.join(', ')} FROM engagement_daily WHERE target_id = ANY($1::uuid[]) ORDER BY target_id, day`,
+        [targetIds],
+      )
+    ).map((r) => ({ day: r.day as string, ...toRow(r) }));
     expect(latest).toEqual(expectedLatest);
     expect(daily).toEqual(expectedDaily);
     // The checks can fail: the late arrivals are in the raw data but in no rollup, and the newest one is the latest.
     expect(expectedDaily.length).toBeGreaterThanOrEqual(2 * 4);
-    expect(latest.find((r) => r.targetId === targetIds[1])).toMatchObject({ likes: 12, collectedAt: new Date(start + 79 * HOUR).toISOString() });
+    expect(latest.find((r) => r.targetId === targetIds[1])).toMatchObject({
+      likes: 12,
+      collectedAt: new Date(start + 79 * HOUR).toISOString(),
+    });
     expect([...latest, ...daily].some((r) => r.likes !== null && r.likes > 999_000)).toBe(false);
   });
 
@@ -271,7 +328,10 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
   it("batches a channel's targets by the platform's ids per call, and a metrics rate limit pauses metrics only", async () => {
     const ch = await channel('mastodon', mastodon.demoChannel().settings, mastodon.demoChannel().credentials);
     const n = 41; // Mastodon takes 20 ids per call: 3 jobs
-    const posts = await publishedPosts(ch, Array.from({ length: n }, (_, i) => `Event ${i + 1} of the library week`));
+    const posts = await publishedPosts(
+      ch,
+      Array.from({ length: n }, (_, i) => `Event ${i + 1} of the library week`),
+    );
     posts.forEach((p, i) => mastodon.setMetrics(p.externalId, { favourites: i, reblogs: 2 * i, replies: i % 3, quotes: 1 }));
 
     await makeDue(ch);
@@ -288,9 +348,19 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
     expect(rows).toHaveLength(n);
     posts.forEach((p, i) => {
       // Mastodon gives no impressions and no clicks: null, never 0.
-      expect(rows.find((r) => r.targetId === p.targetId)).toMatchObject({ likes: i, reposts: 2 * i, replies: i % 3, quotes: 1, impressions: null, clicks: null });
+      expect(rows.find((r) => r.targetId === p.targetId)).toMatchObject({
+        likes: i,
+        reposts: 2 * i,
+        replies: i % 3,
+        quotes: 1,
+        impressions: null,
+        clicks: null,
+      });
     });
-    const nextTimes = await sql<{ metrics_next_at: Date; published_at: Date }>(`SELECT metrics_next_at, published_at FROM publication_targets WHERE channel_id = $1`, [ch]);
+    const nextTimes = await sql<{ metrics_next_at: Date; published_at: Date }>(
+      `SELECT metrics_next_at, published_at FROM publication_targets WHERE channel_id = $1`,
+      [ch],
+    );
     for (const t of nextTimes) expect(t.metrics_next_at.getTime()).toBeGreaterThan(Date.now() - 60_000);
 
     // The platform rate-limits the metrics reads.
@@ -326,7 +396,10 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
     const now = Date.now();
     expect(await engagement.tick()).toEqual({ targets: 1, jobs: 1 });
     await drained();
-    const [row] = await sql<{ metrics_paused_until: Date; metrics_last_error: string; status: string }>(`SELECT metrics_paused_until, metrics_last_error, status FROM channels WHERE id = $1`, [ch]);
+    const [row] = await sql<{ metrics_paused_until: Date; metrics_last_error: string; status: string }>(
+      `SELECT metrics_paused_until, metrics_last_error, status FROM channels WHERE id = $1`,
+      [ch],
+    );
     expect(row!.status).toBe('active');
     expect(row!.metrics_last_error).toMatch(/^auth: /);
     expect(row!.metrics_paused_until.getTime()).toBeGreaterThanOrEqual(now + METRICS_AUTH_PAUSE_MS - 1_000);

@@ -38,7 +38,12 @@ describe(`publishing to the platforms' fakes (${currentMode()} storage)`, () => 
     for (const fake of Object.values(fakes)) await fake.start();
     const env = Object.assign({}, ...Object.values(fakes).map((f: FakePlatform) => f.demoChannel().env)) as Record<string, string>;
     api = await TestApi.start({ ...env, SCHEDULER_INTERVAL_MS: '200', DUE_WINDOW_SECONDS: '60', PLATFORM_TIMEOUT_MS: '2000' });
-    const inst = await api.admin.post('/api/institutions', { name: 'Fakeville', slug: 'fakeville', timeZone: 'Europe/Bucharest', languages: ['ro'] });
+    const inst = await api.admin.post('/api/institutions', {
+      name: 'Fakeville',
+      slug: 'fakeville',
+      timeZone: 'Europe/Bucharest',
+      languages: ['ro'],
+    });
     base = `/api/institutions/${inst.body.id}`;
     editor = await api.member(api.admin, inst.body.id, 'editor@fakeville.example', 'editor');
     campaignId = (await api.admin.post(`${base}/campaigns`, { title: 'Parcul nou', startsOn: '2026-01-01', endsOn: '2027-12-31' })).body.id;
@@ -72,20 +77,39 @@ describe(`publishing to the platforms' fakes (${currentMode()} storage)`, () => 
     return post.body.id;
   }
 
-  type Target = { channelId: string; status: string; externalId: string | null; externalParts: unknown[]; lastError: string | null; events: Array<{ toStatus: string; outcome: string }> };
+  type Target = {
+    channelId: string;
+    status: string;
+    externalId: string | null;
+    externalParts: unknown[];
+    lastError: string | null;
+    events: Array<{ toStatus: string; outcome: string }>;
+  };
 
   async function waitForTargets(postId: string, done: (t: Target) => boolean, timeoutMs = 45_000): Promise<Target[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const targets: Target[] = (await api.admin.get(`/api/posts/${postId}`)).body.targets;
       if (targets.every(done)) return targets;
-      if (Date.now() > deadline) throw new Error(`targets not done: ${JSON.stringify(targets.map((t) => ({ ...t, events: t.events.map((e) => `${e.toStatus}: ${e.outcome}`) })), null, 1)}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `targets not done: ${JSON.stringify(
+            targets.map((t) => ({ ...t, events: t.events.map((e) => `${e.toStatus}: ${e.outcome}`) })),
+            null,
+            1,
+          )}`,
+        );
       await new Promise((r) => setTimeout(r, 200));
     }
   }
 
   const copies = (name: Name, text: string) => fakes[name].ledger.filter((e: LedgerEntry) => e.text.startsWith(text));
-  const byChannel = (targets: Target[]) => Object.fromEntries(names.filter((n) => targets.some((t) => t.channelId === channels[n])).map((n) => [n, targets.find((t) => t.channelId === channels[n])!]));
+  const byChannel = (targets: Target[]) =>
+    Object.fromEntries(
+      names
+        .filter((n) => targets.some((t) => t.channelId === channels[n]))
+        .map((n) => [n, targets.find((t) => t.channelId === channels[n])!]),
+    );
 
   it('verifies every channel and records whom it posts as', async () => {
     for (const name of names) {
@@ -115,19 +139,32 @@ describe(`publishing to the platforms' fakes (${currentMode()} storage)`, () => 
     const text = 'Anunț cu data greșită';
     const postId = await approvedPost(names, { text }, true);
     const targets = await waitForTargets(postId, (t) => t.status === 'published');
-    const deletes: Record<Name, string> = { x: 'tweets.delete', mastodon: 'delete_status', bluesky: 'deleteRecord', facebook: 'delete', linkedin: 'posts_delete', telegram: 'deleteMessage' };
+    const deletes: Record<Name, string> = {
+      x: 'tweets.delete',
+      mastodon: 'delete_status',
+      bluesky: 'deleteRecord',
+      facebook: 'delete',
+      linkedin: 'posts_delete',
+      telegram: 'deleteMessage',
+    };
     for (const t of targets) {
-      const res = await editor.post(`/api/posts/${postId}/targets/${(t as Target & { id: string }).id}/withdraw`, { reason: 'Data greșită; urmează o corectură' });
+      const res = await editor.post(`/api/posts/${postId}/targets/${(t as Target & { id: string }).id}/withdraw`, {
+        reason: 'Data greșită; urmează o corectură',
+      });
       expect(res.status).toBe(200);
     }
     const after = byChannel((await api.admin.get(`/api/posts/${postId}`)).body.targets);
     for (const name of names) {
       expect({ name, status: after[name]!.status }).toEqual({ name, status: 'withdrawn' });
       expect(after[name]!.events.at(-1)!.outcome).toBe('withdrawn from the platform: Data greșită; urmează o corectură');
-      expect({ name, deleted: fakes[name].requests.some((r) => r.route === deletes[name] && r.status! >= 200 && r.status! < 300) }).toEqual({ name, deleted: true });
+      expect({ name, deleted: fakes[name].requests.some((r) => r.route === deletes[name] && r.status! >= 200 && r.status! < 300) }).toEqual(
+        { name, deleted: true },
+      );
     }
     // Once withdrawn, there is nothing left to withdraw.
-    const again = await editor.post(`/api/posts/${postId}/targets/${(targets[0] as Target & { id: string }).id}/withdraw`, { reason: 'twice' });
+    const again = await editor.post(`/api/posts/${postId}/targets/${(targets[0] as Target & { id: string }).id}/withdraw`, {
+      reason: 'twice',
+    });
     expect(again.status).toBe(409);
   });
 
@@ -185,7 +222,10 @@ describe(`publishing to the platforms' fakes (${currentMode()} storage)`, () => 
     const thread = ['Străzile afectate: Florilor, Teilor', 'Revenim cu detalii'];
     fakes.telegram.fail({ fault: 'accept_then_drop', on: 'sendMessage', skip: 1 });
     const postId = await approvedPost(['telegram'], { text, thread }, false);
-    const [target] = await waitForTargets(postId, (t) => t.status === 'unconfirmed' && t.events.some((e) => e.outcome.includes('a person must check')));
+    const [target] = await waitForTargets(
+      postId,
+      (t) => t.status === 'unconfirmed' && t.events.some((e) => e.outcome.includes('a person must check')),
+    );
     // Part 2 reached the channel; CivicPost cannot see that, so it neither repeats it nor sends part 3.
     expect([text, ...thread].map((t) => copies('telegram', t).length)).toEqual([1, 1, 0]);
     expect(target!.externalParts).toHaveLength(1);
@@ -193,7 +233,12 @@ describe(`publishing to the platforms' fakes (${currentMode()} storage)`, () => 
 
     // An editor looks at the channel, finds part 2 and gives its message id: part 3 follows as a reply to it.
     const part2 = copies('telegram', thread[0]!)[0]!;
-    const settled = await editor.post(`/api/posts/${postId}/targets/${(target as Target & { id: string }).id}/resolve`, { outcome: 'published', externalId: part2.id, url: `https://t.me/civicpost_test/${part2.id}`, note: 'seen in the channel' });
+    const settled = await editor.post(`/api/posts/${postId}/targets/${(target as Target & { id: string }).id}/resolve`, {
+      outcome: 'published',
+      externalId: part2.id,
+      url: `https://t.me/civicpost_test/${part2.id}`,
+      note: 'seen in the channel',
+    });
     expect(settled.status).toBe(200);
     const [done] = await waitForTargets(postId, (t) => t.status === 'published');
     expect([text, ...thread].map((t) => copies('telegram', t).length)).toEqual([1, 1, 1]);
@@ -204,7 +249,9 @@ describe(`publishing to the platforms' fakes (${currentMode()} storage)`, () => 
   it('refuses to settle a publication that is not waiting for a person', async () => {
     const postId = await approvedPost(['mastodon'], { text: 'Deja publicat, nimic de confirmat' }, false);
     const [target] = await waitForTargets(postId, (t) => t.status === 'published');
-    const res = await editor.post(`/api/posts/${postId}/targets/${(target as Target & { id: string }).id}/resolve`, { outcome: 'not_published' });
+    const res = await editor.post(`/api/posts/${postId}/targets/${(target as Target & { id: string }).id}/resolve`, {
+      outcome: 'not_published',
+    });
     expect(res.status).toBe(409);
     expect(res.body.message).toContain('this one is published');
   });

@@ -19,23 +19,47 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
 
   beforeAll(async () => {
     api = await TestApi.start({ SCHEDULER_INTERVAL_MS: '200', DUE_WINDOW_SECONDS: '60' });
-    const inst = await api.admin.post('/api/institutions', { name: 'Pipeline Town', slug: 'pipeline-town', timeZone: 'Europe/Bucharest', languages: ['en'] });
+    const inst = await api.admin.post('/api/institutions', {
+      name: 'Pipeline Town',
+      slug: 'pipeline-town',
+      timeZone: 'Europe/Bucharest',
+      languages: ['en'],
+    });
     base = `/api/institutions/${inst.body.id}`;
     editor = await api.member(api.admin, inst.body.id, 'editor@pipeline.example', 'editor');
-    campaignId = (await api.admin.post(`${base}/campaigns`, { title: 'Launch of the e-service', startsOn: '2026-01-01', endsOn: '2027-12-31' })).body.id;
+    campaignId = (
+      await api.admin.post(`${base}/campaigns`, { title: 'Launch of the e-service', startsOn: '2026-01-01', endsOn: '2027-12-31' })
+    ).body.id;
   });
   afterAll(async () => api?.stop());
 
-  async function sandboxChannel(settings: Record<string, unknown> = {}, rateLimit?: { posts: number; windowSeconds: number }): Promise<string> {
-    const res = await api.admin.post(`${base}/channels`, { platform: 'sandbox', displayName: `Sandbox ${++channelSeq}`, settings, rateLimit });
+  async function sandboxChannel(
+    settings: Record<string, unknown> = {},
+    rateLimit?: { posts: number; windowSeconds: number },
+  ): Promise<string> {
+    const res = await api.admin.post(`${base}/channels`, {
+      platform: 'sandbox',
+      displayName: `Sandbox ${++channelSeq}`,
+      settings,
+      rateLimit,
+    });
     expect(res.status).toBe(201);
     return res.body.id;
   }
 
   /** Written by the admin, approved by the editor, due `inMs` from now. */
-  async function approvedPost(channelIds: string[], inMs: number, text = 'The new e-service is live: https://pipeline.example/e'): Promise<{ id: string; scheduledAt: Date }> {
+  async function approvedPost(
+    channelIds: string[],
+    inMs: number,
+    text = 'The new e-service is live: https://pipeline.example/e',
+  ): Promise<{ id: string; scheduledAt: Date }> {
     const scheduledAt = new Date(Math.ceil((Date.now() + inMs) / 1000) * 1000); // whole seconds, as CivicPost stores them
-    const post = await api.admin.post(`${base}/posts`, { campaignId, channelIds, variants: [{ language: 'en', text }], scheduledAt: scheduledAt.toISOString() });
+    const post = await api.admin.post(`${base}/posts`, {
+      campaignId,
+      channelIds,
+      variants: [{ language: 'en', text }],
+      scheduledAt: scheduledAt.toISOString(),
+    });
     expect(post.status).toBe(201);
     expect((await api.admin.post(`/api/posts/${post.body.id}/submit`)).status).toBe(200);
     const approved = await editor.post(`/api/posts/${post.body.id}/approve`);
@@ -55,14 +79,25 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
   }
 
   async function feedCount(channelId: string): Promise<number> {
-    const [row] = await api.running.runtime.dataSource.query(`SELECT count(*)::int AS n FROM sandbox_posts WHERE channel_id = $1`, [channelId]);
+    const [row] = await api.running.runtime.dataSource.query(`SELECT count(*)::int AS n FROM sandbox_posts WHERE channel_id = $1`, [
+      channelId,
+    ]);
     return row.n;
   }
 
   it('schedules 09:00 Europe/Bucharest on the last Sunday of March at 06:00 UTC, and the day before at 07:00 UTC', async () => {
     const channel = await sandboxChannel();
-    for (const [local, utc] of [['2027-03-28T09:00', '2027-03-28T06:00:00.000Z'], ['2027-03-27T09:00', '2027-03-27T07:00:00.000Z']]) {
-      const post = await api.admin.post(`${base}/posts`, { campaignId, channelIds: [channel], variants: [{ language: 'en', text: 'Spring' }], scheduledAt: local, timeZone: 'Europe/Bucharest' });
+    for (const [local, utc] of [
+      ['2027-03-28T09:00', '2027-03-28T06:00:00.000Z'],
+      ['2027-03-27T09:00', '2027-03-27T07:00:00.000Z'],
+    ]) {
+      const post = await api.admin.post(`${base}/posts`, {
+        campaignId,
+        channelIds: [channel],
+        variants: [{ language: 'en', text: 'Spring' }],
+        scheduledAt: local,
+        timeZone: 'Europe/Bucharest',
+      });
       expect(post.body).toMatchObject({ scheduledAt: utc, timeZone: 'Europe/Bucharest', targets: [{ scheduledAt: utc }] });
     }
   });
@@ -78,7 +113,17 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     expect(target.events[2]).toMatchObject({ attempt: 1, outcome: 'claimed for publishing' });
     expect(await feedCount(channel)).toBe(1);
     const feed = await api.admin.get(`${base}/channels/${channel}/sandbox-feed`);
-    expect(feed.body).toMatchObject({ sandbox: true, total: 1, items: [{ id: target.externalId, text: 'The new e-service is live: https://pipeline.example/e', engagement: { views: expect.any(Number), likes: expect.any(Number) } }] });
+    expect(feed.body).toMatchObject({
+      sandbox: true,
+      total: 1,
+      items: [
+        {
+          id: target.externalId,
+          text: 'The new e-service is live: https://pipeline.example/e',
+          engagement: { views: expect.any(Number), likes: expect.any(Number) },
+        },
+      ],
+    });
     expect(feed.body.notice).toMatch(/^SANDBOX: nothing here was published/);
   });
 
@@ -100,7 +145,10 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     const channel = await sandboxChannel();
     const later = await approvedPost([channel], 50_000);
     await waitForTargets(later.id, (s) => s.every((x) => x === 'queued')); // already queued as a delayed job
-    const moved = await api.admin.post(`/api/posts/${later.id}/schedule`, { scheduledAt: new Date(Date.now() + 500).toISOString(), timeZone: 'Europe/Bucharest' });
+    const moved = await api.admin.post(`/api/posts/${later.id}/schedule`, {
+      scheduledAt: new Date(Date.now() + 500).toISOString(),
+      timeZone: 'Europe/Bucharest',
+    });
     expect(moved.status).toBe(200);
     expect(moved.body.targets[0]).toMatchObject({ status: 'scheduled', revision: 2 });
     await waitForTargets(later.id, (s) => s.every((x) => x === 'published'));
@@ -116,7 +164,10 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     const auth = await sandboxChannel({ sandbox: { fail: 'auth' } });
     const { id } = await approvedPost([invalid, auth], 200);
     const post = await waitForTargets(id, (s) => s.every((x) => x === 'failed'));
-    expect(post.targets.map((t: { lastError: string }) => t.lastError).sort()).toEqual(['sandbox: injected auth failure', 'sandbox: injected invalid failure']);
+    expect(post.targets.map((t: { lastError: string }) => t.lastError).sort()).toEqual([
+      'sandbox: injected auth failure',
+      'sandbox: injected invalid failure',
+    ]);
     expect((await api.admin.get(`${base}/channels/${auth}`)).body.status).toBe('needs_reconnect');
     expect((await api.admin.get(`${base}/channels/${invalid}`)).body.status).toBe('active');
   });
@@ -125,7 +176,13 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     const channel = await sandboxChannel({ sandbox: { ambiguousAfterWrite: 1 } });
     const { id } = await approvedPost([channel], 200);
     const post = await waitForTargets(id, (s) => s.every((x) => x === 'published'));
-    expect(post.targets[0].events.map((e: { toStatus: string }) => e.toStatus)).toEqual(['scheduled', 'queued', 'publishing', 'unconfirmed', 'published']);
+    expect(post.targets[0].events.map((e: { toStatus: string }) => e.toStatus)).toEqual([
+      'scheduled',
+      'queued',
+      'publishing',
+      'unconfirmed',
+      'published',
+    ]);
     expect(post.targets[0].attempts).toBe(1);
     expect(await feedCount(channel)).toBe(1);
   });
@@ -134,7 +191,12 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     // Like Telegram: the answer was lost and the platform cannot be asked, so reconciliation hands it to a person.
     const channel = await sandboxChannel({ sandbox: { fail: 'ambiguous', unconfirmable: true } });
     const { id } = await approvedPost([channel], 200);
-    const target = await poll('target waiting for a person', async () => (await api.admin.get(`/api/posts/${id}`)).body.targets[0], waitingForPerson, 30_000);
+    const target = await poll(
+      'target waiting for a person',
+      async () => (await api.admin.get(`/api/posts/${id}`)).body.targets[0],
+      waitingForPerson,
+      30_000,
+    );
     const events = target.events.length;
     // A completed reconcile job is removed after a day; the job check must not take that as a lost job.
     const queue = api.running.app.get<Queue<ReconcileJob>>(getQueueToken(QUEUES.reconcile));
@@ -155,7 +217,8 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     const second = await approvedPost([limited, free], 300, 'Second of two');
     const a = await waitForTargets(first.id, (s) => s.every((x) => x === 'published'));
     const b = await waitForTargets(second.id, (s) => s.every((x) => x === 'published'), 30_000);
-    const onLimited = (post: { targets: Array<{ channelId: string; publishedAt: string }> }) => new Date(post.targets.find((t) => t.channelId === limited)!.publishedAt).getTime();
+    const onLimited = (post: { targets: Array<{ channelId: string; publishedAt: string }> }) =>
+      new Date(post.targets.find((t) => t.channelId === limited)!.publishedAt).getTime();
     const onFree = new Date(b.targets.find((t: { channelId: string }) => t.channelId === free).publishedAt).getTime();
     const [early, late] = [onLimited(a), onLimited(b)].sort();
     expect(late! - early!).toBeGreaterThanOrEqual(3_000);
@@ -168,13 +231,19 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     const scheduledAt = new Date(Math.ceil((Date.now() + 2_000) / 1000) * 1000);
     const ids: string[] = [];
     for (const text of ['One', 'Two', 'Three']) {
-      const post = await api.admin.post(`${base}/posts`, { campaignId, channelIds: [limited], variants: [{ language: 'en', text }], scheduledAt: scheduledAt.toISOString() });
+      const post = await api.admin.post(`${base}/posts`, {
+        campaignId,
+        channelIds: [limited],
+        variants: [{ language: 'en', text }],
+        scheduledAt: scheduledAt.toISOString(),
+      });
       expect((await api.admin.post(`/api/posts/${post.body.id}/submit`)).status).toBe(200);
       expect((await editor.post(`/api/posts/${post.body.id}/approve`)).status).toBe(200);
       ids.push(post.body.id);
     }
     const times: number[] = [];
-    for (const id of ids) times.push(new Date((await waitForTargets(id, (s) => s.every((x) => x === 'published'), 20_000)).targets[0].publishedAt).getTime());
+    for (const id of ids)
+      times.push(new Date((await waitForTargets(id, (s) => s.every((x) => x === 'published'), 20_000)).targets[0].publishedAt).getTime());
     times.sort((a, b) => a - b);
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(2_000);
     expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(2_000);
@@ -187,29 +256,49 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     const limited = await sandboxChannel({}, { posts: 1, windowSeconds: 60 });
     const { id } = await approvedPost([limited], 86_400_000);
     const { id: other } = await approvedPost([limited], 86_400_000);
-    const rows = await api.running.runtime.dataSource.query(`SELECT id, institution_id FROM publication_targets WHERE post_id = ANY($1) ORDER BY post_id = $2 DESC`, [[id, other], id]);
+    const rows = await api.running.runtime.dataSource.query(
+      `SELECT id, institution_id FROM publication_targets WHERE post_id = ANY($1) ORDER BY post_id = $2 DESC`,
+      [[id, other], id],
+    );
     const [early, late] = rows as Array<{ id: string; institution_id: string }>;
     const now = new Date();
-    const claim = (targetId: string, at: Date) => api.running.runtime.dataSource.query(`UPDATE publication_targets SET status = 'publishing', claimed_at = $2, sending_at = NULL WHERE id = $1`, [targetId, at]);
+    const claim = (targetId: string, at: Date) =>
+      api.running.runtime.dataSource.query(
+        `UPDATE publication_targets SET status = 'publishing', claimed_at = $2, sending_at = NULL WHERE id = $1`,
+        [targetId, at],
+      );
     await claim(early!.id, new Date(now.getTime() - 10));
     await claim(late!.id, now);
     const targets = api.running.app.get(TargetsRepository);
     const tx = api.running.app.get(Tx);
-    const take = (targetId: string) => tx.run(() => targets.takeWindowSlot(early!.institution_id, limited, new Date(now.getTime() - 60_000), 1, targetId, now));
+    const take = (targetId: string) =>
+      tx.run(() => targets.takeWindowSlot(early!.institution_id, limited, new Date(now.getTime() - 60_000), 1, targetId, now));
     try {
       expect(await take(late!.id)).toEqual({ taken: true });
       expect(await take(early!.id)).toEqual({ taken: false, published: [] });
     } finally {
-      await api.running.runtime.dataSource.query(`UPDATE publication_targets SET status = 'cancelled' WHERE id = ANY($1)`, [[early!.id, late!.id]]);
+      await api.running.runtime.dataSource.query(`UPDATE publication_targets SET status = 'cancelled' WHERE id = ANY($1)`, [
+        [early!.id, late!.id],
+      ]);
     }
   });
 
   it('refuses to schedule into a blackout window, naming it', async () => {
     const channel = await sandboxChannel();
     const start = new Date(Date.now() + 3_600_000);
-    const window = await api.admin.post(`${base}/blackouts`, { channelIds: [channel], startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 3_600_000).toISOString(), reason: 'Election silence' });
+    const window = await api.admin.post(`${base}/blackouts`, {
+      channelIds: [channel],
+      startsAt: start.toISOString(),
+      endsAt: new Date(start.getTime() + 3_600_000).toISOString(),
+      reason: 'Election silence',
+    });
     expect(window.status).toBe(201);
-    const res = await api.admin.post(`${base}/posts`, { campaignId, channelIds: [channel], variants: [{ language: 'en', text: 'Vote for us' }], scheduledAt: new Date(start.getTime() + 60_000).toISOString() });
+    const res = await api.admin.post(`${base}/posts`, {
+      campaignId,
+      channelIds: [channel],
+      variants: [{ language: 'en', text: 'Vote for us' }],
+      scheduledAt: new Date(start.getTime() + 60_000).toISOString(),
+    });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ code: 'blackout', details: { blackout: { id: window.body.id, reason: 'Election silence' } } });
     expect(res.body.message).toContain('Election silence');
@@ -219,9 +308,17 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     const channel = await sandboxChannel();
     const waiting = await approvedPost([channel], 1_500, 'Waits for a person');
     const urgent = await approvedPost([channel], 1_500, 'Flood warning');
-    const window = await api.admin.post(`${base}/blackouts`, { startsAt: new Date(Date.now() - 1_000).toISOString(), endsAt: new Date(Date.now() + 3_000).toISOString(), reason: 'National mourning' });
+    const window = await api.admin.post(`${base}/blackouts`, {
+      startsAt: new Date(Date.now() - 1_000).toISOString(),
+      endsAt: new Date(Date.now() + 3_000).toISOString(),
+      reason: 'National mourning',
+    });
     expect(window.body.held).toBe(2);
-    for (const id of [waiting.id, urgent.id]) expect((await api.admin.get(`/api/posts/${id}`)).body.targets[0]).toMatchObject({ status: 'held', holdReason: `blackout ${window.body.id}: National mourning` });
+    for (const id of [waiting.id, urgent.id])
+      expect((await api.admin.get(`/api/posts/${id}`)).body.targets[0]).toMatchObject({
+        status: 'held',
+        holdReason: `blackout ${window.body.id}: National mourning`,
+      });
 
     expect((await editor.post(`/api/posts/${urgent.id}/blackout-override`, { reason: 'The public must be warned now' })).status).toBe(403);
     const override = await api.admin.post(`/api/posts/${urgent.id}/blackout-override`, { reason: 'The public must be warned now' });
@@ -231,22 +328,37 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     // The window is over: what it held still waits for a decision, then goes when rescheduled.
     await new Promise((r) => setTimeout(r, 4_000));
     expect((await api.admin.get(`/api/posts/${waiting.id}`)).body.targets[0].status).toBe('held');
-    expect((await api.admin.post(`/api/posts/${waiting.id}/schedule`, { scheduledAt: new Date(Date.now() + 500).toISOString() })).status).toBe(200);
+    expect(
+      (await api.admin.post(`/api/posts/${waiting.id}/schedule`, { scheduledAt: new Date(Date.now() + 500).toISOString() })).status,
+    ).toBe(200);
     await waitForTargets(waiting.id, (s) => s.every((x) => x === 'published'));
     expect(await feedCount(channel)).toBe(2);
     const audit = await api.admin.get(`${base}/audit?action=post.blackout_overridden`);
-    expect(audit.body.items).toEqual([expect.objectContaining({ targetId: urgent.id, data: expect.objectContaining({ reason: 'The public must be warned now', released: 1 }) })]);
+    expect(audit.body.items).toEqual([
+      expect.objectContaining({
+        targetId: urgent.id,
+        data: expect.objectContaining({ reason: 'The public must be warned now', released: 1 }),
+      }),
+    ]);
   });
 
   it('publishes each occurrence of a recurring post as its own target', async () => {
     const channel = await sandboxChannel();
     const first = new Date(Math.ceil((Date.now() + 1_500) / 1000) * 1000);
-    const post = await api.admin.post(`${base}/posts`, { campaignId, channelIds: [channel], variants: [{ language: 'en', text: 'Reminder' }], scheduledAt: first.toISOString(), recurrence: 'FREQ=SECONDLY;INTERVAL=2;COUNT=3' });
+    const post = await api.admin.post(`${base}/posts`, {
+      campaignId,
+      channelIds: [channel],
+      variants: [{ language: 'en', text: 'Reminder' }],
+      scheduledAt: first.toISOString(),
+      recurrence: 'FREQ=SECONDLY;INTERVAL=2;COUNT=3',
+    });
     expect(post.status).toBe(201);
     await api.admin.post(`/api/posts/${post.body.id}/submit`);
     const approved = await editor.post(`/api/posts/${post.body.id}/approve`);
     const occurrences = approved.body.targets.filter((t: { occurrenceAt: string | null }) => t.occurrenceAt);
-    expect(occurrences.map((t: { occurrenceAt: string }) => new Date(t.occurrenceAt).getTime() - first.getTime())).toEqual([0, 2_000, 4_000]);
+    expect(occurrences.map((t: { occurrenceAt: string }) => new Date(t.occurrenceAt).getTime() - first.getTime())).toEqual([
+      0, 2_000, 4_000,
+    ]);
     const done = await waitForTargets(post.body.id, (s) => s.filter((x) => x === 'published').length === 3);
     expect(done.targets.find((t: { occurrenceAt: string | null }) => !t.occurrenceAt).status).toBe('approved');
     expect(await feedCount(channel)).toBe(3);
@@ -279,7 +391,12 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     expect(page.body).toContain('Hello &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; welcome');
     expect(page.body).not.toContain('<script>');
 
-    const other = await api.admin.post('/api/institutions', { name: 'Elsewhere', slug: 'elsewhere-sandbox', timeZone: 'UTC', languages: ['en'] });
+    const other = await api.admin.post('/api/institutions', {
+      name: 'Elsewhere',
+      slug: 'elsewhere-sandbox',
+      timeZone: 'UTC',
+      languages: ['en'],
+    });
     const outsider = await api.member(api.admin, other.body.id, 'outsider@elsewhere.example', 'admin');
     expect((await outsider.request('GET', `/sandbox/${channel}`)).status).toBe(404);
   });

@@ -56,7 +56,11 @@ export class Client {
   async upload<T = any>(path: string, bytes: Buffer, fileName: string, type = 'application/octet-stream'): Promise<Reply<T>> {
     const form = new FormData();
     form.append('file', new Blob([bytes], { type }), fileName);
-    const res = await fetch(this.baseUrl + path, { method: 'POST', headers: this.token ? { authorization: `Bearer ${this.token}` } : {}, body: form });
+    const res = await fetch(this.baseUrl + path, {
+      method: 'POST',
+      headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
+      body: form,
+    });
     return toReply<T>(res);
   }
 }
@@ -106,7 +110,13 @@ export class TestApi {
   }
 
   /** Adds a member (creating the account) and returns them logged in. */
-  async member(by: Client, institutionId: string, email: string, role: string, partnerId?: string): Promise<Client & { userId: string; memberId: string }> {
+  async member(
+    by: Client,
+    institutionId: string,
+    email: string,
+    role: string,
+    partnerId?: string,
+  ): Promise<Client & { userId: string; memberId: string }> {
     const res = await by.post(`/api/institutions/${institutionId}/members`, { email, role, partnerId, displayName: email.split('@')[0] });
     if (res.status !== 201) throw new Error(`add member ${email}: ${res.status} ${JSON.stringify(res.body)}`);
     const client = await this.login(this.client(), email, res.body.temporaryPassword);
@@ -126,7 +136,14 @@ export async function seedInstitution(api: TestApi, slug: string, languages = ['
   const id: string = inst.body.id;
   const base = `/api/institutions/${id}`;
   const partner = (await api.admin.post(`${base}/partners`, { name: `NGO of ${slug}` })).body;
-  const channel = (await api.admin.post(`${base}/channels`, { platform: 'mastodon', displayName: 'Mastodon', settings: { instanceUrl: 'https://social.example' }, credentials: { accessToken: `secret-token-${slug}` } })).body;
+  const channel = (
+    await api.admin.post(`${base}/channels`, {
+      platform: 'mastodon',
+      displayName: 'Mastodon',
+      settings: { instanceUrl: 'https://social.example' },
+      credentials: { accessToken: `secret-token-${slug}` },
+    })
+  ).body;
   const sandbox = (await api.admin.post(`${base}/channels`, { platform: 'sandbox', displayName: 'Sandbox' })).body;
   const members = {
     admin: api.admin,
@@ -136,7 +153,16 @@ export async function seedInstitution(api: TestApi, slug: string, languages = ['
     contributor: await api.member(api.admin, id, `contributor@${slug}.example`, 'contributor', partner.id),
     viewer: await api.member(api.admin, id, `viewer@${slug}.example`, 'viewer'),
   };
-  const campaign = (await api.admin.post(`${base}/campaigns`, { title: 'Shared campaign', startsOn: '2026-12-01', endsOn: '2027-01-31', partnerIds: [partner.id] })).body;
-  const privateCampaign = (await api.admin.post(`${base}/campaigns`, { title: 'Internal campaign', startsOn: '2026-12-01', endsOn: '2027-01-31' })).body;
+  const campaign = (
+    await api.admin.post(`${base}/campaigns`, {
+      title: 'Shared campaign',
+      startsOn: '2026-12-01',
+      endsOn: '2027-01-31',
+      partnerIds: [partner.id],
+    })
+  ).body;
+  const privateCampaign = (
+    await api.admin.post(`${base}/campaigns`, { title: 'Internal campaign', startsOn: '2026-12-01', endsOn: '2027-01-31' })
+  ).body;
   return { id, base, partner, channel, sandbox, campaign, privateCampaign, members };
 }

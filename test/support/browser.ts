@@ -3,7 +3,15 @@ import { existsSync } from 'node:fs';
 
 /** Debian's Chromium, driven by playwright-core (which brings no browser of its own). */
 export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /**
  * `describe` for tests in real Chromium. `npm test` on a machine without it (a fresh clone) skips

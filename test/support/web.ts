@@ -30,13 +30,21 @@ export class WebSession {
       if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) this.problems.push(`console: ${m.text()}`);
     });
     page.on('response', (r) => {
-      if (r.status() >= 400 && !r.request().isNavigationRequest()) this.problems.push(`${r.status()} for ${r.request().method()} ${r.url()}`);
+      if (r.status() >= 400 && !r.request().isNavigationRequest())
+        this.problems.push(`${r.status()} for ${r.request().method()} ${r.url()}`);
     });
     page.on('pageerror', (e) => this.problems.push(`page error: ${e.message}`));
   }
 
-  static async open(browser: Browser, baseUrl: string, options: { locale?: string; viewport?: { width: number; height: number } } = {}): Promise<WebSession> {
-    const context = await browser.newContext({ locale: options.locale ?? 'en-GB', viewport: options.viewport ?? { width: 1280, height: 900 } });
+  static async open(
+    browser: Browser,
+    baseUrl: string,
+    options: { locale?: string; viewport?: { width: number; height: number } } = {},
+  ): Promise<WebSession> {
+    const context = await browser.newContext({
+      locale: options.locale ?? 'en-GB',
+      viewport: options.viewport ?? { width: 1280, height: 900 },
+    });
     const page = await context.newPage();
     return new WebSession(context, page, baseUrl);
   }
@@ -65,14 +73,26 @@ export class WebSession {
     const markup = await this.page.content();
     const state = await this.context.storageState();
     const browser = this.context.browser()!;
-    const probe = await browser.newContext({ bypassCSP: true, storageState: state, locale: 'en-GB', viewport: this.page.viewportSize() ?? undefined });
+    const probe = await browser.newContext({
+      bypassCSP: true,
+      storageState: state,
+      locale: 'en-GB',
+      viewport: this.page.viewportSize() ?? undefined,
+    });
     try {
       const page = await probe.newPage();
       await page.route(url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: markup }));
       await page.goto(url);
       await page.addScriptTag({ content: AXE_SOURCE });
-      const result = (await page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })`)) as AxeResult;
-      const found = result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+      const result = (await page.evaluate(
+        `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })`,
+      )) as AxeResult;
+      const found = result.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => n.target.join(' ')),
+      }));
       expect({ url, violations: found }).toEqual({ url, violations: [] });
     } finally {
       await probe.close();

@@ -22,7 +22,9 @@ describeInBrowser(`staff pages: audit trail (${currentMode()} storage)`, () => {
     // Someone who acts, then leaves: the trail still says who they were.
     const dana = await api.member(api.admin, seed.id, 'dana@aud-town.example', 'author');
     await api.admin.patch(`${seed.base}/members/${dana.memberId}`, { role: 'editor' });
-    expect((await dana.post(`${seed.base}/campaigns`, { title: 'Dana’s campaign', startsOn: '2026-12-01', endsOn: '2026-12-31' })).status).toBe(201);
+    expect(
+      (await dana.post(`${seed.base}/campaigns`, { title: 'Dana’s campaign', startsOn: '2026-12-01', endsOn: '2026-12-31' })).status,
+    ).toBe(201);
     expect((await api.admin.delete(`${seed.base}/members/${dana.memberId}`)).status).toBe(204);
     const partner = (await api.admin.post(`${seed.base}/partners`, { name: 'Crucea Roșie' })).body;
     // Enough events for a second page.
@@ -63,7 +65,9 @@ describeInBrowser(`staff pages: audit trail (${currentMode()} storage)`, () => {
     const time = newest.locator('time');
     const at = new Date((await time.getAttribute('datetime'))!);
     expect(Date.now() - at.getTime()).toBeLessThan(30 * 60_000);
-    expect(await time.textContent()).toBe(new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'Europe/Bucharest' }).format(at));
+    expect(await time.textContent()).toBe(
+      new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'Europe/Bucharest' }).format(at),
+    );
 
     // Nothing on the page changes the trail: no form is sent by POST but the page frame's own.
     expect(await s.page.locator('main form[method="post"]').count()).toBe(0);
@@ -80,7 +84,11 @@ describeInBrowser(`staff pages: audit trail (${currentMode()} storage)`, () => {
     await s.page.waitForLoadState('load');
     expect(new URL(s.page.url()).searchParams.get('action')).toBe('campaign.created');
     expect(await s.page.getByLabel('Action').inputValue()).toBe('campaign.created');
-    expect(await rows(s).locator('td code:not(.id)').allTextContents()).toEqual(['campaign.created', 'campaign.created', 'campaign.created']);
+    expect(await rows(s).locator('td code:not(.id)').allTextContents()).toEqual([
+      'campaign.created',
+      'campaign.created',
+      'campaign.created',
+    ]);
     expect(await rows(s).first().locator('td').nth(1).innerText()).toBe('dana\ndana@aud-town.example');
 
     await s.page.getByLabel('Action').selectOption('member.removed');
@@ -113,7 +121,10 @@ describeInBrowser(`staff pages: audit trail (${currentMode()} storage)`, () => {
     expect(await s.page.locator('table.audit-table caption').textContent()).toContain(`Events 51–${total} of ${total}`);
     expect(await rows(s).last().locator('td').nth(2).innerText()).toBe('created the institution\ninstitution.created');
     await s.expectAccessible();
-    await s.page.getByRole('navigation', { name: 'Pages of the audit trail' }).getByRole('link', { name: /Newer events/ }).click();
+    await s.page
+      .getByRole('navigation', { name: 'Pages of the audit trail' })
+      .getByRole('link', { name: /Newer events/ })
+      .click();
     await s.page.waitForLoadState('load');
     expect(await rows(s).count()).toBe(50);
     // A page past the end shows the last one.
@@ -148,7 +159,9 @@ describeInBrowser(`staff pages: audit trail (${currentMode()} storage)`, () => {
     await s.page.waitForLoadState('load');
     expect(new URL(s.page.url()).searchParams.get('verify')).toBe('1');
     expect(await s.page.locator('.verify-result').getAttribute('role')).toBe('status');
-    expect(await s.page.locator('.verify-result').textContent()).toContain(`The chain is intact: ${total} events of this institution checked; none was changed, removed or added afterwards.`);
+    expect(await s.page.locator('.verify-result').textContent()).toContain(
+      `The chain is intact: ${total} events of this institution checked; none was changed, removed or added afterwards.`,
+    );
     await s.expectAccessible();
 
     // Someone with superuser access to the database switches the triggers off and rewrites history.

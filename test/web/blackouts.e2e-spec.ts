@@ -34,7 +34,14 @@ describeInBrowser(`staff pages: blackouts and the kill switch (${currentMode()} 
 
   /** An approved post on the sandbox channel (written by the admin, approved by an editor), scheduled at `scheduledAt`. */
   async function approvedPost(text: string, scheduledAt: string, timeZone?: string): Promise<string> {
-    const post = await api.admin.post(`${seed.base}/posts`, { campaignId: seed.campaign.id, channelIds: [seed.sandbox.id], variants: [{ language: 'ro', text }, { language: 'hu', text }] });
+    const post = await api.admin.post(`${seed.base}/posts`, {
+      campaignId: seed.campaign.id,
+      channelIds: [seed.sandbox.id],
+      variants: [
+        { language: 'ro', text },
+        { language: 'hu', text },
+      ],
+    });
     expect(post).toMatchObject({ status: 201 });
     expect(await api.admin.post(`/api/posts/${post.body.id}/submit`)).toMatchObject({ status: 200 });
     expect(await seed.members.editor.post(`/api/posts/${post.body.id}/approve`)).toMatchObject({ status: 200 });
@@ -63,9 +70,11 @@ describeInBrowser(`staff pages: blackouts and the kill switch (${currentMode()} 
   }
 
   /** A time as the pages write it: the institution's zone, the page's language. */
-  const shown = (iso: string, locale = 'en') => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Bucharest' }).format(new Date(iso));
+  const shown = (iso: string, locale = 'en') =>
+    new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Bucharest' }).format(new Date(iso));
 
-  const windowRow = (page: Page, reason: string) => page.locator('table.blackouts tbody tr').filter({ has: page.getByRole('rowheader', { name: reason, exact: true }) });
+  const windowRow = (page: Page, reason: string) =>
+    page.locator('table.blackouts tbody tr').filter({ has: page.getByRole('rowheader', { name: reason, exact: true }) });
 
   it('an admin adds a window through the form (end before start refused next to the field, everything kept), it holds the post inside it, and deleting asks first', async () => {
     const postId = await approvedPost('Concert în piața centrală', '2026-12-20T10:00', 'Europe/Bucharest');
@@ -80,7 +89,10 @@ describeInBrowser(`staff pages: blackouts and the kill switch (${currentMode()} 
     await s.page.getByLabel('Reason', { exact: true }).fill('Election silence (Law 208/2015, art. 89)');
     await s.page.getByLabel('Starts').fill('2026-12-20T07:00');
     await s.page.getByLabel('Ends').fill('2026-12-19T21:00');
-    const [refused] = await Promise.all([s.page.waitForResponse((r) => r.request().method() === 'POST'), s.page.getByRole('button', { name: 'Add the window' }).click()]);
+    const [refused] = await Promise.all([
+      s.page.waitForResponse((r) => r.request().method() === 'POST'),
+      s.page.getByRole('button', { name: 'Add the window' }).click(),
+    ]);
     expect(refused.status()).toBe(422);
     await s.page.waitForLoadState('load');
     expect(await s.page.locator('#f-endsAt-error').textContent()).toBe('The end must be after the start');
@@ -141,13 +153,26 @@ describeInBrowser(`staff pages: blackouts and the kill switch (${currentMode()} 
     await s.expectAccessible();
 
     // Every page of the institution says so, to everyone.
-    const pages = await s.page.getByRole('navigation', { name: 'Main' }).getByRole('link').evaluateAll((links) => links.map((a) => a.getAttribute('href')!));
+    const pages = await s.page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link')
+      .evaluateAll((links) => links.map((a) => a.getAttribute('href')!));
     const author = await as(seed.members.author);
     // A separate tab for the tour: pages of other areas are checked for the banner only (their own tests check the rest).
     const tour = await as(api.admin);
-    const mine = [`/app/${SLUG}`, `/app/${SLUG}/channels`, `/app/${SLUG}/channels/new?platform=sandbox`, `/app/${SLUG}/sandbox/${seed.sandbox.id}`, `/app/${SLUG}/blackouts`];
+    const mine = [
+      `/app/${SLUG}`,
+      `/app/${SLUG}/channels`,
+      `/app/${SLUG}/channels/new?platform=sandbox`,
+      `/app/${SLUG}/sandbox/${seed.sandbox.id}`,
+      `/app/${SLUG}/blackouts`,
+    ];
     const seen: string[] = [];
-    for (const [who, path] of [...[...new Set([...pages, ...mine])].map((p) => [tour, p] as const), [author, `/app/${SLUG}`] as const, [author, `/app/${SLUG}/channels`] as const]) {
+    for (const [who, path] of [
+      ...[...new Set([...pages, ...mine])].map((p) => [tour, p] as const),
+      [author, `/app/${SLUG}`] as const,
+      [author, `/app/${SLUG}/channels`] as const,
+    ]) {
       // Pages of other areas still being built may not answer yet; every page that does shows the banner.
       if ((await who.goto(path)) !== 200) continue;
       const banner = who.page.locator('.banner.danger[role="alert"]');
@@ -180,7 +205,13 @@ describeInBrowser(`staff pages: blackouts and the kill switch (${currentMode()} 
   });
 
   it('a viewer sees the windows read-only; forged POSTs by the viewer get the 403 page and change nothing', async () => {
-    expect(await api.admin.post(`${seed.base}/blackouts`, { reason: 'Day of mourning', startsAt: '2027-01-10T00:00', endsAt: '2027-01-11T00:00' })).toMatchObject({ status: 201 });
+    expect(
+      await api.admin.post(`${seed.base}/blackouts`, {
+        reason: 'Day of mourning',
+        startsAt: '2027-01-10T00:00',
+        endsAt: '2027-01-11T00:00',
+      }),
+    ).toMatchObject({ status: 201 });
     const s = await as(seed.members.viewer);
     expect(await s.goto(`/app/${SLUG}/blackouts`)).toBe(200);
     const cells = await windowRow(s.page, 'Day of mourning').locator('td').allTextContents();
@@ -200,7 +231,9 @@ describeInBrowser(`staff pages: blackouts and the kill switch (${currentMode()} 
     const suspend = await forge(`/app/${SLUG}/blackouts/suspend`, 'reason=Forged%20by%20a%20viewer');
     expect(suspend.status).toBe(403);
     expect(suspend.text).toContain('Not allowed');
-    expect((await forge(`/app/${SLUG}/blackouts`, 'reason=Forged&startsAt=2027-02-01T00:00&endsAt=2027-02-02T00:00&scope=all')).status).toBe(403);
+    expect(
+      (await forge(`/app/${SLUG}/blackouts`, 'reason=Forged&startsAt=2027-02-01T00:00&endsAt=2027-02-02T00:00&scope=all')).status,
+    ).toBe(403);
     expect((await forge(`/app/${SLUG}/blackouts/${id}/delete`, 'x=1')).status).toBe(403);
     expect((await api.admin.get(`${seed.base}/blackouts`)).body.total).toBe(1);
     expect((await api.admin.get(`/api/institutions/${seed.id}`)).body.suspendedAt).toBeNull();
@@ -212,7 +245,9 @@ describeInBrowser(`staff pages: blackouts and the kill switch (${currentMode()} 
     const s = await as(api.admin, 'ro-RO');
     await s.goto(`/app/${SLUG}/blackouts`);
     expect(await s.page.locator('h1').textContent()).toBe('Perioade de restricție și oprirea de urgență');
-    expect(await s.page.locator('table.blackouts caption').textContent()).toMatch(/^Perioade de restricție, cele mai noi primele; orele sunt în Europe\/Bucharest \(.+\)$/);
+    expect(await s.page.locator('table.blackouts caption').textContent()).toMatch(
+      /^Perioade de restricție, cele mai noi primele; orele sunt în Europe\/Bucharest \(.+\)$/,
+    );
     expect(await s.page.getByRole('heading', { name: 'Oprire de urgență: opriți toate publicările' }).count()).toBe(1);
     await s.page.getByRole('button', { name: 'Adăugați perioada' }).click();
     expect(await s.page.locator('#f-reason-error').textContent()).toBe('Completați acest câmp');

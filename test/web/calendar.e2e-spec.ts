@@ -17,8 +17,23 @@ describeInBrowser(`staff pages: calendar (${currentMode()} storage)`, () => {
   let draft: string;
   let privatePost: string;
 
-  async function post(by: Client, text: string, scheduledAt: string, campaignId = seed.campaign.id, channelIds = [seed.channel.id]): Promise<string> {
-    const res = await by.post(`${seed.base}/posts`, { campaignId, channelIds, variants: [{ language: 'ro', text }, { language: 'hu', text: `${text} (hu)` }], scheduledAt, timeZone: 'Europe/Bucharest' });
+  async function post(
+    by: Client,
+    text: string,
+    scheduledAt: string,
+    campaignId = seed.campaign.id,
+    channelIds = [seed.channel.id],
+  ): Promise<string> {
+    const res = await by.post(`${seed.base}/posts`, {
+      campaignId,
+      channelIds,
+      variants: [
+        { language: 'ro', text },
+        { language: 'hu', text: `${text} (hu)` },
+      ],
+      scheduledAt,
+      timeZone: 'Europe/Bucharest',
+    });
     if (res.status !== 201) throw new Error(JSON.stringify(res.body));
     return res.body.id;
   }
@@ -43,7 +58,12 @@ describeInBrowser(`staff pages: calendar (${currentMode()} storage)`, () => {
     nightPost = await approved('Concert de iarnă în Piața Unirii', '2026-12-10T00:30');
     draft = await post(seed.members.author, 'Ciornă despre colectarea deșeurilor', '2026-12-15T09:00');
     privatePost = await post(seed.members.author, 'Anunț intern despre buget', '2026-12-16T11:00', seed.privateCampaign.id);
-    const blackout = await api.admin.post(`${seed.base}/blackouts`, { startsAt: '2026-12-20T00:00', endsAt: '2026-12-21T06:00', reason: 'Election silence', channelIds: [] });
+    const blackout = await api.admin.post(`${seed.base}/blackouts`, {
+      startsAt: '2026-12-20T00:00',
+      endsAt: '2026-12-21T06:00',
+      reason: 'Election silence',
+      channelIds: [],
+    });
     expect(blackout.status).toBe(201);
   }, 300_000);
   afterAll(async () => {
@@ -57,7 +77,15 @@ describeInBrowser(`staff pages: calendar (${currentMode()} storage)`, () => {
     expect(await s.goto('/app/cal-town/calendar?view=month&date=2026-12-01')).toBe(200);
     expect(await s.page.locator('h1').textContent()).toBe('Calendar');
     expect(await s.page.locator('table.calendar caption').textContent()).toBe('December 2026');
-    expect(await s.page.locator('table.calendar thead th[scope="col"]').allTextContents()).toEqual(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']);
+    expect(await s.page.locator('table.calendar thead th[scope="col"]').allTextContents()).toEqual([
+      'Monday',
+      'Tuesday',
+      'Wednesday',
+      'Thursday',
+      'Friday',
+      'Saturday',
+      'Sunday',
+    ]);
     // 1 December 2026 is a Tuesday: the first row starts on Monday 30 November.
     expect(await s.page.locator('table.calendar tbody tr').first().locator('td').first().getAttribute('data-date')).toBe('2026-11-30');
 
@@ -76,10 +104,14 @@ describeInBrowser(`staff pages: calendar (${currentMode()} storage)`, () => {
     expect(await cell(s, '2026-12-20').locator('.cal-blackout').textContent()).toMatch(/Blackout\s+Election silence\s+\(all channels\)/);
     expect(await cell(s, '2026-12-21').locator('.cal-blackout').count()).toBe(1);
     expect(await cell(s, '2026-12-22').locator('.cal-blackout').count()).toBe(0);
-    expect(await s.page.locator('.cal-blackouts li').textContent()).toMatch(/Election silence: Dec 20, 2026, 12:00\sAM to Dec 21, 2026, 6:00\sAM · all channels/);
+    expect(await s.page.locator('.cal-blackouts li').textContent()).toMatch(
+      /Election silence: Dec 20, 2026, 12:00\sAM to Dec 21, 2026, 6:00\sAM · all channels/,
+    );
 
     // Each day offers a new post on that day (the composer gets the date).
-    expect(await cell(s, '2026-12-24').getByRole('link', { name: 'New post on Dec 24, 2026' }).getAttribute('href')).toBe('/app/cal-town/posts/new?date=2026-12-24');
+    expect(await cell(s, '2026-12-24').getByRole('link', { name: 'New post on Dec 24, 2026' }).getAttribute('href')).toBe(
+      '/app/cal-town/posts/new?date=2026-12-24',
+    );
     expect(await s.page.getByText('Times are in Eastern European Standard Time (Europe/Bucharest).').count()).toBe(1);
     await s.expectAccessible();
 
@@ -100,8 +132,13 @@ describeInBrowser(`staff pages: calendar (${currentMode()} storage)`, () => {
     const days = s.page.locator('ol.cal-week > li');
     expect(await days.count()).toBe(7);
     expect(await days.locator('h3').allTextContents()).toEqual([
-      'Monday, December 7, 2026', 'Tuesday, December 8, 2026', 'Wednesday, December 9, 2026', 'Thursday, December 10, 2026',
-      'Friday, December 11, 2026', 'Saturday, December 12, 2026', 'Sunday, December 13, 2026',
+      'Monday, December 7, 2026',
+      'Tuesday, December 8, 2026',
+      'Wednesday, December 9, 2026',
+      'Thursday, December 10, 2026',
+      'Friday, December 11, 2026',
+      'Saturday, December 12, 2026',
+      'Sunday, December 13, 2026',
     ]);
     expect(await days.nth(3).textContent()).toContain('Concert de iarnă');
     expect(await days.nth(2).textContent()).toContain('No posts.');
@@ -143,7 +180,9 @@ describeInBrowser(`staff pages: calendar (${currentMode()} storage)`, () => {
     expect(await s.page.locator('h1').textContent()).toBe('Change the time of a post');
     expect(await s.page.getByLabel('Date and time').inputValue()).toBe('2026-12-10T00:30');
     expect(await s.page.getByLabel('Time zone').inputValue()).toBe('Europe/Bucharest');
-    expect(await s.page.locator('#f-timeZone-hint').textContent()).toBe('The institution’s time zone is Eastern European Standard Time (Europe/Bucharest).');
+    expect(await s.page.locator('#f-timeZone-hint').textContent()).toBe(
+      'The institution’s time zone is Eastern European Standard Time (Europe/Bucharest).',
+    );
     await s.expectAccessible();
 
     // Into the blackout window: 409, said in words next to the field, the typed time kept.
@@ -171,7 +210,9 @@ describeInBrowser(`staff pages: calendar (${currentMode()} storage)`, () => {
     const moved = (await seed.members.editor.get(`/api/posts/${nightPost}`)).body;
     expect(moved.scheduledAt).toBe('2026-12-11T06:15:00.000Z');
     expect(moved.status).toBe('approved');
-    expect(moved.targets.map((t: { status: string; scheduledAt: string }) => [t.status, t.scheduledAt])).toEqual([['scheduled', '2026-12-11T06:15:00.000Z']]);
+    expect(moved.targets.map((t: { status: string; scheduledAt: string }) => [t.status, t.scheduledAt])).toEqual([
+      ['scheduled', '2026-12-11T06:15:00.000Z'],
+    ]);
 
     // A draft's time is part of its content: changed by editing it, in another zone if asked.
     await s.goto(`/app/cal-town/calendar/posts/${draft}/time`);
@@ -231,7 +272,8 @@ describeInBrowser(`staff pages: calendar (${currentMode()} storage)`, () => {
     expect(await s.page.getByText('You may not change the time of this post.').count()).toBe(1);
     expect(await s.page.locator('form.stack').count()).toBe(0);
     // With a valid CSRF token, so that it is the role that is refused.
-    const forged = (await s.page.evaluate(`fetch(location.pathname, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    const forged = (await s.page
+      .evaluate(`fetch(location.pathname, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ _csrf: document.querySelector('input[name=_csrf]').value, scheduledAt: '2026-12-12T10:00', timeZone: 'Europe/Bucharest' }) })
       .then(async r => [r.status, await r.text()])`)) as [number, string];
     expect(forged[0]).toBe(403);
@@ -260,9 +302,19 @@ describeInBrowser(`staff pages: calendar (${currentMode()} storage)`, () => {
     await s.goto('/app/cal-town/calendar?view=month&date=2026-12-01');
     expect(await s.page.locator('html').getAttribute('lang')).toBe('ro');
     expect(await s.page.locator('table.calendar caption').textContent()).toBe('decembrie 2026');
-    expect(await s.page.locator('table.calendar thead th').allTextContents()).toEqual(['luni', 'marți', 'miercuri', 'joi', 'vineri', 'sâmbătă', 'duminică']);
+    expect(await s.page.locator('table.calendar thead th').allTextContents()).toEqual([
+      'luni',
+      'marți',
+      'miercuri',
+      'joi',
+      'vineri',
+      'sâmbătă',
+      'duminică',
+    ]);
     expect(await s.page.getByRole('link', { name: /^Luna următoare: ianuarie 2027/ }).count()).toBe(1);
-    expect(await cell(s, '2026-12-20').locator('.cal-blackout').textContent()).toMatch(/Restricție\s+Election silence\s+\(toate canalele\)/);
+    expect(await cell(s, '2026-12-20').locator('.cal-blackout').textContent()).toMatch(
+      /Restricție\s+Election silence\s+\(toate canalele\)/,
+    );
     await s.expectAccessible();
     await s.close();
   });

@@ -32,14 +32,32 @@ describeInBrowser(`staff pages: campaigns (${currentMode()} storage)`, () => {
     fx = new ReportFixtures(api, seed);
     browser = await launchBrowser();
     secondPartner = (await api.admin.post(`${seed.base}/partners`, { name: 'Asociația Vecinilor' })).body.id;
-    await api.admin.patch(`${seed.base}/campaigns/${seed.campaign.id}`, { goal: 'Explain the new bus network to every district', hashtags: ['#BusNetwork'], targetAudiences: ['commuters'] });
+    await api.admin.patch(`${seed.base}/campaigns/${seed.campaign.id}`, {
+      goal: 'Explain the new bus network to every district',
+      hashtags: ['#BusNetwork'],
+      targetAudiences: ['commuters'],
+    });
 
     // Two posts of the shared campaign, published a few days ago: one on both channels (the sandbox copy failed), one on Mastodon only.
-    const [onMastodon, onSandbox] = await fx.post(seed.campaign.id, [seed.channel.id, seed.sandbox.id], 'Noile linii de autobuz din cartierul Mănăștur', {
-      status: 'published', scheduledAt: daysAgo(3), publishedAt: daysAgo(3),
+    const [onMastodon, onSandbox] = await fx.post(
+      seed.campaign.id,
+      [seed.channel.id, seed.sandbox.id],
+      'Noile linii de autobuz din cartierul Mănăștur',
+      {
+        status: 'published',
+        scheduledAt: daysAgo(3),
+        publishedAt: daysAgo(3),
+      },
+    );
+    await fx.sql(
+      `UPDATE publication_targets SET status = 'failed', published_at = NULL, external_id = NULL, external_url = NULL, last_error = 'boom' WHERE id = $1`,
+      [onSandbox!.targetId],
+    );
+    const [second] = await fx.post(seed.campaign.id, [seed.channel.id], 'Program nou pentru linia 35', {
+      status: 'published',
+      scheduledAt: daysAgo(2),
+      publishedAt: daysAgo(2),
     });
-    await fx.sql(`UPDATE publication_targets SET status = 'failed', published_at = NULL, external_id = NULL, external_url = NULL, last_error = 'boom' WHERE id = $1`, [onSandbox!.targetId]);
-    const [second] = await fx.post(seed.campaign.id, [seed.channel.id], 'Program nou pentru linia 35', { status: 'published', scheduledAt: daysAgo(2), publishedAt: daysAgo(2) });
     await fx.snapshots(onMastodon!.targetId, [[daysAgo(2, 12), 40, 7, 3, 1, 900, null]]);
     await fx.snapshots(second!.targetId, [[daysAgo(1, 12), 12, 2, 1, 0, 300, null]]);
     // A draft without a time, in the same campaign.
@@ -59,7 +77,11 @@ describeInBrowser(`staff pages: campaigns (${currentMode()} storage)`, () => {
     expect(await table.locator('caption').textContent()).toBe('Campaigns of Institution camp-town');
     expect(await table.locator('thead th').allTextContents()).toEqual(['Campaign', 'Dates', 'Goal', 'Partners']);
     const shared = table.locator('tr', { hasText: 'Shared campaign' });
-    expect(await shared.locator('td').allTextContents()).toEqual(['Dec 1, 2026 to Jan 31, 2027', 'Explain the new bus network to every district', 'NGO of camp-town']);
+    expect(await shared.locator('td').allTextContents()).toEqual([
+      'Dec 1, 2026 to Jan 31, 2027',
+      'Explain the new bus network to every district',
+      'NGO of camp-town',
+    ]);
     expect(await table.locator('tr', { hasText: 'Internal campaign' }).locator('td').last().textContent()).toBe('none');
     await s.expectAccessible();
 
@@ -71,7 +93,10 @@ describeInBrowser(`staff pages: campaigns (${currentMode()} storage)`, () => {
     await form.getByLabel('Audiences').fill('families, older people');
     await form.getByLabel('Hashtags').fill('#ParculCentral Consultare');
     await form.getByLabel('Asociația Vecinilor').check();
-    const [refused] = await Promise.all([s.page.waitForResponse((r) => r.request().method() === 'POST'), form.getByRole('button', { name: 'Create the campaign' }).click()]);
+    const [refused] = await Promise.all([
+      s.page.waitForResponse((r) => r.request().method() === 'POST'),
+      form.getByRole('button', { name: 'Create the campaign' }).click(),
+    ]);
     expect(refused.status()).toBe(422);
     await s.page.waitForLoadState('load');
     expect(await s.page.locator('#new-endsOn-error').textContent()).toBe('The last day must not be before the first day');
@@ -91,11 +116,20 @@ describeInBrowser(`staff pages: campaigns (${currentMode()} storage)`, () => {
     await s.page.waitForURL(/\/campaigns\/[0-9a-f-]{36}\?notice=/);
     expect(await s.page.getByRole('status').textContent()).toContain('The campaign is created.');
     expect(await s.page.locator('h1').textContent()).toBe('Consultare publică: parcul central');
-    expect(await s.page.locator('.campaign-facts').textContent()).toMatch(/Mar 10, 2027 to Apr 30, 2027.*500 de răspunsuri.*families, older people.*#ParculCentral #Consultare.*Asociația Vecinilor/s);
+    expect(await s.page.locator('.campaign-facts').textContent()).toMatch(
+      /Mar 10, 2027 to Apr 30, 2027.*500 de răspunsuri.*families, older people.*#ParculCentral #Consultare.*Asociația Vecinilor/s,
+    );
     expect(await s.page.getByText('This campaign has no post yet.').count()).toBe(1);
     const id = new URL(s.page.url()).pathname.split('/').pop()!;
     const saved = (await api.admin.get(`${seed.base}/campaigns/${id}`)).body;
-    expect(saved).toMatchObject({ title: 'Consultare publică: parcul central', startsOn: '2027-03-10', endsOn: '2027-04-30', targetAudiences: ['families', 'older people'], hashtags: ['#ParculCentral', '#Consultare'], partnerIds: [secondPartner] });
+    expect(saved).toMatchObject({
+      title: 'Consultare publică: parcul central',
+      startsOn: '2027-03-10',
+      endsOn: '2027-04-30',
+      targetAudiences: ['families', 'older people'],
+      hashtags: ['#ParculCentral', '#Consultare'],
+      partnerIds: [secondPartner],
+    });
     s.expectClean();
     await s.close();
   });
@@ -105,28 +139,43 @@ describeInBrowser(`staff pages: campaigns (${currentMode()} storage)`, () => {
     await as(s, seed.members.editor);
     expect(await s.goto(`/app/camp-town/campaigns/${seed.campaign.id}`)).toBe(200);
     expect(await s.page.locator('h1').textContent()).toBe('Shared campaign');
-    expect(await s.page.getByRole('link', { name: 'New post in this campaign' }).getAttribute('href')).toBe(`/app/camp-town/posts/new?campaignId=${seed.campaign.id}`);
+    expect(await s.page.getByRole('link', { name: 'New post in this campaign' }).getAttribute('href')).toBe(
+      `/app/camp-town/posts/new?campaignId=${seed.campaign.id}`,
+    );
 
     const posts = s.page.locator('table.campaign-posts');
     expect(await posts.locator('thead th').allTextContents()).toEqual(['Post', 'Mastodon', 'Sandbox']);
     const first = posts.locator('tbody tr', { hasText: 'Noile linii de autobuz' });
     expect(await first.locator('td').allTextContents()).toEqual(['published', 'failed']);
     expect(await first.locator('th a span').getAttribute('lang')).toBe('ro');
-    expect((await posts.locator('tbody tr', { hasText: 'Program nou' }).locator('td').allTextContents()).map((t) => t.trim())).toEqual(['published', '—not on this channel']);
+    expect((await posts.locator('tbody tr', { hasText: 'Program nou' }).locator('td').allTextContents()).map((t) => t.trim())).toEqual([
+      'published',
+      '—not on this channel',
+    ]);
     expect(await posts.locator('tbody tr', { hasText: 'Ciornă' }).locator('th .meta').textContent()).toMatch(/no time yet · draft/);
 
     // Engagement: the sums over the two publications (40+12 likes, 7+2 reposts, 3+1 replies, 1+0 quotes), in the chart and in its table.
     const figures = s.page.locator('table.engagement-figures tbody tr');
-    const rows = await figures.evaluateAll((trs) => trs.map((tr) => [tr.querySelector('th')!.textContent, tr.querySelector('td')!.textContent]));
+    const rows = await figures.evaluateAll((trs) =>
+      trs.map((tr) => [tr.querySelector('th')!.textContent, tr.querySelector('td')!.textContent]),
+    );
     expect(rows).toEqual([
-      ['Publications', '2'], ['Likes', '52'], ['Reposts', '9'], ['Replies', '4'], ['Quotes', '1'], ['Impressions', '1,200'], ['Clicks', 'not available'],
+      ['Publications', '2'],
+      ['Likes', '52'],
+      ['Reposts', '9'],
+      ['Replies', '4'],
+      ['Quotes', '1'],
+      ['Impressions', '1,200'],
+      ['Clicks', 'not available'],
       ['Engagement (likes + reposts + replies + quotes)', '66'],
     ]);
     const kinds = s.page.locator('svg#eng-kinds, svg[aria-labelledby^="eng-kinds"]');
     expect(await kinds.getAttribute('role')).toBe('img');
     expect(await kinds.locator('title').textContent()).toBe('Interactions with the campaign’s publications');
     expect(await kinds.locator('rect.bar').count()).toBe(4);
-    expect(await kinds.locator('text').allTextContents()).toEqual(expect.arrayContaining(['52', 'Likes', '9', 'Reposts', '4', 'Replies', '1', 'Quotes']));
+    expect(await kinds.locator('text').allTextContents()).toEqual(
+      expect.arrayContaining(['52', 'Likes', '9', 'Reposts', '4', 'Replies', '1', 'Quotes']),
+    );
     const top = s.page.locator('table.engagement-top tbody tr');
     expect(await top.count()).toBe(2);
     expect(await top.first().locator('th').textContent()).toBe('Noile linii de autobuz din cartierul Mănăștur');
@@ -146,7 +195,9 @@ describeInBrowser(`staff pages: campaigns (${currentMode()} storage)`, () => {
     await form.getByLabel('Title').fill('Internal campaign, renamed');
     await form.getByLabel('Hashtags').fill('#ok #not-a-word');
     await form.getByRole('button', { name: 'Save the campaign' }).click();
-    expect(await s.page.locator('#edit-hashtags-error').textContent()).toBe('Write hashtags as words of letters, digits or _, separated by spaces');
+    expect(await s.page.locator('#edit-hashtags-error').textContent()).toBe(
+      'Write hashtags as words of letters, digits or _, separated by spaces',
+    );
     expect(await s.page.getByLabel('Title').inputValue()).toBe('Internal campaign, renamed');
     expect(await s.page.locator('h1').textContent()).toBe('Internal campaign');
     await s.expectAccessible();
@@ -170,7 +221,8 @@ describeInBrowser(`staff pages: campaigns (${currentMode()} storage)`, () => {
     await s.goto('/app/camp-town/campaigns');
     expect(await s.page.locator('table.campaigns').textContent()).toContain('Shared campaign');
     expect(await s.page.locator('form.campaign-form').count()).toBe(0);
-    const forged = (await s.page.evaluate(`fetch(location.pathname, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    const forged = (await s.page
+      .evaluate(`fetch(location.pathname, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ _csrf: document.querySelector('input[name=_csrf]').value, title: 'Forged', startsOn: '2027-01-01', endsOn: '2027-01-02' }) })
       .then(async r => [r.status, await r.text()])`)) as [number, string];
     expect(forged[0]).toBe(403);
@@ -218,7 +270,10 @@ describeInBrowser(`staff pages: campaigns (${currentMode()} storage)`, () => {
     expect(await s.page.locator('#about-h').textContent()).toBe('Despre campanie');
     expect(await s.page.locator('.campaign-facts dd').first().textContent()).toBe('1 dec. 2026 – 31 ian. 2027');
     expect(await s.page.locator('table.engagement-figures tbody tr').nth(1).textContent()).toMatch(/Aprecieri\s*52/);
-    expect(await s.page.locator('table.campaign-posts tbody tr', { hasText: 'Noile linii' }).locator('td').allTextContents()).toEqual(['publicată', 'eșuată']);
+    expect(await s.page.locator('table.campaign-posts tbody tr', { hasText: 'Noile linii' }).locator('td').allTextContents()).toEqual([
+      'publicată',
+      'eșuată',
+    ]);
     await s.expectAccessible();
     await s.close();
   });

@@ -36,7 +36,8 @@ describeInBrowser(`staff pages: channels and the sandbox feed (${currentMode()} 
     return s;
   }
 
-  const row = (page: Page, name: string) => page.locator('table.channels tbody tr').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
+  const row = (page: Page, name: string) =>
+    page.locator('table.channels tbody tr').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
 
   /** Everything the browser was sent must be free of every secret typed or stored in this test. */
   async function expectNoSecrets(s: WebSession, secrets: string[]): Promise<void> {
@@ -76,7 +77,9 @@ describeInBrowser(`staff pages: channels and the sandbox feed (${currentMode()} 
     await s.page.waitForURL(/verified=/);
     expect(await s.page.getByRole('status').textContent()).toBe('“Training feed” is verified: it posts as sandbox.');
     const verified = row(s.page, 'Training feed');
-    expect(await verified.locator('td').nth(1).getByRole('link', { name: 'sandbox' }).getAttribute('href')).toMatch(new RegExp(`^/app/${SLUG}/sandbox/[0-9a-f-]{36}$`));
+    expect(await verified.locator('td').nth(1).getByRole('link', { name: 'sandbox' }).getAttribute('href')).toMatch(
+      new RegExp(`^/app/${SLUG}/sandbox/[0-9a-f-]{36}$`),
+    );
     await s.expectAccessible();
     await expectNoSecrets(s, [`secret-token-${SLUG}`]);
     s.expectClean();
@@ -90,7 +93,10 @@ describeInBrowser(`staff pages: channels and the sandbox feed (${currentMode()} 
     await s.page.getByLabel('Account (optional)').fill('@city@social.example');
     await s.page.getByLabel('Access token').fill('wrong-token-4242');
     expect(await s.page.getByLabel('Access token').getAttribute('type')).toBe('password');
-    const [refused] = await Promise.all([s.page.waitForResponse((r) => r.request().method() === 'POST'), s.page.getByRole('button', { name: 'Add the channel' }).click()]);
+    const [refused] = await Promise.all([
+      s.page.waitForResponse((r) => r.request().method() === 'POST'),
+      s.page.getByRole('button', { name: 'Add the channel' }).click(),
+    ]);
     expect(refused.status()).toBe(422);
     await s.page.waitForLoadState('load');
     expect(await s.page.locator('#f-settings-instanceUrl-error').textContent()).toBe('Fill this in');
@@ -108,7 +114,9 @@ describeInBrowser(`staff pages: channels and the sandbox feed (${currentMode()} 
     await s.page.getByLabel('Address of the Mastodon server').fill('social.example');
     await s.page.getByLabel('Access token').fill('wrong-token-4242');
     await s.page.getByRole('button', { name: 'Add the channel' }).click();
-    expect(await s.page.locator('#f-settings-instanceUrl-error').textContent()).toBe('Write the address of the Mastodon server, starting with https://');
+    expect(await s.page.locator('#f-settings-instanceUrl-error').textContent()).toBe(
+      'Write the address of the Mastodon server, starting with https://',
+    );
     expect(await s.page.getByLabel('Address of the Mastodon server').inputValue()).toBe('social.example');
     expect(await s.page.getByLabel('Name', { exact: true }).inputValue()).toBe('City on Mastodon');
     await expectNoSecrets(s, ['wrong-token-4242']);
@@ -121,7 +129,10 @@ describeInBrowser(`staff pages: channels and the sandbox feed (${currentMode()} 
     await expectNoSecrets(s, ['wrong-token-4242']);
 
     // The platform refuses the token: the page says so, and the channel waits for reconnection, highlighted, with the reason.
-    const [verify] = await Promise.all([s.page.waitForResponse((r) => r.request().method() === 'POST'), row(s.page, 'City on Mastodon').getByRole('button', { name: 'Verify City on Mastodon' }).click()]);
+    const [verify] = await Promise.all([
+      s.page.waitForResponse((r) => r.request().method() === 'POST'),
+      row(s.page, 'City on Mastodon').getByRole('button', { name: 'Verify City on Mastodon' }).click(),
+    ]);
     expect(verify.status()).toBe(422);
     await s.page.waitForLoadState('load');
     const alert = s.page.locator('.error-summary');
@@ -203,7 +214,11 @@ describeInBrowser(`staff pages: channels and the sandbox feed (${currentMode()} 
     expect(create.text).toContain('Not allowed');
     expect((await forge(`/app/${SLUG}/channels/${seed.channel.id}/status`, 'status=disabled')).status).toBe(403);
     expect((await forge(`/app/${SLUG}/channels/${seed.channel.id}/verify`, 'x=1')).status).toBe(403);
-    const channels = (await api.admin.get(`${seed.base}/channels`)).body.items as Array<{ displayName: string; id: string; status: string }>;
+    const channels = (await api.admin.get(`${seed.base}/channels`)).body.items as Array<{
+      displayName: string;
+      id: string;
+      status: string;
+    }>;
     expect(channels.map((c) => c.displayName)).not.toContain('Forged');
     expect(channels.find((c) => c.id === seed.channel.id)!.status).toBe('active');
     s.problems.splice(0); // the forged requests' 403s are logged by the browser
@@ -224,7 +239,9 @@ describeInBrowser(`staff pages: channels and the sandbox feed (${currentMode()} 
     expect(await api.admin.post(`/api/posts/${post.body.id}/submit`)).toMatchObject({ status: 200 });
     expect(await seed.members.editor.post(`/api/posts/${post.body.id}/approve`)).toMatchObject({ status: 200 });
     const at = new Date(Math.ceil((Date.now() + 3_000) / 1000) * 1000);
-    expect(await seed.members.editor.post(`/api/posts/${post.body.id}/schedule`, { scheduledAt: at.toISOString() })).toMatchObject({ status: 200 });
+    expect(await seed.members.editor.post(`/api/posts/${post.body.id}/schedule`, { scheduledAt: at.toISOString() })).toMatchObject({
+      status: 200,
+    });
     let target: { status: string; externalUrl: string | null; externalId: string | null } | undefined;
     for (let i = 0; i < 300; i++) {
       target = (await api.admin.get(`/api/posts/${post.body.id}`)).body.targets[0];
@@ -239,11 +256,17 @@ describeInBrowser(`staff pages: channels and the sandbox feed (${currentMode()} 
     expect(await s.goto(target!.externalUrl!)).toBe(200);
     expect(s.page.url()).toBe(`${api.url}/app/${SLUG}/sandbox/${seed.sandbox.id}#${target!.externalId}`);
     expect(await s.page.locator('h1').textContent()).toBe('Sandbox feed: Sandbox');
-    expect(await s.page.locator('.sandbox-banner').textContent()).toBe('SANDBOX: training only. Nothing on this page was published on any platform; engagement is simulated.');
+    expect(await s.page.locator('.sandbox-banner').textContent()).toBe(
+      'SANDBOX: training only. Nothing on this page was published on any platform; engagement is simulated.',
+    );
     const entry = s.page.locator(`article[id="${target!.externalId}"]`);
-    expect(await entry.locator('.sandbox-text').textContent()).toBe('Parcul din cartier se redeschide sâmbătă <b>la ora 10</b> & vă așteptăm!');
+    expect(await entry.locator('.sandbox-text').textContent()).toBe(
+      'Parcul din cartier se redeschide sâmbătă <b>la ora 10</b> & vă așteptăm!',
+    );
     expect(await entry.locator('.sandbox-text').getAttribute('lang')).toBe('ro');
-    expect(await entry.locator('.engagement').textContent()).toMatch(/^Simulated: \d[\d,]* views?, \d+ likes?, \d+ reposts?, \d+ repl(y|ies)$/);
+    expect(await entry.locator('.engagement').textContent()).toMatch(
+      /^Simulated: \d[\d,]* views?, \d+ likes?, \d+ reposts?, \d+ repl(y|ies)$/,
+    );
     expect(await s.page.locator('#feed-h').textContent()).toBe('1 post published');
     await s.expectAccessible();
 
@@ -253,7 +276,12 @@ describeInBrowser(`staff pages: channels and the sandbox feed (${currentMode()} 
     await s.page.waitForURL(new RegExp(`/app/${SLUG}/sandbox/${seed.sandbox.id}$`));
     // A channel that is not a sandbox has no feed; someone of another institution gets 404 at either address.
     expect(await s.goto(`/app/${SLUG}/sandbox/${seed.channel.id}`)).toBe(404);
-    const other = await api.admin.post('/api/institutions', { name: 'Elsewhere', slug: 'elsewhere-ch', timeZone: 'UTC', languages: ['en'] });
+    const other = await api.admin.post('/api/institutions', {
+      name: 'Elsewhere',
+      slug: 'elsewhere-ch',
+      timeZone: 'UTC',
+      languages: ['en'],
+    });
     const outsider = await api.member(api.admin, other.body.id, 'outsider@elsewhere-ch.example', 'admin');
     const o = await as(outsider);
     expect(await o.goto(`/sandbox/${seed.sandbox.id}`)).toBe(404);

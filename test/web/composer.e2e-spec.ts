@@ -39,7 +39,11 @@ describeInBrowser(`staff pages: composer (${currentMode()} storage)`, () => {
     return s;
   }
 
-  const image = (name: string, rgb: [number, number, number] = [30, 120, 200]) => ({ name, mimeType: 'image/png', buffer: png(40, 30, { rgb }) });
+  const image = (name: string, rgb: [number, number, number] = [30, 120, 200]) => ({
+    name,
+    mimeType: 'image/png',
+    buffer: png(40, 30, { rgb }),
+  });
 
   async function posts(): Promise<any[]> {
     const res = await api.admin.get(`${seed.base}/posts?limit=200`);
@@ -58,12 +62,18 @@ describeInBrowser(`staff pages: composer (${currentMode()} storage)`, () => {
     const s = await as(seed.members.author);
     expect(await s.goto(NEW)).toBe(200);
     expect(await s.page.locator('h1').textContent()).toBe('New post');
-    expect(await s.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New post' }).getAttribute('aria-current')).toBe('page');
+    expect(
+      await s.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New post' }).getAttribute('aria-current'),
+    ).toBe('page');
     expect(await s.page.getByLabel('Text in Romanian').getAttribute('lang')).toBe('ro');
     expect(await s.page.getByLabel('Text in Hungarian').getAttribute('lang')).toBe('hu');
     expect(await s.page.getByLabel('Thread part 1 in Hungarian').getAttribute('lang')).toBe('hu');
     expect(await s.page.locator('legend').allTextContents()).toEqual(expect.arrayContaining(['Romanian (ro)', 'Hungarian (hu)']));
-    expect(await s.page.getByLabel('Campaign', { exact: true }).locator('option').allTextContents()).toEqual(['Choose a campaign', 'Internal campaign', 'Shared campaign']);
+    expect(await s.page.getByLabel('Campaign', { exact: true }).locator('option').allTextContents()).toEqual([
+      'Choose a campaign',
+      'Internal campaign',
+      'Shared campaign',
+    ]);
     expect(await s.page.getByRole('checkbox', { name: 'Mastodon (Mastodon)' }).isChecked()).toBe(false);
     expect(await s.page.getByRole('checkbox', { name: 'Sandbox (Sandbox)' }).count()).toBe(1);
     // The form sends files, with its CSRF token in the address.
@@ -74,7 +84,12 @@ describeInBrowser(`staff pages: composer (${currentMode()} storage)`, () => {
     expect(await s.page.getByLabel('Publish on').getAttribute('type')).toBe('datetime-local');
     expect(await s.page.getByLabel('Time zone').inputValue()).toBe('Europe/Bucharest');
     expect(await s.page.locator('#f-timeZone-hint').textContent()).toMatch(/Europe\/Bucharest \(Eastern European (Standard|Summer) Time\)/);
-    expect(await s.page.getByLabel('Repeat', { exact: true }).locator('option').allTextContents()).toEqual(['Does not repeat', 'Every day', 'Every week', 'Every month']);
+    expect(await s.page.getByLabel('Repeat', { exact: true }).locator('option').allTextContents()).toEqual([
+      'Does not repeat',
+      'Every day',
+      'Every week',
+      'Every month',
+    ]);
     // The live region is there from the start.
     const live = s.page.locator('#composer-report');
     expect(await live.getAttribute('role')).toBe('status');
@@ -158,7 +173,10 @@ describeInBrowser(`staff pages: composer (${currentMode()} storage)`, () => {
     async function openFileChooserByKeyboard() {
       for (const key of ['Space', 'Enter', 'Space']) {
         expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-upload');
-        const [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 5_000 }).catch(() => null), page.keyboard.press(key)]);
+        const [chooser] = await Promise.all([
+          page.waitForEvent('filechooser', { timeout: 5_000 }).catch(() => null),
+          page.keyboard.press(key),
+        ]);
         if (chooser) return chooser;
       }
       throw new Error('the file input opened no file chooser with Space or Enter');
@@ -268,7 +286,9 @@ describeInBrowser(`staff pages: composer (${currentMode()} storage)`, () => {
     await page.getByLabel('Publish on').fill('2027-03-28T03:30');
     await page.getByRole('button', { name: 'Save draft' }).click();
     await page.locator('#f-scheduledAt-error').waitFor();
-    expect(await page.locator('#f-scheduledAt-error').textContent()).toBe('This time does not exist in this time zone: the clocks skip it for daylight saving time');
+    expect(await page.locator('#f-scheduledAt-error').textContent()).toBe(
+      'This time does not exist in this time zone: the clocks skip it for daylight saving time',
+    );
     expect(await page.getByLabel('Publish on').inputValue()).toBe('2027-03-28T03:30');
     expect(await page.locator('#f-media-0-alt-hu').inputValue()).toBe('Fénykép a központi parkról');
     expect(await page.getByLabel('Thread part 1 in Romanian').inputValue()).toBe('Detalii la primărie.');
@@ -289,7 +309,9 @@ describeInBrowser(`staff pages: composer (${currentMode()} storage)`, () => {
         { language: 'hu', text: 'Nyilvános konzultáció a parkokról.' },
       ],
     });
-    expect(post.media.map((m: { altText: unknown }) => m.altText)).toEqual([{ ro: 'Fotografie a parcului central', hu: 'Fénykép a központi parkról' }]);
+    expect(post.media.map((m: { altText: unknown }) => m.altText)).toEqual([
+      { ro: 'Fotografie a parcului central', hu: 'Fénykép a központi parkról' },
+    ]);
     s.expectClean();
     await s.close();
   });
@@ -318,34 +340,46 @@ describeInBrowser(`staff pages: composer (${currentMode()} storage)`, () => {
     await page.getByLabel('Thread part 1 in Romanian').fill('');
     await Promise.all([page.waitForURL(/notice=notice\.composerDraftSaved$/), page.getByRole('button', { name: 'Save draft' }).click()]);
     const post = (await api.admin.get(`/api/posts/${savedId(page)}`)).body;
-    expect(post.variants).toEqual([{ language: 'ro', text: 'Primul mesaj.' }, { language: 'hu', text: 'Első üzenet.' }]);
+    expect(post.variants).toEqual([
+      { language: 'ro', text: 'Primul mesaj.' },
+      { language: 'hu', text: 'Első üzenet.' },
+    ]);
     await context.close();
   });
 
   it('a volunteer sees shared campaigns only, no channels and no submit button, and saves drafts; a forged submit and a viewer get 403', async () => {
     const s = await as(seed.members.contributor);
     await s.goto(NEW);
-    expect(await s.page.getByLabel('Campaign', { exact: true }).locator('option').allTextContents()).toEqual(['Choose a campaign', 'Shared campaign']);
+    expect(await s.page.getByLabel('Campaign', { exact: true }).locator('option').allTextContents()).toEqual([
+      'Choose a campaign',
+      'Shared campaign',
+    ]);
     expect(await s.page.getByRole('checkbox').count()).toBe(0);
     expect(await s.page.locator('form.composer').textContent()).toContain('An editor chooses the channels when the post is reviewed.');
     expect(await s.page.getByRole('button', { name: 'Save and submit for review' }).count()).toBe(0);
     await s.page.getByLabel('Campaign', { exact: true }).selectOption(seed.campaign.id);
     await s.page.getByLabel('Text in Romanian').fill('Voluntarii vă invită la curățenie.');
-    await Promise.all([s.page.waitForURL(/notice=notice\.composerDraftSaved$/), s.page.getByRole('button', { name: 'Save draft' }).click()]);
+    await Promise.all([
+      s.page.waitForURL(/notice=notice\.composerDraftSaved$/),
+      s.page.getByRole('button', { name: 'Save draft' }).click(),
+    ]);
     const id = savedId(s.page);
     expect((await api.admin.get(`/api/posts/${id}`)).body.status).toBe('draft');
 
     // A submission forged with the volunteer's own session and token: refused.
     await s.goto(NEW);
-    const forged = await s.page.evaluate(async ([url, campaignId]) => {
-      const token = (document.querySelector('input[name="_csrf"]') as { value: string }).value;
-      const form = new FormData();
-      form.append('campaignId', campaignId!);
-      form.append('text[ro]', 'Trimis fără drept.');
-      form.append('intent', 'submit');
-      const res = await fetch(`${url}?_csrf=${encodeURIComponent(token)}`, { method: 'POST', body: form });
-      return { status: res.status, body: await res.text() };
-    }, [NEW, seed.campaign.id]);
+    const forged = await s.page.evaluate(
+      async ([url, campaignId]) => {
+        const token = (document.querySelector('input[name="_csrf"]') as { value: string }).value;
+        const form = new FormData();
+        form.append('campaignId', campaignId!);
+        form.append('text[ro]', 'Trimis fără drept.');
+        form.append('intent', 'submit');
+        const res = await fetch(`${url}?_csrf=${encodeURIComponent(token)}`, { method: 'POST', body: form });
+        return { status: res.status, body: await res.text() };
+      },
+      [NEW, seed.campaign.id],
+    );
     expect(forged.status).toBe(403);
     expect(forged.body).toContain('Not allowed');
     await s.close();
@@ -370,7 +404,10 @@ describeInBrowser(`staff pages: composer (${currentMode()} storage)`, () => {
     const created = await seed.members.author.post(`${seed.base}/posts`, {
       campaignId: seed.campaign.id,
       channelIds: [seed.sandbox.id],
-      variants: [{ language: 'ro', text: 'Text aprobat.' }, { language: 'hu', text: 'Jóváhagyott szöveg.' }],
+      variants: [
+        { language: 'ro', text: 'Text aprobat.' },
+        { language: 'hu', text: 'Jóváhagyott szöveg.' },
+      ],
       scheduledAt: '2026-12-10T12:00',
     });
     expect(created.status).toBe(201);
@@ -387,7 +424,10 @@ describeInBrowser(`staff pages: composer (${currentMode()} storage)`, () => {
     expect(await s.page.getByRole('checkbox', { name: 'Sandbox (Sandbox)' }).isChecked()).toBe(true);
     await s.expectAccessible();
     await s.page.getByLabel('Text in Romanian').fill('Text aprobat, apoi corectat.');
-    await Promise.all([s.page.waitForURL(new RegExp(`/posts/${id}\\?notice=notice\\.composerBackToReview$`)), s.page.getByRole('button', { name: 'Save the change' }).click()]);
+    await Promise.all([
+      s.page.waitForURL(new RegExp(`/posts/${id}\\?notice=notice\\.composerBackToReview$`)),
+      s.page.getByRole('button', { name: 'Save the change' }).click(),
+    ]);
     const post = (await api.admin.get(`/api/posts/${id}`)).body;
     expect(post).toMatchObject({ status: 'in_review', revision: 2 });
     expect(post.variants[0].text).toBe('Text aprobat, apoi corectat.');
@@ -405,7 +445,9 @@ describeInBrowser(`staff pages: composer (${currentMode()} storage)`, () => {
     expect(await s.page.locator('h1').textContent()).toBe('Postare nouă');
     expect(await s.page.getByLabel('Textul în maghiară').getAttribute('lang')).toBe('hu');
     expect(await s.page.getByRole('button', { name: 'Salvează și trimite la revizuire' }).count()).toBe(1);
-    expect(await s.page.locator('#f-timeZone-hint').textContent()).toMatch(/^Fusul orar al instituției este Europe\/Bucharest \([Oo]ra (standard|de vară) a Europei de Est\)\.$/);
+    expect(await s.page.locator('#f-timeZone-hint').textContent()).toMatch(
+      /^Fusul orar al instituției este Europe\/Bucharest \([Oo]ra (standard|de vară) a Europei de Est\)\.$/,
+    );
     // A refusal, in Romanian, next to the field.
     await s.page.getByLabel('Textul în română').fill('Un text fără campanie.');
     await s.page.getByRole('button', { name: 'Salvează ciorna' }).click();

@@ -41,7 +41,10 @@ describeInBrowser(`staff pages: members and partners (${currentMode()} storage)`
   const addForm = (s: WebSession) => s.page.getByRole('form', { name: 'Add a member' });
 
   async function submit(s: WebSession, click: () => Promise<void>): Promise<{ status: number; headers: Record<string, string> }> {
-    const [answer] = await Promise.all([s.page.waitForResponse((r) => r.request().method() === 'POST' && r.request().isNavigationRequest()), click()]);
+    const [answer] = await Promise.all([
+      s.page.waitForResponse((r) => r.request().method() === 'POST' && r.request().isNavigationRequest()),
+      click(),
+    ]);
     await s.page.waitForLoadState('load');
     return { status: answer.status(), headers: answer.headers() };
   }
@@ -87,7 +90,9 @@ describeInBrowser(`staff pages: members and partners (${currentMode()} storage)`
     expect(password).toMatch(/^[A-Za-z0-9]{6}(-[A-Za-z0-9]{6}){3}$/);
     expect(s.page.url()).not.toContain(password);
     expect(new URL(s.page.url()).pathname).toBe(MEMBERS);
-    expect(await s.page.locator('main').textContent()).toContain('Ioana Voluntara (ioana.volunteer@ngo.example) is now a member of Institution mem-town, as contributor.');
+    expect(await s.page.locator('main').textContent()).toContain(
+      'Ioana Voluntara (ioana.volunteer@ngo.example) is now a member of Institution mem-town, as contributor.',
+    );
     expect(await s.page.locator('main').textContent()).toContain('in person or by phone, not by e-mail or chat');
     await s.expectAccessible();
 
@@ -119,7 +124,12 @@ describeInBrowser(`staff pages: members and partners (${currentMode()} storage)`
 
     // Someone who already has an account keeps it: no password to hand over.
     await s.goto(MEMBERS);
-    const other = await api.admin.post('/api/institutions', { name: 'Neighbour', slug: 'mem-neighbour', timeZone: 'Europe/Bucharest', languages: ['ro'] });
+    const other = await api.admin.post('/api/institutions', {
+      name: 'Neighbour',
+      slug: 'mem-neighbour',
+      timeZone: 'Europe/Bucharest',
+      languages: ['ro'],
+    });
     expect(other.status).toBe(201);
     await api.admin.post(`/api/institutions/${other.body.id}/members`, { email: 'shared@mem-town.example', role: 'viewer' });
     await addForm(s).getByLabel('E-mail').fill('shared@mem-town.example');
@@ -147,7 +157,11 @@ describeInBrowser(`staff pages: members and partners (${currentMode()} storage)`
 
     // The editor2 becomes a contributor, but no partner is chosen.
     await row(s, 'editor2@mem-town.example').getByLabel('Role of editor2').selectOption('contributor');
-    const noPartner = await submit(s, () => row(s, 'editor2@mem-town.example').getByRole('button', { name: /^Change role/ }).click());
+    const noPartner = await submit(s, () =>
+      row(s, 'editor2@mem-town.example')
+        .getByRole('button', { name: /^Change role/ })
+        .click(),
+    );
     expect(noPartner.status).toBe(422);
     const editor2 = row(s, 'editor2@mem-town.example');
     expect(await editor2.locator('.field-error').textContent()).toBe('A contributor belongs to a partner: choose one');
@@ -160,7 +174,9 @@ describeInBrowser(`staff pages: members and partners (${currentMode()} storage)`
     await me.getByRole('combobox').first().selectOption('viewer');
     const lastAdmin = await submit(s, () => me.getByRole('button', { name: /^Change role/ }).click());
     expect(lastAdmin.status).toBe(409);
-    expect(await row(s, ADMIN_EMAIL).locator('.field-error').textContent()).toBe('The institution must keep at least one administrator: appoint another one first');
+    expect(await row(s, ADMIN_EMAIL).locator('.field-error').textContent()).toBe(
+      'The institution must keep at least one administrator: appoint another one first',
+    );
     expect(await s.page.locator('.error-summary a').getAttribute('href')).toMatch(/^#role-/);
     await s.expectAccessible();
     s.expectClean();
@@ -170,11 +186,17 @@ describeInBrowser(`staff pages: members and partners (${currentMode()} storage)`
   it('removes a member after asking; removing the last administrator is refused next to its button', async () => {
     const { s, asked } = await asAdmin();
     await s.goto(MEMBERS);
-    const lastAdmin = await submit(s, () => row(s, ADMIN_EMAIL).getByRole('button', { name: /^Remove/ }).click());
+    const lastAdmin = await submit(s, () =>
+      row(s, ADMIN_EMAIL)
+        .getByRole('button', { name: /^Remove/ })
+        .click(),
+    );
     expect(asked[0]).toContain(`(${ADMIN_EMAIL}) from Institution mem-town?`);
     expect(lastAdmin.status).toBe(409);
     const mine = row(s, ADMIN_EMAIL);
-    expect(await mine.locator('.field-error').textContent()).toBe('The institution must keep at least one administrator: appoint another one first');
+    expect(await mine.locator('.field-error').textContent()).toBe(
+      'The institution must keep at least one administrator: appoint another one first',
+    );
     expect(await mine.getByRole('button', { name: /^Remove/ }).getAttribute('aria-describedby')).toMatch(/-error$/);
     await s.expectAccessible();
 
@@ -233,7 +255,9 @@ describeInBrowser(`staff pages: members and partners (${currentMode()} storage)`
 
     const inUse = await submit(s, () => s.page.getByRole('button', { name: 'Remove (NGO of mem-town)' }).click());
     expect(inUse.status).toBe(409);
-    expect(await s.page.locator('table.partners-table tbody tr', { hasText: 'NGO of mem-town' }).locator('.field-error').textContent()).toContain('Contributors still belong to this partner');
+    expect(
+      await s.page.locator('table.partners-table tbody tr', { hasText: 'NGO of mem-town' }).locator('.field-error').textContent(),
+    ).toContain('Contributors still belong to this partner');
     await s.expectAccessible();
 
     await submit(s, () => s.page.getByRole('button', { name: 'Remove (Banca de Alimente Timiș)' }).click());

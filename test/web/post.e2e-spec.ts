@@ -86,8 +86,12 @@ describeInBrowser(`staff pages: the post page (${currentMode()} storage)`, () =>
     expect(await a.goto(url)).toBe(200);
     expect(await a.page.locator('h1').textContent()).toBe('Post in “Shared campaign”');
     expect(await statusOf(a)).toBe('draft');
-    expect(await a.page.locator('.variants [lang="ro"]').first().textContent()).toBe('Consultare publică despre parcul central, joi la ora 18.');
-    expect(await a.page.locator('.variants [lang="hu"]').first().textContent()).toBe('Közmeghallgatás a központi parkról csütörtökön 18 órakor.');
+    expect(await a.page.locator('.variants [lang="ro"]').first().textContent()).toBe(
+      'Consultare publică despre parcul central, joi la ora 18.',
+    );
+    expect(await a.page.locator('.variants [lang="hu"]').first().textContent()).toBe(
+      'Közmeghallgatás a központi parkról csütörtökön 18 órakor.',
+    );
     expect(await a.page.locator('.thread [lang="ro"]').textContent()).toBe('Detalii pe site-ul primăriei.');
     expect(await a.page.locator('.post-facts').textContent()).toContain('(Europe/Bucharest)');
     const img = a.page.locator('.media-list img');
@@ -167,9 +171,22 @@ describeInBrowser(`staff pages: the post page (${currentMode()} storage)`, () =>
     await press(e, 'Approve', 'The post is approved.');
     expect(await statusOf(e)).toBe('approved');
     expect(await e.page.locator('.post-facts').textContent()).toMatch(/Approvedby editor on /);
-    expect(await e.page.getByRole('row', { name: /Mastodon/ }).locator('.badge').textContent()).toBe('scheduled');
-    await e.page.getByRole('row', { name: /Mastodon/ }).locator('summary').click();
-    expect(await e.page.getByRole('row', { name: /Mastodon/ }).locator('.events').textContent()).toContain('approved → scheduled');
+    expect(
+      await e.page
+        .getByRole('row', { name: /Mastodon/ })
+        .locator('.badge')
+        .textContent(),
+    ).toBe('scheduled');
+    await e.page
+      .getByRole('row', { name: /Mastodon/ })
+      .locator('summary')
+      .click();
+    expect(
+      await e.page
+        .getByRole('row', { name: /Mastodon/ })
+        .locator('.events')
+        .textContent(),
+    ).toContain('approved → scheduled');
     expect(await e.page.locator('#diff-h').count()).toBe(0);
     await e.expectAccessible();
 
@@ -185,20 +202,34 @@ describeInBrowser(`staff pages: the post page (${currentMode()} storage)`, () =>
     const e = await as(seed.members.editor);
     await e.goto(url);
     // Submitting without the Hungarian text is refused, saying what is missing.
-    const [refused] = await Promise.all([e.page.waitForResponse((r) => r.url().endsWith('/submit')), e.page.getByRole('button', { name: 'Submit for review' }).click()]);
+    const [refused] = await Promise.all([
+      e.page.waitForResponse((r) => r.url().endsWith('/submit')),
+      e.page.getByRole('button', { name: 'Submit for review' }).click(),
+    ]);
     expect(refused.status()).toBe(422);
     expect(await e.page.locator('.error-summary').textContent()).toContain('The post cannot be submitted yet.');
-    expect(await e.page.locator('.problems').textContent()).toBe('A text in Hungarian (hu) is required (an official language of the institution).');
+    expect(await e.page.locator('.problems').textContent()).toBe(
+      'A text in Hungarian (hu) is required (an official language of the institution).',
+    );
     await e.expectAccessible();
-    await seed.members.editor.patch(`/api/posts/${postId}`, { variants: [{ language: 'ro', text: 'Doar în română.' }, { language: 'hu', text: 'Magyarul is.' }] });
+    await seed.members.editor.patch(`/api/posts/${postId}`, {
+      variants: [
+        { language: 'ro', text: 'Doar în română.' },
+        { language: 'hu', text: 'Magyarul is.' },
+      ],
+    });
     expect((await seed.members.editor.post(`/api/posts/${postId}/submit`)).status).toBe(200);
     await e.goto(url);
     expect(await e.page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
-    expect(await e.page.locator('#self-approval').textContent()).toBe('You wrote or edited this post, so you cannot approve it: another editor or administrator must.');
+    expect(await e.page.locator('#self-approval').textContent()).toBe(
+      'You wrote or edited this post, so you cannot approve it: another editor or administrator must.',
+    );
     await e.expectAccessible();
     const forged = await forge(e, `${url}/approve`);
     expect(forged.status).toBe(403);
-    expect(forged.text).toContain('You wrote or edited this post, so you may not approve it. Another editor or administrator must approve it.');
+    expect(forged.text).toContain(
+      'You wrote or edited this post, so you may not approve it. Another editor or administrator must approve it.',
+    );
     expect((await seed.members.editor.get(`/api/posts/${postId}`)).body.status).toBe('in_review');
     e.expectClean();
     await e.close();
@@ -208,7 +239,11 @@ describeInBrowser(`staff pages: the post page (${currentMode()} storage)`, () =>
     const postId = await draft(seed.members.author);
     expect((await seed.members.author.post(`/api/posts/${postId}/submit`)).status).toBe(200);
     expect((await seed.members.editor.post(`/api/posts/${postId}/approve`)).status).toBe(200);
-    const blackout = await api.admin.post(`${seed.base}/blackouts`, { startsAt: '2027-02-01T00:00:00+02:00', endsAt: '2027-02-02T00:00:00+02:00', reason: 'Day of mourning' });
+    const blackout = await api.admin.post(`${seed.base}/blackouts`, {
+      startsAt: '2027-02-01T00:00:00+02:00',
+      endsAt: '2027-02-02T00:00:00+02:00',
+      reason: 'Day of mourning',
+    });
     expect(blackout.status).toBe(201);
 
     const e = await as(seed.members.editor);
@@ -217,7 +252,9 @@ describeInBrowser(`staff pages: the post page (${currentMode()} storage)`, () =>
     expect(await e.page.getByLabel('Time zone').inputValue()).toBe('Europe/Bucharest');
     await e.page.getByLabel('Date and time').fill('2027-02-01T10:30');
     await e.page.getByRole('button', { name: 'Reschedule' }).click();
-    expect(await e.page.locator('#f-schedule-scheduledAt-error').textContent()).toMatch(/^This time falls in the blackout window “Day of mourning” \(.*\)\. Choose another time\.$/);
+    expect(await e.page.locator('#f-schedule-scheduledAt-error').textContent()).toMatch(
+      /^This time falls in the blackout window “Day of mourning” \(.*\)\. Choose another time\.$/,
+    );
     expect(await e.page.getByLabel('Date and time').inputValue()).toBe('2027-02-01T10:30');
     expect(await e.page.locator('.error-summary').textContent()).toContain('Day of mourning');
     await e.expectAccessible();
@@ -235,11 +272,27 @@ describeInBrowser(`staff pages: the post page (${currentMode()} storage)`, () =>
   it('settles an unconfirmed publication, withdraws a published one (confirmed first), and cancels a post', async () => {
     // A sandbox that loses the answer to every publication and, like Telegram, cannot be asked afterwards:
     // the target ends `unconfirmed`, waiting for a person, the way it does in production.
-    const channel = (await api.admin.post(`${seed.base}/channels`, { platform: 'sandbox', displayName: 'Sandbox that cannot be asked', settings: { sandbox: { fail: 'ambiguous', unconfirmable: true } } })).body;
-    const postId = await draft(seed.members.author, { channelIds: [channel.id], scheduledAt: new Date(Date.now() + 2_000).toISOString(), timeZone: 'UTC' });
+    const channel = (
+      await api.admin.post(`${seed.base}/channels`, {
+        platform: 'sandbox',
+        displayName: 'Sandbox that cannot be asked',
+        settings: { sandbox: { fail: 'ambiguous', unconfirmable: true } },
+      })
+    ).body;
+    const postId = await draft(seed.members.author, {
+      channelIds: [channel.id],
+      scheduledAt: new Date(Date.now() + 2_000).toISOString(),
+      timeZone: 'UTC',
+    });
     await seed.members.author.post(`/api/posts/${postId}/submit`);
     expect((await seed.members.editor.post(`/api/posts/${postId}/approve`)).status).toBe(200);
-    await poll('target waiting for a person', async () => (await seed.members.editor.get(`/api/posts/${postId}`)).body.targets[0], waitingForPerson, 60_000, 250);
+    await poll(
+      'target waiting for a person',
+      async () => (await seed.members.editor.get(`/api/posts/${postId}`)).body.targets[0],
+      waitingForPerson,
+      60_000,
+      250,
+    );
     const sql = (q: string, p: unknown[]) => api.running.runtime.dataSource.query(q, p);
     const url = `/app/${slug}/posts/${postId}`;
 
@@ -255,7 +308,12 @@ describeInBrowser(`staff pages: the post page (${currentMode()} storage)`, () =>
     await e.page.getByLabel('Link to the publication (optional)').fill('https://sandbox.example/p/1');
     await e.page.getByRole('button', { name: 'Record the answer' }).click();
     await e.page.waitForURL(/notice=notice.postResolved/);
-    expect(await e.page.getByRole('row', { name: /Sandbox/ }).locator('.badge').textContent()).toBe('published');
+    expect(
+      await e.page
+        .getByRole('row', { name: /Sandbox/ })
+        .locator('.badge')
+        .textContent(),
+    ).toBe('published');
     expect(await e.page.getByRole('link', { name: 'See it on Sandbox' }).getAttribute('href')).toBe('https://sandbox.example/p/1');
     await e.expectAccessible();
 
@@ -264,14 +322,24 @@ describeInBrowser(`staff pages: the post page (${currentMode()} storage)`, () =>
     await e.page.getByLabel('Reason for withdrawing').fill('Wrong day announced.');
     e.page.once('dialog', (d) => void d.dismiss());
     await e.page.getByRole('button', { name: 'Withdraw from Sandbox' }).click();
-    expect(await e.page.getByRole('row', { name: /Sandbox/ }).locator('.badge').textContent()).toBe('published');
+    expect(
+      await e.page
+        .getByRole('row', { name: /Sandbox/ })
+        .locator('.badge')
+        .textContent(),
+    ).toBe('published');
     e.page.once('dialog', (d) => {
       expect(d.message()).toBe('Delete this post from Sandbox that cannot be asked? This cannot be undone.');
       void d.accept();
     });
     await e.page.getByRole('button', { name: 'Withdraw from Sandbox' }).click();
     await e.page.waitForURL(/notice=notice.postWithdrawn/);
-    expect(await e.page.getByRole('row', { name: /Sandbox/ }).locator('.badge').textContent()).toBe('withdrawn');
+    expect(
+      await e.page
+        .getByRole('row', { name: /Sandbox/ })
+        .locator('.badge')
+        .textContent(),
+    ).toBe('withdrawn');
 
     e.page.once('dialog', (d) => void d.accept());
     await e.page.getByRole('button', { name: 'Cancel the post' }).click();

@@ -22,7 +22,10 @@ describeInBrowser(`staff pages: the review inbox (${currentMode()} storage)`, ()
       const res = await by.post(`${seed.base}/posts`, {
         campaignId: seed.campaign.id,
         channelIds: [seed.sandbox.id],
-        variants: [{ language: 'ro', text: ro }, { language: 'hu', text: `${ro} (magyarul)` }],
+        variants: [
+          { language: 'ro', text: ro },
+          { language: 'hu', text: `${ro} (magyarul)` },
+        ],
       });
       if (res.status !== 201) throw new Error(JSON.stringify(res.body));
       return res.body.id as string;
@@ -32,7 +35,11 @@ describeInBrowser(`staff pages: the review inbox (${currentMode()} storage)`, ()
     ids.editorInReview = await post(editor, 'Programul de iarnă al bibliotecii.');
     ids.authorRejected = await post(author, 'Concurs de desene pentru copii.');
     ids.contributorDraft = await post(contributor, 'Voluntari pentru curățenia parcului.');
-    for (const [id, by] of [[ids.authorInReview, author], [ids.editorInReview, editor], [ids.authorRejected, author]] as const) {
+    for (const [id, by] of [
+      [ids.authorInReview, author],
+      [ids.editorInReview, editor],
+      [ids.authorRejected, author],
+    ] as const) {
       const res = await by.post(`/api/posts/${id}/submit`);
       if (res.status !== 200) throw new Error(JSON.stringify(res.body));
     }
@@ -50,7 +57,8 @@ describeInBrowser(`staff pages: the review inbox (${currentMode()} storage)`, ()
     return s;
   }
 
-  const items = (s: WebSession, heading: string) => s.page.locator('section', { has: s.page.getByRole('heading', { name: heading }) }).locator('.post-link');
+  const items = (s: WebSession, heading: string) =>
+    s.page.locator('section', { has: s.page.getByRole('heading', { name: heading }) }).locator('.post-link');
 
   it('an editor sees what waits for their review, and their own post waiting for another reviewer; the link leads to the post', async () => {
     const s = await as(seed.members.editor);
@@ -92,7 +100,10 @@ describeInBrowser(`staff pages: the review inbox (${currentMode()} storage)`, ()
     await c.expectAccessible();
     const e2 = await as(seed.members.editor2);
     await e2.goto(`/app/${slug}/review`);
-    expect((await items(e2, 'Waiting for your review (2)').allTextContents()).sort()).toEqual(['Programul de iarnă al bibliotecii.', 'Târgul de Crăciun se deschide vineri.']);
+    expect((await items(e2, 'Waiting for your review (2)').allTextContents()).sort()).toEqual([
+      'Programul de iarnă al bibliotecii.',
+      'Târgul de Crăciun se deschide vineri.',
+    ]);
     const v = await as(seed.members.viewer);
     await v.goto(`/app/${slug}/review`);
     expect(await v.page.locator('#for-me-h + p').textContent()).toBe('Editors and administrators review posts; your role does not.');

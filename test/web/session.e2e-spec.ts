@@ -29,7 +29,10 @@ describeInBrowser(`staff pages: session (${currentMode()} storage)`, () => {
 
     await s.page.getByLabel('E-mail').fill(ADMIN_EMAIL);
     await s.page.getByLabel('Password').fill('not the password');
-    const [refused] = await Promise.all([s.page.waitForResponse((r) => r.url().endsWith('/login') && r.request().method() === 'POST'), s.page.getByRole('button', { name: 'Log in' }).click()]);
+    const [refused] = await Promise.all([
+      s.page.waitForResponse((r) => r.url().endsWith('/login') && r.request().method() === 'POST'),
+      s.page.getByRole('button', { name: 'Log in' }).click(),
+    ]);
     expect(refused.status()).toBe(401);
     expect(await s.page.locator('.error-summary').textContent()).toContain('The e-mail or the password is wrong.');
     expect(await s.page.getByLabel('E-mail').inputValue()).toBe(ADMIN_EMAIL);
@@ -61,7 +64,11 @@ describeInBrowser(`staff pages: session (${currentMode()} storage)`, () => {
   });
 
   it('a member with a temporary password must choose their own first; a mismatch is shown next to the field', async () => {
-    const added = await api.admin.post(`${seed.base}/members`, { email: 'newcomer@web-town.example', role: 'author', displayName: 'Newcomer' });
+    const added = await api.admin.post(`${seed.base}/members`, {
+      email: 'newcomer@web-town.example',
+      role: 'author',
+      displayName: 'Newcomer',
+    });
     const temporary: string = added.body.temporaryPassword;
     const s = await WebSession.open(browser, api.url);
     await s.login('newcomer@web-town.example', temporary);
@@ -115,7 +122,9 @@ describeInBrowser(`staff pages: session (${currentMode()} storage)`, () => {
     const s = await WebSession.open(browser, api.url);
     await s.login(ADMIN_EMAIL, ADMIN_PASSWORD);
     // A forged logout: the browser's cookies, no token (as a form on another site would send).
-    const forged = (await s.page.evaluate(`fetch('/logout', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'x=1' }).then(r => r.status)`)) as number;
+    const forged = (await s.page.evaluate(
+      `fetch('/logout', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'x=1' }).then(r => r.status)`,
+    )) as number;
     expect(forged).toBe(403);
     expect(await s.goto('/app/web-town')).toBe(200);
     expect(new URL(s.page.url()).pathname).toBe('/app/web-town');
@@ -130,7 +139,12 @@ describeInBrowser(`staff pages: session (${currentMode()} storage)`, () => {
   });
 
   it('a page of an institution one is not a member of is a 404 page, in HTML', async () => {
-    const other = await api.admin.post('/api/institutions', { name: 'Elsewhere', slug: 'elsewhere', timeZone: 'Europe/Warsaw', languages: ['pl'] });
+    const other = await api.admin.post('/api/institutions', {
+      name: 'Elsewhere',
+      slug: 'elsewhere',
+      timeZone: 'Europe/Warsaw',
+      languages: ['pl'],
+    });
     expect(other.status).toBe(201);
     const s = await WebSession.open(browser, api.url);
     const editor = seed.members.editor;

@@ -67,7 +67,10 @@ describeInBrowser(`the whole path through the staff pages (${currentMode()} stor
     await page.getByLabel('Name', { exact: true }).fill('Training feed');
     await page.getByRole('button', { name: 'Add the channel' }).click();
     await page.waitForURL(/\/channels/);
-    await page.getByRole('button', { name: /Verify/ }).first().click();
+    await page
+      .getByRole('button', { name: /Verify/ })
+      .first()
+      .click();
     await expect(page.getByRole('status').first().textContent()).resolves.toContain('is verified');
     await admin.expectAccessible();
 
@@ -128,7 +131,10 @@ describeInBrowser(`the whole path through the staff pages (${currentMode()} stor
     await shot(editor, 'home');
     await editor.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Review' }).click();
     await editor.expectAccessible();
-    await editor.page.getByRole('link', { name: RO_TEXT.slice(0, 40), exact: false }).first().click();
+    await editor.page
+      .getByRole('link', { name: RO_TEXT.slice(0, 40), exact: false })
+      .first()
+      .click();
     await editor.page.waitForURL(new RegExp(postUrl));
     await shot(editor, 'review');
     await editor.expectAccessible();
@@ -168,7 +174,10 @@ describeInBrowser(`the whole path through the staff pages (${currentMode()} stor
 
     // The sandbox feed has it, labelled as training.
     await editor.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Channels' }).click();
-    await editor.page.getByRole('link', { name: /sandbox feed/i }).first().click();
+    await editor.page
+      .getByRole('link', { name: /sandbox feed/i })
+      .first()
+      .click();
     const feed = await editor.page.locator('main').textContent();
     expect(feed).toContain(RO_TEXT);
     expect(feed).toMatch(/sandbox/i);

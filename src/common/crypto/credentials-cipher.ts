@@ -48,7 +48,8 @@ export class CredentialsCipher {
 
   open<T>(sealed: Buffer, keyId: string | null): T {
     const key = this.keys.get(keyId ?? this.currentKeyId);
-    if (!key) throw new CredentialsTamperedError(`sealed with key ${keyId}, which is neither CREDENTIALS_KEY nor in CREDENTIALS_KEY_PREVIOUS`);
+    if (!key)
+      throw new CredentialsTamperedError(`sealed with key ${keyId}, which is neither CREDENTIALS_KEY nor in CREDENTIALS_KEY_PREVIOUS`);
     if (sealed.length < 1 + IV_BYTES + TAG_BYTES || sealed[0] !== VERSION) throw new CredentialsTamperedError();
     const iv = sealed.subarray(1, 1 + IV_BYTES);
     const tag = sealed.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);

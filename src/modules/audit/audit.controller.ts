@@ -39,7 +39,13 @@ export class AuditController {
   @Get()
   async list(@CurrentPrincipal() p: Principal, @Param('institutionId', uuid('institutionId')) iid: string, @Query() q: AuditQuery) {
     await this.access.authorize(p, iid, 'audit.read');
-    const filter = { action: q.action, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, limit: q.limit, offset: q.offset };
+    const filter = {
+      action: q.action,
+      from: q.from ? new Date(q.from) : undefined,
+      to: q.to ? new Date(q.to) : undefined,
+      limit: q.limit,
+      offset: q.offset,
+    };
     return page(await this.audit.list(iid, filter), q);
   }
 
@@ -50,6 +56,10 @@ export class AuditController {
     const result = await this.audit.verify(iid);
     if (result.ok) return result;
     const ours = result.firstBad.institutionId === iid;
-    return { ok: false, events: result.events, firstBad: ours ? result.firstBad : { reason: 'an event outside this institution does not match its hash' } };
+    return {
+      ok: false,
+      events: result.events,
+      firstBad: ours ? result.firstBad : { reason: 'an event outside this institution does not match its hash' },
+    };
   }
 }

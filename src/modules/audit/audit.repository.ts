@@ -21,9 +21,7 @@ export class AuditRepository {
   /** Serialises appends so that each event links to the one truly before it. Call inside a transaction. */
   async lockChain(): Promise<string | undefined> {
     await this.tx.manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK_KEY]);
-    const rows: Array<{ hash: string }> = await this.tx.manager.query(
-      'SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1',
-    );
+    const rows: Array<{ hash: string }> = await this.tx.manager.query('SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1');
     return rows[0]?.hash;
   }
 

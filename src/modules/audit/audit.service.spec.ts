@@ -46,20 +46,36 @@ describe('audit chain verification', () => {
   it('names an altered event', async () => {
     const rows = chain(3);
     rows[1] = { ...rows[1]!, data: { b: 99 } };
-    expect(await serviceOver(rows).verify()).toMatchObject({ ok: false, events: 1, firstBad: { seq: '2', reason: expect.stringMatching(/altered/) } });
+    expect(await serviceOver(rows).verify()).toMatchObject({
+      ok: false,
+      events: 1,
+      firstBad: { seq: '2', reason: expect.stringMatching(/altered/) },
+    });
   });
 
   it('names the event after a removed one by its broken link', async () => {
     const rows = chain(3);
     rows.splice(1, 1);
-    expect(await serviceOver(rows).verify()).toMatchObject({ ok: false, events: 1, firstBad: { seq: '3', reason: expect.stringMatching(/removed, added or reordered/) } });
+    expect(await serviceOver(rows).verify()).toMatchObject({
+      ok: false,
+      events: 1,
+      firstBad: { seq: '3', reason: expect.stringMatching(/removed, added or reordered/) },
+    });
   });
 
   it('hashes what jsonb gives back: dates as ISO strings', async () => {
     const inserted: Array<Record<string, unknown>> = [];
-    const repo = { lockChain: async () => undefined, insert: async (e: Record<string, unknown>) => void inserted.push(e) } as unknown as AuditRepository;
+    const repo = {
+      lockChain: async () => undefined,
+      insert: async (e: Record<string, unknown>) => void inserted.push(e),
+    } as unknown as AuditRepository;
     const tx = { run: <T>(work: () => Promise<T>) => work() } as unknown as Tx;
-    await new AuditService(repo, tx, new Clock()).record({ institutionId: 'i', actorId: 'a', action: 'x.y', data: { at: new Date('2030-01-01T00:00:00Z'), gone: undefined } });
+    await new AuditService(repo, tx, new Clock()).record({
+      institutionId: 'i',
+      actorId: 'a',
+      action: 'x.y',
+      data: { at: new Date('2030-01-01T00:00:00Z'), gone: undefined },
+    });
     expect(inserted[0]!.data).toEqual({ at: '2030-01-01T00:00:00.000Z' });
   });
 
@@ -74,7 +90,10 @@ describe('audit chain verification', () => {
     const repo = {
       people: async (ids: string[]) => {
         asked.push(ids);
-        return [{ id: a, email: 'a@example.org', displayName: 'A' }, { id: b, email: 'b@example.org', displayName: 'B' }];
+        return [
+          { id: a, email: 'a@example.org', displayName: 'A' },
+          { id: b, email: 'b@example.org', displayName: 'B' },
+        ];
       },
     } as unknown as AuditRepository;
     const people = await new AuditService(repo, {} as Tx, new Clock()).peopleIn([

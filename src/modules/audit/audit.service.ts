@@ -86,7 +86,8 @@ export class AuditService {
             : auditHash(prev, e) !== e.hash
               ? 'its content does not match its hash (the event was altered)'
               : undefined;
-        if (reason) return { ok: false, events, firstBad: { seq: e.seq, id: e.id, institutionId: e.institutionId, action: e.action, reason } };
+        if (reason)
+          return { ok: false, events, firstBad: { seq: e.seq, id: e.id, institutionId: e.institutionId, action: e.action, reason } };
         prev = e.hash;
         seq = e.seq;
         if (institutionId === undefined || e.institutionId === institutionId) events++;

@@ -16,9 +16,12 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [ctx.getHandler(), ctx.getClass()])) return true;
     const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = req.headers.authorization;
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
+    const token = header?.startsWith('Bearer ')
+      ? header.slice(7).trim()
+      : (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
     const principal = token ? await this.auth.authenticate(token) : null;
-    if (!principal) throw new DomainError(401, 'unauthenticated', 'log in first: no valid session (it may have expired or been logged out)');
+    if (!principal)
+      throw new DomainError(401, 'unauthenticated', 'log in first: no valid session (it may have expired or been logged out)');
     req.principal = principal;
     return true;
   }

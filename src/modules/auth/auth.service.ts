@@ -35,7 +35,12 @@ export class AuthService {
     const user = await this.sessions.findUserByEmailWithHash(email);
     const ok = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH));
     if (!user || !ok) {
-      await this.audit.record({ institutionId: null, actorId: user?.id ?? null, action: 'auth.login_failed', data: { email: email.toLowerCase() } });
+      await this.audit.record({
+        institutionId: null,
+        actorId: user?.id ?? null,
+        action: 'auth.login_failed',
+        data: { email: email.toLowerCase() },
+      });
       throw new DomainError(401, 'invalid_credentials', 'e-mail or password is wrong');
     }
     await this.throttle.succeeded(email);
@@ -62,7 +67,13 @@ export class AuthService {
   async logout(principal: Principal): Promise<void> {
     await this.tx.run(async () => {
       await this.sessions.revoke(principal.sessionId, this.clock.now());
-      await this.audit.record({ institutionId: null, actorId: principal.userId, action: 'auth.logout', targetType: 'session', targetId: principal.sessionId });
+      await this.audit.record({
+        institutionId: null,
+        actorId: principal.userId,
+        action: 'auth.logout',
+        targetType: 'session',
+        targetId: principal.sessionId,
+      });
     });
   }
 
@@ -84,7 +95,13 @@ export class AuthService {
     await this.tx.run(async () => {
       await this.sessions.updatePassword(user.id, hash);
       await this.sessions.revokeAllForUser(user.id, this.clock.now(), principal.sessionId);
-      await this.audit.record({ institutionId: null, actorId: user.id, action: 'auth.password_changed', targetType: 'user', targetId: user.id });
+      await this.audit.record({
+        institutionId: null,
+        actorId: user.id,
+        action: 'auth.password_changed',
+        targetType: 'user',
+        targetId: user.id,
+      });
     });
   }
 }

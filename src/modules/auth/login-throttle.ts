@@ -15,7 +15,11 @@ export class LoginThrottle {
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.byAddress = new RateLimiterMemory({ keyPrefix: 'login-address', points: config.loginThrottle.perAddressPerMinute, duration: 60 });
-    this.byAccount = new RateLimiterMemory({ keyPrefix: 'login-account', points: config.loginThrottle.perAccountPer15Minutes, duration: 15 * 60 });
+    this.byAccount = new RateLimiterMemory({
+      keyPrefix: 'login-account',
+      points: config.loginThrottle.perAccountPer15Minutes,
+      duration: 15 * 60,
+    });
   }
 
   /**

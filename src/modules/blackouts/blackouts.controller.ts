@@ -26,7 +26,11 @@ export class BlackoutsController {
 
   @Delete(':blackoutId')
   @HttpCode(204)
-  async remove(@CurrentPrincipal() p: Principal, @Param('institutionId', uuid('institutionId')) iid: string, @Param('blackoutId', uuid('blackoutId')) id: string): Promise<void> {
+  async remove(
+    @CurrentPrincipal() p: Principal,
+    @Param('institutionId', uuid('institutionId')) iid: string,
+    @Param('blackoutId', uuid('blackoutId')) id: string,
+  ): Promise<void> {
     await this.blackouts.remove(p, iid, id);
   }
 }

@@ -71,7 +71,14 @@ export class BlackoutsRepository {
       await this.tx.manager.query(
         `INSERT INTO target_events (target_id, institution_id, at, attempt, from_status, to_status, outcome)
          SELECT unnest($1::uuid[]), $2, $3, unnest($4::int[]), unnest($5::text[]), 'held', $6`,
-        [held.map((h) => h.id), b.institutionId, now, held.map((h) => h.attempts), held.map((h) => h.old_status), `window created: ${holdReason(b)}`],
+        [
+          held.map((h) => h.id),
+          b.institutionId,
+          now,
+          held.map((h) => h.attempts),
+          held.map((h) => h.old_status),
+          `window created: ${holdReason(b)}`,
+        ],
       );
     }
     return held.length;

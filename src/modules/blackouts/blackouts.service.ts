@@ -44,11 +44,26 @@ export class BlackoutsService {
     const endsAt = instantOfField('endsAt', dto.endsAt, zone);
     if (endsAt <= startsAt) throw fieldError('endsAt', 'must be after startsAt');
     const channelIds = dto.channelIds ?? [];
-    if ((await this.channels.findMany(institutionId, channelIds)).length !== channelIds.length) throw fieldError('channelIds', 'names a channel this institution does not have');
+    if ((await this.channels.findMany(institutionId, channelIds)).length !== channelIds.length)
+      throw fieldError('channelIds', 'names a channel this institution does not have');
     return this.tx.run(async () => {
-      const blackout = await this.repo.create({ institutionId, channelIds, startsAt, endsAt, reason: dto.reason.trim(), createdBy: p.userId });
+      const blackout = await this.repo.create({
+        institutionId,
+        channelIds,
+        startsAt,
+        endsAt,
+        reason: dto.reason.trim(),
+        createdBy: p.userId,
+      });
       const held = await this.repo.holdInside(blackout, this.clock.now());
-      await this.audit.record({ institutionId, actorId: p.userId, action: 'blackout.created', targetType: 'blackout', targetId: blackout.id, data: { startsAt, endsAt, channelIds, reason: blackout.reason, held } });
+      await this.audit.record({
+        institutionId,
+        actorId: p.userId,
+        action: 'blackout.created',
+        targetType: 'blackout',
+        targetId: blackout.id,
+        data: { startsAt, endsAt, channelIds, reason: blackout.reason, held },
+      });
       return { ...blackout, held };
     });
   }
@@ -63,7 +78,14 @@ export class BlackoutsService {
       const blackout = await this.repo.find(institutionId, blackoutId);
       if (!blackout) throw notFound('blackout');
       await this.repo.remove(institutionId, blackoutId);
-      await this.audit.record({ institutionId, actorId: p.userId, action: 'blackout.removed', targetType: 'blackout', targetId: blackoutId, data: { reason: blackout.reason } });
+      await this.audit.record({
+        institutionId,
+        actorId: p.userId,
+        action: 'blackout.removed',
+        targetType: 'blackout',
+        targetId: blackoutId,
+        data: { reason: blackout.reason },
+      });
     });
   }
 
@@ -72,11 +94,14 @@ export class BlackoutsService {
     for (const channelId of channelIds) {
       const b = await this.repo.covering(institutionId, channelId, at);
       if (b) {
-        throw conflict('blackout', `${at.toISOString()} falls in the blackout window "${b.reason}" (${b.startsAt.toISOString()} to ${b.endsAt.toISOString()})`, {
-          blackout: { id: b.id, reason: b.reason, startsAt: b.startsAt, endsAt: b.endsAt, channelIds: b.channelIds },
-        });
+        throw conflict(
+          'blackout',
+          `${at.toISOString()} falls in the blackout window "${b.reason}" (${b.startsAt.toISOString()} to ${b.endsAt.toISOString()})`,
+          {
+            blackout: { id: b.id, reason: b.reason, startsAt: b.startsAt, endsAt: b.endsAt, channelIds: b.channelIds },
+          },
+        );
       }
     }
   }
 }
-

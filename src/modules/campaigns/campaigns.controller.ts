@@ -19,7 +19,11 @@ export class CampaignsController {
   }
 
   @Get(':campaignId')
-  get(@CurrentPrincipal() p: Principal, @Param('institutionId', uuid('institutionId')) iid: string, @Param('campaignId', uuid('campaignId')) id: string) {
+  get(
+    @CurrentPrincipal() p: Principal,
+    @Param('institutionId', uuid('institutionId')) iid: string,
+    @Param('campaignId', uuid('campaignId')) id: string,
+  ) {
     return this.campaigns.get(p, iid, id);
   }
 

@@ -31,7 +31,11 @@ export class CampaignsRepository {
 
   async countPartners(institutionId: string, partnerIds: string[]): Promise<number> {
     if (partnerIds.length === 0) return 0;
-    return this.tx.manager.getRepository(Partner).createQueryBuilder('p').where('p.institution_id = :institutionId AND p.id IN (:...partnerIds)', { institutionId, partnerIds }).getCount();
+    return this.tx.manager
+      .getRepository(Partner)
+      .createQueryBuilder('p')
+      .where('p.institution_id = :institutionId AND p.id IN (:...partnerIds)', { institutionId, partnerIds })
+      .getCount();
   }
 
   async create(data: Omit<Campaign, 'id' | 'createdAt' | 'updatedAt'>, partnerIds: string[]): Promise<CampaignView> {

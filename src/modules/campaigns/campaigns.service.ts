@@ -52,7 +52,14 @@ export class CampaignsService {
         },
         dto.partnerIds ?? [],
       );
-      await this.audit.record({ institutionId, actorId: p.userId, action: 'campaign.created', targetType: 'campaign', targetId: campaign.id, data: { title: campaign.title, partnerIds: campaign.partnerIds } });
+      await this.audit.record({
+        institutionId,
+        actorId: p.userId,
+        action: 'campaign.created',
+        targetType: 'campaign',
+        targetId: campaign.id,
+        data: { title: campaign.title, partnerIds: campaign.partnerIds },
+      });
       return campaign;
     });
   }
@@ -68,10 +75,21 @@ export class CampaignsService {
       const campaign = await this.repo.update(
         institutionId,
         campaignId,
-        { ...fields, ...(fields.title ? { title: fields.title.trim() } : {}), ...(fields.hashtags ? { hashtags: fields.hashtags.map(normaliseHashtag) } : {}) },
+        {
+          ...fields,
+          ...(fields.title ? { title: fields.title.trim() } : {}),
+          ...(fields.hashtags ? { hashtags: fields.hashtags.map(normaliseHashtag) } : {}),
+        },
         partnerIds,
       );
-      await this.audit.record({ institutionId, actorId: p.userId, action: 'campaign.updated', targetType: 'campaign', targetId: campaignId, data: { changed: Object.keys(dto) } });
+      await this.audit.record({
+        institutionId,
+        actorId: p.userId,
+        action: 'campaign.updated',
+        targetType: 'campaign',
+        targetId: campaignId,
+        data: { changed: Object.keys(dto) },
+      });
       return campaign;
     });
   }

@@ -19,7 +19,11 @@ export class ChannelsController {
   }
 
   @Get(':channelId')
-  get(@CurrentPrincipal() p: Principal, @Param('institutionId', uuid('institutionId')) iid: string, @Param('channelId', uuid('channelId')) id: string) {
+  get(
+    @CurrentPrincipal() p: Principal,
+    @Param('institutionId', uuid('institutionId')) iid: string,
+    @Param('channelId', uuid('channelId')) id: string,
+  ) {
     return this.channels.get(p, iid, id);
   }
 
@@ -31,7 +35,11 @@ export class ChannelsController {
   /** Asks the platform whom the channel posts as (after adding it, or new credentials). */
   @Post(':channelId/verify')
   @HttpCode(200)
-  verify(@CurrentPrincipal() p: Principal, @Param('institutionId', uuid('institutionId')) iid: string, @Param('channelId', uuid('channelId')) id: string) {
+  verify(
+    @CurrentPrincipal() p: Principal,
+    @Param('institutionId', uuid('institutionId')) iid: string,
+    @Param('channelId', uuid('channelId')) id: string,
+  ) {
     return this.channels.verify(p, iid, id);
   }
 

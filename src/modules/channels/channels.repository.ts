@@ -27,7 +27,10 @@ export class ChannelsRepository {
 
   findMany(institutionId: string, channelIds: string[]): Promise<Channel[]> {
     if (channelIds.length === 0) return Promise.resolve([]);
-    return this.repo.createQueryBuilder('c').where('c.institution_id = :institutionId AND c.id IN (:...channelIds)', { institutionId, channelIds }).getMany();
+    return this.repo
+      .createQueryBuilder('c')
+      .where('c.institution_id = :institutionId AND c.id IN (:...channelIds)', { institutionId, channelIds })
+      .getMany();
   }
 
   /** Whether credentials are stored, without reading them. */
@@ -36,7 +39,10 @@ export class ChannelsRepository {
     const rows: Array<{ id: string }> = await this.repo
       .createQueryBuilder('c')
       .select('c.id', 'id')
-      .where('c.institution_id = :institutionId AND c.id IN (:...channelIds) AND c.credentials_encrypted IS NOT NULL', { institutionId, channelIds })
+      .where('c.institution_id = :institutionId AND c.id IN (:...channelIds) AND c.credentials_encrypted IS NOT NULL', {
+        institutionId,
+        channelIds,
+      })
       .getRawMany();
     return new Set(rows.map((r) => r.id));
   }
@@ -84,7 +90,10 @@ export class ChannelsRepository {
     return new Map(rows.map((r) => [r.channel_id, { at: new Date(r.at), message: r.message }]));
   }
 
-  async sealed(institutionId: string, channelId: string): Promise<{ credentialsEncrypted: Buffer | null; credentialsKeyId: string | null } | null> {
+  async sealed(
+    institutionId: string,
+    channelId: string,
+  ): Promise<{ credentialsEncrypted: Buffer | null; credentialsKeyId: string | null } | null> {
     return this.repo.findOne({
       select: { id: true, credentialsEncrypted: true, credentialsKeyId: true },
       where: { institutionId, id: channelId },

@@ -75,7 +75,14 @@ export class ChannelsService {
         metricsPausedUntil: null,
         metricsLastError: null,
       });
-      await this.audit.record({ institutionId, actorId: p.userId, action: 'channel.created', targetType: 'channel', targetId: channel.id, data: { platform: channel.platform, displayName: channel.displayName, credentialsSet: Boolean(sealed) } });
+      await this.audit.record({
+        institutionId,
+        actorId: p.userId,
+        action: 'channel.created',
+        targetType: 'channel',
+        targetId: channel.id,
+        data: { platform: channel.platform, displayName: channel.displayName, credentialsSet: Boolean(sealed) },
+      });
       return (await this.views(institutionId, [channel]))[0]!;
     });
   }
@@ -103,8 +110,23 @@ export class ChannelsService {
       }
       const channel = await this.repo.update(institutionId, channelId, patch);
       const changed = Object.keys(dto).filter((k) => k !== 'credentials');
-      if (changed.length) await this.audit.record({ institutionId, actorId: p.userId, action: 'channel.updated', targetType: 'channel', targetId: channelId, data: { changed, status: channel.status } });
-      if (dto.credentials !== undefined) await this.audit.record({ institutionId, actorId: p.userId, action: 'channel.credentials_changed', targetType: 'channel', targetId: channelId });
+      if (changed.length)
+        await this.audit.record({
+          institutionId,
+          actorId: p.userId,
+          action: 'channel.updated',
+          targetType: 'channel',
+          targetId: channelId,
+          data: { changed, status: channel.status },
+        });
+      if (dto.credentials !== undefined)
+        await this.audit.record({
+          institutionId,
+          actorId: p.userId,
+          action: 'channel.credentials_changed',
+          targetType: 'channel',
+          targetId: channelId,
+        });
       return (await this.views(institutionId, [channel]))[0]!;
     });
   }
@@ -125,7 +147,14 @@ export class ChannelsService {
       if (err instanceof PlatformError && err.kind === 'auth') {
         await this.tx.run(async () => {
           await this.repo.update(institutionId, channelId, { status: 'needs_reconnect' });
-          await this.audit.record({ institutionId, actorId: p.userId, action: 'channel.verify_failed', targetType: 'channel', targetId: channelId, data: { kind: err.kind, message: err.message } });
+          await this.audit.record({
+            institutionId,
+            actorId: p.userId,
+            action: 'channel.verify_failed',
+            targetType: 'channel',
+            targetId: channelId,
+            data: { kind: err.kind, message: err.message },
+          });
         });
       }
       throw platformFailure(channel.platform, err, 'checking the credentials');
@@ -133,10 +162,21 @@ export class ChannelsService {
     return this.tx.run(async () => {
       const updated = await this.repo.update(institutionId, channelId, {
         accountHandle: account.handle,
-        settings: { ...channel.settings, ...account.settings, account: { id: account.id, handle: account.handle, displayName: account.displayName ?? null, url: account.url ?? null } },
+        settings: {
+          ...channel.settings,
+          ...account.settings,
+          account: { id: account.id, handle: account.handle, displayName: account.displayName ?? null, url: account.url ?? null },
+        },
         ...(channel.status === 'needs_reconnect' ? { status: 'active' as const } : {}),
       });
-      await this.audit.record({ institutionId, actorId: p.userId, action: 'channel.verified', targetType: 'channel', targetId: channelId, data: { accountId: account.id, handle: account.handle } });
+      await this.audit.record({
+        institutionId,
+        actorId: p.userId,
+        action: 'channel.verified',
+        targetType: 'channel',
+        targetId: channelId,
+        data: { accountId: account.id, handle: account.handle },
+      });
       return { ...(await this.views(institutionId, [updated]))[0]!, account };
     });
   }
@@ -144,13 +184,30 @@ export class ChannelsService {
   /** A channel with its credentials opened, for a platform call; the caller has checked the tenant. */
   async connection(channel: Channel): Promise<Connection> {
     const sealed = await this.repo.sealed(channel.institutionId, channel.id);
-    const credentials = sealed?.credentialsEncrypted ? this.cipher.open<Record<string, string>>(sealed.credentialsEncrypted, sealed.credentialsKeyId) : null;
-    return { channel: { id: channel.id, institutionId: channel.institutionId, platform: channel.platform, settings: channel.settings, accountHandle: channel.accountHandle }, credentials };
+    const credentials = sealed?.credentialsEncrypted
+      ? this.cipher.open<Record<string, string>>(sealed.credentialsEncrypted, sealed.credentialsKeyId)
+      : null;
+    return {
+      channel: {
+        id: channel.id,
+        institutionId: channel.institutionId,
+        platform: channel.platform,
+        settings: channel.settings,
+        accountHandle: channel.accountHandle,
+      },
+      credentials,
+    };
   }
 
   private async views(institutionId: string, channels: Channel[]): Promise<ChannelView[]> {
-    const withCredentials = await this.repo.hasCredentials(institutionId, channels.map((c) => c.id));
-    return channels.map(({ credentialsEncrypted: _c, credentialsKeyId: _k, ...rest }) => ({ ...rest, hasCredentials: withCredentials.has(rest.id) }));
+    const withCredentials = await this.repo.hasCredentials(
+      institutionId,
+      channels.map((c) => c.id),
+    );
+    return channels.map(({ credentialsEncrypted: _c, credentialsKeyId: _k, ...rest }) => ({
+      ...rest,
+      hasCredentials: withCredentials.has(rest.id),
+    }));
   }
 }
 
@@ -158,28 +215,43 @@ function checkCredentials(credentials: Record<string, unknown>): Record<string, 
   const entries = Object.entries(credentials);
   const bad = entries.filter(([, v]) => typeof v !== 'string' || v.length > 4096).map(([k]) => k);
   if (entries.length === 0 || entries.length > 20 || bad.length) {
-    throw fieldError('credentials', bad.length ? bad.map((k) => `${k} must be a string of at most 4096 characters`) : ['must hold 1 to 20 values'], 'credentials must be an object of 1 to 20 string values of at most 4096 characters');
+    throw fieldError(
+      'credentials',
+      bad.length ? bad.map((k) => `${k} must be a string of at most 4096 characters`) : ['must hold 1 to 20 values'],
+      'credentials must be an object of 1 to 20 string values of at most 4096 characters',
+    );
   }
   return credentials as Record<string, string>;
 }
 
 /** Settings each platform needs to be reached; the rest is kept as given. */
 function checkSettings(platform: Platform, settings: Record<string, unknown>): Record<string, unknown> {
-  if (JSON.stringify(settings).length > 10_000) throw fieldError('settings', ['must be at most 10000 characters of JSON'], 'settings are too large');
+  if (JSON.stringify(settings).length > 10_000)
+    throw fieldError('settings', ['must be at most 10000 characters of JSON'], 'settings are too large');
   const needsUrl = platform === 'mastodon' ? 'instanceUrl' : platform === 'bluesky' ? 'serviceUrl' : undefined;
   if (needsUrl) {
     const value = settings[needsUrl] ?? (platform === 'bluesky' ? 'https://bsky.social' : undefined);
-    if (typeof value !== 'string' || !isHttpUrl(value)) throw fieldError(`settings.${needsUrl}`, ['must be an http(s) URL'], `settings.${needsUrl} must be the http(s) URL of the ${platform} server`);
+    if (typeof value !== 'string' || !isHttpUrl(value))
+      throw fieldError(
+        `settings.${needsUrl}`,
+        ['must be an http(s) URL'],
+        `settings.${needsUrl} must be the http(s) URL of the ${platform} server`,
+      );
     settings = { ...settings, [needsUrl]: value.replace(/\/+$/, '') };
   }
   const required = REQUIRED_SETTINGS[platform];
   if (required) {
     const value = settings[required.key];
-    if (typeof value !== 'string' || !required.pattern.test(value.trim())) throw fieldError(`settings.${required.key}`, [required.problem], `settings.${required.key} ${required.problem}`);
+    if (typeof value !== 'string' || !required.pattern.test(value.trim()))
+      throw fieldError(`settings.${required.key}`, [required.problem], `settings.${required.key} ${required.problem}`);
     settings = { ...settings, [required.key]: value.trim() };
   }
   if (settings.maxCharacters !== undefined && !(Number.isInteger(settings.maxCharacters) && (settings.maxCharacters as number) > 0)) {
-    throw fieldError('settings.maxCharacters', ['must be a positive whole number'], 'settings.maxCharacters must be a positive whole number');
+    throw fieldError(
+      'settings.maxCharacters',
+      ['must be a positive whole number'],
+      'settings.maxCharacters must be a positive whole number',
+    );
   }
   return settings;
 }
@@ -187,8 +259,16 @@ function checkSettings(platform: Platform, settings: Record<string, unknown>): R
 /** Where on the platform a channel posts, for platforms whose account is not implied by the token. */
 const REQUIRED_SETTINGS: Partial<Record<Platform, { key: string; pattern: RegExp; problem: string }>> = {
   facebook: { key: 'pageId', pattern: /^\d{1,30}$/, problem: "must be the Facebook page's numeric id" },
-  linkedin: { key: 'organizationUrn', pattern: /^urn:li:organization:\d{1,30}$/, problem: 'must be the organisation URN, like urn:li:organization:123456' },
-  telegram: { key: 'chatId', pattern: /^(@[A-Za-z][A-Za-z0-9_]{3,31}|-?\d{1,20})$/, problem: 'must be the channel as @username or its numeric id (-100...)' },
+  linkedin: {
+    key: 'organizationUrn',
+    pattern: /^urn:li:organization:\d{1,30}$/,
+    problem: 'must be the organisation URN, like urn:li:organization:123456',
+  },
+  telegram: {
+    key: 'chatId',
+    pattern: /^(@[A-Za-z][A-Za-z0-9_]{3,31}|-?\d{1,20})$/,
+    problem: 'must be the channel as @username or its numeric id (-100...)',
+  },
 };
 
 function isHttpUrl(value: string): boolean {

@@ -15,8 +15,17 @@ export function platformFailure(platform: string, err: unknown, doing: string): 
     case 'duplicate':
       return new DomainError(422, 'platform_refused', `${platform} refused ${doing}: ${e.message}`);
     case 'rate_limit':
-      return new DomainError(429, 'platform_rate_limited', `${platform} asks to wait${e.resetAt ? ` until ${e.resetAt.toISOString()}` : ''} before ${doing}`, e.resetAt ? { retryAt: e.resetAt } : undefined);
+      return new DomainError(
+        429,
+        'platform_rate_limited',
+        `${platform} asks to wait${e.resetAt ? ` until ${e.resetAt.toISOString()}` : ''} before ${doing}`,
+        e.resetAt ? { retryAt: e.resetAt } : undefined,
+      );
     default:
-      return new DomainError(502, 'platform_unavailable', `${platform} did not answer as expected while ${doing} (${e.kind}): ${e.message}; try again later`);
+      return new DomainError(
+        502,
+        'platform_unavailable',
+        `${platform} did not answer as expected while ${doing} (${e.kind}): ${e.message}; try again later`,
+      );
   }
 }

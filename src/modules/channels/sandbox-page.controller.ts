@@ -22,7 +22,11 @@ export class SandboxPageController {
   ) {}
 
   @Get(':channelId')
-  async page(@CurrentPrincipal() p: Principal, @Param('channelId', uuid('channelId')) channelId: string, @Res() res: Response): Promise<void> {
+  async page(
+    @CurrentPrincipal() p: Principal,
+    @Param('channelId', uuid('channelId')) channelId: string,
+    @Res() res: Response,
+  ): Promise<void> {
     const institutionId = await this.channels.institutionOfSandbox(p, channelId);
     if (!institutionId) throw notFound('sandbox feed');
     const institution = await this.institutions.get(p, institutionId);

@@ -54,7 +54,7 @@ describe('nextCollectionAt', () => {
 
   it('collects 263 times in 30 days with the default cadence', () => {
     let n = 0;
-    for (let age: number | null = 0; (age = nextAge(age)) !== null; ) n++;
+    for (let age: number | null = 0; (age = nextAge(age)) !== null;) n++;
     expect(n).toBe(96 + 6 * 24 + 23);
   });
 
@@ -75,7 +75,7 @@ describe('nextCollectionAt', () => {
   it('follows a one-step cadence', () => {
     const custom = steps('1d:3d');
     const ages: number[] = [];
-    for (let age: number | null = 0; (age = nextAge(age, custom)) !== null; ) ages.push(age);
+    for (let age: number | null = 0; (age = nextAge(age, custom)) !== null;) ages.push(age);
     expect(ages).toEqual([DAY, 2 * DAY, 3 * DAY]);
   });
 });

@@ -37,7 +37,9 @@ export class EngagementRepository {
 
   /** The collection cron's lock for the rest of the transaction; false when another process holds it. Across institutions: a system job. */
   async tryCollectionLock(): Promise<boolean> {
-    const [{ locked }] = (await this.tx.manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [COLLECTION_LOCK_KEY])) as Array<{ locked: boolean }>;
+    const [{ locked }] = (await this.tx.manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [COLLECTION_LOCK_KEY])) as Array<{
+      locked: boolean;
+    }>;
     return locked;
   }
 
@@ -49,8 +51,9 @@ export class EngagementRepository {
    * (UPDATE ... RETURNING sits in a CTE: TypeORM's query() answers [rows, count] for a bare UPDATE.)
    */
   async leaseDue(now: Date, leaseUntil: Date, limit: number): Promise<DueForMetrics[]> {
-    const rows: Array<{ institution_id: string; channel_id: string; platform: Platform; id: string; due_at: Date }> = await this.tx.manager.query(
-      `WITH due AS (
+    const rows: Array<{ institution_id: string; channel_id: string; platform: Platform; id: string; due_at: Date }> =
+      await this.tx.manager.query(
+        `WITH due AS (
          SELECT t.id, t.institution_id, t.channel_id, c.platform, t.metrics_next_at AS due_at
            FROM publication_targets t
            JOIN channels c ON c.id = t.channel_id AND c.institution_id = t.institution_id
@@ -63,9 +66,15 @@ export class EngagementRepository {
          UPDATE publication_targets t SET metrics_next_at = $2 FROM due WHERE t.id = due.id
          RETURNING due.institution_id, due.channel_id, due.platform, due.id, due.due_at)
        SELECT * FROM leased`,
-      [now, leaseUntil, limit],
-    );
-    return rows.map((r) => ({ institutionId: r.institution_id, channelId: r.channel_id, platform: r.platform, targetId: r.id, dueAt: r.due_at }));
+        [now, leaseUntil, limit],
+      );
+    return rows.map((r) => ({
+      institutionId: r.institution_id,
+      channelId: r.channel_id,
+      platform: r.platform,
+      targetId: r.id,
+      dueAt: r.due_at,
+    }));
   }
 
   /** The channel of a metrics job, or null when it is gone. */
@@ -134,7 +143,9 @@ export class EngagementRepository {
 
   /** Pauses metrics collection on a channel (never publishing: `rate_limited_until` and `status` are publishing's), saying why. */
   async pauseChannel(institutionId: string, channelId: string, until: Date, error: string): Promise<void> {
-    await this.tx.manager.getRepository(Channel).update({ institutionId, id: channelId }, { metricsPausedUntil: until, metricsLastError: error });
+    await this.tx.manager
+      .getRepository(Channel)
+      .update({ institutionId, id: channelId }, { metricsPausedUntil: until, metricsLastError: error });
   }
 
   /** After a collection that worked: the channel's last metrics error is history. */

@@ -60,7 +60,8 @@ export class EngagementService {
     });
     if (!due) return undefined;
     const jobs = this.batches(due, leasedUntil);
-    if (jobs.length) await this.queue.addBulk(jobs.map((j) => ({ name: 'metrics', data: j.data, opts: { ...METRICS_JOB_OPTIONS, jobId: j.id } })));
+    if (jobs.length)
+      await this.queue.addBulk(jobs.map((j) => ({ name: 'metrics', data: j.data, opts: { ...METRICS_JOB_OPTIONS, jobId: j.id } })));
     return { targets: due.length, jobs: jobs.length };
   }
 
@@ -75,7 +76,8 @@ export class EngagementService {
     const channel = await this.repo.channel(job.institutionId, job.channelId);
     if (!channel) return { status: 'skipped', reason: 'the channel is gone' };
     // Another batch of this channel met a rate limit first: these targets come back after the pause.
-    if (channel.metricsPausedUntil && channel.metricsPausedUntil > now) return { status: 'skipped', reason: `metrics paused until ${channel.metricsPausedUntil.toISOString()}` };
+    if (channel.metricsPausedUntil && channel.metricsPausedUntil > now)
+      return { status: 'skipped', reason: `metrics paused until ${channel.metricsPausedUntil.toISOString()}` };
     const leasedUntil = new Date(job.leasedUntil);
     const targets = await this.repo.collectable(job.institutionId, job.channelId, job.targetIds, leasedUntil);
     if (targets.length === 0) return { status: 'skipped', reason: 'no target is collected any more' };
@@ -95,9 +97,16 @@ export class EngagementService {
     });
     const written = await this.tx.run(async () => {
       // The lease is given up and the snapshots appended in one transaction: a concurrent run of the same job appends nothing.
-      const next = await this.repo.scheduleNext(job.institutionId, leasedUntil, targets.map((t) => ({ targetId: t.id, at: nextCollectionAt(t.publishedAt, now, this.config.metrics.cadence) })));
+      const next = await this.repo.scheduleNext(
+        job.institutionId,
+        leasedUntil,
+        targets.map((t) => ({ targetId: t.id, at: nextCollectionAt(t.publishedAt, now, this.config.metrics.cadence) })),
+      );
       const held = new Set(next);
-      const n = await this.repo.appendSnapshots(job.institutionId, snapshots.filter((s) => held.has(s.targetId)));
+      const n = await this.repo.appendSnapshots(
+        job.institutionId,
+        snapshots.filter((s) => held.has(s.targetId)),
+      );
       if (channel.metricsLastError) await this.repo.clearChannelError(job.institutionId, job.channelId);
       return n;
     });
@@ -108,7 +117,8 @@ export class EngagementService {
   private async pauseFor(job: MetricsJob, err: unknown, now: Date): Promise<CollectOutcome | undefined> {
     if (!(err instanceof PlatformError)) return undefined;
     let until: Date;
-    if (err.kind === 'rate_limit') until = err.resetAt && err.resetAt > now ? err.resetAt : new Date(now.getTime() + METRICS_RATE_LIMIT_DEFAULT_MS);
+    if (err.kind === 'rate_limit')
+      until = err.resetAt && err.resetAt > now ? err.resetAt : new Date(now.getTime() + METRICS_RATE_LIMIT_DEFAULT_MS);
     // A refused token or a missing read permission: posting may still work, so the channel is not marked for reconnecting.
     else if (err.kind === 'auth' || err.kind === 'invalid') until = new Date(now.getTime() + METRICS_AUTH_PAUSE_MS);
     else return undefined;
@@ -132,7 +142,15 @@ export class EngagementService {
       const size = Math.max(1, this.adapters.for(rows[0]!.platform).metricsBatchSize);
       for (let i = 0; i < rows.length; i += size) {
         const batch = rows.slice(i, i + size);
-        jobs.push({ id: jobIds.metrics(channelId, batch), data: { institutionId: batch[0]!.institutionId, channelId, targetIds: batch.map((b) => b.targetId), leasedUntil: leasedUntil.toISOString() } });
+        jobs.push({
+          id: jobIds.metrics(channelId, batch),
+          data: {
+            institutionId: batch[0]!.institutionId,
+            channelId,
+            targetIds: batch.map((b) => b.targetId),
+            leasedUntil: leasedUntil.toISOString(),
+          },
+        });
       }
     }
     return jobs;

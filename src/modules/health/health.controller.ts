@@ -17,11 +17,7 @@ export class HealthController {
   @Get()
   @HealthCheck()
   ready() {
-    return this.health.check([
-      () => this.indicators.process(),
-      () => this.indicators.database(),
-      () => this.indicators.queue(),
-    ]);
+    return this.health.check([() => this.indicators.process(), () => this.indicators.database(), () => this.indicators.queue()]);
   }
 
   /** Liveness: the process is up and its event loop turns; touches nothing outside. */

@@ -29,7 +29,10 @@ export class InstitutionsService {
     if (!principal.isSystemAdmin) throw forbidden('only a system administrator may create institutions');
     checkLanguages(dto.languages, dto.optionalLanguages ?? []);
     return this.tx.run(async () => {
-      if (await this.repo.slugTaken(dto.slug)) throw conflict('slug_taken', `slug ${dto.slug} is already used by another institution`, [{ field: 'slug', problems: ['is already used'] }]);
+      if (await this.repo.slugTaken(dto.slug))
+        throw conflict('slug_taken', `slug ${dto.slug} is already used by another institution`, [
+          { field: 'slug', problems: ['is already used'] },
+        ]);
       const institution = await this.repo.create({
         name: dto.name.trim(),
         slug: dto.slug,
@@ -41,8 +44,22 @@ export class InstitutionsService {
         suspensionReason: null,
       });
       const membership = await this.repo.addMember(institution.id, principal.userId, 'admin', null);
-      await this.audit.record({ institutionId: institution.id, actorId: principal.userId, action: 'institution.created', targetType: 'institution', targetId: institution.id, data: { name: institution.name, slug: institution.slug } });
-      await this.audit.record({ institutionId: institution.id, actorId: principal.userId, action: 'member.added', targetType: 'membership', targetId: membership.id, data: { userId: principal.userId, role: 'admin' } });
+      await this.audit.record({
+        institutionId: institution.id,
+        actorId: principal.userId,
+        action: 'institution.created',
+        targetType: 'institution',
+        targetId: institution.id,
+        data: { name: institution.name, slug: institution.slug },
+      });
+      await this.audit.record({
+        institutionId: institution.id,
+        actorId: principal.userId,
+        action: 'member.added',
+        targetType: 'membership',
+        targetId: membership.id,
+        data: { userId: principal.userId, role: 'admin' },
+      });
       return institution;
     });
   }
@@ -61,9 +78,19 @@ export class InstitutionsService {
     return this.tx.run(async () => {
       const current = (await this.repo.find(institutionId))!;
       checkLanguages(dto.languages ?? current.languages, dto.optionalLanguages ?? current.optionalLanguages);
-      if (dto.slug && (await this.repo.slugTaken(dto.slug, institutionId))) throw conflict('slug_taken', `slug ${dto.slug} is already used by another institution`, [{ field: 'slug', problems: ['is already used'] }]);
+      if (dto.slug && (await this.repo.slugTaken(dto.slug, institutionId)))
+        throw conflict('slug_taken', `slug ${dto.slug} is already used by another institution`, [
+          { field: 'slug', problems: ['is already used'] },
+        ]);
       const updated = await this.repo.update(institutionId, { ...dto, ...(dto.name ? { name: dto.name.trim() } : {}) });
-      await this.audit.record({ institutionId, actorId: principal.userId, action: 'institution.updated', targetType: 'institution', targetId: institutionId, data: { changed: Object.keys(dto) } });
+      await this.audit.record({
+        institutionId,
+        actorId: principal.userId,
+        action: 'institution.updated',
+        targetType: 'institution',
+        targetId: institutionId,
+        data: { changed: Object.keys(dto) },
+      });
       return updated;
     });
   }
@@ -72,9 +99,20 @@ export class InstitutionsService {
     await this.access.authorize(principal, institutionId, 'institution.suspend');
     return this.tx.run(async () => {
       const current = (await this.repo.find(institutionId))!;
-      if (current.suspendedAt) throw conflict('already_suspended', `publishing is already suspended since ${current.suspendedAt.toISOString()}: ${current.suspensionReason}`);
+      if (current.suspendedAt)
+        throw conflict(
+          'already_suspended',
+          `publishing is already suspended since ${current.suspendedAt.toISOString()}: ${current.suspensionReason}`,
+        );
       const updated = await this.repo.update(institutionId, { suspendedAt: this.clock.now(), suspensionReason: reason.trim() });
-      await this.audit.record({ institutionId, actorId: principal.userId, action: 'institution.suspended', targetType: 'institution', targetId: institutionId, data: { reason: reason.trim() } });
+      await this.audit.record({
+        institutionId,
+        actorId: principal.userId,
+        action: 'institution.suspended',
+        targetType: 'institution',
+        targetId: institutionId,
+        data: { reason: reason.trim() },
+      });
       return updated;
     });
   }
@@ -86,7 +124,14 @@ export class InstitutionsService {
       if (!current.suspendedAt) throw conflict('not_suspended', 'publishing is not suspended');
       const updated = await this.repo.update(institutionId, { suspendedAt: null, suspensionReason: null });
       const released = await this.targets.releaseHeld(institutionId, SUSPENSION_HOLD_PREFIX, this.clock.now());
-      await this.audit.record({ institutionId, actorId: principal.userId, action: 'institution.resumed', targetType: 'institution', targetId: institutionId, data: { released, suspendedSince: current.suspendedAt.toISOString() } });
+      await this.audit.record({
+        institutionId,
+        actorId: principal.userId,
+        action: 'institution.resumed',
+        targetType: 'institution',
+        targetId: institutionId,
+        data: { released, suspendedSince: current.suspendedAt.toISOString() },
+      });
       return { ...updated, released };
     });
   }
@@ -95,6 +140,12 @@ export class InstitutionsService {
 function checkLanguages(languages: string[], optional: string[]): void {
   if (languages.length === 0) throw fieldError('languages', ['must not be empty'], 'languages must name at least one official language');
   const stray = optional.filter((l) => !languages.includes(l));
-  if (stray.length) throw fieldError('optionalLanguages', [`${stray.join(', ')} not in languages`], `optionalLanguages must be official languages too: ${stray.join(', ')}`);
-  if (optional.length === languages.length) throw fieldError('optionalLanguages', ['leaves no required language'], 'at least one official language must be required');
+  if (stray.length)
+    throw fieldError(
+      'optionalLanguages',
+      [`${stray.join(', ')} not in languages`],
+      `optionalLanguages must be official languages too: ${stray.join(', ')}`,
+    );
+  if (optional.length === languages.length)
+    throw fieldError('optionalLanguages', ['leaves no required language'], 'at least one official language must be required');
 }

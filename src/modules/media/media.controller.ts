@@ -19,12 +19,20 @@ export class MediaController {
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
   // Multer stops reading past the limit and answers 413 itself.
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, parts: 12 } }))
-  upload(@CurrentPrincipal() p: Principal, @Param('institutionId', uuid('institutionId')) iid: string, @UploadedFile() file: Upload | undefined) {
+  upload(
+    @CurrentPrincipal() p: Principal,
+    @Param('institutionId', uuid('institutionId')) iid: string,
+    @UploadedFile() file: Upload | undefined,
+  ) {
     return this.media.upload(p, iid, file);
   }
 
   @Get(':mediaId')
-  get(@CurrentPrincipal() p: Principal, @Param('institutionId', uuid('institutionId')) iid: string, @Param('mediaId', uuid('mediaId')) id: string) {
+  get(
+    @CurrentPrincipal() p: Principal,
+    @Param('institutionId', uuid('institutionId')) iid: string,
+    @Param('mediaId', uuid('mediaId')) id: string,
+  ) {
     return this.media.get(p, iid, id);
   }
 

@@ -58,10 +58,19 @@ export class MediaService {
     if (!file) throw fieldError('file', 'is required', 'send the image as multipart/form-data in a field named "file"');
     const bytes = file.buffer;
     if (bytes.length === 0) throw fieldError('file', 'is empty', 'the file is empty');
-    if (bytes.length > MAX_UPLOAD_BYTES) throw new DomainError(413, 'media_too_large', `the image is ${bytes.length} bytes; CivicPost accepts images up to ${MAX_UPLOAD_BYTES} bytes`);
+    if (bytes.length > MAX_UPLOAD_BYTES)
+      throw new DomainError(
+        413,
+        'media_too_large',
+        `the image is ${bytes.length} bytes; CivicPost accepts images up to ${MAX_UPLOAD_BYTES} bytes`,
+      );
     const sniffed = await fileTypeFromBuffer(bytes);
     if (!sniffed || !ACCEPTED_TYPES.includes(sniffed.mime)) {
-      throw new DomainError(415, 'media_type_not_accepted', `the file's content is ${sniffed ? sniffed.mime : 'not a recognised image'} (whatever its name or Content-Type say); accepted: ${ACCEPTED_TYPES.join(', ')}`);
+      throw new DomainError(
+        415,
+        'media_type_not_accepted',
+        `the file's content is ${sniffed ? sniffed.mime : 'not a recognised image'} (whatever its name or Content-Type say); accepted: ${ACCEPTED_TYPES.join(', ')}`,
+      );
     }
     let width: number | null = null;
     let height: number | null = null;
@@ -71,22 +80,39 @@ export class MediaService {
       height = size.height ?? null;
     } catch {
       // HEIC and AVIF sizes are not always readable; every other accepted type must be.
-      if (!['image/heic', 'image/avif'].includes(sniffed.mime)) throw fieldError('file', 'is not a readable image', `the ${sniffed.mime} image is damaged or truncated`);
+      if (!['image/heic', 'image/avif'].includes(sniffed.mime))
+        throw fieldError('file', 'is not a readable image', `the ${sniffed.mime} image is damaged or truncated`);
     }
     if (width !== null && height !== null && width * height > MAX_PIXELS) {
-      throw fieldError('file', 'has too many pixels', `the image claims ${width}x${height} pixels; CivicPost accepts at most ${MAX_PIXELS} pixels`);
+      throw fieldError(
+        'file',
+        'has too many pixels',
+        `the image claims ${width}x${height} pixels; CivicPost accepts at most ${MAX_PIXELS} pixels`,
+      );
     }
     const id = randomUUID();
     await this.files.write(institutionId, id, bytes);
     try {
       return await this.tx.run(async () => {
         const asset = await this.repo.create({
-          id, institutionId, mimeType: sniffed.mime, size: bytes.length, width, height,
+          id,
+          institutionId,
+          mimeType: sniffed.mime,
+          size: bytes.length,
+          width,
+          height,
           sha256: createHash('sha256').update(bytes).digest('hex'),
           fileName: cleanFileName(file.originalname, sniffed.ext),
           createdBy: p.userId,
         });
-        await this.audit.record({ institutionId, actorId: p.userId, action: 'media.uploaded', targetType: 'media', targetId: id, data: { mimeType: asset.mimeType, size: asset.size, sha256: asset.sha256 } });
+        await this.audit.record({
+          institutionId,
+          actorId: p.userId,
+          action: 'media.uploaded',
+          targetType: 'media',
+          targetId: id,
+          data: { mimeType: asset.mimeType, size: asset.size, sha256: asset.sha256 },
+        });
         return view(asset);
       });
     } catch (err) {
@@ -106,7 +132,10 @@ export class MediaService {
 
   /** The post's media as the text rules see them: uploaded images with their checked type, size and pixels. */
   async refs(institutionId: string, media: PostMedia[]): Promise<MediaRef[]> {
-    const assets = await this.repo.findMany(institutionId, media.flatMap((m) => (m.mediaId ? [m.mediaId] : [])));
+    const assets = await this.repo.findMany(
+      institutionId,
+      media.flatMap((m) => (m.mediaId ? [m.mediaId] : [])),
+    );
     return media.map((m) => {
       const a = m.mediaId ? assets.find((x) => x.id === m.mediaId) : undefined;
       return a ? { ...m, mimeType: a.mimeType, size: a.size, width: a.width, height: a.height } : m;
@@ -123,21 +152,35 @@ export class MediaService {
         return { url: m.url, ...(m.mimeType ? { mimeType: m.mimeType } : {}), altText: m.altText };
       }
       const a = assets.find((x) => x.id === m.mediaId);
-      if (!a) throw fieldError(`media.${i}.mediaId`, 'is not an image uploaded to this institution', `media.${i}.mediaId names no image uploaded to this institution`);
+      if (!a)
+        throw fieldError(
+          `media.${i}.mediaId`,
+          'is not an image uploaded to this institution',
+          `media.${i}.mediaId names no image uploaded to this institution`,
+        );
       return { mediaId: a.id, url: contentUrl(a), mimeType: a.mimeType, altText: m.altText };
     });
   }
 
   /** What an adapter is given: each image's bytes on demand and its alt text in the post's language. */
   async items(institutionId: string, media: PostMedia[], language: string): Promise<MediaItem[]> {
-    const assets = await this.repo.findMany(institutionId, media.flatMap((m) => (m.mediaId ? [m.mediaId] : [])));
+    const assets = await this.repo.findMany(
+      institutionId,
+      media.flatMap((m) => (m.mediaId ? [m.mediaId] : [])),
+    );
     return media.map((m, i) => {
       const altText = m.altText[language] ?? Object.values(m.altText)[0] ?? '';
       const a = m.mediaId ? assets.find((x) => x.id === m.mediaId) : undefined;
       if (!a) {
         return {
-          fileName: m.url, mimeType: m.mimeType ?? 'application/octet-stream', size: 0, altText,
-          read: () => Promise.reject(new PlatformError('invalid', `media ${i + 1} was not uploaded to CivicPost (${m.url}); upload it and edit the post`)),
+          fileName: m.url,
+          mimeType: m.mimeType ?? 'application/octet-stream',
+          size: 0,
+          altText,
+          read: () =>
+            Promise.reject(
+              new PlatformError('invalid', `media ${i + 1} was not uploaded to CivicPost (${m.url}); upload it and edit the post`),
+            ),
         };
       }
       return { fileName: a.fileName, mimeType: a.mimeType, size: a.size, altText, read: () => this.files.read(institutionId, a.id) };
@@ -157,11 +200,25 @@ function contentUrl(a: Pick<MediaAsset, 'institutionId' | 'id'>): string {
 }
 
 function view(a: MediaAsset): MediaView {
-  return { id: a.id, mimeType: a.mimeType, size: a.size, width: a.width, height: a.height, sha256: a.sha256, fileName: a.fileName, url: contentUrl(a), createdAt: a.createdAt };
+  return {
+    id: a.id,
+    mimeType: a.mimeType,
+    size: a.size,
+    width: a.width,
+    height: a.height,
+    sha256: a.sha256,
+    fileName: a.fileName,
+    url: contentUrl(a),
+    createdAt: a.createdAt,
+  };
 }
 
 /** A name for people: no path, no control characters, at most 200 characters, the sniffed extension. */
 function cleanFileName(name: string, ext: string): string {
-  const base = (name.split(/[\\/]/).pop() ?? '').replace(/[\p{Cc}\p{Cf}]/gu, '').replace(/\.[^.]*$/, '').trim().slice(0, 190);
+  const base = (name.split(/[\\/]/).pop() ?? '')
+    .replace(/[\p{Cc}\p{Cf}]/gu, '')
+    .replace(/\.[^.]*$/, '')
+    .trim()
+    .slice(0, 190);
   return `${base || 'image'}.${ext}`;
 }

@@ -24,7 +24,15 @@ export class MembersRepository {
       .getRepository(Membership)
       .createQueryBuilder('m')
       .innerJoin(User, 'u', 'u.id = m.user_id')
-      .select(['m.id AS id', 'm.user_id AS "userId"', 'u.email AS email', 'u.display_name AS "displayName"', 'm.role AS role', 'm.partner_id AS "partnerId"', 'm.created_at AS "createdAt"'])
+      .select([
+        'm.id AS id',
+        'm.user_id AS "userId"',
+        'u.email AS email',
+        'u.display_name AS "displayName"',
+        'm.role AS role',
+        'm.partner_id AS "partnerId"',
+        'm.created_at AS "createdAt"',
+      ])
       .where('m.institution_id = :institutionId', { institutionId });
   }
 
@@ -71,6 +79,8 @@ export class MembersRepository {
 
   createUser(email: string, displayName: string, passwordHash: string): Promise<User> {
     const repo = this.tx.manager.getRepository(User);
-    return repo.save(repo.create({ email: email.toLowerCase(), displayName, passwordHash, isSystemAdmin: false, mustChangePassword: true }));
+    return repo.save(
+      repo.create({ email: email.toLowerCase(), displayName, passwordHash, isSystemAdmin: false, mustChangePassword: true }),
+    );
   }
 }

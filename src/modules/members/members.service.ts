@@ -36,9 +36,17 @@ export class MembersService {
     return this.tx.run(async () => {
       let user = await this.repo.findUserByEmail(dto.email);
       if (!user) user = await this.repo.createUser(dto.email, dto.displayName?.trim() || dto.email.split('@')[0]!, passwordHash!);
-      if (await this.repo.findByUser(institutionId, user.id)) throw conflict('already_member', `${user.email} is already a member of this institution`);
+      if (await this.repo.findByUser(institutionId, user.id))
+        throw conflict('already_member', `${user.email} is already a member of this institution`);
       const memberId = await this.repo.add(institutionId, user.id, dto.role, partnerId);
-      await this.audit.record({ institutionId, actorId: p.userId, action: 'member.added', targetType: 'membership', targetId: memberId, data: { userId: user.id, email: user.email, role: dto.role, partnerId } });
+      await this.audit.record({
+        institutionId,
+        actorId: p.userId,
+        action: 'member.added',
+        targetType: 'membership',
+        targetId: memberId,
+        data: { userId: user.id, email: user.email, role: dto.role, partnerId },
+      });
       const member = (await this.repo.find(institutionId, memberId))!;
       return temporaryPassword ? { member, temporaryPassword } : { member };
     });
@@ -52,7 +60,14 @@ export class MembersService {
       if (!current) throw notFound('member');
       if (current.role === 'admin' && dto.role !== 'admin') await this.keepOneAdmin(institutionId);
       await this.repo.update(institutionId, memberId, dto.role, partnerId);
-      await this.audit.record({ institutionId, actorId: p.userId, action: 'member.role_changed', targetType: 'membership', targetId: memberId, data: { userId: current.userId, from: current.role, to: dto.role, partnerId } });
+      await this.audit.record({
+        institutionId,
+        actorId: p.userId,
+        action: 'member.role_changed',
+        targetType: 'membership',
+        targetId: memberId,
+        data: { userId: current.userId, from: current.role, to: dto.role, partnerId },
+      });
       return (await this.repo.find(institutionId, memberId))!;
     });
   }
@@ -64,12 +79,20 @@ export class MembersService {
       if (!current) throw notFound('member');
       if (current.role === 'admin') await this.keepOneAdmin(institutionId);
       await this.repo.remove(institutionId, memberId);
-      await this.audit.record({ institutionId, actorId: p.userId, action: 'member.removed', targetType: 'membership', targetId: memberId, data: { userId: current.userId, role: current.role } });
+      await this.audit.record({
+        institutionId,
+        actorId: p.userId,
+        action: 'member.removed',
+        targetType: 'membership',
+        targetId: memberId,
+        data: { userId: current.userId, role: current.role },
+      });
     });
   }
 
   private async keepOneAdmin(institutionId: string): Promise<void> {
-    if ((await this.repo.countAdmins(institutionId)) <= 1) throw conflict('last_admin', 'an institution keeps at least one admin: appoint another first');
+    if ((await this.repo.countAdmins(institutionId)) <= 1)
+      throw conflict('last_admin', 'an institution keeps at least one admin: appoint another first');
   }
 
   private async checkPartner(institutionId: string, role: MemberRole, partnerId: string | undefined): Promise<string | null> {
@@ -77,8 +100,10 @@ export class MembersService {
       if (partnerId) throw fieldError('partnerId', ['is only for contributors'], 'partnerId is only for contributors');
       return null;
     }
-    if (!partnerId) throw fieldError('partnerId', ['is required for contributors'], 'a contributor belongs to a partner: partnerId is required');
-    if (!(await this.repo.partnerExists(institutionId, partnerId))) throw fieldError('partnerId', ['names no partner of this institution'], 'partnerId names no partner of this institution');
+    if (!partnerId)
+      throw fieldError('partnerId', ['is required for contributors'], 'a contributor belongs to a partner: partnerId is required');
+    if (!(await this.repo.partnerExists(institutionId, partnerId)))
+      throw fieldError('partnerId', ['names no partner of this institution'], 'partnerId names no partner of this institution');
     return partnerId;
   }
 }

@@ -19,7 +19,11 @@ export class PartnersController {
   }
 
   @Get(':partnerId')
-  get(@CurrentPrincipal() p: Principal, @Param('institutionId', uuid('institutionId')) iid: string, @Param('partnerId', uuid('partnerId')) id: string) {
+  get(
+    @CurrentPrincipal() p: Principal,
+    @Param('institutionId', uuid('institutionId')) iid: string,
+    @Param('partnerId', uuid('partnerId')) id: string,
+  ) {
     return this.partners.get(p, iid, id);
   }
 
@@ -40,7 +44,11 @@ export class PartnersController {
 
   @Delete(':partnerId')
   @HttpCode(204)
-  async remove(@CurrentPrincipal() p: Principal, @Param('institutionId', uuid('institutionId')) iid: string, @Param('partnerId', uuid('partnerId')) id: string): Promise<void> {
+  async remove(
+    @CurrentPrincipal() p: Principal,
+    @Param('institutionId', uuid('institutionId')) iid: string,
+    @Param('partnerId', uuid('partnerId')) id: string,
+  ): Promise<void> {
     await this.partners.remove(p, iid, id);
   }
 }

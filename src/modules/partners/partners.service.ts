@@ -33,9 +33,17 @@ export class PartnersService {
   async create(p: Principal, institutionId: string, dto: CreatePartnerDto): Promise<Partner> {
     await this.access.authorize(p, institutionId, 'partner.manage');
     return this.tx.run(async () => {
-      if (await this.repo.nameTaken(institutionId, dto.name.trim())) throw conflict('name_taken', `a partner named ${dto.name.trim()} exists already`);
+      if (await this.repo.nameTaken(institutionId, dto.name.trim()))
+        throw conflict('name_taken', `a partner named ${dto.name.trim()} exists already`);
       const partner = await this.repo.create(institutionId, { name: dto.name.trim(), website: dto.website ?? null });
-      await this.audit.record({ institutionId, actorId: p.userId, action: 'partner.created', targetType: 'partner', targetId: partner.id, data: { name: partner.name } });
+      await this.audit.record({
+        institutionId,
+        actorId: p.userId,
+        action: 'partner.created',
+        targetType: 'partner',
+        targetId: partner.id,
+        data: { name: partner.name },
+      });
       return partner;
     });
   }
@@ -44,9 +52,17 @@ export class PartnersService {
     await this.access.authorize(p, institutionId, 'partner.manage');
     return this.tx.run(async () => {
       if (!(await this.repo.find(institutionId, partnerId))) throw notFound('partner');
-      if (dto.name && (await this.repo.nameTaken(institutionId, dto.name.trim(), partnerId))) throw conflict('name_taken', `a partner named ${dto.name.trim()} exists already`);
+      if (dto.name && (await this.repo.nameTaken(institutionId, dto.name.trim(), partnerId)))
+        throw conflict('name_taken', `a partner named ${dto.name.trim()} exists already`);
       const partner = await this.repo.update(institutionId, partnerId, { ...dto, ...(dto.name ? { name: dto.name.trim() } : {}) });
-      await this.audit.record({ institutionId, actorId: p.userId, action: 'partner.updated', targetType: 'partner', targetId: partnerId, data: { changed: Object.keys(dto) } });
+      await this.audit.record({
+        institutionId,
+        actorId: p.userId,
+        action: 'partner.updated',
+        targetType: 'partner',
+        targetId: partnerId,
+        data: { changed: Object.keys(dto) },
+      });
       return partner;
     });
   }
@@ -56,9 +72,17 @@ export class PartnersService {
     await this.tx.run(async () => {
       const partner = await this.repo.find(institutionId, partnerId);
       if (!partner) throw notFound('partner');
-      if (await this.repo.hasContributors(institutionId, partnerId)) throw conflict('partner_in_use', 'contributors still belong to this partner: change or remove them first');
+      if (await this.repo.hasContributors(institutionId, partnerId))
+        throw conflict('partner_in_use', 'contributors still belong to this partner: change or remove them first');
       await this.repo.remove(institutionId, partnerId);
-      await this.audit.record({ institutionId, actorId: p.userId, action: 'partner.removed', targetType: 'partner', targetId: partnerId, data: { name: partner.name } });
+      await this.audit.record({
+        institutionId,
+        actorId: p.userId,
+        action: 'partner.removed',
+        targetType: 'partner',
+        targetId: partnerId,
+        data: { name: partner.name },
+      });
     });
   }
 }

@@ -102,8 +102,19 @@ export class PostAuthor {
 }
 
 export const TARGET_STATUSES = [
-  'draft', 'in_review', 'approved', 'rejected', 'scheduled', 'queued', 'publishing',
-  'published', 'unconfirmed', 'held', 'failed', 'cancelled', 'withdrawn',
+  'draft',
+  'in_review',
+  'approved',
+  'rejected',
+  'scheduled',
+  'queued',
+  'publishing',
+  'published',
+  'unconfirmed',
+  'held',
+  'failed',
+  'cancelled',
+  'withdrawn',
 ] as const;
 export type TargetStatus = (typeof TARGET_STATUSES)[number];
 

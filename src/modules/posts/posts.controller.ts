@@ -4,7 +4,17 @@ import { PageQuery } from '#src/common/pagination.js';
 import { uuid } from '#src/common/uuid-param.js';
 import type { Principal } from '#src/modules/access/principal.js';
 import { CurrentPrincipal } from '#src/modules/auth/auth.decorators.js';
-import { CommentDto, CreatePostDto, PostListQuery, RejectPostDto, ResolveTargetDto, SchedulePostDto, UpdatePostDto, ValidatePostDto, WithdrawTargetDto } from '#src/modules/posts/dto/post.dto.js';
+import {
+  CommentDto,
+  CreatePostDto,
+  PostListQuery,
+  RejectPostDto,
+  ResolveTargetDto,
+  SchedulePostDto,
+  UpdatePostDto,
+  ValidatePostDto,
+  WithdrawTargetDto,
+} from '#src/modules/posts/dto/post.dto.js';
 import { PostsService } from '#src/modules/posts/posts.service.js';
 import { BlackoutOverrideDto } from '#src/modules/blackouts/dto/blackout.dto.js';
 
@@ -32,7 +42,11 @@ export class InstitutionPostsController {
   }
 
   @Get(':postId')
-  get(@CurrentPrincipal() p: Principal, @Param('institutionId', uuid('institutionId')) iid: string, @Param('postId', uuid('postId')) id: string) {
+  get(
+    @CurrentPrincipal() p: Principal,
+    @Param('institutionId', uuid('institutionId')) iid: string,
+    @Param('postId', uuid('postId')) id: string,
+  ) {
     return this.posts.get(p, id, iid);
   }
 

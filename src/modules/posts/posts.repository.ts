@@ -43,12 +43,21 @@ export class PostsRepository {
     if (f.from) qb.andWhere('p.scheduled_at >= :from', { from: f.from });
     if (f.to) qb.andWhere('p.scheduled_at < :to', { to: f.to });
     if (f.channelId) {
-      qb.andWhere('EXISTS (SELECT 1 FROM publication_targets t WHERE t.post_id = p.id AND t.channel_id = :channelId)', { channelId: f.channelId });
+      qb.andWhere('EXISTS (SELECT 1 FROM publication_targets t WHERE t.post_id = p.id AND t.channel_id = :channelId)', {
+        channelId: f.channelId,
+      });
     }
     if (f.sharedWithPartnerId) {
-      qb.innerJoin(CampaignPartner, 'cp', 'cp.campaign_id = p.campaign_id AND cp.partner_id = :partnerId', { partnerId: f.sharedWithPartnerId });
+      qb.innerJoin(CampaignPartner, 'cp', 'cp.campaign_id = p.campaign_id AND cp.partner_id = :partnerId', {
+        partnerId: f.sharedWithPartnerId,
+      });
     }
-    return qb.orderBy('p.scheduled_at', 'ASC', 'NULLS LAST').addOrderBy('p.created_at', 'DESC').take(q.limit).skip(q.offset).getManyAndCount();
+    return qb
+      .orderBy('p.scheduled_at', 'ASC', 'NULLS LAST')
+      .addOrderBy('p.created_at', 'DESC')
+      .take(q.limit)
+      .skip(q.offset)
+      .getManyAndCount();
   }
 
   find(institutionId: string, postId: string): Promise<Post | null> {
@@ -57,7 +66,11 @@ export class PostsRepository {
 
   /** The post, locked for the rest of the transaction so two reviewers cannot both act on it. */
   findForUpdate(institutionId: string, postId: string): Promise<Post | null> {
-    return this.posts.createQueryBuilder('p').setLock('pessimistic_write').where('p.institution_id = :institutionId AND p.id = :postId', { institutionId, postId }).getOne();
+    return this.posts
+      .createQueryBuilder('p')
+      .setLock('pessimistic_write')
+      .where('p.institution_id = :institutionId AND p.id = :postId', { institutionId, postId })
+      .getOne();
   }
 
   async create(data: Omit<Post, 'id' | 'createdAt' | 'updatedAt'>): Promise<Post> {
@@ -93,7 +106,12 @@ export class PostsRepository {
 
   /** Makes the post's targets exactly `channelIds`, new ones in `status`. */
   async setTargets(institutionId: string, postId: string, channelIds: string[], status: TargetStatus, revision: number): Promise<void> {
-    await this.targets.delete({ institutionId, postId, occurrenceAt: IsNull(), channelId: Not(In(channelIds.length ? channelIds : ['00000000-0000-0000-0000-000000000000'])) });
+    await this.targets.delete({
+      institutionId,
+      postId,
+      occurrenceAt: IsNull(),
+      channelId: Not(In(channelIds.length ? channelIds : ['00000000-0000-0000-0000-000000000000'])),
+    });
     const existing = new Set((await this.targets.findBy({ institutionId, postId, occurrenceAt: IsNull() })).map((t) => t.channelId));
     const added = channelIds.filter((c) => !existing.has(c));
     if (added.length) await this.targets.insert(added.map((channelId) => ({ institutionId, postId, channelId, status, revision })));
@@ -105,7 +123,9 @@ export class PostsRepository {
   }
 
   listComments(institutionId: string, postId: string, q: PageQuery): Promise<[Comment[], number]> {
-    return this.tx.manager.getRepository(Comment).findAndCount({ where: { institutionId, postId }, order: { createdAt: 'ASC' }, take: q.limit, skip: q.offset });
+    return this.tx.manager
+      .getRepository(Comment)
+      .findAndCount({ where: { institutionId, postId }, order: { createdAt: 'ASC' }, take: q.limit, skip: q.offset });
   }
 
   addComment(institutionId: string, postId: string, authorId: string, body: string): Promise<Comment> {
@@ -116,7 +136,11 @@ export class PostsRepository {
   /** Appends a snapshot of a post's content, numbered after the last one (the post is locked by the caller). */
   async addRevision(data: Omit<PostRevision, 'revision' | 'recordedAt'> & { recordedAt: Date }): Promise<PostRevision> {
     const repo = this.tx.manager.getRepository(PostRevision);
-    const last = await repo.createQueryBuilder('r').select('MAX(r.revision)', 'max').where('r.post_id = :postId', { postId: data.postId }).getRawOne<{ max: number | null }>();
+    const last = await repo
+      .createQueryBuilder('r')
+      .select('MAX(r.revision)', 'max')
+      .where('r.post_id = :postId', { postId: data.postId })
+      .getRawOne<{ max: number | null }>();
     const row = repo.create({ ...data, revision: Number(last?.max ?? 0) + 1 });
     await repo.insert(row);
     return row;
@@ -143,7 +167,9 @@ export class PostsRepository {
   /** The name and platform of these channels of the institution. */
   async channelLabels(institutionId: string, channelIds: string[]): Promise<Map<string, { displayName: string; platform: string }>> {
     if (channelIds.length === 0) return new Map();
-    const rows = await this.tx.manager.getRepository(Channel).find({ select: { id: true, displayName: true, platform: true }, where: { institutionId, id: In([...new Set(channelIds)]) } });
+    const rows = await this.tx.manager
+      .getRepository(Channel)
+      .find({ select: { id: true, displayName: true, platform: true }, where: { institutionId, id: In([...new Set(channelIds)]) } });
     return new Map(rows.map((c) => [c.id, { displayName: c.displayName, platform: c.platform }]));
   }
 }

@@ -38,7 +38,23 @@ const CANCELLABLE: TargetStatus[] = ['draft', 'in_review', 'approved', 'rejected
 export interface PostView extends Post {
   authorIds: string[];
   targets: Array<
-    Pick<PublicationTarget, 'id' | 'channelId' | 'occurrenceAt' | 'status' | 'revision' | 'scheduledAt' | 'externalId' | 'externalUrl' | 'externalParts' | 'lastError' | 'attempts' | 'publishedAt' | 'withdrawnAt' | 'holdReason'> & {
+    Pick<
+      PublicationTarget,
+      | 'id'
+      | 'channelId'
+      | 'occurrenceAt'
+      | 'status'
+      | 'revision'
+      | 'scheduledAt'
+      | 'externalId'
+      | 'externalUrl'
+      | 'externalParts'
+      | 'lastError'
+      | 'attempts'
+      | 'publishedAt'
+      | 'withdrawnAt'
+      | 'holdReason'
+    > & {
       /** Every transition: time, attempt, outcome, platform error. */
       events: Array<Pick<TargetEvent, 'at' | 'attempt' | 'fromStatus' | 'toStatus' | 'outcome' | 'error'>>;
     }
@@ -106,7 +122,12 @@ export class PostsService {
     const member = await this.access.authorize(p, institutionId, 'post.write');
     return this.tx.run(async () => {
       await this.campaigns.visible(member, dto.campaignId);
-      const content = await this.content(institutionId, { variants: dto.variants ?? [], channelIds: dto.channelIds ?? [], channelOverrides: normaliseOverrides(dto.channelOverrides), media: dto.media ?? [] });
+      const content = await this.content(institutionId, {
+        variants: dto.variants ?? [],
+        channelIds: dto.channelIds ?? [],
+        channelOverrides: normaliseOverrides(dto.channelOverrides),
+        media: dto.media ?? [],
+      });
       const schedule = await this.resolveSchedule(institutionId, dto.scheduledAt ?? null, dto.timeZone, dto.recurrence ?? null);
       if (schedule.scheduledAt) await this.blackouts.assertOpen(institutionId, content.channelIds, schedule.scheduledAt);
       const post = await this.repo.create({
@@ -128,7 +149,14 @@ export class PostsService {
       await this.repo.addAuthor(post.id, p.userId);
       await this.repo.setTargets(institutionId, post.id, content.channelIds, 'draft', 1);
       await this.repo.updateTargets(institutionId, post.id, { scheduledAt: schedule.scheduledAt });
-      await this.audit.record({ institutionId, actorId: p.userId, action: 'post.created', targetType: 'post', targetId: post.id, data: { campaignId: post.campaignId, channelIds: content.channelIds } });
+      await this.audit.record({
+        institutionId,
+        actorId: p.userId,
+        action: 'post.created',
+        targetType: 'post',
+        targetId: post.id,
+        data: { campaignId: post.campaignId, channelIds: content.channelIds },
+      });
       return (await this.views(institutionId, [post]))[0]!;
     });
   }
@@ -154,11 +182,12 @@ export class PostsService {
       });
       const schedule = await this.resolveSchedule(
         post.institutionId,
-        dto.scheduledAt !== undefined ? dto.scheduledAt : post.scheduledAt?.toISOString() ?? null,
-        dto.timeZone ?? (dto.scheduledAt !== undefined ? undefined : post.timeZone ?? undefined),
+        dto.scheduledAt !== undefined ? dto.scheduledAt : (post.scheduledAt?.toISOString() ?? null),
+        dto.timeZone ?? (dto.scheduledAt !== undefined ? undefined : (post.timeZone ?? undefined)),
         dto.recurrence !== undefined ? dto.recurrence : post.recurrence,
       );
-      if (schedule.scheduledAt && !post.blackoutOverrideReason) await this.blackouts.assertOpen(post.institutionId, content.channelIds, schedule.scheduledAt);
+      if (schedule.scheduledAt && !post.blackoutOverrideReason)
+        await this.blackouts.assertOpen(post.institutionId, content.channelIds, schedule.scheduledAt);
       const next =
         post.status === 'approved' || post.status === 'in_review'
           ? { status: 'in_review' as const, revision: post.revision + 1 }
@@ -186,7 +215,11 @@ export class PostsService {
         ...(next.revision > post.revision ? { revision: () => 'revision + 1' } : {}),
       });
       await this.audit.record({
-        institutionId: post.institutionId, actorId: p.userId, action: 'post.edited', targetType: 'post', targetId: post.id,
+        institutionId: post.institutionId,
+        actorId: p.userId,
+        action: 'post.edited',
+        targetType: 'post',
+        targetId: post.id,
         data: { changed: Object.keys(dto), revision: next.revision, from: post.status, to: next.status },
       });
       return this.view(post.institutionId, post.id);
@@ -208,13 +241,25 @@ export class PostsService {
   async submit(p: Principal, postId: string): Promise<PostView> {
     return this.tx.run(async () => {
       const { post } = await this.load(p, postId, 'post.submit', undefined, true);
-      if (post.status !== 'draft' && post.status !== 'rejected') throw conflict('invalid_transition', `only a draft or rejected post can be submitted; this one is ${post.status}`);
+      if (post.status !== 'draft' && post.status !== 'rejected')
+        throw conflict('invalid_transition', `only a draft or rejected post can be submitted; this one is ${post.status}`);
       const targets = await this.repo.listTargets(post.institutionId, [post.id]);
-      const report = await this.report(post.institutionId, { variants: post.variants, channelIds: targets.map((t) => t.channelId), channelOverrides: post.channelOverrides, media: post.media });
+      const report = await this.report(post.institutionId, {
+        variants: post.variants,
+        channelIds: targets.map((t) => t.channelId),
+        channelOverrides: post.channelOverrides,
+        media: post.media,
+      });
       if (targets.length === 0) report.problems.push({ code: 'no_channels', message: 'choose at least one channel before submitting' });
-      if (report.problems.length || !report.ok) throw invalid('post_invalid', 'the post cannot be submitted yet: ' + summarise(report), report);
+      if (report.problems.length || !report.ok)
+        throw invalid('post_invalid', 'the post cannot be submitted yet: ' + summarise(report), report);
       await this.transition(p, post, 'in_review', 'post.submitted');
-      await this.recordRevision(p, post, 'submitted', targets.filter((t) => !t.occurrenceAt).map((t) => t.channelId));
+      await this.recordRevision(
+        p,
+        post,
+        'submitted',
+        targets.filter((t) => !t.occurrenceAt).map((t) => t.channelId),
+      );
       return this.view(post.institutionId, post.id);
     });
   }
@@ -223,7 +268,8 @@ export class PostsService {
   async approve(p: Principal, postId: string): Promise<PostView> {
     return this.tx.run(async () => {
       const { post } = await this.load(p, postId, 'post.approve', undefined, true);
-      if (post.status !== 'in_review') throw conflict('invalid_transition', `only a post in review can be approved; this one is ${post.status}`);
+      if (post.status !== 'in_review')
+        throw conflict('invalid_transition', `only a post in review can be approved; this one is ${post.status}`);
       if ((await this.repo.authors(post.id)).includes(p.userId)) {
         throw new DomainError(403, 'self_approval', 'you wrote or edited this post: another editor must approve it');
       }
@@ -236,7 +282,8 @@ export class PostsService {
       await this.recordRevision(p, post, 'approved');
       // Approved with a time: its targets (or a recurring post's occurrences) enter the publishing pipeline.
       if (post.scheduledAt && post.recurrence) await this.recurrence.materialize(post, this.clock.now());
-      else if (post.scheduledAt) await this.scheduleTargets(post.institutionId, post.id, post.scheduledAt, 'approved with its scheduled time');
+      else if (post.scheduledAt)
+        await this.scheduleTargets(post.institutionId, post.id, post.scheduledAt, 'approved with its scheduled time');
       return this.view(post.institutionId, post.id);
     });
   }
@@ -244,7 +291,8 @@ export class PostsService {
   async reject(p: Principal, postId: string, reason: string): Promise<PostView> {
     return this.tx.run(async () => {
       const { post } = await this.load(p, postId, 'post.reject', undefined, true);
-      if (post.status !== 'in_review') throw conflict('invalid_transition', `only a post in review can be rejected; this one is ${post.status}`);
+      if (post.status !== 'in_review')
+        throw conflict('invalid_transition', `only a post in review can be rejected; this one is ${post.status}`);
       await this.repo.update(post.institutionId, post.id, { rejectionReason: reason.trim() });
       await this.transition(p, post, 'rejected', 'post.rejected', { reason: reason.trim() });
       await this.recordRevision(p, post, 'rejected', undefined, reason.trim());
@@ -260,7 +308,11 @@ export class PostsService {
   async schedule(p: Principal, postId: string, scheduledAt: string, timeZone?: string): Promise<PostView> {
     return this.tx.run(async () => {
       const { post } = await this.load(p, postId, 'post.schedule', undefined, true);
-      if (post.status !== 'approved') throw conflict('invalid_transition', `only an approved post can be scheduled; this one is ${post.status} (a draft's time is set by editing it)`);
+      if (post.status !== 'approved')
+        throw conflict(
+          'invalid_transition',
+          `only an approved post can be scheduled; this one is ${post.status} (a draft's time is set by editing it)`,
+        );
       const schedule = await this.resolveSchedule(post.institutionId, scheduledAt, timeZone, post.recurrence);
       if (!post.blackoutOverrideReason) {
         const channelIds = (await this.repo.listTargets(post.institutionId, [post.id])).map((t) => t.channelId);
@@ -273,7 +325,14 @@ export class PostsService {
       } else {
         await this.scheduleTargets(post.institutionId, post.id, schedule.scheduledAt!, 'rescheduled');
       }
-      await this.audit.record({ institutionId: post.institutionId, actorId: p.userId, action: 'post.scheduled', targetType: 'post', targetId: post.id, data: { scheduledAt: schedule.scheduledAt, timeZone: schedule.timeZone } });
+      await this.audit.record({
+        institutionId: post.institutionId,
+        actorId: p.userId,
+        action: 'post.scheduled',
+        targetType: 'post',
+        targetId: post.id,
+        data: { scheduledAt: schedule.scheduledAt, timeZone: schedule.timeZone },
+      });
       return this.view(post.institutionId, post.id);
     });
   }
@@ -288,7 +347,14 @@ export class PostsService {
       if (post.status === 'cancelled') throw conflict('invalid_transition', 'the post is cancelled');
       await this.repo.update(post.institutionId, post.id, { blackoutOverrideReason: reason.trim(), blackoutOverrideBy: p.userId });
       const released = await this.targets.releaseHeldForPost(post.institutionId, post.id, BLACKOUT_HOLD_PREFIX, this.clock.now());
-      await this.audit.record({ institutionId: post.institutionId, actorId: p.userId, action: 'post.blackout_overridden', targetType: 'post', targetId: post.id, data: { reason: reason.trim(), released } });
+      await this.audit.record({
+        institutionId: post.institutionId,
+        actorId: p.userId,
+        action: 'post.blackout_overridden',
+        targetType: 'post',
+        targetId: post.id,
+        data: { reason: reason.trim(), released },
+      });
       return this.view(post.institutionId, post.id);
     });
   }
@@ -299,7 +365,14 @@ export class PostsService {
       if (!RESCHEDULABLE.includes(t.status) || t.occurrenceAt) continue;
       // A target that may have a job in the queue gets a new revision: that job then finds nothing to do.
       const revision = t.status === 'queued' || t.status === 'held' ? t.revision + 1 : t.revision;
-      await this.targets.transition(institutionId, t.id, RESCHEDULABLE, 'scheduled', { at: now, outcome }, { scheduledAt: at, revision, holdReason: null, queuedAt: null });
+      await this.targets.transition(
+        institutionId,
+        t.id,
+        RESCHEDULABLE,
+        'scheduled',
+        { at: now, outcome },
+        { scheduledAt: at, revision, holdReason: null, queuedAt: null },
+      );
     }
   }
 
@@ -322,22 +395,54 @@ export class PostsService {
       const { post } = await this.load(p, postId, 'post.resolve', undefined, true);
       const target = (await this.repo.listTargets(post.institutionId, [post.id])).find((t) => t.id === targetId);
       if (!target) throw notFound('publication target');
-      if (target.status !== 'unconfirmed') throw conflict('invalid_transition', `only a publication waiting for confirmation can be settled by a person; this one is ${target.status}`);
+      if (target.status !== 'unconfirmed')
+        throw conflict(
+          'invalid_transition',
+          `only a publication waiting for confirmation can be settled by a person; this one is ${target.status}`,
+        );
       const now = this.clock.now();
       const parts = dto.externalId ? [...target.externalParts, { externalId: dto.externalId, url: dto.url ?? null }] : target.externalParts;
       const channel = (await this.channels.findMany(post.institutionId, [target.channelId]))[0]!;
       const institution = (await this.institutions.find(post.institutionId))!;
       const totalParts = 1 + publicationText(post, channel, institution.languages[0]!).thread.length;
       const first = parts[0];
-      const recorded = { externalParts: parts, externalId: first?.externalId ?? null, externalUrl: first ? (parts.length === 1 && dto.url ? dto.url : first.url) : dto.url ?? null };
+      const recorded = {
+        externalParts: parts,
+        externalId: first?.externalId ?? null,
+        externalUrl: first ? (parts.length === 1 && dto.url ? dto.url : first.url) : (dto.url ?? null),
+      };
       if (dto.outcome === 'published' && (!dto.externalId || parts.length >= totalParts)) {
-        await this.targets.transition(post.institutionId, target.id, ['unconfirmed'], 'published', { at: now, outcome: 'settled by a person: it is on the platform' }, { ...recorded, publishedAt: now, lastError: null, metricsNextAt: nextCollectionAt(now, now, this.config.metrics.cadence) });
+        await this.targets.transition(
+          post.institutionId,
+          target.id,
+          ['unconfirmed'],
+          'published',
+          { at: now, outcome: 'settled by a person: it is on the platform' },
+          { ...recorded, publishedAt: now, lastError: null, metricsNextAt: nextCollectionAt(now, now, this.config.metrics.cadence) },
+        );
       } else {
         // Back to the scheduler with a new revision: the next pass queues it, and publishing continues after the recorded parts.
-        const outcome = dto.outcome === 'published' ? 'settled by a person: that part is on the platform; sending the rest' : 'settled by a person: it is not on the platform; sending it again';
-        await this.targets.transition(post.institutionId, target.id, ['unconfirmed'], 'scheduled', { at: now, outcome }, { ...recorded, scheduledAt: now, revision: target.revision + 1, queuedAt: null, lastError: null });
+        const outcome =
+          dto.outcome === 'published'
+            ? 'settled by a person: that part is on the platform; sending the rest'
+            : 'settled by a person: it is not on the platform; sending it again';
+        await this.targets.transition(
+          post.institutionId,
+          target.id,
+          ['unconfirmed'],
+          'scheduled',
+          { at: now, outcome },
+          { ...recorded, scheduledAt: now, revision: target.revision + 1, queuedAt: null, lastError: null },
+        );
       }
-      await this.audit.record({ institutionId: post.institutionId, actorId: p.userId, action: 'post.target_resolved', targetType: 'post', targetId: post.id, data: { targetId, outcome: dto.outcome, url: dto.url ?? null, externalId: dto.externalId ?? null, note: dto.note ?? null } });
+      await this.audit.record({
+        institutionId: post.institutionId,
+        actorId: p.userId,
+        action: 'post.target_resolved',
+        targetType: 'post',
+        targetId: post.id,
+        data: { targetId, outcome: dto.outcome, url: dto.url ?? null, externalId: dto.externalId ?? null, note: dto.note ?? null },
+      });
       return this.view(post.institutionId, post.id);
     });
   }
@@ -351,7 +456,8 @@ export class PostsService {
     const { post } = await this.load(p, postId, 'post.withdraw');
     const target = (await this.repo.listTargets(post.institutionId, [post.id])).find((t) => t.id === targetId);
     if (!target) throw notFound('publication target');
-    if (target.status !== 'published') throw conflict('invalid_transition', `only a published post can be withdrawn; this one is ${target.status}`);
+    if (target.status !== 'published')
+      throw conflict('invalid_transition', `only a published post can be withdrawn; this one is ${target.status}`);
     const channel = (await this.channels.findMany(post.institutionId, [target.channelId]))[0]!;
     const ids = (target.externalParts.length ? target.externalParts.map((part) => part.externalId) : [target.externalId!]).reverse();
     try {
@@ -361,9 +467,23 @@ export class PostsService {
     }
     return this.tx.run(async () => {
       const now = this.clock.now();
-      const moved = await this.targets.transition(post.institutionId, target.id, ['published'], 'withdrawn', { at: now, outcome: `withdrawn from the platform: ${reason.trim()}` }, { withdrawnAt: now, metricsNextAt: null });
+      const moved = await this.targets.transition(
+        post.institutionId,
+        target.id,
+        ['published'],
+        'withdrawn',
+        { at: now, outcome: `withdrawn from the platform: ${reason.trim()}` },
+        { withdrawnAt: now, metricsNextAt: null },
+      );
       if (!moved) throw conflict('invalid_transition', 'the post was withdrawn by someone else meanwhile');
-      await this.audit.record({ institutionId: post.institutionId, actorId: p.userId, action: 'post.target_withdrawn', targetType: 'post', targetId: post.id, data: { targetId, channelId: channel.id, externalIds: ids, reason: reason.trim() } });
+      await this.audit.record({
+        institutionId: post.institutionId,
+        actorId: p.userId,
+        action: 'post.target_withdrawn',
+        targetType: 'post',
+        targetId: post.id,
+        data: { targetId, channelId: channel.id, externalIds: ids, reason: reason.trim() },
+      });
       return this.view(post.institutionId, post.id);
     });
   }
@@ -377,7 +497,14 @@ export class PostsService {
     return this.tx.run(async () => {
       const { post } = await this.load(p, postId, 'post.comment');
       const comment = await this.repo.addComment(post.institutionId, post.id, p.userId, body.trim());
-      await this.audit.record({ institutionId: post.institutionId, actorId: p.userId, action: 'post.commented', targetType: 'post', targetId: post.id, data: { commentId: comment.id } });
+      await this.audit.record({
+        institutionId: post.institutionId,
+        actorId: p.userId,
+        action: 'post.commented',
+        targetType: 'post',
+        targetId: post.id,
+        data: { commentId: comment.id },
+      });
       return comment;
     });
   }
@@ -406,7 +533,8 @@ export class PostsService {
 
   /** Appends a snapshot of what was reviewed (inside the caller's transaction, the post locked). */
   private async recordRevision(p: Principal, post: Post, event: RevisionEvent, channelIds?: string[], reason?: string): Promise<void> {
-    const ids = channelIds ?? (await this.repo.listTargets(post.institutionId, [post.id])).filter((t) => !t.occurrenceAt).map((t) => t.channelId);
+    const ids =
+      channelIds ?? (await this.repo.listTargets(post.institutionId, [post.id])).filter((t) => !t.occurrenceAt).map((t) => t.channelId);
     await this.repo.addRevision({
       postId: post.id,
       institutionId: post.institutionId,
@@ -422,7 +550,13 @@ export class PostsService {
    * The post and the caller's membership, or 404 when the caller may not see it
    * (another institution's post, or a campaign not shared with a contributor's partner).
    */
-  private async load(p: Principal, postId: string, action: Parameters<typeof assertCan>[1], institutionId?: string, lock = false): Promise<{ member: Member; post: Post }> {
+  private async load(
+    p: Principal,
+    postId: string,
+    action: Parameters<typeof assertCan>[1],
+    institutionId?: string,
+    lock = false,
+  ): Promise<{ member: Member; post: Post }> {
     const owner = institutionId ?? (await this.repo.institutionOf(postId));
     if (!owner) throw notFound('post');
     const member = await this.access.member(p, owner);
@@ -432,18 +566,32 @@ export class PostsService {
     return { member, post };
   }
 
-  private async transition(p: Principal, post: Post, status: Post['status'], action: string, data: Record<string, unknown> = {}): Promise<void> {
+  private async transition(
+    p: Principal,
+    post: Post,
+    status: Post['status'],
+    action: string,
+    data: Record<string, unknown> = {},
+  ): Promise<void> {
     await this.repo.update(post.institutionId, post.id, { status });
     if (status === 'cancelled') {
       // Until a target is claimed for publishing, cancelling stops it; after that, it is the platform's.
       const now = this.clock.now();
       for (const t of await this.repo.listTargets(post.institutionId, [post.id])) {
-        if (CANCELLABLE.includes(t.status)) await this.targets.transition(post.institutionId, t.id, CANCELLABLE, 'cancelled', { at: now, outcome: 'post cancelled' });
+        if (CANCELLABLE.includes(t.status))
+          await this.targets.transition(post.institutionId, t.id, CANCELLABLE, 'cancelled', { at: now, outcome: 'post cancelled' });
       }
     } else {
       await this.repo.updateTargets(post.institutionId, post.id, { status });
     }
-    await this.audit.record({ institutionId: post.institutionId, actorId: p.userId, action, targetType: 'post', targetId: post.id, data: { revision: post.revision, from: post.status, ...data } });
+    await this.audit.record({
+      institutionId: post.institutionId,
+      actorId: p.userId,
+      action,
+      targetType: 'post',
+      targetId: post.id,
+      data: { revision: post.revision, from: post.status, ...data },
+    });
   }
 
   /** Checks what belongs to the institution (channels) and the shape of the content. */
@@ -453,12 +601,29 @@ export class PostsService {
     if (dup) throw fieldError('variants', [`language ${dup} appears twice`], `variants has two texts for language ${dup}`);
     const channels = await this.channels.findMany(institutionId, c.channelIds);
     const unknown = c.channelIds.filter((id) => !channels.some((ch) => ch.id === id));
-    if (unknown.length) throw fieldError('channelIds', unknown.map((id) => `${id} is not a channel of this institution`), `channelIds names channels this institution does not have: ${unknown.join(', ')}`);
+    if (unknown.length)
+      throw fieldError(
+        'channelIds',
+        unknown.map((id) => `${id} is not a channel of this institution`),
+        `channelIds names channels this institution does not have: ${unknown.join(', ')}`,
+      );
     const stray = c.channelOverrides.filter((o) => !c.channelIds.includes(o.channelId));
-    if (stray.length) throw fieldError('channelOverrides', stray.map((o) => `${o.channelId} is not in channelIds`), 'channelOverrides names a channel the post is not published on');
+    if (stray.length)
+      throw fieldError(
+        'channelOverrides',
+        stray.map((o) => `${o.channelId} is not in channelIds`),
+        'channelOverrides names a channel the post is not published on',
+      );
     for (const [i, m] of c.media.entries()) {
-      const bad = Object.entries(m.altText).filter(([lang, text]) => typeof text !== 'string' || text.length > 1500 || !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang));
-      if (bad.length) throw fieldError(`media.${i}.altText`, bad.map(([lang]) => `${lang} is not a language tag with a text`), `media.${i}.altText must map language tags to texts of at most 1500 characters`);
+      const bad = Object.entries(m.altText).filter(
+        ([lang, text]) => typeof text !== 'string' || text.length > 1500 || !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang),
+      );
+      if (bad.length)
+        throw fieldError(
+          `media.${i}.altText`,
+          bad.map(([lang]) => `${lang} is not a language tag with a text`),
+          `media.${i}.altText must map language tags to texts of at most 1500 characters`,
+        );
     }
     return {
       ...c,
@@ -474,7 +639,11 @@ export class PostsService {
     const problems: ValidationReport['problems'] = [];
     for (const language of institution.languages.filter((l) => !institution.optionalLanguages.includes(l))) {
       if (!content.variants.some((v) => v.language === language && v.text.trim())) {
-        problems.push({ code: 'language_missing', language, message: `a text in ${language} is required (an official language of the institution)` });
+        problems.push({
+          code: 'language_missing',
+          language,
+          message: `a text in ${language} is required (an official language of the institution)`,
+        });
       }
     }
     for (const ch of channels.filter((ch) => ch.status !== 'active')) {
@@ -489,7 +658,12 @@ export class PostsService {
     return { ok: problems.length === 0 && reports.every((r) => r.problems.length === 0), problems, channels: reports };
   }
 
-  private async resolveSchedule(institutionId: string, scheduledAt: string | null, timeZone: string | undefined, recurrence: string | null) {
+  private async resolveSchedule(
+    institutionId: string,
+    scheduledAt: string | null,
+    timeZone: string | undefined,
+    recurrence: string | null,
+  ) {
     recurrence = recurrence?.trim() || null;
     if (recurrence) {
       let rule: InstanceType<typeof rrule.RRule> | undefined;
@@ -501,9 +675,14 @@ export class PostsService {
       }
       // A rule that never produces an occurrence is a mistake, not a schedule.
       if (!rule || rule.options.interval < 1 || rule.options.count === 0) {
-        throw fieldError('recurrence', ['produces no occurrences'], 'recurrence must be a single RRULE with INTERVAL of at least 1 and a COUNT above 0');
+        throw fieldError(
+          'recurrence',
+          ['produces no occurrences'],
+          'recurrence must be a single RRULE with INTERVAL of at least 1 and a COUNT above 0',
+        );
       }
-      if (!scheduledAt) throw fieldError('scheduledAt', ['is required with recurrence'], 'a recurring post needs scheduledAt (its first occurrence)');
+      if (!scheduledAt)
+        throw fieldError('scheduledAt', ['is required with recurrence'], 'a recurring post needs scheduledAt (its first occurrence)');
     }
     if (!scheduledAt) return { scheduledAt: null, timeZone: null, recurrence: null };
     const zone = timeZone ?? (await this.institutions.find(institutionId))!.timeZone;
@@ -519,17 +698,57 @@ export class PostsService {
   private async views(institutionId: string, posts: Post[]): Promise<PostView[]> {
     const postIds = posts.map((p) => p.id);
     const [targets, authors] = await Promise.all([this.repo.listTargets(institutionId, postIds), this.repo.authorsOf(postIds)]);
-    const events = await this.targets.events(institutionId, targets.map((t) => t.id));
+    const events = await this.targets.events(
+      institutionId,
+      targets.map((t) => t.id),
+    );
     // Grouped once: a calendar month is hundreds of posts, targets and events.
     const eventsOf = groupBy(events, (e) => e.targetId);
     const targetsOf = groupBy(targets, (t) => t.postId);
     return posts.map((post) => ({
       ...post,
       authorIds: authors.get(post.id) ?? [],
-      targets: (targetsOf.get(post.id) ?? []).map(({ id, channelId, occurrenceAt, status, revision, scheduledAt, externalId, externalUrl, externalParts, lastError, attempts, publishedAt, withdrawnAt, holdReason }) => ({
-        id, channelId, occurrenceAt, status, revision, scheduledAt, externalId, externalUrl, externalParts, lastError, attempts, publishedAt, withdrawnAt, holdReason,
-        events: (eventsOf.get(id) ?? []).map(({ at, attempt, fromStatus, toStatus, outcome, error }) => ({ at, attempt, fromStatus, toStatus, outcome, error })),
-      })),
+      targets: (targetsOf.get(post.id) ?? []).map(
+        ({
+          id,
+          channelId,
+          occurrenceAt,
+          status,
+          revision,
+          scheduledAt,
+          externalId,
+          externalUrl,
+          externalParts,
+          lastError,
+          attempts,
+          publishedAt,
+          withdrawnAt,
+          holdReason,
+        }) => ({
+          id,
+          channelId,
+          occurrenceAt,
+          status,
+          revision,
+          scheduledAt,
+          externalId,
+          externalUrl,
+          externalParts,
+          lastError,
+          attempts,
+          publishedAt,
+          withdrawnAt,
+          holdReason,
+          events: (eventsOf.get(id) ?? []).map(({ at, attempt, fromStatus, toStatus, outcome, error }) => ({
+            at,
+            attempt,
+            fromStatus,
+            toStatus,
+            outcome,
+            error,
+          })),
+        }),
+      ),
     }));
   }
 }
@@ -545,7 +764,9 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   return groups;
 }
 
-function normaliseOverrides(overrides: Array<{ channelId: string; language?: string | null; text: string }> | undefined): ChannelOverride[] {
+function normaliseOverrides(
+  overrides: Array<{ channelId: string; language?: string | null; text: string }> | undefined,
+): ChannelOverride[] {
   return (overrides ?? []).map((o) => ({ channelId: o.channelId, language: o.language ?? null, text: o.text }));
 }
 

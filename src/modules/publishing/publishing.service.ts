@@ -66,20 +66,36 @@ export class PublishingService {
     const now = this.clock.now();
     const until = new Date(now.getTime() + this.config.publishing.dueWindowSeconds * 1000);
     const result = await this.tx.run(async () => {
-      const [{ locked }] = (await this.tx.manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SCHEDULER_LOCK_KEY])) as Array<{ locked: boolean }>;
+      const [{ locked }] = (await this.tx.manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SCHEDULER_LOCK_KEY])) as Array<{
+        locked: boolean;
+      }>;
       if (!locked) return undefined;
       // Recurring posts' next occurrences first, so those due now are queued in this same pass.
       for (const post of await this.recurrence.postsToExtend(now, 100)) await this.recurrence.materialize(post, now);
       const fresh = await this.targets.promoteDue(until, now, BATCH);
-      const stale = await this.targets.queuedLongAgo(until, new Date(now.getTime() - 2 * this.config.publishing.schedulerIntervalMs), BATCH);
+      const stale = await this.targets.queuedLongAgo(
+        until,
+        new Date(now.getTime() - 2 * this.config.publishing.schedulerIntervalMs),
+        BATCH,
+      );
       const lost = await this.targets.publishingSince(new Date(now.getTime() - IN_FLIGHT_TIMEOUT_MS), BATCH);
       for (const t of lost) {
-        await this.targets.transition(t.institutionId, t.targetId, ['publishing'], 'unconfirmed', { at: now, outcome: 'in flight too long (worker gone?): asking the platform' }, {}, t.attempts);
+        await this.targets.transition(
+          t.institutionId,
+          t.targetId,
+          ['publishing'],
+          'unconfirmed',
+          { at: now, outcome: 'in flight too long (worker gone?): asking the platform' },
+          {},
+          t.attempts,
+        );
       }
       const check = now.getTime() - this.lastJobCheck >= JOB_CHECK_MS;
       if (check) this.lastJobCheck = now.getTime();
       const since = new Date(now.getTime() - JOB_CHECK_MS);
-      const unsettled = check ? { publishing: await this.targets.publishingSince(since, BATCH), unconfirmed: await this.targets.unconfirmedSince(since, BATCH) } : undefined;
+      const unsettled = check
+        ? { publishing: await this.targets.publishingSince(since, BATCH), unconfirmed: await this.targets.unconfirmedSince(since, BATCH) }
+        : undefined;
       return { fresh, stale, lost, unsettled };
     });
     if (!result) return undefined;
@@ -102,7 +118,8 @@ export class PublishingService {
       // The claim raised the attempt count: the job that made it was added for one fewer.
       if (!ended(await this.publishQueue.getJobState(jobIds.publish(t.targetId, t.revision, t.attempts - 1)))) continue;
       const outcome = 'its job is gone from the queue or ended without an outcome: asking the platform';
-      if (await this.targets.transition(t.institutionId, t.targetId, ['publishing'], 'unconfirmed', { at: now, outcome }, {}, t.attempts)) orphans.push(t);
+      if (await this.targets.transition(t.institutionId, t.targetId, ['publishing'], 'unconfirmed', { at: now, outcome }, {}, t.attempts))
+        orphans.push(t);
     }
     for (const t of unconfirmed) {
       const id = jobIds.reconcile(t.targetId, t.revision, t.attempts);
@@ -147,7 +164,11 @@ export class PublishingService {
       const published = await this.adapters.for(channel.platform).publish(request, recordPart);
       const publishedAt = this.clock.now();
       await this.move(target, ['publishing'], 'published', published.length > 1 ? `published (${published.length} parts)` : 'published', {
-        externalId: published[0]!.externalId, externalUrl: published[0]!.url, externalParts: published, publishedAt, lastError: null,
+        externalId: published[0]!.externalId,
+        externalUrl: published[0]!.url,
+        externalParts: published,
+        publishedAt,
+        lastError: null,
         metricsNextAt: nextCollectionAt(publishedAt, publishedAt, this.config.metrics.cadence),
       });
     } catch (err) {
@@ -168,21 +189,60 @@ export class PublishingService {
     const answer = await this.adapters.for(channel.platform).findPublished(request);
     const now = this.clock.now();
     if (answer.status === 'unknown') {
-      await this.move(target, ['unconfirmed'], 'unconfirmed', `the platform cannot tell whether it went out: a person must check (${answer.reason})`, { lastError: answer.reason, personAskedAt: now });
+      await this.move(
+        target,
+        ['unconfirmed'],
+        'unconfirmed',
+        `the platform cannot tell whether it went out: a person must check (${answer.reason})`,
+        { lastError: answer.reason, personAskedAt: now },
+      );
       return;
     }
     if (answer.status === 'found') {
       const parts = [...request.publishedParts, answer.part];
       if (parts.length >= 1 + request.thread.length) {
-        await this.move(target, ['unconfirmed'], 'published', 'reconciled: the platform has it', { externalId: parts[0]!.externalId, externalUrl: parts[0]!.url, externalParts: parts, publishedAt: now, lastError: null, metricsNextAt: nextCollectionAt(now, now, this.config.metrics.cadence) });
+        await this.move(target, ['unconfirmed'], 'published', 'reconciled: the platform has it', {
+          externalId: parts[0]!.externalId,
+          externalUrl: parts[0]!.url,
+          externalParts: parts,
+          publishedAt: now,
+          lastError: null,
+          metricsNextAt: nextCollectionAt(now, now, this.config.metrics.cadence),
+        });
         return;
       }
-      const resumed = await this.move(target, ['unconfirmed'], 'queued', `reconciled: the platform has part ${parts.length}; sending the rest`, { externalParts: parts, externalId: parts[0]!.externalId, externalUrl: parts[0]!.url, queuedAt: now });
-      if (resumed) await this.enqueuePublish([{ institutionId: target.institutionId, targetId: target.id, revision: target.revision, attempts: target.attempts, scheduledAt: now }]);
+      const resumed = await this.move(
+        target,
+        ['unconfirmed'],
+        'queued',
+        `reconciled: the platform has part ${parts.length}; sending the rest`,
+        { externalParts: parts, externalId: parts[0]!.externalId, externalUrl: parts[0]!.url, queuedAt: now },
+      );
+      if (resumed)
+        await this.enqueuePublish([
+          {
+            institutionId: target.institutionId,
+            targetId: target.id,
+            revision: target.revision,
+            attempts: target.attempts,
+            scheduledAt: now,
+          },
+        ]);
       return;
     }
-    const requeued = await this.move(target, ['unconfirmed'], 'queued', 'reconciled: not on the platform, sending again', { queuedAt: now });
-    if (requeued) await this.enqueuePublish([{ institutionId: target.institutionId, targetId: target.id, revision: target.revision, attempts: target.attempts, scheduledAt: now }]);
+    const requeued = await this.move(target, ['unconfirmed'], 'queued', 'reconciled: not on the platform, sending again', {
+      queuedAt: now,
+    });
+    if (requeued)
+      await this.enqueuePublish([
+        {
+          institutionId: target.institutionId,
+          targetId: target.id,
+          revision: target.revision,
+          attempts: target.attempts,
+          scheduledAt: now,
+        },
+      ]);
   }
 
   private async afterFailedClaim(job: PublishJob): Promise<void> {
@@ -191,7 +251,15 @@ export class PublishingService {
     // during the call: only the platform knows whether it went out.
     if (target?.status === 'publishing' && target.revision === job.revision && target.attempts === job.attempts + 1) {
       await this.move(target, ['publishing'], 'unconfirmed', 'was in flight when its worker stopped: asking the platform');
-      await this.enqueueReconcile([{ institutionId: target.institutionId, targetId: target.id, revision: target.revision, attempts: target.attempts, scheduledAt: target.scheduledAt! }]);
+      await this.enqueueReconcile([
+        {
+          institutionId: target.institutionId,
+          targetId: target.id,
+          revision: target.revision,
+          attempts: target.attempts,
+          scheduledAt: target.scheduledAt!,
+        },
+      ]);
     }
     // Otherwise the job is stale (rescheduled, edited, cancelled, or done by another worker): nothing to do.
   }
@@ -200,11 +268,17 @@ export class PublishingService {
   private async requeue(target: PublicationTarget, at: Date, outcome: string, lastError?: string): Promise<void> {
     // queuedAt in the future: the scheduler does not take a deliberate wait for a lost job.
     if (await this.move(target, ['publishing'], 'queued', outcome, { queuedAt: at, ...(lastError ? { lastError } : {}) })) {
-      await this.enqueuePublish([{ institutionId: target.institutionId, targetId: target.id, revision: target.revision, attempts: target.attempts, scheduledAt: at }]);
+      await this.enqueuePublish([
+        { institutionId: target.institutionId, targetId: target.id, revision: target.revision, attempts: target.attempts, scheduledAt: at },
+      ]);
     }
   }
 
-  private async failed(target: PublicationTarget, channel: { institutionId: string; id: string; displayName: string }, err: unknown): Promise<void> {
+  private async failed(
+    target: PublicationTarget,
+    channel: { institutionId: string; id: string; displayName: string },
+    err: unknown,
+  ): Promise<void> {
     const now = this.clock.now();
     const e = err instanceof PlatformError ? err : new PlatformError('ambiguous', (err as Error)?.message ?? String(err));
     switch (e.kind) {
@@ -215,39 +289,86 @@ export class PublishingService {
       }
       case 'auth':
         await this.tx.run(() => this.targets.markChannel(channel.institutionId, channel.id, 'needs_reconnect'));
-        await this.move(target, ['publishing'], 'failed', 'the platform refused the credentials: channel needs reconnecting', { lastError: e.message });
+        await this.move(target, ['publishing'], 'failed', 'the platform refused the credentials: channel needs reconnecting', {
+          lastError: e.message,
+        });
         return;
       case 'invalid':
         await this.move(target, ['publishing'], 'failed', 'the platform refused the post', { lastError: e.message });
         return;
       case 'transient':
         if (target.attempts >= MAX_PUBLISH_ATTEMPTS) {
-          await this.move(target, ['publishing'], 'failed', `gave up after ${target.attempts} temporary failures`, { lastError: e.message });
+          await this.move(target, ['publishing'], 'failed', `gave up after ${target.attempts} temporary failures`, {
+            lastError: e.message,
+          });
           return;
         }
-        return this.requeue(target, new Date(now.getTime() + backoffMs(target.attempts)), 'temporary failure: retrying with backoff', e.message);
+        return this.requeue(
+          target,
+          new Date(now.getTime() + backoffMs(target.attempts)),
+          'temporary failure: retrying with backoff',
+          e.message,
+        );
       case 'duplicate':
       case 'ambiguous':
-        await this.move(target, ['publishing'], 'unconfirmed', `${e.kind === 'duplicate' ? 'the platform says it has this post' : 'no clear answer'}: asking the platform`, { lastError: e.message });
-        await this.enqueueReconcile([{ institutionId: target.institutionId, targetId: target.id, revision: target.revision, attempts: target.attempts, scheduledAt: now }]);
+        await this.move(
+          target,
+          ['publishing'],
+          'unconfirmed',
+          `${e.kind === 'duplicate' ? 'the platform says it has this post' : 'no clear answer'}: asking the platform`,
+          { lastError: e.message },
+        );
+        await this.enqueueReconcile([
+          {
+            institutionId: target.institutionId,
+            targetId: target.id,
+            revision: target.revision,
+            attempts: target.attempts,
+            scheduledAt: now,
+          },
+        ]);
     }
   }
 
   /** Records a transition; false (and a warning) when the target was no longer in `from`. */
-  private async move(target: PublicationTarget, from: PublicationTarget['status'][], to: PublicationTarget['status'], outcome: string, patch: Partial<PublicationTarget> = {}): Promise<boolean> {
-    const moved = await this.targets.transition(target.institutionId, target.id, from, to, { at: this.clock.now(), outcome, error: patch.lastError ?? null }, patch);
+  private async move(
+    target: PublicationTarget,
+    from: PublicationTarget['status'][],
+    to: PublicationTarget['status'],
+    outcome: string,
+    patch: Partial<PublicationTarget> = {},
+  ): Promise<boolean> {
+    const moved = await this.targets.transition(
+      target.institutionId,
+      target.id,
+      from,
+      to,
+      { at: this.clock.now(), outcome, error: patch.lastError ?? null },
+      patch,
+    );
     if (!moved) this.log.warn({ targetId: target.id, to }, 'target moved by someone else first');
     return moved;
   }
 
   /** The platform's own reset, then CivicPost's per-channel limit (posts per window). */
-  private async rateLimitWait(target: PublicationTarget, channel: { rateLimitedUntil: Date | null; rateLimitPosts: number | null; rateLimitWindowSeconds: number | null; id: string }, now: Date): Promise<Date | undefined> {
+  private async rateLimitWait(
+    target: PublicationTarget,
+    channel: { rateLimitedUntil: Date | null; rateLimitPosts: number | null; rateLimitWindowSeconds: number | null; id: string },
+    now: Date,
+  ): Promise<Date | undefined> {
     if (channel.rateLimitedUntil && channel.rateLimitedUntil > now) return channel.rateLimitedUntil;
     if (!channel.rateLimitPosts || !channel.rateLimitWindowSeconds) return undefined;
     const windowMs = channel.rateLimitWindowSeconds * 1000;
     const limit = channel.rateLimitPosts;
     return this.tx.run(async () => {
-      const slot = await this.targets.takeWindowSlot(target.institutionId, channel.id, new Date(now.getTime() - windowMs), limit, target.id, now);
+      const slot = await this.targets.takeWindowSlot(
+        target.institutionId,
+        channel.id,
+        new Date(now.getTime() - windowMs),
+        limit,
+        target.id,
+        now,
+      );
       if (slot.taken) return undefined;
       // The window frees a slot when the oldest post in it leaves; while others are in flight, look again soon.
       const { published } = slot;
@@ -266,8 +387,16 @@ export class PublishingService {
     return {
       idempotencyKey: `${target.id}-r${target.revision}`,
       targetId: target.id,
-      channel: { id: channel.id, institutionId: channel.institutionId, platform: channel.platform, settings: channel.settings, accountHandle: channel.accountHandle },
-      credentials: channel.credentialsEncrypted ? this.cipher.open<Record<string, string>>(channel.credentialsEncrypted, channel.credentialsKeyId) : null,
+      channel: {
+        id: channel.id,
+        institutionId: channel.institutionId,
+        platform: channel.platform,
+        settings: channel.settings,
+        accountHandle: channel.accountHandle,
+      },
+      credentials: channel.credentialsEncrypted
+        ? this.cipher.open<Record<string, string>>(channel.credentialsEncrypted, channel.credentialsKeyId)
+        : null,
       language,
       text,
       thread,
@@ -285,7 +414,11 @@ export class PublishingService {
         due.slice(i, i + ADD_CHUNK).map((t) => ({
           name: 'publish',
           data: { institutionId: t.institutionId, targetId: t.targetId, revision: t.revision, attempts: t.attempts },
-          opts: { ...PUBLISH_JOB_OPTIONS, jobId: jobIds.publish(t.targetId, t.revision, t.attempts), delay: Math.max(0, t.scheduledAt.getTime() - now) },
+          opts: {
+            ...PUBLISH_JOB_OPTIONS,
+            jobId: jobIds.publish(t.targetId, t.revision, t.attempts),
+            delay: Math.max(0, t.scheduledAt.getTime() - now),
+          },
         })),
       );
     }

@@ -55,14 +55,24 @@ export class RecurrenceService {
   }
 
   /** Approved recurring posts whose horizon needs extending (for the scheduler). */
-  async postsToExtend(now: Date, limit: number): Promise<Array<Pick<Post, 'id' | 'institutionId' | 'recurrence' | 'scheduledAt' | 'timeZone'>>> {
-    const rows: Array<{ id: string; institution_id: string; recurrence: string; scheduled_at: Date; time_zone: string }> = await this.tx.manager.query(
-      `SELECT p.id, p.institution_id, p.recurrence, p.scheduled_at, p.time_zone FROM posts p
+  async postsToExtend(
+    now: Date,
+    limit: number,
+  ): Promise<Array<Pick<Post, 'id' | 'institutionId' | 'recurrence' | 'scheduledAt' | 'timeZone'>>> {
+    const rows: Array<{ id: string; institution_id: string; recurrence: string; scheduled_at: Date; time_zone: string }> =
+      await this.tx.manager.query(
+        `SELECT p.id, p.institution_id, p.recurrence, p.scheduled_at, p.time_zone FROM posts p
         WHERE p.status = 'approved' AND p.recurrence IS NOT NULL
           AND coalesce((SELECT max(occurrence_at) FROM publication_targets t WHERE t.post_id = p.id), p.scheduled_at) < $1
         LIMIT $2`,
-      [new Date(now.getTime() + (RECURRENCE_HORIZON_DAYS - 1) * 86_400_000), limit],
-    );
-    return rows.map((r) => ({ id: r.id, institutionId: r.institution_id, recurrence: r.recurrence, scheduledAt: r.scheduled_at, timeZone: r.time_zone }));
+        [new Date(now.getTime() + (RECURRENCE_HORIZON_DAYS - 1) * 86_400_000), limit],
+      );
+    return rows.map((r) => ({
+      id: r.id,
+      institutionId: r.institution_id,
+      recurrence: r.recurrence,
+      scheduledAt: r.scheduled_at,
+      timeZone: r.time_zone,
+    }));
   }
 }

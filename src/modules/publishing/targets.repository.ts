@@ -136,7 +136,15 @@ export class TargetsRepository {
    * for and seen, not raced, and the event names the state it really left. With
    * `attempts`, only that claim is moved, not a newer one.
    */
-  async transition(institutionId: string, targetId: string, from: TargetStatus[], to: TargetStatus, event: EventInput, patch: Partial<PublicationTarget> = {}, attempts?: number): Promise<boolean> {
+  async transition(
+    institutionId: string,
+    targetId: string,
+    from: TargetStatus[],
+    to: TargetStatus,
+    event: EventInput,
+    patch: Partial<PublicationTarget> = {},
+    attempts?: number,
+  ): Promise<boolean> {
     const m = this.tx.manager;
     const set = setClause(m, PublicationTarget, { ...patch, status: to, updatedAt: event.at }, 9);
     const rows: unknown[] = await m.query(
@@ -157,7 +165,10 @@ export class TargetsRepository {
 
   /** The parts of a publication on the platform so far, while it is being published. */
   async recordParts(institutionId: string, targetId: string, parts: Array<{ externalId: string; url: string | null }>): Promise<void> {
-    await this.targets.update({ institutionId, id: targetId, status: 'publishing' }, { externalParts: parts, externalId: parts[0]?.externalId ?? null, externalUrl: parts[0]?.url ?? null });
+    await this.targets.update(
+      { institutionId, id: targetId, status: 'publishing' },
+      { externalParts: parts, externalId: parts[0]?.externalId ?? null, externalUrl: parts[0]?.url ?? null },
+    );
   }
 
   /** held -> scheduled (revision + 1, so old jobs are stale) for targets held for a reason starting with `reasonPrefix`. */
@@ -206,7 +217,14 @@ export class TargetsRepository {
    * their claims committed in the other order). When no slot is free, returns the publication times
    * in the window (none when the window is full of targets still in flight).
    */
-  async takeWindowSlot(institutionId: string, channelId: string, since: Date, limit: number, self: string, now: Date): Promise<{ taken: true } | { taken: false; published: Date[] }> {
+  async takeWindowSlot(
+    institutionId: string,
+    channelId: string,
+    since: Date,
+    limit: number,
+    self: string,
+    now: Date,
+  ): Promise<{ taken: true } | { taken: false; published: Date[] }> {
     await this.tx.manager.query(`SELECT 1 FROM channels WHERE institution_id = $1 AND id = $2 FOR UPDATE`, [institutionId, channelId]);
     const rows: Array<{ status: string; published_at: Date | null }> = await this.tx.manager.query(
       `SELECT status, published_at FROM publication_targets
@@ -216,7 +234,11 @@ export class TargetsRepository {
       [institutionId, channelId, since, self],
     );
     if (rows.length >= limit) return { taken: false, published: rows.filter((r) => r.status === 'published').map((r) => r.published_at!) };
-    await this.tx.manager.query(`UPDATE publication_targets SET sending_at = $3 WHERE institution_id = $1 AND id = $2`, [institutionId, self, now]);
+    await this.tx.manager.query(`UPDATE publication_targets SET sending_at = $3 WHERE institution_id = $1 AND id = $2`, [
+      institutionId,
+      self,
+      now,
+    ]);
     return { taken: true };
   }
 

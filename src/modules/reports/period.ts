@@ -53,7 +53,8 @@ export function parseChoice<T extends string>(field: string, value: string | und
 
 export function parseLimit(value: string | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw fieldError('limit', `must be a whole number from 1 to ${max}`);
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max)
+    throw fieldError('limit', `must be a whole number from 1 to ${max}`);
   return Number(value);
 }
 

@@ -166,7 +166,11 @@ export class ReportsRepository {
       week: { key: `to_char(pub.local_at, 'IYYY-"W"IW')`, label: `'Week of ' || to_char(date_trunc('week', pub.local_at), 'YYYY-MM-DD')` },
       month: { key: `to_char(pub.local_at, 'YYYY-MM')`, label: `to_char(pub.local_at, 'YYYY-MM')` },
       channel: { key: `pub.channel_id::text`, label: `pub.channel_name` },
-      campaign: { key: `pub.campaign_id::text`, label: `cp.title`, join: `JOIN campaigns cp ON cp.id = pub.campaign_id AND cp.institution_id = $1` },
+      campaign: {
+        key: `pub.campaign_id::text`,
+        label: `cp.title`,
+        join: `JOIN campaigns cp ON cp.id = pub.campaign_id AND cp.institution_id = $1`,
+      },
       // A post counts under each audience of its campaign; a campaign without audiences under none (null).
       audience: {
         key: `a.audience`,
@@ -188,7 +192,14 @@ export class ReportsRepository {
   }
 
   /** The top publications by one metric (withdrawn ones only for staff). */
-  async top(institutionId: string, period: Period, asOf: Date | null, metric: TopMetric, limit: number, audience: Audience): Promise<TopRow[]> {
+  async top(
+    institutionId: string,
+    period: Period,
+    asOf: Date | null,
+    metric: TopMetric,
+    limit: number,
+    audience: Audience,
+  ): Promise<TopRow[]> {
     const order = metric === 'engagement' ? ENGAGEMENT('pub') : `pub.${metric}`;
     const rows = await this.query<TopRow & { impressions: number | string | null }>(
       `WITH pub AS (${this.publications(asOf, audience)})
@@ -260,7 +271,12 @@ export class ReportsRepository {
   }
 
   /** Public report: publications per month (institution's time zone) and channel, with their engagement. */
-  async byMonthAndChannel(institutionId: string, period: Period, asOf: Date | null, audience: Audience = 'public'): Promise<MonthChannelRow[]> {
+  async byMonthAndChannel(
+    institutionId: string,
+    period: Period,
+    asOf: Date | null,
+    audience: Audience = 'public',
+  ): Promise<MonthChannelRow[]> {
     return this.query<MonthChannelRow>(
       `WITH pub AS (${this.publications(asOf, audience)})
        SELECT to_char(pub.local_at, 'YYYY-MM') AS month, pub.channel_id AS "channelId", pub.channel_name AS "channelName", pub.platform,
@@ -296,7 +312,9 @@ export class ReportsRepository {
 
   /** When engagement was last collected for any of the institution's publications. */
   async newestCollection(institutionId: string): Promise<Date | null> {
-    const [row] = await this.query<{ at: Date | null }>(`SELECT max(collected_at) AS at FROM engagement_latest WHERE institution_id = $1`, [institutionId]);
+    const [row] = await this.query<{ at: Date | null }>(`SELECT max(collected_at) AS at FROM engagement_latest WHERE institution_id = $1`, [
+      institutionId,
+    ]);
     return row?.at ?? null;
   }
 }

@@ -8,11 +8,32 @@ import type { Principal } from '#src/modules/access/principal.js';
 import type { Platform } from '#src/modules/channels/channel.entity.js';
 import { publicationText } from '#src/modules/publishing/publication-text.js';
 import {
-  GROUP_BYS, last12Months, last30Days, parseChoice, parseLimit, resolvePeriod, timeBuckets, TOP_METRICS,
-  type GroupBy, type Period,
+  GROUP_BYS,
+  last12Months,
+  last30Days,
+  parseChoice,
+  parseLimit,
+  resolvePeriod,
+  timeBuckets,
+  TOP_METRICS,
+  type GroupBy,
+  type Period,
 } from '#src/modules/reports/period.js';
-import { addNullable, engagementOf, METRICS, PLATFORM_METRICS, PLATFORM_NAMES, type MetricValues } from '#src/modules/reports/platform-metrics.js';
-import { ReportsRepository, type Audience, type GroupRow, type ReportInstitution, type TopRow } from '#src/modules/reports/reports.repository.js';
+import {
+  addNullable,
+  engagementOf,
+  METRICS,
+  PLATFORM_METRICS,
+  PLATFORM_NAMES,
+  type MetricValues,
+} from '#src/modules/reports/platform-metrics.js';
+import {
+  ReportsRepository,
+  type Audience,
+  type GroupRow,
+  type ReportInstitution,
+  type TopRow,
+} from '#src/modules/reports/reports.repository.js';
 import { describeCadence, ENGLISH, METHOD_NOTES, type TransparencyReport } from '#src/modules/reports/transparency-report.js';
 
 export interface PeriodQuery {
@@ -76,7 +97,10 @@ export class ReportsService {
     let series = rows.filter((r) => !r.total).map((r) => ({ key: r.key, label: this.label(groupBy, r), ...figures(r) }));
     if (groupBy === 'day' || groupBy === 'week' || groupBy === 'month') {
       const byKey = new Map(series.map((s) => [s.key, s]));
-      series = timeBuckets(groupBy, period, institution.timeZone).map((b) => ({ ...(byKey.get(b.key) ?? { key: b.key, ...figures(undefined) }), label: b.label }));
+      series = timeBuckets(groupBy, period, institution.timeZone).map((b) => ({
+        ...(byKey.get(b.key) ?? { key: b.key, ...figures(undefined) }),
+        label: b.label,
+      }));
     } else {
       series.sort((a, b) => b.posts - a.posts || String(a.label).localeCompare(String(b.label)));
     }
@@ -105,7 +129,11 @@ export class ReportsService {
   }
 
   private topItem(institution: ReportInstitution, r: TopRow) {
-    const { language, text } = publicationText({ variants: r.variants, channelOverrides: r.channelOverrides }, { id: r.channelId, settings: r.channelSettings }, institution.languages[0] ?? '');
+    const { language, text } = publicationText(
+      { variants: r.variants, channelOverrides: r.channelOverrides },
+      { id: r.channelId, settings: r.channelSettings },
+      institution.languages[0] ?? '',
+    );
     const metrics = Object.fromEntries(METRICS.map((m) => [m, r[m] === null ? null : Number(r[m])])) as MetricValues;
     return {
       targetId: r.targetId,
@@ -157,7 +185,9 @@ export class ReportsService {
     });
     return {
       lateness: view(rows.find((r) => r.total)),
-      byChannel: rows.filter((r) => !r.total).map((r) => ({ channel: { id: r.channelId!, name: r.channelName!, platform: r.platform! }, ...view(r) })),
+      byChannel: rows
+        .filter((r) => !r.total)
+        .map((r) => ({ channel: { id: r.channelId!, name: r.channelName!, platform: r.platform! }, ...view(r) })),
     };
   }
 
@@ -229,7 +259,14 @@ export class ReportsService {
       },
       engagementAsOf: (asOf ?? now).toISOString(),
       totals,
-      publicationsByMonthAndChannel: months.map((r) => ({ month: r.month, channel: r.channelName, platform: r.platform, published: r.published, withdrawn: r.withdrawn, ...metricsOf(r) })),
+      publicationsByMonthAndChannel: months.map((r) => ({
+        month: r.month,
+        channel: r.channelName,
+        platform: r.platform,
+        published: r.published,
+        withdrawn: r.withdrawn,
+        ...metricsOf(r),
+      })),
       campaigns: campaigns.map((c) => ({
         title: c.title,
         goal: c.goal,
@@ -242,18 +279,45 @@ export class ReportsService {
       })),
       punctuality: {
         ...lateness.lateness,
-        byChannel: lateness.byChannel.map((c) => ({ channel: c.channel.name, platform: c.channel.platform, count: c.count, p50Seconds: c.p50Seconds, p95Seconds: c.p95Seconds, maxSeconds: c.maxSeconds })),
+        byChannel: lateness.byChannel.map((c) => ({
+          channel: c.channel.name,
+          platform: c.channel.platform,
+          count: c.count,
+          p50Seconds: c.p50Seconds,
+          p95Seconds: c.p95Seconds,
+          maxSeconds: c.maxSeconds,
+        })),
       },
       topPublications: top.map((r) => {
         const item = this.topItem(institution, r);
-        return { publishedAt: new Date(r.publishedAt).toISOString(), channel: r.channelName, platform: r.platform, campaign: r.campaignTitle, language: item.language, text: item.excerpt, url: r.url, ...item.metrics };
+        return {
+          publishedAt: new Date(r.publishedAt).toISOString(),
+          channel: r.channelName,
+          platform: r.platform,
+          campaign: r.campaignTitle,
+          language: item.language,
+          text: item.excerpt,
+          url: r.url,
+          ...item.metrics,
+        };
       }),
-      withdrawn: withdrawn.map((w) => ({ publishedAt: new Date(w.publishedAt).toISOString(), withdrawnAt: w.withdrawnAt ? new Date(w.withdrawnAt).toISOString() : null, channel: w.channelName, platform: w.platform, campaign: w.campaignTitle })),
+      withdrawn: withdrawn.map((w) => ({
+        publishedAt: new Date(w.publishedAt).toISOString(),
+        withdrawnAt: w.withdrawnAt ? new Date(w.withdrawnAt).toISOString() : null,
+        channel: w.channelName,
+        platform: w.platform,
+        campaign: w.campaignTitle,
+      })),
       methodology: {
         engagementDefinition: ENGLISH.t('transparency.method.definition'),
         collectionCadence: describeCadence(this.config.metrics.cadence),
         newestCollectionAt: newest ? new Date(newest).toISOString() : null,
-        platforms: platforms.map((pl) => ({ platform: pl, name: PLATFORM_NAMES[pl], provides: PLATFORM_METRICS[pl].provides, note: ENGLISH.t(`transparency.platformNote.${pl}`) })),
+        platforms: platforms.map((pl) => ({
+          platform: pl,
+          name: PLATFORM_NAMES[pl],
+          provides: PLATFORM_METRICS[pl].provides,
+          note: ENGLISH.t(`transparency.platformNote.${pl}`),
+        })),
         notes: METHOD_NOTES.map((key) => ENGLISH.t(key)),
       },
     };

@@ -7,6 +7,15 @@ export const CSV_COLUMNS = ['schema_version', 'institution', 'month', 'channel',
 
 /** RFC 4180 CSV; an empty cell is a figure that is not available (never 0). */
 export function renderTransparencyCsv(r: TransparencyReport): string {
-  const rows = r.publicationsByMonthAndChannel.map((m) => [r.schemaVersion, r.institution.slug, m.month, m.channel, m.platform, m.published, m.withdrawn, ...METRICS.map((k) => m[k] ?? '')]);
+  const rows = r.publicationsByMonthAndChannel.map((m) => [
+    r.schemaVersion,
+    r.institution.slug,
+    m.month,
+    m.channel,
+    m.platform,
+    m.published,
+    m.withdrawn,
+    ...METRICS.map((k) => m[k] ?? ''),
+  ]);
   return stringify([CSV_COLUMNS as unknown as string[], ...rows], { record_delimiter: '\r\n' });
 }

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import type { CadenceStep } from '#src/config/config.js';
 import type { Platform } from '#src/modules/channels/channel.entity.js';
 import { METRICS, PLATFORM_NAMES, type MetricName } from '#src/modules/reports/platform-metrics.js';
-import { describeCadence, duration, ENGLISH, figure, METHOD_NOTES, type TransparencyReport } from '#src/modules/reports/transparency-report.js';
+import {
+  describeCadence,
+  duration,
+  ENGLISH,
+  figure,
+  METHOD_NOTES,
+  type TransparencyReport,
+} from '#src/modules/reports/transparency-report.js';
 import { barChart } from '#src/web/charts.js';
 import { html, trusted, type SafeHtml } from '#src/web/html.js';
 import { I18n, LOCALE_NAMES, negotiate, PUBLIC_LOCALES, type Locale } from '#src/web/i18n/i18n.js';
@@ -45,7 +52,11 @@ export const TRANSPARENCY_CSP = [
  * browser asks for (Accept-Language, in its order of preference), else the institution's first
  * official language when it is one of them, else English. `explicit`: the reader chose it.
  */
-export function transparencyLocale(lang: string | undefined, acceptLanguage: string | undefined, institutionLanguages: readonly string[]): { locale: Locale; explicit: boolean } {
+export function transparencyLocale(
+  lang: string | undefined,
+  acceptLanguage: string | undefined,
+  institutionLanguages: readonly string[],
+): { locale: Locale; explicit: boolean } {
   const chosen = lang ? PUBLIC_LOCALES.find((l) => l === lang.trim().toLowerCase()) : undefined;
   if (chosen) return { locale: chosen, explicit: true };
   const asked = negotiate(PUBLIC_LOCALES, undefined, acceptLanguage);
@@ -101,13 +112,19 @@ export class ReportWords {
   /** An instant as a day in the institution's time zone. */
   day = (iso: string) => this.i18n.date(new Date(iso));
   /** A calendar date (2026-06-01) as written in the locale. */
-  calendarDate = (isoDate: string, dateStyle: 'medium' | 'long' = 'medium') => this.i18n.format(new Date(`${isoDate}T12:00:00Z`), { dateStyle, timeZone: 'UTC' });
+  calendarDate = (isoDate: string, dateStyle: 'medium' | 'long' = 'medium') =>
+    this.i18n.format(new Date(`${isoDate}T12:00:00Z`), { dateStyle, timeZone: 'UTC' });
   /** A month (2026-06) in full: "June 2026", "czerwiec 2026", "червень 2026 р.". */
   month = (month: string) => this.i18n.format(new Date(`${month}-15T12:00:00Z`), { month: 'long', year: 'numeric', timeZone: 'UTC' });
-  shortMonth = (month: string, withYear: boolean) => this.i18n.format(new Date(`${month}-15T12:00:00Z`), withYear ? { month: 'short', year: '2-digit', timeZone: 'UTC' } : { month: 'short', timeZone: 'UTC' });
+  shortMonth = (month: string, withYear: boolean) =>
+    this.i18n.format(
+      new Date(`${month}-15T12:00:00Z`),
+      withYear ? { month: 'short', year: '2-digit', timeZone: 'UTC' } : { month: 'short', timeZone: 'UTC' },
+    );
   platform = (p: Platform) => PLATFORM_NAMES[p] ?? p;
   /** "Od 1. nov 2026. do 31. dec 2026." : one full stop where a date that ends with one closes the sentence. */
-  campaignDates = (from: string, to: string) => this.i18n.t('transparency.campaignDates', { from: this.calendarDate(from), to: this.calendarDate(to) }).replace(/\.\.$/, '.');
+  campaignDates = (from: string, to: string) =>
+    this.i18n.t('transparency.campaignDates', { from: this.calendarDate(from), to: this.calendarDate(to) }).replace(/\.\.$/, '.');
   channel = (name: string, p: Platform) => `${name} (${this.platform(p)})`;
 }
 
@@ -137,14 +154,20 @@ export function renderTransparencyPage(r: TransparencyReport, options: Transpare
   const num = (n: number | null) => html`<td class="n">${w.figure(n)}</td>`;
   const months = [...new Set(r.publicationsByMonthAndChannel.map((m) => m.month))];
   const manyYears = new Set(months.map((m) => m.slice(0, 4))).size > 1;
-  const perMonth = months.map((m) => ({ label: w.shortMonth(m, manyYears), full: w.month(m), value: r.publicationsByMonthAndChannel.filter((x) => x.month === m).reduce((s, x) => s + x.published, 0) }));
+  const perMonth = months.map((m) => ({
+    label: w.shortMonth(m, manyYears),
+    full: w.month(m),
+    value: r.publicationsByMonthAndChannel.filter((x) => x.month === m).reduce((s, x) => s + x.published, 0),
+  }));
   const totals = r.totals;
   const metricHeads = METRICS.map(w.metric);
   const count = (n: number | null, key: Parameters<typeof t>[0], nullLabel: string) =>
     html`<li><strong>${w.figure(n)}</strong> ${n === null ? nullLabel : t(key, { count: n })}</li>`;
   const training = options.sandbox?.included === true;
-  const langLink = (l: Locale) => `${base}${query({ lang: l, from: options.query?.from, to: options.query?.to, sandbox: training ? 'include' : undefined })}`;
-  const sandboxLink = (include: boolean) => `${base}${query({ lang, from: options.query?.from, to: options.query?.to, sandbox: include ? 'include' : undefined })}`;
+  const langLink = (l: Locale) =>
+    `${base}${query({ lang: l, from: options.query?.from, to: options.query?.to, sandbox: training ? 'include' : undefined })}`;
+  const sandboxLink = (include: boolean) =>
+    `${base}${query({ lang, from: options.query?.from, to: options.query?.to, sandbox: include ? 'include' : undefined })}`;
   const newest = r.methodology.newestCollectionAt ? new Date(r.methodology.newestCollectionAt) : null;
   const cadence = options.cadence ? describeCadence(options.cadence, i18n) : r.methodology.collectionCadence;
   const p = r.punctuality;
@@ -159,7 +182,8 @@ ${PUBLIC_LOCALES.filter((l) => l !== lang).map((l) => html`<link rel="alternate"
 </head><body>
 <header>
 <nav aria-label="${t('transparency.languages')}"><ul class="langs">${PUBLIC_LOCALES.map(
-    (l) => html`<li><a href="${langLink(l)}" lang="${l}" hreflang="${l}"${l === lang ? html` aria-current="page"` : ''}>${LOCALE_NAMES[l]}</a></li>`,
+    (l) =>
+      html`<li><a href="${langLink(l)}" lang="${l}" hreflang="${l}"${l === lang ? html` aria-current="page"` : ''}>${LOCALE_NAMES[l]}</a></li>`,
   )}</ul></nav>
 <p class="muted">${t('transparency.eyebrow')}</p><h1>${r.institution.name}</h1>
 <p>${t('transparency.intro', { name: r.institution.name, from: w.calendarDate(r.period.firstDay, 'long'), to: w.calendarDate(r.period.lastDay, 'long'), asOf: i18n.format(new Date(r.engagementAsOf), { dateStyle: 'long' }) })}</p>
@@ -167,11 +191,13 @@ ${PUBLIC_LOCALES.filter((l) => l !== lang).map((l) => html`<link rel="alternate"
 <label>${t('transparency.from')} <input type="date" name="from" value="${period.from}"></label>
 ${training ? html`<input type="hidden" name="sandbox" value="include">` : ''}
 <label>${t('transparency.to')} <input type="date" name="to" value="${period.to}"></label><button type="submit">${t('transparency.show')}</button></form>
-${training
+${
+  training
     ? html`<p class="training" role="note"><strong>${t('transparency.training.title')}.</strong> ${t('transparency.training.included', { count: options.sandbox!.count })} <a href="${sandboxLink(false)}">${t('transparency.training.hide')}</a></p>`
     : options.sandbox && options.sandbox.count > 0
       ? html`<p class="muted">${t('transparency.training.excluded', { count: options.sandbox.count })} <a href="${sandboxLink(true)}">${t('transparency.training.show')}</a></p>`
-      : ''}
+      : ''
+}
 </header>
 <main>
 <h2 id="summary">${t('transparency.summary')}</h2>
@@ -183,35 +209,93 @@ ${METRICS.map((m) => count(totals[m], COUNT_KEY[m], w.metricLower(m)))}
 </ul>
 
 <h2 id="per-month">${t('transparency.perMonth')}</h2>
-${perMonth.length
-    ? barChart('months-chart', t('transparency.perMonth'), t('transparency.chartDesc', { bars: perMonth.map((b) => `${b.full}: ${w.figure(b.value)}`).join('; ') }), perMonth)
-    : html`<p>${t('transparency.nothingPublished')}</p>`}
-${table(w, 'per-month-channel', t('transparency.perMonthCaption'), [t('transparency.col.month'), t('transparency.col.channel'), t('transparency.col.published'), t('transparency.col.withdrawn'), ...metricHeads],
-    r.publicationsByMonthAndChannel.map((m) => html`<tr><th scope="row">${w.month(m.month)}</th><td>${w.channel(m.channel, m.platform)}</td>${num(m.published)}${num(m.withdrawn)}${METRICS.map((k) => num(m[k]))}</tr>`))}
+${
+  perMonth.length
+    ? barChart(
+        'months-chart',
+        t('transparency.perMonth'),
+        t('transparency.chartDesc', { bars: perMonth.map((b) => `${b.full}: ${w.figure(b.value)}`).join('; ') }),
+        perMonth,
+      )
+    : html`<p>${t('transparency.nothingPublished')}</p>`
+}
+${table(
+  w,
+  'per-month-channel',
+  t('transparency.perMonthCaption'),
+  [
+    t('transparency.col.month'),
+    t('transparency.col.channel'),
+    t('transparency.col.published'),
+    t('transparency.col.withdrawn'),
+    ...metricHeads,
+  ],
+  r.publicationsByMonthAndChannel.map(
+    (m) =>
+      html`<tr><th scope="row">${w.month(m.month)}</th><td>${w.channel(m.channel, m.platform)}</td>${num(m.published)}${num(m.withdrawn)}${METRICS.map((k) => num(m[k]))}</tr>`,
+  ),
+)}
 
 <h2 id="campaigns">${t('transparency.campaigns')}</h2>
-${r.campaigns.length
-    ? r.campaigns.map((c, i) => html`<section aria-labelledby="campaign-${i}"><h3 id="campaign-${i}">${c.title}</h3>
-<p>${c.goal || t('transparency.noGoal')}</p><p class="muted">${w.campaignDates(c.startsOn, c.endsOn)} ${c.partners.length ? t('transparency.partners', { list: w.list.format(c.partners) }) : t('transparency.noPartners')}</p></section>`)
-    : html`<p>${t('transparency.noCampaigns')}</p>`}
-${table(w, 'campaign-figures', t('transparency.campaignsCaption'), [t('transparency.col.campaign'), t('transparency.col.published'), t('transparency.col.engagement'), ...metricHeads],
-    r.campaigns.map((c) => html`<tr><th scope="row">${c.title}</th>${num(c.published)}${num(c.engagement)}${METRICS.map((k) => num(c[k]))}</tr>`))}
+${
+  r.campaigns.length
+    ? r.campaigns.map(
+        (c, i) => html`<section aria-labelledby="campaign-${i}"><h3 id="campaign-${i}">${c.title}</h3>
+<p>${c.goal || t('transparency.noGoal')}</p><p class="muted">${w.campaignDates(c.startsOn, c.endsOn)} ${c.partners.length ? t('transparency.partners', { list: w.list.format(c.partners) }) : t('transparency.noPartners')}</p></section>`,
+      )
+    : html`<p>${t('transparency.noCampaigns')}</p>`
+}
+${table(
+  w,
+  'campaign-figures',
+  t('transparency.campaignsCaption'),
+  [t('transparency.col.campaign'), t('transparency.col.published'), t('transparency.col.engagement'), ...metricHeads],
+  r.campaigns.map(
+    (c) => html`<tr><th scope="row">${c.title}</th>${num(c.published)}${num(c.engagement)}${METRICS.map((k) => num(c[k]))}</tr>`,
+  ),
+)}
 
 <h2 id="top">${t('transparency.top')}</h2>
-${r.topPublications.length
-    ? html`<ol>${r.topPublications.map((x) => html`<li><blockquote lang="${x.language}">${x.text}</blockquote>
-<p class="muted">${t('transparency.topMeta', { date: w.day(x.publishedAt), channel: w.channel(x.channel, x.platform), campaign: x.campaign, engagement: w.figure(x.engagement) })}${x.url ? html` <a href="${x.url}">${t('transparency.seePublication')}</a>` : ''}</p></li>`)}</ol>`
-    : html`<p>${t('transparency.nothingPublished')}</p>`}
+${
+  r.topPublications.length
+    ? html`<ol>${r.topPublications.map(
+        (x) => html`<li><blockquote lang="${x.language}">${x.text}</blockquote>
+<p class="muted">${t('transparency.topMeta', { date: w.day(x.publishedAt), channel: w.channel(x.channel, x.platform), campaign: x.campaign, engagement: w.figure(x.engagement) })}${x.url ? html` <a href="${x.url}">${t('transparency.seePublication')}</a>` : ''}</p></li>`,
+      )}</ol>`
+    : html`<p>${t('transparency.nothingPublished')}</p>`
+}
 
 <h2 id="withdrawn">${t('transparency.withdrawn')}</h2>
 <p>${t('transparency.withdrawnIntro')}</p>
-${table(w, 'withdrawn-list', t('transparency.withdrawnCaption'), [t('transparency.col.publishedOn'), t('transparency.col.withdrawnOn'), t('transparency.col.channel'), t('transparency.col.campaign')],
-    r.withdrawn.map((x) => html`<tr><td>${w.day(x.publishedAt)}</td><td>${x.withdrawnAt ? w.day(x.withdrawnAt) : t('transparency.notAvailable')}</td><td>${w.channel(x.channel, x.platform)}</td><td>${x.campaign}</td></tr>`))}
+${table(
+  w,
+  'withdrawn-list',
+  t('transparency.withdrawnCaption'),
+  [t('transparency.col.publishedOn'), t('transparency.col.withdrawnOn'), t('transparency.col.channel'), t('transparency.col.campaign')],
+  r.withdrawn.map(
+    (x) =>
+      html`<tr><td>${w.day(x.publishedAt)}</td><td>${x.withdrawnAt ? w.day(x.withdrawnAt) : t('transparency.notAvailable')}</td><td>${w.channel(x.channel, x.platform)}</td><td>${x.campaign}</td></tr>`,
+  ),
+)}
 
 <h2 id="punctuality">${t('transparency.punctuality')}</h2>
 <p>${p.count ? t('transparency.punctualityText', { p50: w.duration(p.p50Seconds), p95: w.duration(p.p95Seconds), max: w.duration(p.maxSeconds), count: p.count }) : t('transparency.nothingPublished')}</p>
-${table(w, 'punctuality-channels', t('transparency.punctualityCaption'), [t('transparency.col.channel'), t('transparency.col.publications'), t('transparency.col.median'), t('transparency.col.p95'), t('transparency.col.max')],
-    p.byChannel.map((c) => html`<tr><th scope="row">${w.channel(c.channel, c.platform)}</th>${num(c.count)}<td class="n">${w.duration(c.p50Seconds)}</td><td class="n">${w.duration(c.p95Seconds)}</td><td class="n">${w.duration(c.maxSeconds)}</td></tr>`))}
+${table(
+  w,
+  'punctuality-channels',
+  t('transparency.punctualityCaption'),
+  [
+    t('transparency.col.channel'),
+    t('transparency.col.publications'),
+    t('transparency.col.median'),
+    t('transparency.col.p95'),
+    t('transparency.col.max'),
+  ],
+  p.byChannel.map(
+    (c) =>
+      html`<tr><th scope="row">${w.channel(c.channel, c.platform)}</th>${num(c.count)}<td class="n">${w.duration(c.p50Seconds)}</td><td class="n">${w.duration(c.p95Seconds)}</td><td class="n">${w.duration(c.maxSeconds)}</td></tr>`,
+  ),
+)}
 
 <h2 id="methodology">${t('transparency.methodology')}</h2>
 <p>${t('transparency.methodText', {
@@ -219,8 +303,16 @@ ${table(w, 'punctuality-channels', t('transparency.punctualityCaption'), [t('tra
     cadence,
     newest: newest ? t('transparency.newestAt', { at: i18n.dateTime(newest), zone: i18n.zoneName(newest) }) : t('transparency.noneYet'),
   })}</p>
-${table(w, 'platform-metrics', t('transparency.platformsCaption'), [t('transparency.col.platform'), t('transparency.col.provides'), t('transparency.col.notes')],
-    r.methodology.platforms.map((x) => html`<tr><th scope="row">${w.platform(x.platform)}</th><td>${x.provides.length ? w.list.format(x.provides.map(w.metricLower)) : t('transparency.providesNone')}</td><td>${t(`transparency.platformNote.${x.platform}`)}</td></tr>`))}
+${table(
+  w,
+  'platform-metrics',
+  t('transparency.platformsCaption'),
+  [t('transparency.col.platform'), t('transparency.col.provides'), t('transparency.col.notes')],
+  r.methodology.platforms.map(
+    (x) =>
+      html`<tr><th scope="row">${w.platform(x.platform)}</th><td>${x.provides.length ? w.list.format(x.provides.map(w.metricLower)) : t('transparency.providesNone')}</td><td>${t(`transparency.platformNote.${x.platform}`)}</td></tr>`,
+  ),
+)}
 <ul>${METHOD_NOTES.map((n) => html`<li>${t(n)}</li>`)}</ul>
 </main>
 <footer><h2 id="open-data">${t('transparency.openData')}</h2>

@@ -17,16 +17,46 @@ export interface TransparencyReport {
   period: { from: string; to: string; firstDay: string; lastDay: string };
   engagementAsOf: string;
   totals: { published: number; withdrawn: number; engagement: number | null } & MetricValues;
-  publicationsByMonthAndChannel: Array<{ month: string; channel: string; platform: Platform; published: number; withdrawn: number } & MetricValues>;
-  campaigns: Array<{ title: string; goal: string; startsOn: string; endsOn: string; partners: string[]; published: number; engagement: number | null } & MetricValues>;
+  publicationsByMonthAndChannel: Array<
+    { month: string; channel: string; platform: Platform; published: number; withdrawn: number } & MetricValues
+  >;
+  campaigns: Array<
+    {
+      title: string;
+      goal: string;
+      startsOn: string;
+      endsOn: string;
+      partners: string[];
+      published: number;
+      engagement: number | null;
+    } & MetricValues
+  >;
   punctuality: {
     count: number;
     p50Seconds: number | null;
     p95Seconds: number | null;
     maxSeconds: number | null;
-    byChannel: Array<{ channel: string; platform: Platform; count: number; p50Seconds: number | null; p95Seconds: number | null; maxSeconds: number | null }>;
+    byChannel: Array<{
+      channel: string;
+      platform: Platform;
+      count: number;
+      p50Seconds: number | null;
+      p95Seconds: number | null;
+      maxSeconds: number | null;
+    }>;
   };
-  topPublications: Array<{ publishedAt: string; channel: string; platform: Platform; campaign: string; language: string; text: string; url: string | null; engagement: number | null } & MetricValues>;
+  topPublications: Array<
+    {
+      publishedAt: string;
+      channel: string;
+      platform: Platform;
+      campaign: string;
+      language: string;
+      text: string;
+      url: string | null;
+      engagement: number | null;
+    } & MetricValues
+  >;
   withdrawn: Array<{ publishedAt: string; withdrawnAt: string | null; channel: string; platform: Platform; campaign: string }>;
   methodology: {
     engagementDefinition: string;
@@ -49,13 +79,18 @@ export function figure(n: number | null | undefined, i18n: I18n = ENGLISH): stri
 /** A lateness in seconds for people, in the locale's short units: 45 s, 3 min, 2.5 h (45 sek., 3 хв, 2,5 год). */
 export function duration(seconds: number | null, i18n: I18n = ENGLISH): string {
   if (seconds === null) return i18n.t('transparency.notAvailable');
-  const unit = (n: number, u: 'second' | 'minute' | 'hour') => i18n.number(n, { style: 'unit', unit: u, unitDisplay: 'short', maximumFractionDigits: 1 });
+  const unit = (n: number, u: 'second' | 'minute' | 'hour') =>
+    i18n.number(n, { style: 'unit', unit: u, unitDisplay: 'short', maximumFractionDigits: 1 });
   if (seconds < 90) return unit(Math.round(seconds), 'second');
   if (seconds < 5_400) return unit(Math.round(seconds / 60), 'minute');
   return unit(Math.round((seconds / 3_600) * 10) / 10, 'hour');
 }
 
-const UNITS = [['day', 86_400_000], ['hour', 3_600_000], ['minute', 60_000]] as const;
+const UNITS = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+] as const;
 
 /**
  * The engagement collection cadence as a phrase: "every 15 minutes until 1 day after publication, …,
@@ -76,4 +111,9 @@ export function describeCadence(steps: CadenceStep[], i18n: I18n = ENGLISH): str
 }
 
 /** The methodology's general notes, in order (report.json carries them in English). */
-export const METHOD_NOTES = ['transparency.note.cumulative', 'transparency.note.notAvailable', 'transparency.note.lateness', 'transparency.note.withdrawn'] as const;
+export const METHOD_NOTES = [
+  'transparency.note.cumulative',
+  'transparency.note.notAvailable',
+  'transparency.note.lateness',
+  'transparency.note.withdrawn',
+] as const;

@@ -43,9 +43,19 @@ export class TransparencyController {
   }
 
   /** The report, and the reader's language (see transparencyLocale), which the answer states and varies on. */
-  private async localised(slug: string, q: TransparencyPageQueryDto, acceptLanguage: string | undefined, res: Response, withSandbox = false) {
+  private async localised(
+    slug: string,
+    q: TransparencyPageQueryDto,
+    acceptLanguage: string | undefined,
+    res: Response,
+    withSandbox = false,
+  ) {
     if (!SLUG.test(slug) || slug.length > 100) throw notFound('transparency report');
-    const { report, languages, cadence, sandboxPublications } = await this.reports.transparencyPage(slug, { from: q.from, to: q.to }, withSandbox);
+    const { report, languages, cadence, sandboxPublications } = await this.reports.transparencyPage(
+      slug,
+      { from: q.from, to: q.to },
+      withSandbox,
+    );
     const { locale } = transparencyLocale(q.lang, acceptLanguage, languages);
     res.setHeader('Content-Language', locale);
     res.setHeader('Vary', 'Accept-Language');
@@ -63,7 +73,12 @@ export class TransparencyController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<string> {
     const { report, cadence, i18n, sandboxPublications } = await this.localised(slug, q, acceptLanguage, res, q.sandbox === 'include');
-    return renderTransparencyPage(report, { i18n, cadence, query: { from: q.from, to: q.to }, sandbox: { count: sandboxPublications, included: q.sandbox === 'include' } });
+    return renderTransparencyPage(report, {
+      i18n,
+      cadence,
+      query: { from: q.from, to: q.to },
+      sandbox: { count: sandboxPublications, included: q.sandbox === 'include' },
+    });
   }
 
   @Get('report.json')
@@ -77,7 +92,10 @@ export class TransparencyController {
   async csv(@Param('slug') slug: string, @Query() q: PeriodQueryDto, @Res({ passthrough: true }) res: Response): Promise<string> {
     const report = await this.report(slug, q);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8; header=present');
-    res.setHeader('Content-Disposition', `attachment; filename="transparency-${slug}-${report.period.firstDay}-${report.period.lastDay}.csv"`);
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="transparency-${slug}-${report.period.firstDay}-${report.period.lastDay}.csv"`,
+    );
     return renderTransparencyCsv(report);
   }
 

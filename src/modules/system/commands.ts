@@ -31,7 +31,14 @@ export async function rotateCredentials(dataSource: DataSource, cipher: Credenti
       if (!current?.credentialsEncrypted || current.credentialsKeyId === cipher.currentKeyId) return;
       const resealed = cipher.seal(cipher.open(current.credentialsEncrypted, current.credentialsKeyId));
       await channels.update(institutionId, id, { credentialsEncrypted: resealed.sealed, credentialsKeyId: resealed.keyId });
-      await audit.record({ institutionId, actorId: null, action: 'channel.credentials_rotated', targetType: 'channel', targetId: id, data: { fromKeyId: current.credentialsKeyId, toKeyId: resealed.keyId } });
+      await audit.record({
+        institutionId,
+        actorId: null,
+        action: 'channel.credentials_rotated',
+        targetType: 'channel',
+        targetId: id,
+        data: { fromKeyId: current.credentialsKeyId, toKeyId: resealed.keyId },
+      });
       done++;
     });
   }

@@ -41,7 +41,9 @@ describe('classify', () => {
   });
 
   it('no answer: a timeout of an idempotent write is transient', () => {
-    const timeout = new XRPCError(1, undefined, 'The operation was aborted due to timeout', undefined, { cause: new DOMException('timeout', 'TimeoutError') });
+    const timeout = new XRPCError(1, undefined, 'The operation was aborted due to timeout', undefined, {
+      cause: new DOMException('timeout', 'TimeoutError'),
+    });
     const err = classify(timeout, WRITE);
     expect(err.kind).toBe('transient');
     expect(err.message).toContain('ETIMEDOUT');

@@ -10,7 +10,15 @@ const UNREADABLE_ANSWER = 2;
  * Error names that mean the session or the credentials are refused (packages/pds/src/auth-verifier.ts).
  * The agent already tried refreshSession on ExpiredToken and 401 before we see them.
  */
-const AUTH_ERRORS = new Set(['ExpiredToken', 'InvalidToken', 'AuthMissing', 'AuthenticationRequired', 'AccountTakedown', 'AccountDeactivated', 'InvalidDID']);
+const AUTH_ERRORS = new Set([
+  'ExpiredToken',
+  'InvalidToken',
+  'AuthMissing',
+  'AuthenticationRequired',
+  'AccountTakedown',
+  'AccountDeactivated',
+  'InvalidDID',
+]);
 
 export function isAuthRefusal(err: unknown): boolean {
   return err instanceof XRPCError && (err.status === 401 || (err.error !== undefined && AUTH_ERRORS.has(err.error)));

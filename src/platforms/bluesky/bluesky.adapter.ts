@@ -105,7 +105,12 @@ export class BlueskyAdapter implements PlatformAdapter {
     for (const id of externalIds) {
       const uri = parseUri(id);
       try {
-        await this.call(conn, IDEMPOTENT_WRITE, (s) => s.agent.com.atproto.repo.deleteRecord({ repo: uri.hostname, collection: uri.collection, rkey: uri.rkey }), { raw: true });
+        await this.call(
+          conn,
+          IDEMPOTENT_WRITE,
+          (s) => s.agent.com.atproto.repo.deleteRecord({ repo: uri.hostname, collection: uri.collection, rkey: uri.rkey }),
+          { raw: true },
+        );
       } catch (err) {
         // The PDS answers 200 for a record already gone; RecordNotFound is accepted too, in case one does not.
         if (!isRecordNotFound(err)) throw classify(err, IDEMPOTENT_WRITE, this.secretsOf(conn));
@@ -154,11 +159,21 @@ export class BlueskyAdapter implements PlatformAdapter {
       ...(embed ? { embed } : {}),
     };
     try {
-      return await this.call(req, IDEMPOTENT_WRITE, async (s) => {
-        const facets = await facetsFor(s.agent, text);
-        const res = await s.agent.com.atproto.repo.createRecord({ repo: s.did, collection: POST, rkey, record: { ...record, ...(facets ? { facets } : {}) } });
-        return { ref: { uri: res.data.uri, cid: res.data.cid }, part: partOf(s, res.data.uri) };
-      }, { raw: true });
+      return await this.call(
+        req,
+        IDEMPOTENT_WRITE,
+        async (s) => {
+          const facets = await facetsFor(s.agent, text);
+          const res = await s.agent.com.atproto.repo.createRecord({
+            repo: s.did,
+            collection: POST,
+            rkey,
+            record: { ...record, ...(facets ? { facets } : {}) },
+          });
+          return { ref: { uri: res.data.uri, cid: res.data.cid }, part: partOf(s, res.data.uri) };
+        },
+        { raw: true },
+      );
     } catch (err) {
       if (!mayBeExistingRecord(err)) throw classify(err, IDEMPOTENT_WRITE, this.secretsOf(req));
       // The key is taken (a retry of a part that was stored) or the answer was lost: read what is there.
@@ -185,7 +200,12 @@ export class BlueskyAdapter implements PlatformAdapter {
   private async strongRef(conn: Connection, uri: string): Promise<StrongRef> {
     const at = parseUri(uri);
     try {
-      const res = await this.call(conn, READ, (s) => s.agent.com.atproto.repo.getRecord({ repo: at.hostname, collection: at.collection, rkey: at.rkey }), { raw: true });
+      const res = await this.call(
+        conn,
+        READ,
+        (s) => s.agent.com.atproto.repo.getRecord({ repo: at.hostname, collection: at.collection, rkey: at.rkey }),
+        { raw: true },
+      );
       if (!res.data.cid) throw new PlatformError('transient', `bluesky: the PDS gave no cid for ${uri}`);
       return { uri: res.data.uri, cid: res.data.cid };
     } catch (err) {
@@ -197,11 +217,20 @@ export class BlueskyAdapter implements PlatformAdapter {
   /** The record stored under one of our keys, or undefined when there is none. */
   private async findPart(conn: Connection, rkey: string): Promise<{ ref: StrongRef; part: PublishedPart; text: string } | undefined> {
     try {
-      return await this.call(conn, READ, async (s) => {
-        const res = await s.agent.com.atproto.repo.getRecord({ repo: s.did, collection: POST, rkey });
-        const value = res.data.value as { text?: unknown };
-        return { ref: { uri: res.data.uri, cid: res.data.cid ?? '' }, part: partOf(s, res.data.uri), text: typeof value.text === 'string' ? value.text : '' };
-      }, { raw: true });
+      return await this.call(
+        conn,
+        READ,
+        async (s) => {
+          const res = await s.agent.com.atproto.repo.getRecord({ repo: s.did, collection: POST, rkey });
+          const value = res.data.value as { text?: unknown };
+          return {
+            ref: { uri: res.data.uri, cid: res.data.cid ?? '' },
+            part: partOf(s, res.data.uri),
+            text: typeof value.text === 'string' ? value.text : '',
+          };
+        },
+        { raw: true },
+      );
     } catch (err) {
       if (isRecordNotFound(err)) return undefined;
       throw classify(err, READ, this.secretsOf(conn));
@@ -307,10 +336,16 @@ function serviceUrl(conn: Connection): string {
 }
 
 function checkMedia(media: MediaItem[]): void {
-  if (media.length > MAX_IMAGES) throw new PlatformError('invalid', `bluesky: a post takes at most ${MAX_IMAGES} images, this one has ${media.length}`);
+  if (media.length > MAX_IMAGES)
+    throw new PlatformError('invalid', `bluesky: a post takes at most ${MAX_IMAGES} images, this one has ${media.length}`);
   for (const item of media) {
-    if (!item.mimeType.startsWith('image/')) throw new PlatformError('invalid', `bluesky: ${item.fileName} is ${item.mimeType}; a post embeds images only`);
-    if (item.size > MAX_IMAGE_BYTES) throw new PlatformError('invalid', `bluesky: ${item.fileName} is ${item.size} bytes; an image may be at most ${MAX_IMAGE_BYTES} bytes`);
+    if (!item.mimeType.startsWith('image/'))
+      throw new PlatformError('invalid', `bluesky: ${item.fileName} is ${item.mimeType}; a post embeds images only`);
+    if (item.size > MAX_IMAGE_BYTES)
+      throw new PlatformError(
+        'invalid',
+        `bluesky: ${item.fileName} is ${item.size} bytes; an image may be at most ${MAX_IMAGE_BYTES} bytes`,
+      );
   }
 }
 
@@ -322,7 +357,10 @@ async function facetsFor(agent: AtpAgent, text: string): Promise<AppBskyRichtext
   const rt = new RichText({ text });
   await rt.detectFacets(agent);
   const facets = (rt.facets ?? [])
-    .map((facet) => ({ ...facet, features: facet.features.filter((f) => !(f.$type === 'app.bsky.richtext.facet#mention' && !(f as { did?: string }).did)) }))
+    .map((facet) => ({
+      ...facet,
+      features: facet.features.filter((f) => !(f.$type === 'app.bsky.richtext.facet#mention' && !(f as { did?: string }).did)),
+    }))
     .filter((facet) => facet.features.length > 0);
   return facets.length > 0 ? facets : undefined;
 }

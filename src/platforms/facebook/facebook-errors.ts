@@ -41,7 +41,8 @@ const RATE_CODES = new Set([4, 17, 32, 341, 613, 80001]);
 /** 1 unknown and 2 service: "possibly a temporary issue due to downtime" in the error-handling guide. */
 const TEMPORARY_CODES = new Set([1, 2]);
 /** 100/33: "Object with ID ... does not exist"; 803: "Some of the aliases you requested do not exist". */
-export const NOT_FOUND = (code: number | undefined, subcode: number | undefined): boolean => (code === 100 && subcode === 33) || code === 803;
+export const NOT_FOUND = (code: number | undefined, subcode: number | undefined): boolean =>
+  (code === 100 && subcode === 33) || code === 803;
 
 /** Without an estimate from the usage headers: the app and Page limits are counted over a rolling hour. */
 const DEFAULT_WAIT_MS = 60 * 60 * 1000;
@@ -60,7 +61,11 @@ function isPermission(code: number): boolean {
   return code === 10 || (code >= 200 && code <= 299);
 }
 
-export function classifyGraphError(response: Pick<AxiosResponse<unknown>, 'status' | 'data' | 'headers'>, call: CallKind, now = Date.now()): GraphError {
+export function classifyGraphError(
+  response: Pick<AxiosResponse<unknown>, 'status' | 'data' | 'headers'>,
+  call: CallKind,
+  now = Date.now(),
+): GraphError {
   const error = graphErrorOf(response.data);
   const status = response.status;
   if (!error || typeof error.code !== 'number') {
@@ -69,12 +74,14 @@ export function classifyGraphError(response: Pick<AxiosResponse<unknown>, 'statu
     return new GraphError(kind, `facebook: HTTP ${status} without a Graph error body`, undefined, undefined, resetAt, status);
   }
   const { code, error_subcode: subcode } = error;
-  const words = error.error_user_msg && error.error_user_msg !== error.message ? `${error.message} (${error.error_user_msg})` : error.message;
+  const words =
+    error.error_user_msg && error.error_user_msg !== error.message ? `${error.message} (${error.error_user_msg})` : error.message;
   const message = `facebook: ${words ?? 'error'} [code ${code}${subcode ? `/${subcode}` : ''}]`;
   const make = (kind: PlatformErrorKind, resetAt?: Date) => new GraphError(kind, message, code, subcode, resetAt, status);
 
   if (AUTH_CODES.has(code) || isPermission(code)) return make('auth');
-  if (RATE_CODES.has(code) || (code >= 80000 && code <= 80014)) return make('rate_limit', resetFromUsage(response.headers, now) ?? new Date(now + DEFAULT_WAIT_MS));
+  if (RATE_CODES.has(code) || (code >= 80000 && code <= 80014))
+    return make('rate_limit', resetFromUsage(response.headers, now) ?? new Date(now + DEFAULT_WAIT_MS));
   if (code === 506) return make('duplicate');
   if (TEMPORARY_CODES.has(code) || error.is_transient === true || status >= 500) {
     return make(call.write && !call.idempotent ? 'ambiguous' : 'transient');

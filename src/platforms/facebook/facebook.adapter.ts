@@ -76,8 +76,11 @@ export class FacebookAdapter implements PlatformAdapter {
    */
   async verify(conn: Connection): Promise<AccountInfo> {
     const pageId = setting(conn, 'pageId');
-    const { data } = await this.call<{ id: string; name?: string; link?: string }>(conn, READ, { method: 'GET', url: '/me', params: { fields: 'id,name,link' } }, (d) =>
-      requireId(d),
+    const { data } = await this.call<{ id: string; name?: string; link?: string }>(
+      conn,
+      READ,
+      { method: 'GET', url: '/me', params: { fields: 'id,name,link' } },
+      (d) => requireId(d),
     );
     if (data.id !== pageId) {
       throw new PlatformError('auth', `facebook: the token is not a Page access token of page ${pageId} (it acts as ${data.id})`);
@@ -132,14 +135,22 @@ export class FacebookAdapter implements PlatformAdapter {
   async fetchMetrics(conn: Connection, externalIds: string[]): Promise<Map<string, Metrics>> {
     const result = new Map<string, Metrics>();
     for (const batch of chunks([...new Set(externalIds)], IDS_PER_CALL)) {
-      const engagement = await this.readIds<EngagementNode>(conn, batch, 'shares,reactions.limit(0).summary(total_count),comments.limit(0).summary(total_count)');
+      const engagement = await this.readIds<EngagementNode>(
+        conn,
+        batch,
+        'shares,reactions.limit(0).summary(total_count),comments.limit(0).summary(total_count)',
+      );
       const known = [...engagement.keys()];
       let insights = new Map<string, InsightsNode>();
       if (known.length > 0) {
         try {
           insights = await this.readIds<InsightsNode>(conn, known, `insights.metric(${INSIGHT_METRICS.join(',')})`);
         } catch (err) {
-          if (!(err instanceof GraphError) || !(err.kind === 'invalid' || (err.kind === 'auth' && err.graphCode !== 190 && err.graphCode !== 102))) throw err;
+          if (
+            !(err instanceof GraphError) ||
+            !(err.kind === 'invalid' || (err.kind === 'auth' && err.graphCode !== 190 && err.graphCode !== 102))
+          )
+            throw err;
         }
       }
       for (const [id, node] of engagement) {
@@ -166,10 +177,15 @@ export class FacebookAdapter implements PlatformAdapter {
     let remaining = ids;
     while (remaining.length > 0) {
       try {
-        const { data } = await this.call<Record<string, T>>(conn, READ, { method: 'GET', url: '/', params: { ids: remaining.join(','), fields } }, (d) => {
-          if (!d || typeof d !== 'object') throw new Error('not an object');
-          return d as Record<string, T>;
-        });
+        const { data } = await this.call<Record<string, T>>(
+          conn,
+          READ,
+          { method: 'GET', url: '/', params: { ids: remaining.join(','), fields } },
+          (d) => {
+            if (!d || typeof d !== 'object') throw new Error('not an object');
+            return d as Record<string, T>;
+          },
+        );
         return new Map(Object.entries(data).filter(([id]) => remaining.includes(id)));
       } catch (err) {
         if (!(err instanceof GraphError) || !NOT_FOUND(err.graphCode, err.graphSubcode)) throw err;
@@ -206,18 +222,28 @@ export class FacebookAdapter implements PlatformAdapter {
   }
 
   /** POST /{page-id}/photos with the bytes as `source`; the alt text goes in `alt_text_custom` (Photo reference). */
-  private async uploadPhoto(conn: Connection, pageId: string, item: MediaItem, opts: { published: boolean; caption?: string }): Promise<{ id: string; post_id?: string }> {
+  private async uploadPhoto(
+    conn: Connection,
+    pageId: string,
+    item: MediaItem,
+    opts: { published: boolean; caption?: string },
+  ): Promise<{ id: string; post_id?: string }> {
     const bytes = await item.read();
     const form = new FormData();
     form.append('source', new Blob([new Uint8Array(bytes)], { type: item.mimeType }), item.fileName);
     form.append('published', String(opts.published));
     if (opts.caption !== undefined) form.append('caption', opts.caption);
     if (item.altText.trim() !== '') form.append('alt_text_custom', item.altText);
-    const { data } = await this.call<{ id: string; post_id?: string }>(conn, opts.published ? POST : HARMLESS_WRITE, { method: 'POST', url: `/${pageId}/photos`, data: form }, (d) => {
-      const { id } = requireId(d);
-      const postId = (d as { post_id?: unknown }).post_id;
-      return { id, post_id: typeof postId === 'string' ? postId : undefined };
-    });
+    const { data } = await this.call<{ id: string; post_id?: string }>(
+      conn,
+      opts.published ? POST : HARMLESS_WRITE,
+      { method: 'POST', url: `/${pageId}/photos`, data: form },
+      (d) => {
+        const { id } = requireId(d);
+        const postId = (d as { post_id?: unknown }).post_id;
+        return { id, post_id: typeof postId === 'string' ? postId : undefined };
+      },
+    );
     return data;
   }
 
@@ -237,7 +263,10 @@ export class FacebookAdapter implements PlatformAdapter {
 
 function refuseThread(req: PublishRequest): void {
   if (req.thread.length > 0) {
-    throw new PlatformError('invalid', `facebook: Facebook Pages have no threads; merge the ${req.thread.length} extra part(s) into the main text`);
+    throw new PlatformError(
+      'invalid',
+      `facebook: Facebook Pages have no threads; merge the ${req.thread.length} extra part(s) into the main text`,
+    );
   }
 }
 

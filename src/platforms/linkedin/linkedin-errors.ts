@@ -27,7 +27,11 @@ export function nextMidnightUtc(now = Date.now()): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1));
 }
 
-export function classifyLinkedInError(response: Pick<AxiosResponse<unknown>, 'status' | 'data'>, call: CallKind, now = Date.now()): PlatformError {
+export function classifyLinkedInError(
+  response: Pick<AxiosResponse<unknown>, 'status' | 'data'>,
+  call: CallKind,
+  now = Date.now(),
+): PlatformError {
   const { status } = response;
   const body = bodyOf(response.data);
   const inputErrors = body.errorDetails?.inputErrors ?? [];

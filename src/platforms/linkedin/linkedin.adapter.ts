@@ -69,12 +69,22 @@ export class LinkedInAdapter implements PlatformAdapter {
   async verify(conn: Connection): Promise<AccountInfo> {
     const urn = organizationUrn(conn);
     const id = urn.slice('urn:li:organization:'.length);
-    const { data } = await this.call<{ localizedName?: string; vanityName?: string }>(conn, READ, { method: 'GET', url: `/rest/organizations/${id}` }, (d) => {
-      if (!d || typeof d !== 'object') throw new Error('not an object');
-      return d as { localizedName?: string; vanityName?: string };
-    });
+    const { data } = await this.call<{ localizedName?: string; vanityName?: string }>(
+      conn,
+      READ,
+      { method: 'GET', url: `/rest/organizations/${id}` },
+      (d) => {
+        if (!d || typeof d !== 'object') throw new Error('not an object');
+        return d as { localizedName?: string; vanityName?: string };
+      },
+    );
     const name = data.localizedName ?? urn;
-    return { id: urn, handle: name, displayName: name, url: data.vanityName ? `https://www.linkedin.com/company/${data.vanityName}` : `https://www.linkedin.com/company/${id}` };
+    return {
+      id: urn,
+      handle: name,
+      displayName: name,
+      url: data.vanityName ? `https://www.linkedin.com/company/${data.vanityName}` : `https://www.linkedin.com/company/${id}`,
+    };
   }
 
   async publish(req: PublishRequest, onPart?: PartPublished): Promise<PublishedPart[]> {
@@ -97,10 +107,21 @@ export class LinkedInAdapter implements PlatformAdapter {
     if (images.length === 1) body.content = { media: altTextOf(images[0]!) };
     if (images.length > 1) body.content = { multiImage: { images: images.map(altTextOf) } };
 
-    const response = await this.call(req, POST, { method: 'POST', url: '/rest/posts', data: body, headers: { 'Content-Type': 'application/json' } });
+    const response = await this.call(req, POST, {
+      method: 'POST',
+      url: '/rest/posts',
+      data: body,
+      headers: { 'Content-Type': 'application/json' },
+    });
     const urn = headerValue(response.headers, 'x-restli-id') ?? headerValue(response.headers, 'x-linkedin-id');
     // Created (201) but unnamed: the post exists, only reconciliation can find it.
-    if (!urn) throw new PlatformError('ambiguous', 'linkedin: the post was created but LinkedIn named no id for it (no x-restli-id)', undefined, response.status);
+    if (!urn)
+      throw new PlatformError(
+        'ambiguous',
+        'linkedin: the post was created but LinkedIn named no id for it (no x-restli-id)',
+        undefined,
+        response.status,
+      );
     const part: PublishedPart = { externalId: urn, url: postUrl(urn) };
     await onPart?.(part, 0);
     return [part];
@@ -118,16 +139,26 @@ export class LinkedInAdapter implements PlatformAdapter {
         url: `/rest/posts?author=${encodeURIComponent(author)}&q=author&count=${RECENT_POSTS}&sortBy=LAST_MODIFIED`,
         headers: { 'X-RestLi-Method': 'FINDER' },
       },
-      (d) => ({ elements: Array.isArray((d as { elements?: unknown })?.elements) ? (d as { elements: Array<{ id?: string; commentary?: string }> }).elements : [] }),
+      (d) => ({
+        elements: Array.isArray((d as { elements?: unknown })?.elements)
+          ? (d as { elements: Array<{ id?: string; commentary?: string }> }).elements
+          : [],
+      }),
     );
-    const found = data.elements.find((p) => typeof p.id === 'string' && typeof p.commentary === 'string' && sameText(unescapeLittleText(p.commentary), req.text));
+    const found = data.elements.find(
+      (p) => typeof p.id === 'string' && typeof p.commentary === 'string' && sameText(unescapeLittleText(p.commentary), req.text),
+    );
     return found ? { status: 'found', part: { externalId: found.id!, url: postUrl(found.id!) } } : { status: 'absent' };
   }
 
   async delete(conn: Connection, externalIds: string[]): Promise<void> {
     for (const urn of externalIds) {
       try {
-        await this.call(conn, HARMLESS_WRITE, { method: 'DELETE', url: `/rest/posts/${encodeURIComponent(urn)}`, headers: { 'X-RestLi-Method': 'DELETE' } });
+        await this.call(conn, HARMLESS_WRITE, {
+          method: 'DELETE',
+          url: `/rest/posts/${encodeURIComponent(urn)}`,
+          headers: { 'X-RestLi-Method': 'DELETE' },
+        });
       } catch (err) {
         if (err instanceof PlatformError && (err.status === 404 || err.status === 410)) continue;
         throw err;
@@ -153,9 +184,14 @@ export class LinkedInAdapter implements PlatformAdapter {
         ...(shares.length ? [`shares=${list(shares)}`] : []),
         ...(ugcPosts.length ? [`ugcPosts=${list(ugcPosts)}`] : []),
       ].join('&');
-      const { data } = await this.call<{ elements: StatisticsElement[] }>(conn, READ, { method: 'GET', url: `/rest/organizationalEntityShareStatistics?${query}` }, (d) => ({
-        elements: Array.isArray((d as { elements?: unknown })?.elements) ? (d as { elements: StatisticsElement[] }).elements : [],
-      }));
+      const { data } = await this.call<{ elements: StatisticsElement[] }>(
+        conn,
+        READ,
+        { method: 'GET', url: `/rest/organizationalEntityShareStatistics?${query}` },
+        (d) => ({
+          elements: Array.isArray((d as { elements?: unknown })?.elements) ? (d as { elements: StatisticsElement[] }).elements : [],
+        }),
+      );
       for (const element of data.elements) {
         const id = element.share ?? element.ugcPost;
         const s = element.totalShareStatistics;
@@ -178,7 +214,12 @@ export class LinkedInAdapter implements PlatformAdapter {
     const { data } = await this.call<{ uploadUrl: string; image: string }>(
       conn,
       HARMLESS_WRITE,
-      { method: 'POST', url: '/rest/images?action=initializeUpload', data: { initializeUploadRequest: { owner } }, headers: { 'Content-Type': 'application/json' } },
+      {
+        method: 'POST',
+        url: '/rest/images?action=initializeUpload',
+        data: { initializeUploadRequest: { owner } },
+        headers: { 'Content-Type': 'application/json' },
+      },
       (d) => {
         const value = (d as { value?: { uploadUrl?: unknown; image?: unknown } } | null)?.value;
         if (typeof value?.uploadUrl !== 'string' || typeof value.image !== 'string') throw new Error('no uploadUrl or image in the answer');
@@ -187,7 +228,13 @@ export class LinkedInAdapter implements PlatformAdapter {
     );
     const bytes = await item.read();
     // The upload URL is absolute (LinkedIn's upload host); axios ignores the base URL for it.
-    await this.call(conn, HARMLESS_WRITE, { method: 'PUT', url: data.uploadUrl, data: bytes, headers: { 'Content-Type': item.mimeType } }, undefined, false);
+    await this.call(
+      conn,
+      HARMLESS_WRITE,
+      { method: 'PUT', url: data.uploadUrl, data: bytes, headers: { 'Content-Type': item.mimeType } },
+      undefined,
+      false,
+    );
     return data.image;
   }
 
@@ -199,19 +246,34 @@ export class LinkedInAdapter implements PlatformAdapter {
       headers['LinkedIn-Version'] = typeof version === 'string' && /^\d{6}$/.test(version) ? version : LINKEDIN_DEFAULT_VERSION;
       headers['X-Restli-Protocol-Version'] = '2.0.0';
     }
-    return send<T>({ http: this.http, config: { ...config, headers }, call: kind, platform: 'linkedin', classify: (r, c) => classifyLinkedInError(r, c), secrets: [token], parse });
+    return send<T>({
+      http: this.http,
+      config: { ...config, headers },
+      call: kind,
+      platform: 'linkedin',
+      classify: (r, c) => classifyLinkedInError(r, c),
+      secrets: [token],
+      parse,
+    });
   }
 }
 
 function organizationUrn(conn: Connection): string {
   const urn = setting(conn, 'organizationUrn');
-  if (!/^urn:li:organization:\d+$/.test(urn)) throw new PlatformError('invalid', `linkedin: the channel setting 'organizationUrn' must look like urn:li:organization:123, not '${urn}'`);
+  if (!/^urn:li:organization:\d+$/.test(urn))
+    throw new PlatformError(
+      'invalid',
+      `linkedin: the channel setting 'organizationUrn' must look like urn:li:organization:123, not '${urn}'`,
+    );
   return urn;
 }
 
 function refuseThread(req: PublishRequest): void {
   if (req.thread.length > 0) {
-    throw new PlatformError('invalid', `linkedin: LinkedIn has no threads; merge the ${req.thread.length} extra part(s) into the main text`);
+    throw new PlatformError(
+      'invalid',
+      `linkedin: LinkedIn has no threads; merge the ${req.thread.length} extra part(s) into the main text`,
+    );
   }
 }
 

@@ -13,7 +13,13 @@ import { PlatformError } from '#src/platforms/platform-adapter.js';
  * e-mail not confirmed, account pending approval. Any other 403 ("This action is not allowed",
  * Mastodon::NotPermittedError) refuses this one action, e.g. replying to a post we may not reply to.
  */
-const ACCOUNT_403 = [/outside the authorized scopes/i, /login is currently disabled/i, /missing a confirmed e-mail/i, /pending approval/i, /suspended/i];
+const ACCOUNT_403 = [
+  /outside the authorized scopes/i,
+  /login is currently disabled/i,
+  /missing a confirmed e-mail/i,
+  /pending approval/i,
+  /suspended/i,
+];
 
 export function classifyMastodonError(err: unknown, call: CallKind, secrets: string[] = []): PlatformError {
   if (err instanceof PlatformError) return err;
@@ -28,7 +34,10 @@ export function classifyMastodonError(err: unknown, call: CallKind, secrets: str
   }
   if (err instanceof MastoUnexpectedError || err instanceof MastoDeserializeError) {
     // An answer came but is not Mastodon's JSON (a proxy's HTML error page): treat it like a 5xx.
-    return new PlatformError(statusKind(502, call), `mastodon: unreadable answer from the instance: ${redact(err.message, secrets).slice(0, 200)}`);
+    return new PlatformError(
+      statusKind(502, call),
+      `mastodon: unreadable answer from the instance: ${redact(err.message, secrets).slice(0, 200)}`,
+    );
   }
   const failure = transportFailure(err, call, 'mastodon');
   return new PlatformError(failure.kind, redact(failure.message, secrets), failure.resetAt, failure.status);

@@ -7,7 +7,10 @@ const WRITE = { write: true, idempotent: false };
 const READ = { write: false };
 
 function httpError(status: number, error: string, headers: Record<string, string> = {}): MastoHttpError {
-  return new MastoHttpError({ statusCode: status, message: error }, { cause: new Response(JSON.stringify({ error }), { status, headers }) });
+  return new MastoHttpError(
+    { statusCode: status, message: error },
+    { cause: new Response(JSON.stringify({ error }), { status, headers }) },
+  );
 }
 
 describe('partIdempotencyKey', () => {
@@ -33,11 +36,14 @@ describe('matching our text with Mastodon content', () => {
     const html =
       '<p>Travaux &amp; fermeture<br />rue &quot;Haute&quot;</p><p>Voir <a href="https://www.example.org/travaux/rue-haute-2025-calendrier" rel="nofollow noopener" target="_blank"><span class="invisible">https://www.</span><span class="ellipsis">example.org/travaux/rue-haute-</span><span class="invisible">2025-calendrier</span></a></p>';
     expect(htmlToText(html)).toBe('Travaux & fermeture\nrue "Haute"\n\nVoir https://www.example.org/travaux/rue-haute-2025-calendrier');
-    expect(contentMatches(html, 'Travaux & fermeture\nrue "Haute"\n\nVoir https://www.example.org/travaux/rue-haute-2025-calendrier')).toBe(true);
+    expect(contentMatches(html, 'Travaux & fermeture\nrue "Haute"\n\nVoir https://www.example.org/travaux/rue-haute-2025-calendrier')).toBe(
+      true,
+    );
   });
 
   it('survives remote mentions shown as @user and blank differences, but not other words', () => {
-    const html = '<p>Merci <span class="h-card"><a href="https://autre.example/@maire" class="u-url mention">@<span>maire</span></a></span> !</p>';
+    const html =
+      '<p>Merci <span class="h-card"><a href="https://autre.example/@maire" class="u-url mention">@<span>maire</span></a></span> !</p>';
     expect(contentMatches(html, 'Merci @maire@autre.example !')).toBe(true);
     expect(contentMatches(html, 'Merci  @maire !\n')).toBe(true);
     expect(contentMatches(html, 'Merci @adjoint !')).toBe(false);
@@ -69,7 +75,9 @@ describe('classifyMastodonError', () => {
   });
 
   it('a timeout is ambiguous on a status create, transient on a read; a refused connection is transient', () => {
-    const timeout = new MastoTimeoutError('Request timed out', { cause: new DOMException('The operation was aborted due to timeout', 'TimeoutError') });
+    const timeout = new MastoTimeoutError('Request timed out', {
+      cause: new DOMException('The operation was aborted due to timeout', 'TimeoutError'),
+    });
     expect(classifyMastodonError(timeout, WRITE).kind).toBe('ambiguous');
     expect(classifyMastodonError(timeout, READ).kind).toBe('transient');
     const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
@@ -77,7 +85,9 @@ describe('classifyMastodonError', () => {
   });
 
   it('an answer that is not JSON (a proxy page) is treated like a 5xx', () => {
-    expect(classifyMastodonError(new MastoUnexpectedError('The server returned data with an unknown encoding.'), WRITE).kind).toBe('ambiguous');
+    expect(classifyMastodonError(new MastoUnexpectedError('The server returned data with an unknown encoding.'), WRITE).kind).toBe(
+      'ambiguous',
+    );
   });
 
   it('never lets a secret through', () => {

@@ -109,7 +109,10 @@ export class MastodonAdapter implements PlatformAdapter {
     const candidates: mastodon.v1.Status[] = [];
     let maxId: string | undefined;
     for (let page = 0; page < RECONCILE_PAGES; page++) {
-      const statuses = await call(READ, async () => await masto.v1.accounts.$select(me.id).statuses.list({ limit: 40, excludeReblogs: true, maxId }));
+      const statuses = await call(
+        READ,
+        async () => await masto.v1.accounts.$select(me.id).statuses.list({ limit: 40, excludeReblogs: true, maxId }),
+      );
       for (const s of statuses) {
         if ((s.inReplyToId ?? null) !== parentId || Date.parse(s.createdAt) < since) continue;
         if (!contentMatches(s.content, wanted)) continue;
@@ -201,7 +204,10 @@ export class MastodonAdapter implements PlatformAdapter {
       });
       if (media?.url) return created.id;
     }
-    throw new PlatformError('transient', `mastodon: the instance did not finish processing media '${item.fileName}' within ${MEDIA_PROCESSING_TIMEOUT_MS / 1000} s`);
+    throw new PlatformError(
+      'transient',
+      `mastodon: the instance did not finish processing media '${item.fileName}' within ${MEDIA_PROCESSING_TIMEOUT_MS / 1000} s`,
+    );
   }
 
   /** A masto client for this channel, and a wrapper that turns every failure into a PlatformError without the token. */
@@ -232,7 +238,8 @@ function instanceUrl(conn: Connection): string {
   } catch {
     throw new PlatformError('invalid', `mastodon: the channel setting 'instanceUrl' is not a URL: ${raw}`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new PlatformError('invalid', `mastodon: 'instanceUrl' must be http(s): ${raw}`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new PlatformError('invalid', `mastodon: 'instanceUrl' must be http(s): ${raw}`);
   return url.origin;
 }
 

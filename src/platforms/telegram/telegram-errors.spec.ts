@@ -4,7 +4,12 @@ import { classifyFailure, redact } from '#src/platforms/telegram/telegram-errors
 
 const SEND = { write: true };
 const READ = { write: false };
-const body = (error_code: number, description: string, parameters?: object) => ({ ok: false, error_code, description, ...(parameters ? { parameters } : {}) });
+const body = (error_code: number, description: string, parameters?: object) => ({
+  ok: false,
+  error_code,
+  description,
+  ...(parameters ? { parameters } : {}),
+});
 
 describe('classifyFailure', () => {
   const now = Date.UTC(2025, 0, 1);
@@ -31,7 +36,12 @@ describe('classifyFailure', () => {
   });
 
   it('takes the reset of a 429 from parameters.retry_after, else from Retry-After', () => {
-    const fromBody = classifyFailure('sendMessage', { status: 429, body: body(429, 'Too Many Requests: retry after 35', { retry_after: 35 }), retryAfter: '99' }, SEND, now);
+    const fromBody = classifyFailure(
+      'sendMessage',
+      { status: 429, body: body(429, 'Too Many Requests: retry after 35', { retry_after: 35 }), retryAfter: '99' },
+      SEND,
+      now,
+    );
     expect(fromBody).toMatchObject({ kind: 'rate_limit', resetAt: new Date(now + 35_000) });
     const fromHeader = classifyFailure('sendMessage', { status: 429, body: '<html>429</html>', retryAfter: '12' }, SEND, now);
     expect(fromHeader).toMatchObject({ kind: 'rate_limit', resetAt: new Date(now + 12_000) });

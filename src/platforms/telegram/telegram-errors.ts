@@ -50,11 +50,28 @@ export function classifyFailure(method: string, answer: TelegramAnswer, call: Ca
     const resetAt = resetFromSeconds(body.parameters?.retry_after, now) ?? resetFromSeconds(answer.retryAfter, now);
     return new PlatformError('rate_limit', `${where}: ${description}`, resetAt, status);
   }
-  if (status === 401) return new PlatformError('auth', `${where}: the bot token was refused (${description}); reconnect the channel with the token from @BotFather`, undefined, status);
+  if (status === 401)
+    return new PlatformError(
+      'auth',
+      `${where}: the bot token was refused (${description}); reconnect the channel with the token from @BotFather`,
+      undefined,
+      status,
+    );
   // api.telegram.org answers 404 "Not Found" when the path does not hold a well-formed bot token.
-  if (status === 404) return new PlatformError('auth', `${where}: ${description} (the bot token is malformed or the Bot API address is wrong)`, undefined, status);
+  if (status === 404)
+    return new PlatformError(
+      'auth',
+      `${where}: ${description} (the bot token is malformed or the Bot API address is wrong)`,
+      undefined,
+      status,
+    );
   if (status === 403 || NO_RIGHTS.test(description)) {
-    return new PlatformError('auth', `${where}: ${description} (the bot must be an administrator of the channel with the right to post messages)`, undefined, status);
+    return new PlatformError(
+      'auth',
+      `${where}: ${description} (the bot must be an administrator of the channel with the right to post messages)`,
+      undefined,
+      status,
+    );
   }
   return new PlatformError(statusKind(status, call), `${where}: ${description}`, undefined, status);
 }

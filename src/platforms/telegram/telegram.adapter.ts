@@ -94,7 +94,10 @@ export class TelegramAdapter implements PlatformAdapter {
     const bot = await this.call<TgUser>(token, 'getMe', {}, READ);
     const chat = await this.call<TgChat>(token, 'getChat', { chat_id: chatId }, READ);
     if (chat.type !== 'channel') {
-      throw new PlatformError('invalid', `telegram: ${chatId} is a ${chat.type} chat, not a channel; CivicPost publishes to Telegram channels`);
+      throw new PlatformError(
+        'invalid',
+        `telegram: ${chatId} is a ${chat.type} chat, not a channel; CivicPost publishes to Telegram channels`,
+      );
     }
     const member = await this.call<TgChatMember>(token, 'getChatMember', { chat_id: chatId, user_id: bot.id }, READ);
     const title = chat.title ?? chatId;
@@ -141,7 +144,8 @@ export class TelegramAdapter implements PlatformAdapter {
     const index = req.publishedParts.length;
     const chatId = typeof req.channel.settings.chatId === 'string' ? req.channel.settings.chatId : 'the channel';
     const where = chatId.startsWith('@') ? `https://t.me/${chatId.slice(1)}` : chatId;
-    const what = index === 0 ? 'the post' : `part ${index + 1} of the thread (a reply to message ${req.publishedParts[index - 1]!.externalId})`;
+    const what =
+      index === 0 ? 'the post' : `part ${index + 1} of the thread (a reply to message ${req.publishedParts[index - 1]!.externalId})`;
     return {
       status: 'unknown',
       reason: `Telegram's Bot API cannot read a channel's messages, so CivicPost cannot tell whether ${what} reached ${where}; look in the channel and confirm or retry by hand`,
@@ -178,8 +182,10 @@ export class TelegramAdapter implements PlatformAdapter {
     // Everything is checked before the first byte goes out: a refusal here publishes nothing.
     const caption = captionWithDescriptions(text, media);
     media.forEach((item, i) => {
-      if (!item.mimeType.startsWith('image/')) throw new PlatformError('invalid', `telegram: media ${i + 1} is ${item.mimeType}; CivicPost sends images only`);
-      if (item.size > PHOTO_MAX_BYTES) throw new PlatformError('invalid', `telegram: image ${i + 1} is ${item.size} bytes; Telegram takes photos up to 10 MB`);
+      if (!item.mimeType.startsWith('image/'))
+        throw new PlatformError('invalid', `telegram: media ${i + 1} is ${item.mimeType}; CivicPost sends images only`);
+      if (item.size > PHOTO_MAX_BYTES)
+        throw new PlatformError('invalid', `telegram: image ${i + 1} is ${item.size} bytes; Telegram takes photos up to 10 MB`);
     });
     const files = await Promise.all(media.map(async (item) => ({ item, bytes: await item.read() })));
 
@@ -230,7 +236,12 @@ export class TelegramAdapter implements PlatformAdapter {
   }
 
   /** The raw answer; only a request without an HTTP answer throws (as a PlatformError). */
-  private async request(token: string, method: string, params: Record<string, unknown> | FormData, kind: CallKind): Promise<TelegramAnswer> {
+  private async request(
+    token: string,
+    method: string,
+    params: Record<string, unknown> | FormData,
+    kind: CallKind,
+  ): Promise<TelegramAnswer> {
     try {
       const res = await this.http.post<unknown>(`${this.base}/bot${token}/${method}`, params, {
         signal: AbortSignal.timeout(this.options.timeoutMs),

@@ -8,16 +8,30 @@ describe('xRateLimitReset', () => {
   const window = { 'x-rate-limit-limit': '100', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': '1700000900' };
 
   it('takes the 15-minute reset when no 24-hour allowance is spent', () => {
-    expect(xRateLimitReset({ ...window, 'x-user-limit-24hour-remaining': '3', 'x-user-limit-24hour-reset': '1700086400' })).toEqual(new Date(1700000900 * 1000));
+    expect(xRateLimitReset({ ...window, 'x-user-limit-24hour-remaining': '3', 'x-user-limit-24hour-reset': '1700086400' })).toEqual(
+      new Date(1700000900 * 1000),
+    );
   });
 
   it('takes the 24-hour reset when the user allowance is spent', () => {
-    expect(xRateLimitReset({ ...window, 'x-rate-limit-remaining': '40', 'x-user-limit-24hour-remaining': '0', 'x-user-limit-24hour-reset': '1700086400' })).toEqual(new Date(1700086400 * 1000));
+    expect(
+      xRateLimitReset({
+        ...window,
+        'x-rate-limit-remaining': '40',
+        'x-user-limit-24hour-remaining': '0',
+        'x-user-limit-24hour-reset': '1700086400',
+      }),
+    ).toEqual(new Date(1700086400 * 1000));
   });
 
   it('takes the later reset when both the app and the user 24-hour allowances are spent', () => {
     expect(
-      xRateLimitReset({ 'x-app-limit-24hour-remaining': '0', 'x-app-limit-24hour-reset': '1700090000', 'x-user-limit-24hour-remaining': '0', 'x-user-limit-24hour-reset': '1700086400' }),
+      xRateLimitReset({
+        'x-app-limit-24hour-remaining': '0',
+        'x-app-limit-24hour-reset': '1700090000',
+        'x-user-limit-24hour-remaining': '0',
+        'x-user-limit-24hour-reset': '1700086400',
+      }),
     ).toEqual(new Date(1700090000 * 1000));
   });
 
@@ -28,14 +42,29 @@ describe('xRateLimitReset', () => {
 
 describe('classifyXResponse', () => {
   it('reads the v2 duplicate detail of a 403 as duplicate', () => {
-    const e = classifyXResponse(403, { detail: 'You are not allowed to create a Tweet with duplicate content.', type: 'about:blank', title: 'Forbidden', status: 403 }, {}, POST);
+    const e = classifyXResponse(
+      403,
+      { detail: 'You are not allowed to create a Tweet with duplicate content.', type: 'about:blank', title: 'Forbidden', status: 403 },
+      {},
+      POST,
+    );
     expect(e.kind).toBe('duplicate');
   });
 
   it('reads any other 403 or 400 as invalid, with X words', () => {
-    const e = classifyXResponse(403, { detail: 'You attempted to reply to a Tweet that is deleted or not visible to you.', title: 'Forbidden' }, {}, POST);
+    const e = classifyXResponse(
+      403,
+      { detail: 'You attempted to reply to a Tweet that is deleted or not visible to you.', title: 'Forbidden' },
+      {},
+      POST,
+    );
     expect([e.kind, e.message]).toEqual(['invalid', 'x: 403: You attempted to reply to a Tweet that is deleted or not visible to you.']);
-    const bad = classifyXResponse(400, { title: 'Invalid Request', detail: 'One or more parameters to your request was invalid.', errors: [{ message: 'text too long' }] }, {}, POST);
+    const bad = classifyXResponse(
+      400,
+      { title: 'Invalid Request', detail: 'One or more parameters to your request was invalid.', errors: [{ message: 'text too long' }] },
+      {},
+      POST,
+    );
     expect(bad.message).toContain('text too long');
   });
 

@@ -78,7 +78,8 @@ export function classifyXFailure(err: unknown, call: CallKind): PlatformError {
   if (err instanceof ApiRequestError) {
     const inner = innerRequestError(err);
     // Our AbortSignal timeout and the library's socket timeout read as ETIMEDOUT.
-    const timedOut = inner instanceof Error && (inner.name === 'AbortError' || inner.name === 'TimeoutError' || inner.message === 'Request timeout.');
+    const timedOut =
+      inner instanceof Error && (inner.name === 'AbortError' || inner.name === 'TimeoutError' || inner.message === 'Request timeout.');
     return transportFailure(timedOut ? Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' }) : inner, call, 'x');
   }
   // Errors thrown by the library itself (e.g. "Media processing failed: ..." after upload) are X's refusal.

@@ -27,7 +27,11 @@ export function originalText(text: string, urls: XUrlEntity[] = []): string {
 }
 
 function canonicalUrl(url: string): string {
-  return url.replace(/^https?:\/\//i, '').replace(/^www\./i, '').replace(/\/+$/, '').toLowerCase();
+  return url
+    .replace(/^https?:\/\//i, '')
+    .replace(/^www\./i, '')
+    .replace(/\/+$/, '')
+    .toLowerCase();
 }
 
 /** Normalised text with every link in its canonical form, for comparing X's text with ours. */

@@ -10,7 +10,15 @@
  * The channel's `accountHandle` (or GET /2/users/me) gives the username for post URLs.
  */
 import http from 'node:http';
-import { TwitterApi, type EUploadMimeType, type ITwitterApiClientPlugin, type SendTweetV2Params, type TweetV2, type TweetV2LookupResult, type TweetV2UserTimelineResult } from 'twitter-api-v2';
+import {
+  TwitterApi,
+  type EUploadMimeType,
+  type ITwitterApiClientPlugin,
+  type SendTweetV2Params,
+  type TweetV2,
+  type TweetV2LookupResult,
+  type TweetV2UserTimelineResult,
+} from 'twitter-api-v2';
 import type { CallKind } from '#src/platforms/http-failure.js';
 import {
   credential,
@@ -66,7 +74,8 @@ export class XAdapter implements PlatformAdapter {
     const texts = [req.text, ...req.thread];
     const parts = [...req.publishedParts];
     if (parts.length >= texts.length) return parts;
-    if (req.media.length > MAX_MEDIA) throw new PlatformError('invalid', `x: at most ${MAX_MEDIA} images per post; this one has ${req.media.length}`);
+    if (req.media.length > MAX_MEDIA)
+      throw new PlatformError('invalid', `x: at most ${MAX_MEDIA} images per post; this one has ${req.media.length}`);
     const client = this.client(req);
     // Asked before anything is sent: a failure here must not come after a post is out.
     const username = await this.username(req, client);
@@ -93,7 +102,10 @@ export class XAdapter implements PlatformAdapter {
     const texts = [req.text, ...req.thread];
     if (index >= texts.length) return { status: 'absent' };
     const client = this.client(req);
-    const userId = typeof req.channel.settings.userId === 'string' && req.channel.settings.userId !== '' ? req.channel.settings.userId : (await this.me(client)).id;
+    const userId =
+      typeof req.channel.settings.userId === 'string' && req.channel.settings.userId !== ''
+        ? req.channel.settings.userId
+        : (await this.me(client)).id;
     const parent = index > 0 ? req.publishedParts[index - 1]!.externalId : undefined;
     const page = await call(
       () =>
@@ -145,7 +157,10 @@ export class XAdapter implements PlatformAdapter {
     const creds = conn.credentials ?? {};
     const plugin = redirectPlugin(this.options);
     // The library calls https.request; a plain-http base (a local fake) needs an http agent to be accepted.
-    const settings = { plugins: [plugin], ...(new URL(this.options.baseUrls.x).protocol === 'http:' ? { httpAgent: new http.Agent() } : {}) };
+    const settings = {
+      plugins: [plugin],
+      ...(new URL(this.options.baseUrls.x).protocol === 'http:' ? { httpAgent: new http.Agent() } : {}),
+    };
     if (typeof creds.appKey === 'string' && creds.appKey !== '') {
       return new TwitterApi(
         {

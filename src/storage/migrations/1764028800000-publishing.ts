@@ -54,7 +54,9 @@ export class Publishing1764028800000 implements MigrationInterface {
     await q.query(`DROP INDEX publication_targets_due_idx`);
     await q.query(`ALTER TABLE publication_targets DROP COLUMN attempts, DROP COLUMN queued_at, DROP COLUMN claimed_at,
       DROP COLUMN published_at, DROP COLUMN hold_reason`);
-    await q.query(`ALTER TABLE channels DROP COLUMN rate_limit_posts, DROP COLUMN rate_limit_window_seconds, DROP COLUMN rate_limited_until`);
+    await q.query(
+      `ALTER TABLE channels DROP COLUMN rate_limit_posts, DROP COLUMN rate_limit_window_seconds, DROP COLUMN rate_limited_until`,
+    );
     await q.query(`ALTER TABLE institutions DROP COLUMN suspended_at, DROP COLUMN suspension_reason`);
   }
 }

@@ -13,9 +13,13 @@ export class Engagement1764374400000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     // When each published target's engagement is next due (null: collection has stopped).
     await q.query(`ALTER TABLE publication_targets ADD COLUMN metrics_next_at timestamptz`);
-    await q.query(`CREATE INDEX publication_targets_metrics_due_idx ON publication_targets (metrics_next_at) WHERE metrics_next_at IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX publication_targets_metrics_due_idx ON publication_targets (metrics_next_at) WHERE metrics_next_at IS NOT NULL`,
+    );
     // Reports read one institution's publications of a period (withdrawn ones too).
-    await q.query(`CREATE INDEX publication_targets_institution_published_idx ON publication_targets (institution_id, published_at) WHERE published_at IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX publication_targets_institution_published_idx ON publication_targets (institution_id, published_at) WHERE published_at IS NOT NULL`,
+    );
     // A platform's rate limit or refusal of metrics calls pauses collection only, never publishing.
     await q.query(`ALTER TABLE channels ADD COLUMN metrics_paused_until timestamptz, ADD COLUMN metrics_last_error text`);
     const metrics = `likes integer, reposts integer, replies integer, quotes integer, impressions bigint, clicks integer`;
@@ -48,7 +52,10 @@ export class Engagement1764374400000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX engagement_daily_institution_idx ON engagement_daily (institution_id, day)`);
     const cols = 'likes, reposts, replies, quotes, impressions, clicks';
-    const set = cols.split(', ').map((c) => `${c} = EXCLUDED.${c}`).join(', ');
+    const set = cols
+      .split(', ')
+      .map((c) => `${c} = EXCLUDED.${c}`)
+      .join(', ');
     await q.query(`
       CREATE FUNCTION metric_snapshots_rollup() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -72,7 +79,9 @@ export class Engagement1764374400000 implements MigrationInterface {
     await q.query(`
       CREATE FUNCTION metric_snapshots_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION 'metric_snapshots is append only'; END $$`);
-    await q.query(`CREATE TRIGGER metric_snapshots_append_only BEFORE UPDATE ON metric_snapshots FOR EACH ROW EXECUTE FUNCTION metric_snapshots_append_only()`);
+    await q.query(
+      `CREATE TRIGGER metric_snapshots_append_only BEFORE UPDATE ON metric_snapshots FOR EACH ROW EXECUTE FUNCTION metric_snapshots_append_only()`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -26,7 +26,9 @@ export class PostRevisions1764460800000 implements MigrationInterface {
     await q.query(`
       CREATE FUNCTION post_revisions_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION 'post_revisions is append only'; END $$`);
-    await q.query(`CREATE TRIGGER post_revisions_append_only BEFORE UPDATE ON post_revisions FOR EACH ROW EXECUTE FUNCTION post_revisions_append_only()`);
+    await q.query(
+      `CREATE TRIGGER post_revisions_append_only BEFORE UPDATE ON post_revisions FOR EACH ROW EXECUTE FUNCTION post_revisions_append_only()`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -9,4 +9,14 @@ import { PostRevisions1764460800000 } from '#src/storage/migrations/176446080000
 import { TargetProgress1764547200000 } from '#src/storage/migrations/1764547200000-target-progress.js';
 
 /** Every migration, in order. Committed; never generated at run time, and `synchronize` is never on. */
-export const MIGRATIONS = [InitialSchema1763856000000, Domain1763942400000, Publishing1764028800000, Blackouts1764115200000, Occurrences1764201600000, Platforms1764288000000, Engagement1764374400000, PostRevisions1764460800000, TargetProgress1764547200000];
+export const MIGRATIONS = [
+  InitialSchema1763856000000,
+  Domain1763942400000,
+  Publishing1764028800000,
+  Blackouts1764115200000,
+  Occurrences1764201600000,
+  Platforms1764288000000,
+  Engagement1764374400000,
+  PostRevisions1764460800000,
+  TargetProgress1764547200000,
+];

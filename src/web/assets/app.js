@@ -20,7 +20,6 @@
         if (!window.confirm(form.getAttribute('data-confirm'))) event.preventDefault();
       });
     });
-
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', ready);

@@ -17,7 +17,9 @@
       return event.target && event.target.closest ? event.target.closest('td[data-date]') : null;
     }
     function clear() {
-      table.querySelectorAll('td.drop-target').forEach(function (td) { td.classList.remove('drop-target'); });
+      table.querySelectorAll('td.drop-target').forEach(function (td) {
+        td.classList.remove('drop-target');
+      });
     }
     function say(text) {
       live.textContent = text;
@@ -73,7 +75,11 @@
           return res.text().then(function (text) {
             var page = new DOMParser().parseFromString(text, 'text/html');
             var problem = page.querySelector('.field-error') || page.querySelector('.error-summary p') || page.querySelector('main p');
-            say(problem ? live.getAttribute('data-refused').replace('{reason}', problem.textContent.trim()) : live.getAttribute('data-failed'));
+            say(
+              problem
+                ? live.getAttribute('data-refused').replace('{reason}', problem.textContent.trim())
+                : live.getAttribute('data-failed'),
+            );
           });
         })
         .catch(function () {

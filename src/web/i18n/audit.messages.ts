@@ -3,19 +3,25 @@ import type { Translations } from '#src/web/i18n/catalog.js';
 /** The audit trail viewer (area `audit`). */
 export const en = {
   'audit.title': 'Audit trail',
-  'audit.intro': 'Every change made in this institution, who made it and when. The trail only grows: nothing in it can be edited or deleted.',
+  'audit.intro':
+    'Every change made in this institution, who made it and when. The trail only grows: nothing in it can be edited or deleted.',
 
   'audit.verify.heading': 'Is the trail intact?',
-  'audit.verify.explain': 'Each event carries a fingerprint (a hash) of itself and of the event before it. Checking the chain shows whether any event was changed, removed or slipped in afterwards.',
+  'audit.verify.explain':
+    'Each event carries a fingerprint (a hash) of itself and of the event before it. Checking the chain shows whether any event was changed, removed or slipped in afterwards.',
   'audit.verify.submit': 'Verify the chain',
   'audit.verify.resultHeading': 'Result of the check',
-  'audit.verify.intact': 'The chain is intact: {count, plural, one {# event} other {# events}} of this institution checked; none was changed, removed or added afterwards.',
+  'audit.verify.intact':
+    'The chain is intact: {count, plural, one {# event} other {# events}} of this institution checked; none was changed, removed or added afterwards.',
   'audit.verify.broken': 'The chain is broken at event no. {seq}: {action}.',
-  'audit.verify.brokenElsewhere': 'The chain is broken at an event of another institution (all institutions on this server share one chain).',
+  'audit.verify.brokenElsewhere':
+    'The chain is broken at an event of another institution (all institutions on this server share one chain).',
   'audit.verify.altered': 'The content of that event no longer matches its fingerprint: it was changed after it was recorded.',
   'audit.verify.relinked': 'That event does not link to the event before it: an event was removed, added or reordered.',
-  'audit.verify.checkedBefore': '{count, plural, =0 {No event of this institution comes before it.} one {The # event of this institution before it is intact.} other {The # events of this institution before it are intact.}}',
-  'audit.verify.whatNow': 'CivicPost itself cannot change the trail: someone with direct access to the database did this. Tell the system administrator; the command audit:verify gives the same result.',
+  'audit.verify.checkedBefore':
+    '{count, plural, =0 {No event of this institution comes before it.} one {The # event of this institution before it is intact.} other {The # events of this institution before it are intact.}}',
+  'audit.verify.whatNow':
+    'CivicPost itself cannot change the trail: someone with direct access to the database did this. Tell the system administrator; the command audit:verify gives the same result.',
   'audit.verify.brokenHere': 'The chain breaks here',
 
   'audit.events.heading': 'Events',
@@ -90,19 +96,25 @@ export const en = {
 
 export const ro: Translations<typeof en> = {
   'audit.title': 'Jurnal de audit',
-  'audit.intro': 'Fiecare modificare făcută în această instituție, cine a făcut-o și când. Jurnalul doar crește: nimic din el nu poate fi modificat sau șters.',
+  'audit.intro':
+    'Fiecare modificare făcută în această instituție, cine a făcut-o și când. Jurnalul doar crește: nimic din el nu poate fi modificat sau șters.',
 
   'audit.verify.heading': 'Este jurnalul intact?',
-  'audit.verify.explain': 'Fiecare eveniment poartă o amprentă (un hash) a sa și a evenimentului dinaintea lui. Verificarea lanțului arată dacă vreun eveniment a fost modificat, șters sau strecurat ulterior.',
+  'audit.verify.explain':
+    'Fiecare eveniment poartă o amprentă (un hash) a sa și a evenimentului dinaintea lui. Verificarea lanțului arată dacă vreun eveniment a fost modificat, șters sau strecurat ulterior.',
   'audit.verify.submit': 'Verifică lanțul',
   'audit.verify.resultHeading': 'Rezultatul verificării',
-  'audit.verify.intact': 'Lanțul este intact. Evenimente ale instituției verificate: {count, number}; niciunul nu a fost modificat, șters sau adăugat ulterior.',
+  'audit.verify.intact':
+    'Lanțul este intact. Evenimente ale instituției verificate: {count, number}; niciunul nu a fost modificat, șters sau adăugat ulterior.',
   'audit.verify.broken': 'Lanțul este rupt la evenimentul nr. {seq}: {action}.',
-  'audit.verify.brokenElsewhere': 'Lanțul este rupt la un eveniment al altei instituții (toate instituțiile de pe acest server au un singur lanț).',
+  'audit.verify.brokenElsewhere':
+    'Lanțul este rupt la un eveniment al altei instituții (toate instituțiile de pe acest server au un singur lanț).',
   'audit.verify.altered': 'Conținutul acelui eveniment nu mai corespunde amprentei sale: a fost modificat după ce a fost înregistrat.',
   'audit.verify.relinked': 'Acel eveniment nu este legat de evenimentul dinaintea lui: un eveniment a fost șters, adăugat sau mutat.',
-  'audit.verify.checkedBefore': '{count, plural, =0 {Niciun eveniment al instituției nu îl precedă.} one {Evenimentul instituției dinaintea lui este intact.} few {Cele # evenimente ale instituției dinaintea lui sunt intacte.} other {Cele # de evenimente ale instituției dinaintea lui sunt intacte.}}',
-  'audit.verify.whatNow': 'CivicPost nu poate modifica jurnalul: cineva cu acces direct la baza de date a făcut acest lucru. Anunțați administratorul de sistem; comanda audit:verify dă același rezultat.',
+  'audit.verify.checkedBefore':
+    '{count, plural, =0 {Niciun eveniment al instituției nu îl precedă.} one {Evenimentul instituției dinaintea lui este intact.} few {Cele # evenimente ale instituției dinaintea lui sunt intacte.} other {Cele # de evenimente ale instituției dinaintea lui sunt intacte.}}',
+  'audit.verify.whatNow':
+    'CivicPost nu poate modifica jurnalul: cineva cu acces direct la baza de date a făcut acest lucru. Anunțați administratorul de sistem; comanda audit:verify dă același rezultat.',
   'audit.verify.brokenHere': 'Aici se rupe lanțul',
 
   'audit.events.heading': 'Evenimente',

@@ -52,7 +52,8 @@ export const en = {
   'calendar.zoneHint': 'The institution’s time zone is {zone} ({id}).',
   'calendar.timeSubmit': 'Change time',
   'calendar.timeDraftNote': 'This post is a draft: the new time is saved with it and applies once it is approved.',
-  'calendar.timeReviewNote': 'This post is waiting for review: changing its time makes a new revision, which goes back to review, and you become one of its authors.',
+  'calendar.timeReviewNote':
+    'This post is waiting for review: changing its time makes a new revision, which goes back to review, and you become one of its authors.',
   'calendar.timeApprovedNote': 'This post is approved: it will be published at the new time.',
   'calendar.timeNotAllowed': 'You may not change the time of this post.',
   'calendar.timeNotNow': 'The time of this post can no longer be changed ({status}).',
@@ -98,7 +99,8 @@ export const ro: Translations<typeof en> = {
   'calendar.blackoutsTitle': 'Perioade de restricție în acest interval',
   'calendar.blackoutRange': '{from} – {to}',
   'calendar.blackoutNone': 'Nicio perioadă de restricție în acest interval.',
-  'calendar.truncated': 'Sunt afișate doar primele {shown} din {total} postări: alegeți un canal sau o campanie pentru a le vedea pe celelalte.',
+  'calendar.truncated':
+    'Sunt afișate doar primele {shown} din {total} postări: alegeți un canal sau o campanie pentru a le vedea pe celelalte.',
   'calendar.timesIn': 'Orele sunt în fusul {zone} ({id}).',
   'calendar.dragHint': 'Cu mouse-ul puteți și trage o postare pe altă zi a lunii: își păstrează ora.',
   'calendar.dragMoving': 'Se mută postarea…',
@@ -116,7 +118,8 @@ export const ro: Translations<typeof en> = {
   'calendar.zoneHint': 'Fusul orar al instituției este {zone} ({id}).',
   'calendar.timeSubmit': 'Schimbă ora',
   'calendar.timeDraftNote': 'Această postare este o ciornă: noua oră se salvează cu ea și se aplică după aprobare.',
-  'calendar.timeReviewNote': 'Această postare așteaptă revizuirea: schimbarea orei creează o revizie nouă, care revine la revizuire, iar dumneavoastră deveniți unul dintre autorii ei.',
+  'calendar.timeReviewNote':
+    'Această postare așteaptă revizuirea: schimbarea orei creează o revizie nouă, care revine la revizuire, iar dumneavoastră deveniți unul dintre autorii ei.',
   'calendar.timeApprovedNote': 'Această postare este aprobată: va fi publicată la noua oră.',
   'calendar.timeNotAllowed': 'Nu aveți dreptul să schimbați ora acestei postări.',
   'calendar.timeNotNow': 'Ora acestei postări nu mai poate fi schimbată ({status}).',

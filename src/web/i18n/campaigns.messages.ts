@@ -54,7 +54,8 @@ export const en = {
   'campaigns.engagementPeriod': 'Publications from {from} to {to}; figures as last collected from the platforms.',
   'campaigns.engagementNone': 'Nothing of this campaign has been published yet, so there is no engagement to show.',
   'campaigns.kindsTitle': 'Interactions with the campaign’s publications',
-  'campaigns.kindsDesc': 'Likes, reposts, replies and quotes summed over {count, plural, one {# publication} other {# publications}}. The table below gives the same figures.',
+  'campaigns.kindsDesc':
+    'Likes, reposts, replies and quotes summed over {count, plural, one {# publication} other {# publications}}. The table below gives the same figures.',
   'campaigns.kindsCaption': 'Interactions with the campaign’s publications, summed',
   'campaigns.colFigure': 'Figure',
   'campaigns.colValue': 'Value',
@@ -68,7 +69,8 @@ export const en = {
   'campaigns.metric.engagement': 'Engagement (likes + reposts + replies + quotes)',
   'campaigns.notAvailable': 'not available',
   'campaigns.topTitle': 'Engagement per publication',
-  'campaigns.topDesc': 'Engagement of the campaign’s {count, plural, one {publication} other {# most engaging publications}}, numbered as in the table below.',
+  'campaigns.topDesc':
+    'Engagement of the campaign’s {count, plural, one {publication} other {# most engaging publications}}, numbered as in the table below.',
   'campaigns.topCaption': 'The campaign’s publications by engagement',
   'campaigns.colRank': 'No.',
   'campaigns.colPublication': 'Publication',
@@ -136,7 +138,8 @@ export const ro: Translations<typeof en> = {
   'campaigns.engagementPeriod': 'Publicări între {from} și {to}; cifrele sunt cele colectate ultima dată de pe platforme.',
   'campaigns.engagementNone': 'Nimic din această campanie nu a fost încă publicat, deci nu există interacțiuni de arătat.',
   'campaigns.kindsTitle': 'Interacțiuni cu publicările campaniei',
-  'campaigns.kindsDesc': 'Aprecieri, redistribuiri, răspunsuri și citări însumate pentru {count, plural, one {# publicare} few {# publicări} other {# de publicări}}. Tabelul de mai jos dă aceleași cifre.',
+  'campaigns.kindsDesc':
+    'Aprecieri, redistribuiri, răspunsuri și citări însumate pentru {count, plural, one {# publicare} few {# publicări} other {# de publicări}}. Tabelul de mai jos dă aceleași cifre.',
   'campaigns.kindsCaption': 'Interacțiuni cu publicările campaniei, însumate',
   'campaigns.colFigure': 'Indicator',
   'campaigns.colValue': 'Valoare',
@@ -150,7 +153,8 @@ export const ro: Translations<typeof en> = {
   'campaigns.metric.engagement': 'Interacțiuni (aprecieri + redistribuiri + răspunsuri + citări)',
   'campaigns.notAvailable': 'indisponibil',
   'campaigns.topTitle': 'Interacțiuni pe publicare',
-  'campaigns.topDesc': 'Interacțiunile {count, plural, one {publicării campaniei} few {celor # publicări ale campaniei cu cele mai multe interacțiuni} other {celor # de publicări ale campaniei cu cele mai multe interacțiuni}}, numerotate ca în tabelul de mai jos.',
+  'campaigns.topDesc':
+    'Interacțiunile {count, plural, one {publicării campaniei} few {celor # publicări ale campaniei cu cele mai multe interacțiuni} other {celor # de publicări ale campaniei cu cele mai multe interacțiuni}}, numerotate ca în tabelul de mai jos.',
   'campaigns.topCaption': 'Publicările campaniei, după interacțiuni',
   'campaigns.colRank': 'Nr.',
   'campaigns.colPublication': 'Publicare',

@@ -57,7 +57,8 @@ export const en = {
   'channels.refusal.platformSaid': 'In detail:',
 
   'channels.reconnect.title': 'Reconnect “{name}”',
-  'channels.reconnect.count': '{count, plural, one {# channel needs} other {# channels need}} reconnecting: nothing is published on {count, plural, one {it} other {them}} until then.',
+  'channels.reconnect.count':
+    '{count, plural, one {# channel needs} other {# channels need}} reconnecting: nothing is published on {count, plural, one {it} other {them}} until then.',
   'channels.reconnect.reasonAt': 'The platform refused the credentials on {at}:',
   'channels.reconnect.reasonUnknown': 'The platform refused the stored credentials.',
   'channels.reconnect.explain': 'Type the new credentials from the platform. They are saved and checked with the platform at once.',
@@ -68,10 +69,12 @@ export const en = {
   'channels.add.pageTitle': 'Add a channel: {platform}',
   'channels.add.platformIs': 'Platform: {platform}.',
   'channels.add.otherPlatform': 'Choose another platform',
-  'channels.add.sandboxHint': 'A sandbox channel publishes into a feed inside CivicPost: nothing leaves CivicPost. Use it to practise and to train colleagues.',
+  'channels.add.sandboxHint':
+    'A sandbox channel publishes into a feed inside CivicPost: nothing leaves CivicPost. Use it to practise and to train colleagues.',
   'channels.add.whereLegend': 'Where on {platform}',
   'channels.add.credentialsLegend': 'Credentials',
-  'channels.add.secretsHint': 'Stored encrypted and never shown again. If the form is refused, type the secrets again: they are never sent back to the browser.',
+  'channels.add.secretsHint':
+    'Stored encrypted and never shown again. If the form is refused, type the secrets again: they are never sent back to the browser.',
   'channels.add.rateLegend': 'CivicPost’s own limit (optional)',
   'channels.add.submit': 'Add the channel',
 
@@ -110,7 +113,8 @@ export const en = {
   'channels.hint.botToken': 'From @BotFather.',
   'channels.hint.xAccessToken': 'An OAuth 2.0 user token alone, or the OAuth 1.0a access token with the three fields below.',
   'channels.hint.xOAuth1': 'Only for OAuth 1.0a.',
-  'channels.hint.rate': 'Fewer posts than the platform allows, for example so that followers are not flooded. Leave both empty for no limit.',
+  'channels.hint.rate':
+    'Fewer posts than the platform allows, for example so that followers are not flooded. Leave both empty for no limit.',
 
   'channels.err.instanceUrl': 'Write the address of the Mastodon server, starting with https://',
   'channels.err.serviceUrl': 'Write the address of the Bluesky service, starting with https://, or leave it empty',
@@ -124,7 +128,8 @@ export const en = {
 
   'channels.sandbox.title': 'Sandbox feed: {name}',
   'channels.sandbox.banner': 'SANDBOX: training only. Nothing on this page was published on any platform; engagement is simulated.',
-  'channels.sandbox.explain': 'This is what the training channel “{name}” published. Posts appear here at their scheduled time, as they would on a platform.',
+  'channels.sandbox.explain':
+    'This is what the training channel “{name}” published. Posts appear here at their scheduled time, as they would on a platform.',
   'channels.sandbox.feedTitle': '{count, plural, =0 {Nothing published yet} one {# post published} other {# posts published}}',
   'channels.sandbox.empty': 'Nothing was published on this sandbox channel yet.',
   'channels.sandbox.entry': 'Published {at}',
@@ -132,7 +137,8 @@ export const en = {
   'channels.sandbox.image': 'Image:',
   'channels.sandbox.noAlt': '(no description)',
   'channels.sandbox.thread': 'Replies in the thread',
-  'channels.sandbox.engagement': 'Simulated: {views, plural, one {# view} other {# views}}, {likes, plural, one {# like} other {# likes}}, {reposts, plural, one {# repost} other {# reposts}}, {replies, plural, one {# reply} other {# replies}}',
+  'channels.sandbox.engagement':
+    'Simulated: {views, plural, one {# view} other {# views}}, {likes, plural, one {# like} other {# likes}}, {reposts, plural, one {# repost} other {# reposts}}, {replies, plural, one {# reply} other {# replies}}',
   'channels.sandbox.pages': 'Pages of the feed',
   'channels.sandbox.newer': 'Newer posts',
   'channels.sandbox.older': 'Older posts',
@@ -173,7 +179,8 @@ export const ro: Translations<typeof en> = {
   'channels.limits.images': 'cel mult {count, plural, one {o imagine} few {# imagini} other {# de imagini}}',
   'channels.limits.threads': 'fire de discuție ca răspunsuri',
   'channels.limits.noThreads': 'fără fire de discuție',
-  'channels.limits.rate': 'CivicPost trimite cel mult {count, plural, one {o postare} few {# postări} other {# de postări}} la fiecare {window}',
+  'channels.limits.rate':
+    'CivicPost trimite cel mult {count, plural, one {o postare} few {# postări} other {# de postări}} la fiecare {window}',
   'channels.limits.seconds': '{count, plural, one {# secundă} few {# secunde} other {# de secunde}}',
   'channels.limits.minutes': '{count, plural, one {minut} few {# minute} other {# de minute}}',
   'channels.limits.hours': '{count, plural, one {oră} few {# ore} other {# de ore}}',
@@ -194,12 +201,14 @@ export const ro: Translations<typeof en> = {
   'channels.refusal.credentials_refused': 'Platforma a refuzat datele de acces. Canalul trebuie reconectat cu date noi.',
   'channels.refusal.platform_refused': 'Platforma a refuzat cererea.',
   'channels.refusal.platform_rate_limited': 'Platforma cere să se aștepte înainte de o nouă încercare. Nu s-a schimbat nimic.',
-  'channels.refusal.platform_unavailable': 'Platforma nu a răspuns cum era de așteptat. Nu s-a schimbat nimic: încercați din nou mai târziu.',
+  'channels.refusal.platform_unavailable':
+    'Platforma nu a răspuns cum era de așteptat. Nu s-a schimbat nimic: încercați din nou mai târziu.',
   'channels.refusal.other': 'Platforma nu a putut fi întrebată.',
   'channels.refusal.platformSaid': 'În detaliu:',
 
   'channels.reconnect.title': 'Reconectați „{name}”',
-  'channels.reconnect.count': '{count, plural, one {# canal trebuie reconectat} few {# canale trebuie reconectate} other {# de canale trebuie reconectate}}: până atunci nu se publică nimic pe {count, plural, one {el} other {ele}}.',
+  'channels.reconnect.count':
+    '{count, plural, one {# canal trebuie reconectat} few {# canale trebuie reconectate} other {# de canale trebuie reconectate}}: până atunci nu se publică nimic pe {count, plural, one {el} other {ele}}.',
   'channels.reconnect.reasonAt': 'Platforma a refuzat datele de acces la {at}:',
   'channels.reconnect.reasonUnknown': 'Platforma a refuzat datele de acces salvate.',
   'channels.reconnect.explain': 'Scrieți datele de acces noi primite de la platformă. Ele sunt salvate și verificate imediat cu platforma.',
@@ -210,10 +219,12 @@ export const ro: Translations<typeof en> = {
   'channels.add.pageTitle': 'Adăugați un canal: {platform}',
   'channels.add.platformIs': 'Platforma: {platform}.',
   'channels.add.otherPlatform': 'Alegeți altă platformă',
-  'channels.add.sandboxHint': 'Un canal sandbox publică într-un flux din CivicPost: nimic nu iese din CivicPost. Folosiți-l pentru exersare și pentru instruirea colegilor.',
+  'channels.add.sandboxHint':
+    'Un canal sandbox publică într-un flux din CivicPost: nimic nu iese din CivicPost. Folosiți-l pentru exersare și pentru instruirea colegilor.',
   'channels.add.whereLegend': 'Unde pe {platform}',
   'channels.add.credentialsLegend': 'Date de acces',
-  'channels.add.secretsHint': 'Sunt păstrate criptat și nu mai sunt afișate niciodată. Dacă formularul este refuzat, scrieți din nou datele secrete: ele nu sunt trimise înapoi browserului.',
+  'channels.add.secretsHint':
+    'Sunt păstrate criptat și nu mai sunt afișate niciodată. Dacă formularul este refuzat, scrieți din nou datele secrete: ele nu sunt trimise înapoi browserului.',
   'channels.add.rateLegend': 'Limita proprie a CivicPost (opțional)',
   'channels.add.submit': 'Adăugați canalul',
 
@@ -250,9 +261,11 @@ export const ro: Translations<typeof en> = {
   'channels.hint.linkedinToken': 'Tokenul unui administrator al paginii organizației, cu dreptul de a publica în numele ei.',
   'channels.hint.chatId': 'Canalul ca @nume sau ID-ul său numeric (-100…). Botul trebuie să fie administrator cu drept de publicare.',
   'channels.hint.botToken': 'De la @BotFather.',
-  'channels.hint.xAccessToken': 'Un token de utilizator OAuth 2.0 singur, sau tokenul de acces OAuth 1.0a împreună cu cele trei câmpuri de mai jos.',
+  'channels.hint.xAccessToken':
+    'Un token de utilizator OAuth 2.0 singur, sau tokenul de acces OAuth 1.0a împreună cu cele trei câmpuri de mai jos.',
   'channels.hint.xOAuth1': 'Doar pentru OAuth 1.0a.',
-  'channels.hint.rate': 'Mai puține postări decât permite platforma, de exemplu ca urmăritorii să nu fie copleșiți. Lăsați ambele goale pentru nicio limită.',
+  'channels.hint.rate':
+    'Mai puține postări decât permite platforma, de exemplu ca urmăritorii să nu fie copleșiți. Lăsați ambele goale pentru nicio limită.',
 
   'channels.err.instanceUrl': 'Scrieți adresa serverului Mastodon, începând cu https://',
   'channels.err.serviceUrl': 'Scrieți adresa serviciului Bluesky, începând cu https://, sau lăsați gol',
@@ -265,16 +278,19 @@ export const ro: Translations<typeof en> = {
   'channels.err.credentials': 'Această dată de acces este prea lungă',
 
   'channels.sandbox.title': 'Flux sandbox: {name}',
-  'channels.sandbox.banner': 'SANDBOX: doar pentru exersare. Nimic de pe această pagină nu a fost publicat pe vreo platformă; interacțiunile sunt simulate.',
+  'channels.sandbox.banner':
+    'SANDBOX: doar pentru exersare. Nimic de pe această pagină nu a fost publicat pe vreo platformă; interacțiunile sunt simulate.',
   'channels.sandbox.explain': 'Aici apare ce a publicat canalul de exersare „{name}”. Postările apar la ora programată, ca pe o platformă.',
-  'channels.sandbox.feedTitle': '{count, plural, =0 {Nimic publicat încă} one {# postare publicată} few {# postări publicate} other {# de postări publicate}}',
+  'channels.sandbox.feedTitle':
+    '{count, plural, =0 {Nimic publicat încă} one {# postare publicată} few {# postări publicate} other {# de postări publicate}}',
   'channels.sandbox.empty': 'Nu s-a publicat încă nimic pe acest canal sandbox.',
   'channels.sandbox.entry': 'Publicată la {at}',
   'channels.sandbox.tag': 'sandbox',
   'channels.sandbox.image': 'Imagine:',
   'channels.sandbox.noAlt': '(fără descriere)',
   'channels.sandbox.thread': 'Răspunsuri din firul de discuție',
-  'channels.sandbox.engagement': 'Simulat: {views, plural, one {# vizualizare} few {# vizualizări} other {# de vizualizări}}, {likes, plural, one {# apreciere} few {# aprecieri} other {# de aprecieri}}, {reposts, plural, one {# redistribuire} few {# redistribuiri} other {# de redistribuiri}}, {replies, plural, one {# răspuns} few {# răspunsuri} other {# de răspunsuri}}',
+  'channels.sandbox.engagement':
+    'Simulat: {views, plural, one {# vizualizare} few {# vizualizări} other {# de vizualizări}}, {likes, plural, one {# apreciere} few {# aprecieri} other {# de aprecieri}}, {reposts, plural, one {# redistribuire} few {# redistribuiri} other {# de redistribuiri}}, {replies, plural, one {# răspuns} few {# răspunsuri} other {# de răspunsuri}}',
   'channels.sandbox.pages': 'Paginile fluxului',
   'channels.sandbox.newer': 'Postări mai noi',
   'channels.sandbox.older': 'Postări mai vechi',

@@ -197,7 +197,8 @@ export const ro: Translations<typeof en> = {
   'home.review': 'Așteaptă revizuirea dumneavoastră',
   'home.reviewNone': 'Nimic nu așteaptă revizuirea dumneavoastră.',
   'home.reviewNotYours': 'Editorii și administratorii revizuiesc postările.',
-  'home.reviewMine': '{count, plural, one {# postare de-a dumneavoastră așteaptă} few {# postări de-ale dumneavoastră așteaptă} other {# de postări de-ale dumneavoastră așteaptă}} un alt revizor.',
+  'home.reviewMine':
+    '{count, plural, one {# postare de-a dumneavoastră așteaptă} few {# postări de-ale dumneavoastră așteaptă} other {# de postări de-ale dumneavoastră așteaptă}} un alt revizor.',
   'home.reviewInbox': 'Deschideți lista de revizuire',
   'home.channels': 'Canale care cer atenție',
   'home.channelsOk': 'Toate canalele sunt conectate.',

@@ -5,12 +5,15 @@ export const en = {
   'composer.titleNew': 'New post',
   'composer.titleEdit': 'Edit post',
   'composer.backToPost': 'Back to the post',
-  'composer.intro': 'Write the post in each language, choose where and when it is published, then save it as a draft or submit it for review.',
+  'composer.intro':
+    'Write the post in each language, choose where and when it is published, then save it as a draft or submit it for review.',
   'composer.refused': 'The post was not saved. Correct what is marked below; everything you typed is kept, uploaded images too.',
-  'composer.notSubmittable': 'The post was not saved or submitted: some channels would refuse it. Correct what is marked below, or save it as a draft.',
+  'composer.notSubmittable':
+    'The post was not saved or submitted: some channels would refuse it. Correct what is marked below, or save it as a draft.',
   'composer.submitFailed': 'The post is saved as a draft, but it could not be submitted for review yet.',
 
-  'composer.editApproved': 'This post is approved. Saving a change sends it back to review: another editor must approve it again before it is published.',
+  'composer.editApproved':
+    'This post is approved. Saving a change sends it back to review: another editor must approve it again before it is published.',
   'composer.editInReview': 'This post is in review. Saving a change makes a new revision, which the reviewers see.',
   'composer.editRejected': 'This post was rejected. The reason given: {reason}',
   'composer.editCancelled': 'This post is cancelled: it cannot be edited any more.',
@@ -20,7 +23,8 @@ export const en = {
   'composer.campaign': 'Campaign',
   'composer.campaignChoose': 'Choose a campaign',
   'composer.campaignRequired': 'Choose the campaign this post belongs to',
-  'composer.noCampaigns': 'There is no campaign you may write in yet. A post always belongs to a campaign: ask an author or an editor to create one, or to share one with your organisation.',
+  'composer.noCampaigns':
+    'There is no campaign you may write in yet. A post always belongs to a campaign: ask an author or an editor to create one, or to share one with your organisation.',
   'composer.channels': 'Channels',
   'composer.channelsHint': 'Where the post is published. Only connected channels can be chosen.',
   'composer.channelsNone': 'No channel is connected yet. You can still save a draft.',
@@ -29,7 +33,8 @@ export const en = {
   'composer.channelLabelStatus': '{name} ({platform}), {status}',
 
   'composer.texts': 'Text',
-  'composer.textsHint': 'One column per official language of the institution. Thread parts are published as replies after the main text, where the platform has threads; empty parts are left out.',
+  'composer.textsHint':
+    'One column per official language of the institution. Thread parts are published as replies after the main text, where the platform has threads; empty parts are left out.',
   'composer.languageColumn': '{language}',
   'composer.languageOptional': '{language} (optional)',
   'composer.mainText': 'Text in {language}',
@@ -82,7 +87,8 @@ export const en = {
   'composer.removeImage': 'Remove image {number} from the post',
   'composer.newImage': 'Add an image',
   'composer.upload': 'Image file',
-  'composer.uploadHint': 'PNG, JPEG, GIF or WebP, at most {size} MB. It is uploaded when you save or check the post, and kept if the form is refused.',
+  'composer.uploadHint':
+    'PNG, JPEG, GIF or WebP, at most {size} MB. It is uploaded when you save or check the post, and kept if the form is refused.',
   'composer.uploadNeedsFile': 'Choose the image these descriptions are for, or clear the descriptions',
 
   'composer.schedule': 'Time',
@@ -129,22 +135,28 @@ export const ro: Translations<typeof en> = {
   'composer.titleNew': 'Postare nouă',
   'composer.titleEdit': 'Modificarea postării',
   'composer.backToPost': 'Înapoi la postare',
-  'composer.intro': 'Scrieți postarea în fiecare limbă, alegeți unde și când se publică, apoi salvați-o ca ciornă sau trimiteți-o la revizuire.',
-  'composer.refused': 'Postarea nu a fost salvată. Corectați ce este marcat mai jos; tot ce ați scris se păstrează, inclusiv imaginile încărcate.',
-  'composer.notSubmittable': 'Postarea nu a fost salvată și nici trimisă: unele canale ar refuza-o. Corectați ce este marcat mai jos sau salvați-o ca ciornă.',
+  'composer.intro':
+    'Scrieți postarea în fiecare limbă, alegeți unde și când se publică, apoi salvați-o ca ciornă sau trimiteți-o la revizuire.',
+  'composer.refused':
+    'Postarea nu a fost salvată. Corectați ce este marcat mai jos; tot ce ați scris se păstrează, inclusiv imaginile încărcate.',
+  'composer.notSubmittable':
+    'Postarea nu a fost salvată și nici trimisă: unele canale ar refuza-o. Corectați ce este marcat mai jos sau salvați-o ca ciornă.',
   'composer.submitFailed': 'Postarea este salvată ca ciornă, dar încă nu a putut fi trimisă la revizuire.',
 
-  'composer.editApproved': 'Această postare este aprobată. Dacă salvați o modificare, ea se întoarce la revizuire: un alt editor trebuie să o aprobe din nou înainte de publicare.',
+  'composer.editApproved':
+    'Această postare este aprobată. Dacă salvați o modificare, ea se întoarce la revizuire: un alt editor trebuie să o aprobe din nou înainte de publicare.',
   'composer.editInReview': 'Această postare este în revizuire. O modificare salvată devine o nouă versiune, pe care o văd revizorii.',
   'composer.editRejected': 'Această postare a fost respinsă. Motivul: {reason}',
   'composer.editCancelled': 'Această postare este anulată: nu mai poate fi modificată.',
-  'composer.editLocked': 'Această postare este în starea „{status}”. Voluntarii pot modifica doar ciorne și postări respinse; cereți ajutorul unui autor sau editor.',
+  'composer.editLocked':
+    'Această postare este în starea „{status}”. Voluntarii pot modifica doar ciorne și postări respinse; cereți ajutorul unui autor sau editor.',
 
   'composer.general': 'Campanie și canale',
   'composer.campaign': 'Campanie',
   'composer.campaignChoose': 'Alegeți o campanie',
   'composer.campaignRequired': 'Alegeți campania căreia îi aparține postarea',
-  'composer.noCampaigns': 'Nu există încă nicio campanie în care să puteți scrie. O postare aparține întotdeauna unei campanii: cereți unui autor sau editor să creeze una sau să o partajeze cu organizația dumneavoastră.',
+  'composer.noCampaigns':
+    'Nu există încă nicio campanie în care să puteți scrie. O postare aparține întotdeauna unei campanii: cereți unui autor sau editor să creeze una sau să o partajeze cu organizația dumneavoastră.',
   'composer.channels': 'Canale',
   'composer.channelsHint': 'Unde se publică postarea. Se pot alege doar canalele conectate.',
   'composer.channelsNone': 'Niciun canal nu este conectat încă. Puteți totuși salva o ciornă.',
@@ -153,7 +165,8 @@ export const ro: Translations<typeof en> = {
   'composer.channelLabelStatus': '{name} ({platform}), {status}',
 
   'composer.texts': 'Text',
-  'composer.textsHint': 'O coloană pentru fiecare limbă oficială a instituției. Părțile firului se publică drept răspunsuri după textul principal, unde platforma are fire de discuție; părțile goale sunt omise.',
+  'composer.textsHint':
+    'O coloană pentru fiecare limbă oficială a instituției. Părțile firului se publică drept răspunsuri după textul principal, unde platforma are fire de discuție; părțile goale sunt omise.',
   'composer.languageColumn': '{language}',
   'composer.languageOptional': '{language} (opțional)',
   'composer.mainText': 'Textul în {language}',
@@ -161,7 +174,8 @@ export const ro: Translations<typeof en> = {
   'composer.addPart': 'Adaugă o parte a firului ({language})',
 
   'composer.report': 'Lungime și probleme',
-  'composer.reportHint': 'Numărate așa cum numără fiecare platformă. Se actualizează în timp ce scrieți; fără JavaScript, folosiți butonul Verifică.',
+  'composer.reportHint':
+    'Numărate așa cum numără fiecare platformă. Se actualizează în timp ce scrieți; fără JavaScript, folosiți butonul Verifică.',
   'composer.check': 'Verifică',
   'composer.reportNoChannels': 'Alegeți un canal pentru a vedea cât de lung poate fi textul acolo.',
   'composer.reportNoCheck': 'Lungimea se verifică după ce sunt cunoscute campania și canalele.',
@@ -184,10 +198,12 @@ export const ro: Translations<typeof en> = {
   'composer.problem.text_too_long': 'Prea lung pentru {platform}: {count} / {limit}. Scurtați-l cu {over}.',
   'composer.problem.part_too_long': 'Partea {number} a firului este prea lungă pentru {platform}: {count} / {limit}. Scurtați-o cu {over}.',
   'composer.problem.part_empty': 'Partea {number} a firului este goală.',
-  'composer.problem.thread_not_supported': '{platform} nu are fire de discuție: mutați părțile firului în textul principal sau lăsați-le goale.',
+  'composer.problem.thread_not_supported':
+    '{platform} nu are fire de discuție: mutați părțile firului în textul principal sau lăsați-le goale.',
   'composer.problem.media_too_many': '{platform} acceptă cel mult {max} imagini.',
   'composer.problem.media_alt_text_missing': 'Imaginea {number} nu are descriere în {language}.',
-  'composer.problem.media_not_uploaded': 'Imaginea {number} este o adresă externă: încărcați imaginea ca să poată fi trimisă către {platform}.',
+  'composer.problem.media_not_uploaded':
+    'Imaginea {number} este o adresă externă: încărcați imaginea ca să poată fi trimisă către {platform}.',
   'composer.problem.media_other': 'Imaginea {number} nu este acceptată de {platform}: {detail}',
   'composer.problem.language_missing': 'Este necesar un text în {language}: este o limbă oficială a instituției.',
   'composer.problem.channel_unavailable': 'Canalul {channel} nu este conectat: alegeți altul sau reconectați-l.',
@@ -195,7 +211,8 @@ export const ro: Translations<typeof en> = {
   'composer.problem.other': '{detail}',
 
   'composer.images': 'Imagini',
-  'composer.imagesHint': 'Fiecare imagine are nevoie de o descriere (text alternativ) în fiecare limbă a postării, pentru persoanele care nu o pot vedea.',
+  'composer.imagesHint':
+    'Fiecare imagine are nevoie de o descriere (text alternativ) în fiecare limbă a postării, pentru persoanele care nu o pot vedea.',
   'composer.image': 'Imaginea {number}',
   'composer.imageFile': '{name}, {width} × {height} pixeli',
   'composer.imageUndescribed': 'Imaginea {number}, încă nedescrisă',
@@ -206,7 +223,8 @@ export const ro: Translations<typeof en> = {
   'composer.removeImage': 'Scoate imaginea {number} din postare',
   'composer.newImage': 'Adăugați o imagine',
   'composer.upload': 'Fișierul imaginii',
-  'composer.uploadHint': 'PNG, JPEG, GIF sau WebP, cel mult {size} MB. Se încarcă atunci când salvați sau verificați postarea și se păstrează dacă formularul este refuzat.',
+  'composer.uploadHint':
+    'PNG, JPEG, GIF sau WebP, cel mult {size} MB. Se încarcă atunci când salvați sau verificați postarea și se păstrează dacă formularul este refuzat.',
   'composer.uploadNeedsFile': 'Alegeți imaginea pe care o descriu aceste texte sau ștergeți descrierile',
 
   'composer.schedule': 'Ora publicării',
@@ -245,6 +263,7 @@ export const ro: Translations<typeof en> = {
 
   'notice.composerDraftSaved': 'Ciorna este salvată.',
   'notice.composerSubmitted': 'Postarea este salvată și trimisă la revizuire.',
-  'notice.composerBackToReview': 'Modificarea este salvată. Postarea s-a întors la revizuire: trebuie aprobată din nou înainte de publicare.',
+  'notice.composerBackToReview':
+    'Modificarea este salvată. Postarea s-a întors la revizuire: trebuie aprobată din nou înainte de publicare.',
   'notice.composerSaved': 'Postarea este salvată.',
 } as const;

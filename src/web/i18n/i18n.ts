@@ -85,7 +85,9 @@ export class I18n {
 
   /** The zone's name as people read it, e.g. "Eastern European Standard Time" or "ora standard a Europei de Est". */
   zoneName(d: Date = new Date()): string {
-    const part = new Intl.DateTimeFormat(this.locale, { timeZone: this.timeZone, timeZoneName: 'long' }).formatToParts(d).find((p) => p.type === 'timeZoneName');
+    const part = new Intl.DateTimeFormat(this.locale, { timeZone: this.timeZone, timeZoneName: 'long' })
+      .formatToParts(d)
+      .find((p) => p.type === 'timeZoneName');
     return part?.value ?? this.timeZone;
   }
 

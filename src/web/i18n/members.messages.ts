@@ -28,7 +28,8 @@ export const en = {
   'members.add.email': 'E-mail',
   'members.add.emailHint': 'If this person already has a CivicPost account, they keep their name and password.',
   'members.add.displayName': 'Name',
-  'members.add.displayNameHint': 'As colleagues should see it, for example Ana Popescu. Left empty, the part of the e-mail before @ is used.',
+  'members.add.displayNameHint':
+    'As colleagues should see it, for example Ana Popescu. Left empty, the part of the e-mail before @ is used.',
   'members.add.role': 'Role',
   'members.add.partner': 'Partner (NGO)',
   'members.add.partnerHint': 'Required for contributors: they see only the campaigns shared with their partner. Not used for other roles.',
@@ -53,7 +54,8 @@ export const en = {
   'members.added.lead': '{name} ({email}) is now a member of {institution}, as {role}.',
   'members.added.passwordLabel': 'Temporary password',
   'members.added.once': 'This password is shown only now, this once. CivicPost keeps no readable copy and sends no e-mail.',
-  'members.added.safely': 'Give it to {name} in person or by phone, not by e-mail or chat, and do not leave it written where others can read it. At their first login they must choose their own password.',
+  'members.added.safely':
+    'Give it to {name} in person or by phone, not by e-mail or chat, and do not leave it written where others can read it. At their first login they must choose their own password.',
   'members.added.back': 'Back to members and partners',
 
   'members.partners.heading': 'Partners',
@@ -110,10 +112,12 @@ export const ro: Translations<typeof en> = {
   'members.add.email': 'E-mail',
   'members.add.emailHint': 'Dacă persoana are deja un cont CivicPost, își păstrează numele și parola.',
   'members.add.displayName': 'Nume',
-  'members.add.displayNameHint': 'Așa cum trebuie să-l vadă colegii, de exemplu Ana Popescu. Dacă rămâne gol, se folosește partea e-mailului dinainte de @.',
+  'members.add.displayNameHint':
+    'Așa cum trebuie să-l vadă colegii, de exemplu Ana Popescu. Dacă rămâne gol, se folosește partea e-mailului dinainte de @.',
   'members.add.role': 'Rol',
   'members.add.partner': 'Partener (ONG)',
-  'members.add.partnerHint': 'Obligatoriu pentru colaboratori: ei văd doar campaniile partajate cu partenerul lor. Nu se folosește pentru celelalte roluri.',
+  'members.add.partnerHint':
+    'Obligatoriu pentru colaboratori: ei văd doar campaniile partajate cu partenerul lor. Nu se folosește pentru celelalte roluri.',
   'members.add.submit': 'Adaugă membrul',
   'members.partner.none': '(fără partener)',
 
@@ -128,14 +132,16 @@ export const ro: Translations<typeof en> = {
   'members.error.partnerUnknown': 'Alegeți unul dintre partenerii din listă',
   'members.error.alreadyMember': 'Această persoană este deja membră a instituției',
   'members.error.lastAdmin': 'Instituția trebuie să păstreze cel puțin un administrator: numiți mai întâi pe altcineva',
-  'members.error.partnerInUse': 'Unii colaboratori aparțin încă acestui partener: dați-le mai întâi alt partener sau alt rol, ori eliminați-i',
+  'members.error.partnerInUse':
+    'Unii colaboratori aparțin încă acestui partener: dați-le mai întâi alt partener sau alt rol, ori eliminați-i',
   'members.error.partnerNameTaken': 'Există deja un partener cu acest nume',
 
   'members.added.title': 'Membru adăugat',
   'members.added.lead': '{name} ({email}) face acum parte din {institution}, cu rolul de {role}.',
   'members.added.passwordLabel': 'Parola temporară',
   'members.added.once': 'Parola este afișată doar acum, o singură dată. CivicPost nu păstrează o copie lizibilă și nu trimite e-mailuri.',
-  'members.added.safely': 'Comunicați parola personal sau la telefon, nu prin e-mail sau chat, și nu o lăsați scrisă unde o pot citi alții. La prima autentificare, persoana trebuie să-și aleagă propria parolă.',
+  'members.added.safely':
+    'Comunicați parola personal sau la telefon, nu prin e-mail sau chat, și nu o lăsați scrisă unde o pot citi alții. La prima autentificare, persoana trebuie să-și aleagă propria parolă.',
   'members.added.back': 'Înapoi la membri și parteneri',
 
   'members.partners.heading': 'Parteneri',

@@ -12,10 +12,34 @@ import * as review from '#src/web/i18n/review.messages.js';
 import * as transparency from '#src/web/i18n/transparency.messages.js';
 
 /** Every message, by area (one file each). English is complete and the reference; Romanian is complete (the compiler checks). */
-const en = { ...common.en, ...composer.en, ...post.en, ...calendar.en, ...campaigns.en, ...channels.en, ...blackouts.en, ...members.en, ...audit.en, ...review.en, ...transparency.en };
+const en = {
+  ...common.en,
+  ...composer.en,
+  ...post.en,
+  ...calendar.en,
+  ...campaigns.en,
+  ...channels.en,
+  ...blackouts.en,
+  ...members.en,
+  ...audit.en,
+  ...review.en,
+  ...transparency.en,
+};
 export type MessageKey = keyof typeof en;
 
-const ro: Record<MessageKey, string> = { ...common.ro, ...composer.ro, ...post.ro, ...calendar.ro, ...campaigns.ro, ...channels.ro, ...blackouts.ro, ...members.ro, ...audit.ro, ...review.ro, ...transparency.ro };
+const ro: Record<MessageKey, string> = {
+  ...common.ro,
+  ...composer.ro,
+  ...post.ro,
+  ...calendar.ro,
+  ...campaigns.ro,
+  ...channels.ro,
+  ...blackouts.ro,
+  ...members.ro,
+  ...audit.ro,
+  ...review.ro,
+  ...transparency.ro,
+};
 
 /** Polish, Bosnian and Ukrainian: the public transparency page (and whatever else an area translated). */
 const partial = (locale: 'pl' | 'bs' | 'uk'): Partial<Record<MessageKey, string>> => ({

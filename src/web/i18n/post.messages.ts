@@ -128,7 +128,8 @@ export const en = {
   'post.commentSubmit': 'Add comment',
 
   'post.error.self_approval': 'You wrote or edited this post, so you may not approve it. Another editor or administrator must approve it.',
-  'post.error.invalid_transition': 'This cannot be done in the post’s present state. Someone may have changed it meanwhile; the page shows it as it is now.',
+  'post.error.invalid_transition':
+    'This cannot be done in the post’s present state. Someone may have changed it meanwhile; the page shows it as it is now.',
   'post.error.post_invalid': 'The post cannot be submitted yet.',
   'post.error.post_cancelled': 'The post is cancelled.',
   'post.error.blackout': 'This time falls in a blackout window.',
@@ -176,7 +177,8 @@ export const ro: Translations<typeof en> = {
   'post.submit': 'Trimiteți spre revizuire',
   'post.resubmit': 'Trimiteți din nou spre revizuire',
   'post.approve': 'Aprobați',
-  'post.selfApprovalHidden': 'Ați scris sau ați modificat această postare, deci nu o puteți aproba: trebuie să o aprobe alt editor sau administrator.',
+  'post.selfApprovalHidden':
+    'Ați scris sau ați modificat această postare, deci nu o puteți aproba: trebuie să o aprobe alt editor sau administrator.',
   'post.cancel': 'Anulați postarea',
   'post.cancelConfirm': 'Anulați această postare? Nimic din ce nu s-a publicat încă nu va mai fi publicat. Acțiunea nu poate fi anulată.',
   'post.rejectTitle': 'Trimiteți înapoi autorilor',
@@ -275,8 +277,10 @@ export const ro: Translations<typeof en> = {
   'post.commentLabel': 'Comentariul dumneavoastră',
   'post.commentSubmit': 'Adăugați comentariul',
 
-  'post.error.self_approval': 'Ați scris sau ați modificat această postare, deci nu o puteți aproba. Trebuie să o aprobe alt editor sau administrator.',
-  'post.error.invalid_transition': 'Acest lucru nu se poate face în starea actuală a postării. Poate cineva a modificat-o între timp; pagina o arată așa cum este acum.',
+  'post.error.self_approval':
+    'Ați scris sau ați modificat această postare, deci nu o puteți aproba. Trebuie să o aprobe alt editor sau administrator.',
+  'post.error.invalid_transition':
+    'Acest lucru nu se poate face în starea actuală a postării. Poate cineva a modificat-o între timp; pagina o arată așa cum este acum.',
   'post.error.post_invalid': 'Postarea nu poate fi trimisă încă.',
   'post.error.post_cancelled': 'Postarea este anulată.',
   'post.error.blackout': 'Această oră cade într-o perioadă de restricție.',

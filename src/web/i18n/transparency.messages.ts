@@ -18,8 +18,10 @@ export const en = {
   'transparency.to': 'To (not included)',
   'transparency.show': 'Show',
   'transparency.training.title': 'Training preview',
-  'transparency.training.included': '{count, plural, one {# publication on a sandbox (training) channel is} other {# publications on sandbox (training) channels are}} counted on this page. They were never published on any platform, and the public report leaves them out.',
-  'transparency.training.excluded': '{count, plural, one {# publication on a sandbox (training) channel is} other {# publications on sandbox (training) channels are}} left out: they were never published on any platform.',
+  'transparency.training.included':
+    '{count, plural, one {# publication on a sandbox (training) channel is} other {# publications on sandbox (training) channels are}} counted on this page. They were never published on any platform, and the public report leaves them out.',
+  'transparency.training.excluded':
+    '{count, plural, one {# publication on a sandbox (training) channel is} other {# publications on sandbox (training) channels are}} left out: they were never published on any platform.',
   'transparency.training.show': 'Show them, marked as training',
   'transparency.training.hide': 'Show the public report',
   'transparency.notAvailable': 'not available',
@@ -99,16 +101,19 @@ export const en = {
   'transparency.cadence.until.day': '{n, plural, one {# day} other {# days}}',
   'transparency.cadence.step': '{every} until {until} after publication',
   'transparency.cadence.end': '{steps}, then no more',
-  'transparency.platformNote.x': 'X API v2 public and organic metrics; link clicks only for the account\'s own posts.',
-  'transparency.platformNote.mastodon': 'Favourites, boosts and replies; quotes where the server counts them; Mastodon counts no views or clicks.',
+  'transparency.platformNote.x': "X API v2 public and organic metrics; link clicks only for the account's own posts.",
+  'transparency.platformNote.mastodon':
+    'Favourites, boosts and replies; quotes where the server counts them; Mastodon counts no views or clicks.',
   'transparency.platformNote.bluesky': 'Bluesky counts no views or clicks.',
   'transparency.platformNote.facebook': 'Reactions count as likes, shares as reposts, comments as replies; media views as impressions.',
   'transparency.platformNote.linkedin': 'Organisation share statistics.',
   'transparency.platformNote.telegram': 'The Telegram Bot API gives no engagement figures: none are collected.',
   'transparency.platformNote.sandbox': 'Simulated engagement for training.',
-  'transparency.note.cumulative': 'Counters are cumulative: a publication\'s engagement is the newest value collected, as of the time above.',
+  'transparency.note.cumulative':
+    "Counters are cumulative: a publication's engagement is the newest value collected, as of the time above.",
   'transparency.note.notAvailable': 'A figure a platform does not give is "not available" (empty in CSV, null in JSON), never 0.',
-  'transparency.note.lateness': 'Lateness is the time from the scheduled time to publication, including any time a publication was held by a blackout window or a suspension of publishing.',
+  'transparency.note.lateness':
+    'Lateness is the time from the scheduled time to publication, including any time a publication was held by a blackout window or a suspension of publishing.',
   'transparency.note.withdrawn': 'Publications later withdrawn are counted, and listed without their text.',
 
   'transparency.openData': 'Open data',
@@ -128,8 +133,10 @@ export const ro: Translations<typeof en> = {
   'transparency.to': 'Până la (exclusiv)',
   'transparency.show': 'Afișează',
   'transparency.training.title': 'Previzualizare pentru instruire',
-  'transparency.training.included': '{count, plural, one {# publicare pe un canal sandbox (de instruire) este numărată} few {# publicări pe canale sandbox (de instruire) sunt numărate} other {# de publicări pe canale sandbox (de instruire) sunt numărate}} pe această pagină. Nu au fost publicate pe nicio platformă, iar raportul public nu le include.',
-  'transparency.training.excluded': '{count, plural, one {# publicare pe un canal sandbox (de instruire) nu este inclusă} few {# publicări pe canale sandbox (de instruire) nu sunt incluse} other {# de publicări pe canale sandbox (de instruire) nu sunt incluse}}: nu au fost publicate pe nicio platformă.',
+  'transparency.training.included':
+    '{count, plural, one {# publicare pe un canal sandbox (de instruire) este numărată} few {# publicări pe canale sandbox (de instruire) sunt numărate} other {# de publicări pe canale sandbox (de instruire) sunt numărate}} pe această pagină. Nu au fost publicate pe nicio platformă, iar raportul public nu le include.',
+  'transparency.training.excluded':
+    '{count, plural, one {# publicare pe un canal sandbox (de instruire) nu este inclusă} few {# publicări pe canale sandbox (de instruire) nu sunt incluse} other {# de publicări pe canale sandbox (de instruire) nu sunt incluse}}: nu au fost publicate pe nicio platformă.',
   'transparency.training.show': 'Afișați-le, marcate ca instruire',
   'transparency.training.hide': 'Afișați raportul public',
   'transparency.notAvailable': 'indisponibil',
@@ -141,7 +148,8 @@ export const ro: Translations<typeof en> = {
   'transparency.count.withdrawn': '{count, plural, one {retrasă ulterior} few {retrase ulterior} other {retrase ulterior}}',
   'transparency.count.likes': '{count, plural, one {apreciere} few {aprecieri} other {de aprecieri}}',
   'transparency.count.reposts': '{count, plural, one {redistribuire} few {redistribuiri} other {de redistribuiri}}',
-  'transparency.count.replies': '{count, plural, one {răspuns sau comentariu} few {răspunsuri și comentarii} other {de răspunsuri și comentarii}}',
+  'transparency.count.replies':
+    '{count, plural, one {răspuns sau comentariu} few {răspunsuri și comentarii} other {de răspunsuri și comentarii}}',
   'transparency.count.quotes': '{count, plural, one {citare} few {citări} other {de citări}}',
   'transparency.count.impressions': '{count, plural, one {afișare} few {afișări} other {de afișări}}',
   'transparency.count.clicks': '{count, plural, one {clic} few {clicuri} other {de clicuri}}',
@@ -200,25 +208,34 @@ export const ro: Translations<typeof en> = {
   'transparency.noneYet': 'încă niciuna',
   'transparency.platformsCaption': 'Cifrele oferite de fiecare platformă',
   'transparency.providesNone': 'nimic',
-  'transparency.method.definition': 'interacțiuni = aprecieri + redistribuiri + răspunsuri + citări, numărând doar cifrele oferite de fiecare platformă',
-  'transparency.cadence.every.minute': '{n, plural, =1 {în fiecare minut} one {la fiecare # minut} few {la fiecare # minute} other {la fiecare # de minute}}',
-  'transparency.cadence.every.hour': '{n, plural, =1 {în fiecare oră} one {la fiecare # oră} few {la fiecare # ore} other {la fiecare # de ore}}',
+  'transparency.method.definition':
+    'interacțiuni = aprecieri + redistribuiri + răspunsuri + citări, numărând doar cifrele oferite de fiecare platformă',
+  'transparency.cadence.every.minute':
+    '{n, plural, =1 {în fiecare minut} one {la fiecare # minut} few {la fiecare # minute} other {la fiecare # de minute}}',
+  'transparency.cadence.every.hour':
+    '{n, plural, =1 {în fiecare oră} one {la fiecare # oră} few {la fiecare # ore} other {la fiecare # de ore}}',
   'transparency.cadence.every.day': '{n, plural, =1 {zilnic} one {la fiecare # zi} few {la fiecare # zile} other {la fiecare # de zile}}',
   'transparency.cadence.until.minute': '{n, plural, one {# minut} few {# minute} other {# de minute}}',
   'transparency.cadence.until.hour': '{n, plural, one {# oră} few {# ore} other {# de ore}}',
   'transparency.cadence.until.day': '{n, plural, one {# zi} few {# zile} other {# de zile}}',
   'transparency.cadence.step': '{every} până la {until} de la publicare',
   'transparency.cadence.end': '{steps}, apoi nu mai sunt colectate',
-  'transparency.platformNote.x': 'Metricile publice și organice din X API v2; clicurile pe linkuri doar pentru postările proprii ale contului.',
-  'transparency.platformNote.mastodon': 'Favorite, redistribuiri (boost) și răspunsuri; citări acolo unde serverul le numără; Mastodon nu numără vizualizări sau clicuri.',
+  'transparency.platformNote.x':
+    'Metricile publice și organice din X API v2; clicurile pe linkuri doar pentru postările proprii ale contului.',
+  'transparency.platformNote.mastodon':
+    'Favorite, redistribuiri (boost) și răspunsuri; citări acolo unde serverul le numără; Mastodon nu numără vizualizări sau clicuri.',
   'transparency.platformNote.bluesky': 'Bluesky nu numără vizualizări sau clicuri.',
-  'transparency.platformNote.facebook': 'Reacțiile sunt numărate ca aprecieri, distribuirile ca redistribuiri, comentariile ca răspunsuri, iar vizualizările conținutului media ca afișări.',
+  'transparency.platformNote.facebook':
+    'Reacțiile sunt numărate ca aprecieri, distribuirile ca redistribuiri, comentariile ca răspunsuri, iar vizualizările conținutului media ca afișări.',
   'transparency.platformNote.linkedin': 'Statisticile de distribuire ale organizației.',
   'transparency.platformNote.telegram': 'Telegram Bot API nu oferă cifre despre interacțiuni: nu se colectează niciuna.',
   'transparency.platformNote.sandbox': 'Interacțiuni simulate, pentru instruire.',
-  'transparency.note.cumulative': 'Contoarele sunt cumulative: interacțiunile unei publicări reprezintă cea mai recentă valoare colectată, la momentul indicat mai sus.',
-  'transparency.note.notAvailable': 'O cifră pe care platforma nu o oferă apare ca „indisponibil” (celulă goală în CSV, null în JSON), niciodată ca 0.',
-  'transparency.note.lateness': 'Întârzierea este timpul de la ora programată până la publicare, inclusiv timpul în care o publicare a fost amânată de o perioadă de restricție sau de suspendarea publicării.',
+  'transparency.note.cumulative':
+    'Contoarele sunt cumulative: interacțiunile unei publicări reprezintă cea mai recentă valoare colectată, la momentul indicat mai sus.',
+  'transparency.note.notAvailable':
+    'O cifră pe care platforma nu o oferă apare ca „indisponibil” (celulă goală în CSV, null în JSON), niciodată ca 0.',
+  'transparency.note.lateness':
+    'Întârzierea este timpul de la ora programată până la publicare, inclusiv timpul în care o publicare a fost amânată de o perioadă de restricție sau de suspendarea publicării.',
   'transparency.note.withdrawn': 'Publicările retrase ulterior sunt numărate și enumerate fără textul lor.',
 
   'transparency.openData': 'Date deschise',
@@ -231,15 +248,18 @@ export const ro: Translations<typeof en> = {
 export const pl: Translations<typeof en> = {
   'transparency.title': 'Raport przejrzystości: {name}',
   'transparency.eyebrow': 'Publiczny raport przejrzystości',
-  'transparency.intro': 'Co opublikowano w mediach społecznościowych od {from} do {to} i jak odbiorcy na to reagowali (dane według stanu na {asOf}).',
+  'transparency.intro':
+    'Co opublikowano w mediach społecznościowych od {from} do {to} i jak odbiorcy na to reagowali (dane według stanu na {asOf}).',
   'transparency.languages': 'Język',
   'transparency.period': 'Wybierz okres',
   'transparency.from': 'Od',
   'transparency.to': 'Do (bez tego dnia)',
   'transparency.show': 'Pokaż',
   'transparency.training.title': 'Podgląd szkoleniowy',
-  'transparency.training.included': '{count, plural, one {# publikacja na kanale testowym (sandbox) jest liczona} few {# publikacje na kanałach testowych (sandbox) są liczone} many {# publikacji na kanałach testowych (sandbox) jest liczonych} other {# publikacji na kanałach testowych (sandbox) jest liczonych}} na tej stronie. Nigdy nie zostały opublikowane na żadnej platformie, a raport publiczny ich nie uwzględnia.',
-  'transparency.training.excluded': '{count, plural, one {# publikacja na kanale testowym (sandbox) została pominięta} few {# publikacje na kanałach testowych (sandbox) zostały pominięte} many {# publikacji na kanałach testowych (sandbox) zostało pominiętych} other {# publikacji na kanałach testowych (sandbox) zostało pominiętych}}: nigdy nie zostały opublikowane na żadnej platformie.',
+  'transparency.training.included':
+    '{count, plural, one {# publikacja na kanale testowym (sandbox) jest liczona} few {# publikacje na kanałach testowych (sandbox) są liczone} many {# publikacji na kanałach testowych (sandbox) jest liczonych} other {# publikacji na kanałach testowych (sandbox) jest liczonych}} na tej stronie. Nigdy nie zostały opublikowane na żadnej platformie, a raport publiczny ich nie uwzględnia.',
+  'transparency.training.excluded':
+    '{count, plural, one {# publikacja na kanale testowym (sandbox) została pominięta} few {# publikacje na kanałach testowych (sandbox) zostały pominięte} many {# publikacji na kanałach testowych (sandbox) zostało pominiętych} other {# publikacji na kanałach testowych (sandbox) zostało pominiętych}}: nigdy nie zostały opublikowane na żadnej platformie.',
   'transparency.training.show': 'Pokaż je jako szkoleniowe',
   'transparency.training.hide': 'Pokaż raport publiczny',
   'transparency.notAvailable': 'brak danych',
@@ -248,10 +268,12 @@ export const pl: Translations<typeof en> = {
 
   'transparency.summary': 'Podsumowanie',
   'transparency.count.published': '{count, plural, one {publikacja} few {publikacje} many {publikacji} other {publikacji}}',
-  'transparency.count.withdrawn': '{count, plural, one {później wycofana} few {później wycofane} many {później wycofanych} other {później wycofanej}}',
+  'transparency.count.withdrawn':
+    '{count, plural, one {później wycofana} few {później wycofane} many {później wycofanych} other {później wycofanej}}',
   'transparency.count.likes': '{count, plural, one {polubienie} few {polubienia} many {polubień} other {polubienia}}',
   'transparency.count.reposts': '{count, plural, one {udostępnienie} few {udostępnienia} many {udostępnień} other {udostępnienia}}',
-  'transparency.count.replies': '{count, plural, one {odpowiedź lub komentarz} few {odpowiedzi i komentarze} many {odpowiedzi i komentarzy} other {odpowiedzi i komentarza}}',
+  'transparency.count.replies':
+    '{count, plural, one {odpowiedź lub komentarz} few {odpowiedzi i komentarze} many {odpowiedzi i komentarzy} other {odpowiedzi i komentarza}}',
   'transparency.count.quotes': '{count, plural, one {cytat} few {cytaty} many {cytatów} other {cytatu}}',
   'transparency.count.impressions': '{count, plural, one {wyświetlenie} few {wyświetlenia} many {wyświetleń} other {wyświetlenia}}',
   'transparency.count.clicks': '{count, plural, one {kliknięcie} few {kliknięcia} many {kliknięć} other {kliknięcia}}',
@@ -265,7 +287,8 @@ export const pl: Translations<typeof en> = {
   'transparency.metric.clicks': 'Kliknięcia',
 
   'transparency.perMonth': 'Publikacje w poszczególnych miesiącach',
-  'transparency.chartDesc': 'Wykres słupkowy liczby publikacji w poszczególnych miesiącach: {bars}. Te same dane w podziale na kanały zawiera tabela poniżej.',
+  'transparency.chartDesc':
+    'Wykres słupkowy liczby publikacji w poszczególnych miesiącach: {bars}. Te same dane w podziale na kanały zawiera tabela poniżej.',
   'transparency.perMonthCaption': 'Publikacje i zaangażowanie według miesięcy i kanałów',
   'transparency.col.month': 'Miesiąc',
   'transparency.col.channel': 'Kanał',
@@ -296,7 +319,8 @@ export const pl: Translations<typeof en> = {
   'transparency.seePublication': 'Zobacz publikację',
 
   'transparency.withdrawn': 'Wycofane publikacje',
-  'transparency.withdrawnIntro': 'Publikacje usunięte już po opublikowaniu są uwzględnione w liczbach powyżej, a tutaj wymienione bez ich treści.',
+  'transparency.withdrawnIntro':
+    'Publikacje usunięte już po opublikowaniu są uwzględnione w liczbach powyżej, a tutaj wymienione bez ich treści.',
   'transparency.withdrawnCaption': 'Publikacje później wycofane',
 
   'transparency.punctuality': 'Punktualność',
@@ -310,9 +334,12 @@ export const pl: Translations<typeof en> = {
   'transparency.noneYet': 'jeszcze nie było',
   'transparency.platformsCaption': 'Dane podawane przez poszczególne platformy',
   'transparency.providesNone': 'żadnych danych',
-  'transparency.method.definition': 'zaangażowanie = polubienia + udostępnienia + odpowiedzi + cytaty, z uwzględnieniem tylko danych podawanych przez platformę',
-  'transparency.cadence.every.minute': '{n, plural, =1 {co minutę} one {co # minutę} few {co # minuty} many {co # minut} other {co # minuty}}',
-  'transparency.cadence.every.hour': '{n, plural, =1 {co godzinę} one {co # godzinę} few {co # godziny} many {co # godzin} other {co # godziny}}',
+  'transparency.method.definition':
+    'zaangażowanie = polubienia + udostępnienia + odpowiedzi + cytaty, z uwzględnieniem tylko danych podawanych przez platformę',
+  'transparency.cadence.every.minute':
+    '{n, plural, =1 {co minutę} one {co # minutę} few {co # minuty} many {co # minut} other {co # minuty}}',
+  'transparency.cadence.every.hour':
+    '{n, plural, =1 {co godzinę} one {co # godzinę} few {co # godziny} many {co # godzin} other {co # godziny}}',
   'transparency.cadence.every.day': '{n, plural, =1 {codziennie} one {co # dzień} few {co # dni} many {co # dni} other {co # dnia}}',
   'transparency.cadence.until.minute': '{n, plural, one {# minuty} few {# minut} many {# minut} other {# minuty}}',
   'transparency.cadence.until.hour': '{n, plural, one {# godziny} few {# godzin} many {# godzin} other {# godziny}}',
@@ -320,15 +347,20 @@ export const pl: Translations<typeof en> = {
   'transparency.cadence.step': '{every} do {until} po publikacji',
   'transparency.cadence.end': '{steps}, a potem już nie',
   'transparency.platformNote.x': 'Publiczne i organiczne wskaźniki X API v2; kliknięcia w linki tylko dla własnych wpisów konta.',
-  'transparency.platformNote.mastodon': 'Polubienia (ulubione), podbicia i odpowiedzi; cytaty, jeśli serwer je zlicza; Mastodon nie zlicza wyświetleń ani kliknięć.',
+  'transparency.platformNote.mastodon':
+    'Polubienia (ulubione), podbicia i odpowiedzi; cytaty, jeśli serwer je zlicza; Mastodon nie zlicza wyświetleń ani kliknięć.',
   'transparency.platformNote.bluesky': 'Bluesky nie zlicza wyświetleń ani kliknięć.',
-  'transparency.platformNote.facebook': 'Reakcje liczone są jako polubienia, komentarze jako odpowiedzi, a wyświetlenia multimediów jako wyświetlenia.',
+  'transparency.platformNote.facebook':
+    'Reakcje liczone są jako polubienia, komentarze jako odpowiedzi, a wyświetlenia multimediów jako wyświetlenia.',
   'transparency.platformNote.linkedin': 'Statystyki udostępnień organizacji.',
   'transparency.platformNote.telegram': 'Telegram Bot API nie podaje danych o zaangażowaniu, więc nie są one zbierane.',
   'transparency.platformNote.sandbox': 'Symulowane zaangażowanie do celów szkoleniowych.',
-  'transparency.note.cumulative': 'Liczniki są narastające: zaangażowanie publikacji to ostatnia zebrana wartość, według stanu na podany wyżej czas.',
-  'transparency.note.notAvailable': 'Dane, których platforma nie podaje, oznaczono jako „brak danych” (pusta komórka w CSV, null w JSON), nigdy jako 0.',
-  'transparency.note.lateness': 'Opóźnienie to czas od zaplanowanej godziny do publikacji, łącznie z czasem, przez który publikację wstrzymywał okres blokady publikacji lub zawieszenie publikowania.',
+  'transparency.note.cumulative':
+    'Liczniki są narastające: zaangażowanie publikacji to ostatnia zebrana wartość, według stanu na podany wyżej czas.',
+  'transparency.note.notAvailable':
+    'Dane, których platforma nie podaje, oznaczono jako „brak danych” (pusta komórka w CSV, null w JSON), nigdy jako 0.',
+  'transparency.note.lateness':
+    'Opóźnienie to czas od zaplanowanej godziny do publikacji, łącznie z czasem, przez który publikację wstrzymywał okres blokady publikacji lub zawieszenie publikowania.',
   'transparency.note.withdrawn': 'Publikacje później wycofane są wliczone i wymienione bez ich treści.',
 
   'transparency.openData': 'Otwarte dane',
@@ -348,8 +380,10 @@ export const bs: Translations<typeof en> = {
   'transparency.to': 'Do (ne uključujući taj dan)',
   'transparency.show': 'Prikaži',
   'transparency.training.title': 'Pregled za obuku',
-  'transparency.training.included': '{count, plural, one {# objava na kanalu za obuku (sandbox) uračunata je} few {# objave na kanalima za obuku (sandbox) uračunate su} other {# objava na kanalima za obuku (sandbox) uračunato je}} na ovoj stranici. Nikada nisu objavljene ni na jednoj platformi, a javni izvještaj ih ne uključuje.',
-  'transparency.training.excluded': '{count, plural, one {# objava na kanalu za obuku (sandbox) nije uračunata} few {# objave na kanalima za obuku (sandbox) nisu uračunate} other {# objava na kanalima za obuku (sandbox) nije uračunato}}: nikada nisu objavljene ni na jednoj platformi.',
+  'transparency.training.included':
+    '{count, plural, one {# objava na kanalu za obuku (sandbox) uračunata je} few {# objave na kanalima za obuku (sandbox) uračunate su} other {# objava na kanalima za obuku (sandbox) uračunato je}} na ovoj stranici. Nikada nisu objavljene ni na jednoj platformi, a javni izvještaj ih ne uključuje.',
+  'transparency.training.excluded':
+    '{count, plural, one {# objava na kanalu za obuku (sandbox) nije uračunata} few {# objave na kanalima za obuku (sandbox) nisu uračunate} other {# objava na kanalima za obuku (sandbox) nije uračunato}}: nikada nisu objavljene ni na jednoj platformi.',
   'transparency.training.show': 'Prikaži ih, označene kao obuka',
   'transparency.training.hide': 'Prikaži javni izvještaj',
   'transparency.notAvailable': 'nema podataka',
@@ -420,7 +454,8 @@ export const bs: Translations<typeof en> = {
   'transparency.noneYet': 'još nije bilo',
   'transparency.platformsCaption': 'Brojke koje daje svaka platforma',
   'transparency.providesNone': 'ništa',
-  'transparency.method.definition': 'angažman = sviđanja + dijeljenja + odgovori + citati, uz brojanje samo onih podataka koje platforma daje',
+  'transparency.method.definition':
+    'angažman = sviđanja + dijeljenja + odgovori + citati, uz brojanje samo onih podataka koje platforma daje',
   'transparency.cadence.every.minute': '{n, plural, =1 {svake minute} one {svake # minute} few {svake # minute} other {svakih # minuta}}',
   'transparency.cadence.every.hour': '{n, plural, =1 {svakog sata} one {svakog # sata} few {svaka # sata} other {svakih # sati}}',
   'transparency.cadence.every.day': '{n, plural, =1 {svaki dan} one {svaki # dan} few {svaka # dana} other {svakih # dana}}',
@@ -430,15 +465,19 @@ export const bs: Translations<typeof en> = {
   'transparency.cadence.step': '{every} do {until} nakon objave',
   'transparency.cadence.end': '{steps}, a nakon toga više ne',
   'transparency.platformNote.x': 'Javne i organske metrike iz X API v2; klikovi na linkove samo za vlastite objave naloga.',
-  'transparency.platformNote.mastodon': 'Favoriti, podrške (boost) i odgovori; citati tamo gdje ih server broji; Mastodon ne broji preglede ni klikove.',
+  'transparency.platformNote.mastodon':
+    'Favoriti, podrške (boost) i odgovori; citati tamo gdje ih server broji; Mastodon ne broji preglede ni klikove.',
   'transparency.platformNote.bluesky': 'Bluesky ne broji preglede ni klikove.',
   'transparency.platformNote.facebook': 'Reakcije se broje kao sviđanja, komentari kao odgovori, a pregledi medija kao prikazi.',
   'transparency.platformNote.linkedin': 'Statistika dijeljenja organizacije.',
   'transparency.platformNote.telegram': 'Telegram Bot API ne daje podatke o angažmanu, pa se oni ne prikupljaju.',
   'transparency.platformNote.sandbox': 'Simulirani angažman za obuku.',
-  'transparency.note.cumulative': 'Brojači su kumulativni: angažman objave je posljednja prikupljena vrijednost, prema stanju u gore navedeno vrijeme.',
-  'transparency.note.notAvailable': 'Brojka koju platforma ne daje prikazana je kao „nema podataka“ (prazno polje u CSV-u, null u JSON-u), nikada kao 0.',
-  'transparency.note.lateness': 'Kašnjenje je vrijeme od zakazanog termina do objave, uključujući vrijeme u kojem je objava bila zadržana zbog perioda zabrane objavljivanja ili obustave objavljivanja.',
+  'transparency.note.cumulative':
+    'Brojači su kumulativni: angažman objave je posljednja prikupljena vrijednost, prema stanju u gore navedeno vrijeme.',
+  'transparency.note.notAvailable':
+    'Brojka koju platforma ne daje prikazana je kao „nema podataka“ (prazno polje u CSV-u, null u JSON-u), nikada kao 0.',
+  'transparency.note.lateness':
+    'Kašnjenje je vrijeme od zakazanog termina do objave, uključujući vrijeme u kojem je objava bila zadržana zbog perioda zabrane objavljivanja ili obustave objavljivanja.',
   'transparency.note.withdrawn': 'Naknadno povučene objave su uračunate i navedene bez teksta.',
 
   'transparency.openData': 'Otvoreni podaci',
@@ -458,8 +497,10 @@ export const uk: Translations<typeof en> = {
   'transparency.to': 'До (не включно)',
   'transparency.show': 'Показати',
   'transparency.training.title': 'Навчальний перегляд',
-  'transparency.training.included': '{count, plural, one {# публікацію на навчальному каналі (sandbox) враховано} few {# публікації на навчальних каналах (sandbox) враховано} many {# публікацій на навчальних каналах (sandbox) враховано} other {# публікації на навчальних каналах (sandbox) враховано}} на цій сторінці. Їх ніколи не було опубліковано на жодній платформі, і публічний звіт їх не враховує.',
-  'transparency.training.excluded': '{count, plural, one {# публікацію на навчальному каналі (sandbox) не враховано} few {# публікації на навчальних каналах (sandbox) не враховано} many {# публікацій на навчальних каналах (sandbox) не враховано} other {# публікації на навчальних каналах (sandbox) не враховано}}: їх ніколи не було опубліковано на жодній платформі.',
+  'transparency.training.included':
+    '{count, plural, one {# публікацію на навчальному каналі (sandbox) враховано} few {# публікації на навчальних каналах (sandbox) враховано} many {# публікацій на навчальних каналах (sandbox) враховано} other {# публікації на навчальних каналах (sandbox) враховано}} на цій сторінці. Їх ніколи не було опубліковано на жодній платформі, і публічний звіт їх не враховує.',
+  'transparency.training.excluded':
+    '{count, plural, one {# публікацію на навчальному каналі (sandbox) не враховано} few {# публікації на навчальних каналах (sandbox) не враховано} many {# публікацій на навчальних каналах (sandbox) не враховано} other {# публікації на навчальних каналах (sandbox) не враховано}}: їх ніколи не було опубліковано на жодній платформі.',
   'transparency.training.show': 'Показати їх із позначкою «навчання»',
   'transparency.training.hide': 'Показати публічний звіт',
   'transparency.notAvailable': 'немає даних',
@@ -468,10 +509,12 @@ export const uk: Translations<typeof en> = {
 
   'transparency.summary': 'Підсумок',
   'transparency.count.published': '{count, plural, one {публікація} few {публікації} many {публікацій} other {публікації}}',
-  'transparency.count.withdrawn': '{count, plural, one {згодом відкликана} few {згодом відкликані} many {згодом відкликаних} other {згодом відкликаної}}',
+  'transparency.count.withdrawn':
+    '{count, plural, one {згодом відкликана} few {згодом відкликані} many {згодом відкликаних} other {згодом відкликаної}}',
   'transparency.count.likes': '{count, plural, one {вподобання} few {вподобання} many {вподобань} other {вподобання}}',
   'transparency.count.reposts': '{count, plural, one {поширення} few {поширення} many {поширень} other {поширення}}',
-  'transparency.count.replies': '{count, plural, one {відповідь чи коментар} few {відповіді й коментарі} many {відповідей і коментарів} other {відповіді й коментаря}}',
+  'transparency.count.replies':
+    '{count, plural, one {відповідь чи коментар} few {відповіді й коментарі} many {відповідей і коментарів} other {відповіді й коментаря}}',
   'transparency.count.quotes': '{count, plural, one {цитування} few {цитування} many {цитувань} other {цитування}}',
   'transparency.count.impressions': '{count, plural, one {перегляд} few {перегляди} many {переглядів} other {перегляду}}',
   'transparency.count.clicks': '{count, plural, one {клік} few {кліки} many {кліків} other {кліка}}',
@@ -530,9 +573,12 @@ export const uk: Translations<typeof en> = {
   'transparency.noneYet': 'ще не було',
   'transparency.platformsCaption': 'Показники, які надає кожна платформа',
   'transparency.providesNone': 'жодних',
-  'transparency.method.definition': 'залученість = вподобання + поширення + відповіді + цитування; враховано лише показники, які надає платформа',
-  'transparency.cadence.every.minute': '{n, plural, =1 {щохвилини} one {кожну # хвилину} few {кожні # хвилини} many {кожні # хвилин} other {кожні # хвилини}}',
-  'transparency.cadence.every.hour': '{n, plural, =1 {щогодини} one {кожну # годину} few {кожні # години} many {кожні # годин} other {кожні # години}}',
+  'transparency.method.definition':
+    'залученість = вподобання + поширення + відповіді + цитування; враховано лише показники, які надає платформа',
+  'transparency.cadence.every.minute':
+    '{n, plural, =1 {щохвилини} one {кожну # хвилину} few {кожні # хвилини} many {кожні # хвилин} other {кожні # хвилини}}',
+  'transparency.cadence.every.hour':
+    '{n, plural, =1 {щогодини} one {кожну # годину} few {кожні # години} many {кожні # годин} other {кожні # години}}',
   'transparency.cadence.every.day': '{n, plural, =1 {щодня} one {кожен # день} few {кожні # дні} many {кожні # днів} other {кожні # дня}}',
   'transparency.cadence.until.minute': '{n, plural, one {# хвилини} few {# хвилин} many {# хвилин} other {# хвилини}}',
   'transparency.cadence.until.hour': '{n, plural, one {# години} few {# годин} many {# годин} other {# години}}',
@@ -540,15 +586,19 @@ export const uk: Translations<typeof en> = {
   'transparency.cadence.step': '{every} до {until} після публікації',
   'transparency.cadence.end': '{steps}, а після цього не збираються',
   'transparency.platformNote.x': 'Публічні й органічні показники X API v2; кліки за посиланнями — лише для власних дописів акаунта.',
-  'transparency.platformNote.mastodon': 'Вподобання (обране), поширення (boost) і відповіді; цитування — якщо сервер їх рахує; Mastodon не рахує переглядів і кліків.',
+  'transparency.platformNote.mastodon':
+    'Вподобання (обране), поширення (boost) і відповіді; цитування — якщо сервер їх рахує; Mastodon не рахує переглядів і кліків.',
   'transparency.platformNote.bluesky': 'Bluesky не рахує переглядів і кліків.',
   'transparency.platformNote.facebook': 'Реакції враховано як вподобання, коментарі — як відповіді, перегляди медіа — як покази.',
   'transparency.platformNote.linkedin': 'Статистика поширень організації.',
   'transparency.platformNote.telegram': 'Telegram Bot API не надає даних про залученість, тому вони не збираються.',
   'transparency.platformNote.sandbox': 'Імітована залученість для навчання.',
-  'transparency.note.cumulative': 'Лічильники накопичувальні: залученість публікації — це останнє зібране значення станом на зазначений вище час.',
-  'transparency.note.notAvailable': 'Показник, якого платформа не надає, позначено як «немає даних» (порожня клітинка в CSV, null у JSON), а не 0.',
-  'transparency.note.lateness': 'Запізнення — це час від запланованого моменту до публікації, включно з часом, коли публікацію затримувало вікно заборони публікацій або призупинення публікування.',
+  'transparency.note.cumulative':
+    'Лічильники накопичувальні: залученість публікації — це останнє зібране значення станом на зазначений вище час.',
+  'transparency.note.notAvailable':
+    'Показник, якого платформа не надає, позначено як «немає даних» (порожня клітинка в CSV, null у JSON), а не 0.',
+  'transparency.note.lateness':
+    'Запізнення — це час від запланованого моменту до публікації, включно з часом, коли публікацію затримувало вікно заборони публікацій або призупинення публікування.',
   'transparency.note.withdrawn': 'Згодом відкликані публікації враховано й наведено без їхнього тексту.',
 
   'transparency.openData': 'Відкриті дані',

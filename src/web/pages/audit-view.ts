@@ -74,11 +74,13 @@ function verifyResult(ctx: WebContext, d: AuditPageData): SafeHtml {
   const words = actionWords(ctx, r.firstBad.action);
   const action = words ? `${words} (${r.firstBad.action})` : r.firstBad.action;
   return html`<div class="verify-result broken" role="alert"><h3>${ctx.t('audit.verify.resultHeading')}</h3>
-${ours
-  ? html`<p><strong>${ctx.t('audit.verify.broken', { seq: r.firstBad.seq, action })}</strong>${onThisPage ? html` <a href="#event-${r.firstBad.seq}">${ctx.t('audit.verify.brokenHere')}</a>` : ''}</p>
+${
+  ours
+    ? html`<p><strong>${ctx.t('audit.verify.broken', { seq: r.firstBad.seq, action })}</strong>${onThisPage ? html` <a href="#event-${r.firstBad.seq}">${ctx.t('audit.verify.brokenHere')}</a>` : ''}</p>
 <p>${reason}</p>
 <p>${ctx.t('audit.verify.checkedBefore', { count: r.events })}</p>`
-  : html`<p><strong>${ctx.t('audit.verify.brokenElsewhere')}</strong></p>`}
+    : html`<p><strong>${ctx.t('audit.verify.brokenElsewhere')}</strong></p>`
+}
 <p>${ctx.t('audit.verify.whatNow')}</p></div>`;
 }
 
@@ -142,7 +144,13 @@ function summary(ctx: WebContext, data: Record<string, unknown> | null, people: 
   if (!entries.length) return html``;
   const shown = entries.slice(0, MAX_ENTRIES).map(([k, v]) => {
     const person = k === 'userId' && typeof v === 'string' ? people.get(v) : undefined;
-    const value = person ? `${person.displayName} <${person.email}>` : typeof v === 'string' ? v : Array.isArray(v) && v.every((x) => typeof x !== 'object' || x === null) ? v.join(', ') : JSON.stringify(v);
+    const value = person
+      ? `${person.displayName} <${person.email}>`
+      : typeof v === 'string'
+        ? v
+        : Array.isArray(v) && v.every((x) => typeof x !== 'object' || x === null)
+          ? v.join(', ')
+          : JSON.stringify(v);
     return html`<li><span class="k">${k}:</span> ${cut(value)}</li>`;
   });
   const more = entries.length - MAX_ENTRIES;

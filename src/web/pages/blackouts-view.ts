@@ -57,9 +57,11 @@ function windowsTable(ctx: WebContext, s: BlackoutsPageState): SafeHtml {
 <td>${channels}</td>
 <td class="n">${ctx.i18n.number(held)}</td>
 <td>${state(ctx, b, s.now)}</td>
-${manage
-  ? html`<td><form method="post" action="${ctx.path(`/blackouts/${b.id}/delete`)}" data-confirm="${ctx.t('blackouts.delete.confirm', { reason: b.reason, held })}">${csrfField(ctx)}<button type="submit">${ctx.t('blackouts.delete.submit')}<span class="sr-only"> ${b.reason}</span></button></form></td>`
-  : ''}
+${
+  manage
+    ? html`<td><form method="post" action="${ctx.path(`/blackouts/${b.id}/delete`)}" data-confirm="${ctx.t('blackouts.delete.confirm', { reason: b.reason, held })}">${csrfField(ctx)}<button type="submit">${ctx.t('blackouts.delete.submit')}<span class="sr-only"> ${b.reason}</span></button></form></td>`
+    : ''
+}
 </tr>`;
   });
   return html`<div class="table-wrap"><table class="blackouts">
@@ -80,7 +82,8 @@ ${problems.length ? html`<p class="field-error" id="channels-error">${problems.j
 <div class="bo-choice"><input type="radio" id="scope-all" name="scope" value="all"${v.scope === 'all' ? html` checked` : ''}><label for="scope-all">${ctx.t('blackouts.field.scopeAll')}</label></div>
 <div class="bo-choice"><input type="radio" id="scope-some" name="scope" value="some"${v.scope === 'some' ? html` checked` : ''}><label for="scope-some">${ctx.t('blackouts.field.scopeSome')}</label></div>
 <ul class="blackout-channel-list">${s.channels.map(
-    (c) => html`<li class="bo-choice"><input type="checkbox" id="bc-${c.id}" name="channelIds" value="${c.id}"${v.channelIds.includes(c.id) ? html` checked` : ''}><label for="bc-${c.id}">${c.displayName} <span class="muted">(${platformName(ctx, c.platform)})</span></label></li>`,
+    (c) =>
+      html`<li class="bo-choice"><input type="checkbox" id="bc-${c.id}" name="channelIds" value="${c.id}"${v.channelIds.includes(c.id) ? html` checked` : ''}><label for="bc-${c.id}">${c.displayName} <span class="muted">(${platformName(ctx, c.platform)})</span></label></li>`,
   )}</ul>
 </fieldset>`;
 }

@@ -27,10 +27,14 @@ const PROBLEMS: Array<[RegExp, MessageKey]> = [
 function localize(ctx: WebContext, errors: FormErrors): FormErrors {
   const fields: FormErrors['fields'] = {};
   for (const [name, problems] of Object.entries(errors.fields)) {
-    fields[name] = [...new Set(problems.map((p) => {
-      const hit = PROBLEMS.find(([re]) => re.test(p));
-      return hit ? ctx.t(hit[1]) : p;
-    }))];
+    fields[name] = [
+      ...new Set(
+        problems.map((p) => {
+          const hit = PROBLEMS.find(([re]) => re.test(p));
+          return hit ? ctx.t(hit[1]) : p;
+        }),
+      ),
+    ];
   }
   return { summary: errors.summary, fields };
 }
@@ -86,7 +90,12 @@ export class BlackoutPagesController {
   }
 
   @Post('blackouts')
-  async create(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string, @Body() body: Record<string, unknown>): Promise<void> {
+  async create(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('slug') slug: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
     const ctx = await this.contexts.of(req, res, slug);
     this.must(ctx, 'blackout.manage');
     const form: BlackoutFormValues = {
@@ -97,16 +106,23 @@ export class BlackoutPagesController {
       channelIds: list(body.channelIds),
     };
     // "Only these channels" with none chosen would mean every channel to the API: ask instead.
-    const own: FormErrors['fields'] = form.scope === 'some' && form.channelIds.length === 0 ? { channelIds: [ctx.t('blackouts.err.chooseChannels')] } : {};
+    const own: FormErrors['fields'] =
+      form.scope === 'some' && form.channelIds.length === 0 ? { channelIds: [ctx.t('blackouts.err.chooseChannels')] } : {};
     for (const name of ['reason', 'startsAt', 'endsAt'] as const) if (!form[name].trim()) own[name] = [ctx.t('form.required')];
     let errors: FormErrors | null = null;
     let dto: CreateBlackoutDto | undefined;
     try {
-      dto = await toDto(CreateBlackoutDto, { reason: form.reason.trim(), startsAt: form.startsAt, endsAt: form.endsAt, channelIds: form.scope === 'some' ? form.channelIds : [] });
+      dto = await toDto(CreateBlackoutDto, {
+        reason: form.reason.trim(),
+        startsAt: form.startsAt,
+        endsAt: form.endsAt,
+        channelIds: form.scope === 'some' ? form.channelIds : [],
+      });
     } catch (err) {
       errors = formErrors(err, ctx.i18n);
     }
-    if (Object.keys(own).length) errors = { summary: errors?.summary ?? ctx.t('error.validation_failed'), fields: { ...errors?.fields, ...own } };
+    if (Object.keys(own).length)
+      errors = { summary: errors?.summary ?? ctx.t('error.validation_failed'), fields: { ...errors?.fields, ...own } };
     if (!errors) {
       try {
         const created = await this.blackouts.create(ctx.requiredPrincipal, ctx.requiredInstitution.id, dto!);
@@ -119,7 +135,12 @@ export class BlackoutPagesController {
   }
 
   @Post('blackouts/:blackoutId/delete')
-  async remove(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string, @Param('blackoutId', uuid('blackoutId')) blackoutId: string): Promise<void> {
+  async remove(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('slug') slug: string,
+    @Param('blackoutId', uuid('blackoutId')) blackoutId: string,
+  ): Promise<void> {
     const ctx = await this.contexts.of(req, res, slug);
     this.must(ctx, 'blackout.manage');
     await this.blackouts.remove(ctx.requiredPrincipal, ctx.requiredInstitution.id, blackoutId);
@@ -127,11 +148,24 @@ export class BlackoutPagesController {
   }
 
   @Post('blackouts/suspend')
-  async suspend(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string, @Body() body: Record<string, unknown>): Promise<void> {
+  async suspend(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('slug') slug: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
     const ctx = await this.contexts.of(req, res, slug);
     this.must(ctx, 'institution.suspend');
     const reason = str(body.reason);
-    if (!reason.trim()) return this.render(ctx, { suspendReason: reason, suspendErrors: { summary: ctx.t('error.validation_failed'), fields: { reason: [ctx.t('form.required')] } } }, 422);
+    if (!reason.trim())
+      return this.render(
+        ctx,
+        {
+          suspendReason: reason,
+          suspendErrors: { summary: ctx.t('error.validation_failed'), fields: { reason: [ctx.t('form.required')] } },
+        },
+        422,
+      );
     try {
       const dto = await toDto(SuspendDto, { reason: reason.trim() });
       await this.institutions.suspend(ctx.requiredPrincipal, ctx.requiredInstitution.id, dto.reason);

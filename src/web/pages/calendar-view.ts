@@ -197,6 +197,7 @@ export function blackoutList(ctx: WebContext, m: CalendarModel): SafeHtml {
   return html`<ul class="cal-blackouts">${[...m.blackouts]
     .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())
     .map(
-      (b) => html`<li><strong>${b.reason}</strong>: ${ctx.t('calendar.blackoutRange', { from: ctx.i18n.dateTime(b.startsAt), to: ctx.i18n.dateTime(b.endsAt) })} · ${blackoutChannels(ctx, b, m.channelNames)}</li>`,
+      (b) =>
+        html`<li><strong>${b.reason}</strong>: ${ctx.t('calendar.blackoutRange', { from: ctx.i18n.dateTime(b.startsAt), to: ctx.i18n.dateTime(b.endsAt) })} · ${blackoutChannels(ctx, b, m.channelNames)}</li>`,
     )}</ul>`;
 }

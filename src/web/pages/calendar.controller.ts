@@ -14,8 +14,18 @@ import { errorSummary, field, formErrors, NO_ERRORS, str, type FormErrors } from
 import { html, type SafeHtml } from '#src/web/html.js';
 import { csrfField } from '#src/web/layout.js';
 import {
-  blackoutList, calendarHref, canChangeTime, monthRange, monthTable, parseDay, postText, stateBadges, weekList, weekRange,
-  type CalendarModel, type CalendarView,
+  blackoutList,
+  calendarHref,
+  canChangeTime,
+  monthRange,
+  monthTable,
+  parseDay,
+  postText,
+  stateBadges,
+  weekList,
+  weekRange,
+  type CalendarModel,
+  type CalendarView,
 } from '#src/web/pages/calendar-view.js';
 import { statusBadge } from '#src/web/pages/post-bits.js';
 import { WebContexts, type WebContext } from '#src/web/web-context.js';
@@ -57,12 +67,27 @@ export class CalendarPageController {
 
     const channels = ctx.can('channel.read') ? (await this.channels.list(p, inst.id, { limit: PAGE, offset: 0 })).items : [];
     const campaigns = (await this.campaigns.list(p, inst.id, { limit: PAGE, offset: 0 })).items;
-    const filter = { channelId: pick(req.query.channelId, channels.map((c) => c.id)), campaignId: pick(req.query.campaignId, campaigns.map((c) => c.id)) };
+    const filter = {
+      channelId: pick(
+        req.query.channelId,
+        channels.map((c) => c.id),
+      ),
+      campaignId: pick(
+        req.query.campaignId,
+        campaigns.map((c) => c.id),
+      ),
+    };
 
     const posts: PostView[] = [];
     let total = 0;
     do {
-      const got = await this.posts.list(p, inst.id, { from: start.toUTC().toISO()!, to: end.toUTC().toISO()!, ...filter, limit: PAGE, offset: posts.length });
+      const got = await this.posts.list(p, inst.id, {
+        from: start.toUTC().toISO()!,
+        to: end.toUTC().toISO()!,
+        ...filter,
+        limit: PAGE,
+        offset: posts.length,
+      });
       posts.push(...got.items);
       total = got.total;
       if (!got.items.length) break;
@@ -70,9 +95,22 @@ export class CalendarPageController {
 
     const windows = ctx.can('blackout.read') ? (await this.blackouts.list(p, inst.id, { limit: PAGE, offset: 0 })).items : [];
     const blackouts = windows.filter(
-      (b) => b.startsAt < end.toJSDate() && b.endsAt > start.toJSDate() && (!filter.channelId || !b.channelIds.length || b.channelIds.includes(filter.channelId)),
+      (b) =>
+        b.startsAt < end.toJSDate() &&
+        b.endsAt > start.toJSDate() &&
+        (!filter.channelId || !b.channelIds.length || b.channelIds.includes(filter.channelId)),
     );
-    const m: CalendarModel = { view, anchor, today, start, end, posts, blackouts, channelNames: new Map(channels.map((c) => [c.id, c.displayName])), filter };
+    const m: CalendarModel = {
+      view,
+      anchor,
+      today,
+      start,
+      end,
+      posts,
+      blackouts,
+      channelNames: new Map(channels.map((c) => [c.id, c.displayName])),
+      filter,
+    };
 
     const monthName = (d: DateTime) => ctx.i18n.format(d.set({ day: 1, hour: 12 }).toJSDate(), { month: 'long', year: 'numeric' });
     const step = view === 'month' ? { months: 1 } : { weeks: 1 };
@@ -90,7 +128,10 @@ export class CalendarPageController {
 </ul>
 </nav>`;
 
-    const options = (items: Array<{ id: string; label: string }>) => [{ value: '', label: ctx.t('calendar.filterAll') }, ...items.map((i) => ({ value: i.id, label: i.label }))];
+    const options = (items: Array<{ id: string; label: string }>) => [
+      { value: '', label: ctx.t('calendar.filterAll') },
+      ...items.map((i) => ({ value: i.id, label: i.label })),
+    ];
     const filterForm = html`<form method="get" action="${ctx.path('/calendar')}" class="cal-filter" role="search" aria-label="${ctx.t('calendar.filterTitle')}">
 <input type="hidden" name="view" value="${view}"><input type="hidden" name="date" value="${anchor.toISODate()!}">
 ${channels.length ? field(NO_ERRORS, { name: 'channelId', label: ctx.t('calendar.filterChannel'), value: filter.channelId ?? '', options: options(channels.map((c) => ({ id: c.id, label: c.displayName }))) }) : ''}
@@ -99,28 +140,40 @@ ${field(NO_ERRORS, { name: 'campaignId', label: ctx.t('calendar.filterCampaign')
 ${filter.channelId || filter.campaignId ? html`<a href="${calendarHref(ctx, view, anchor, {})}">${ctx.t('calendar.filterClear')}</a>` : ''}</div>
 </form>`;
 
-    const weekTitle = ctx.t('calendar.weekOf', { from: ctx.i18n.date(start.toJSDate()), to: ctx.i18n.date(end.minus({ days: 1 }).toJSDate()) });
+    const weekTitle = ctx.t('calendar.weekOf', {
+      from: ctx.i18n.date(start.toJSDate()),
+      to: ctx.i18n.date(end.minus({ days: 1 }).toJSDate()),
+    });
     const body = html`${periodNav}
 ${filterForm}
 <p class="muted">${ctx.t('calendar.timesIn', { zone: ctx.i18n.zoneName(anchor.toJSDate()), id: zone })}</p>
 ${total > posts.length ? html`<p class="banner warn" role="status">${ctx.t('calendar.truncated', { shown: posts.length, total })}</p>` : ''}
-${view === 'month'
-  ? html`<h2 class="sr-only">${monthName(anchor)}</h2>
+${
+  view === 'month'
+    ? html`<h2 class="sr-only">${monthName(anchor)}</h2>
 <p class="muted cal-drag-hint" hidden>${ctx.t('calendar.dragHint')}</p>
 <p class="cal-live" role="status" aria-live="polite" data-moving="${ctx.t('calendar.dragMoving')}" data-failed="${ctx.t('calendar.dragFailed')}" data-refused="${ctx.t('calendar.dragRefused', { reason: '{reason}' })}"></p>
 ${monthTable(ctx, m)}`
-  : html`<h2>${weekTitle}</h2>${weekList(ctx, m)}`}
+    : html`<h2>${weekTitle}</h2>${weekList(ctx, m)}`
+}
 ${ctx.can('blackout.read') ? html`<section aria-labelledby="cal-blackouts-h"><h2 id="cal-blackouts-h">${ctx.t('calendar.blackoutsTitle')}</h2>${blackoutList(ctx, m)}</section>` : ''}
 ${view === 'month' ? csrfField(ctx) : ''}`;
     ctx.render(ctx.t('calendar.title'), body, { nav: 'calendar' });
   }
 
   @Get('calendar/posts/:postId/time')
-  async timeForm(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string, @Param('postId', uuid('postId')) postId: string): Promise<void> {
+  async timeForm(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('slug') slug: string,
+    @Param('postId', uuid('postId')) postId: string,
+  ): Promise<void> {
     const ctx = await this.contexts.of(req, res, slug);
     const inst = ctx.requiredInstitution;
     const post = await this.posts.get(ctx.requiredPrincipal, postId, inst.id);
-    const scheduledAt = post.scheduledAt ? DateTime.fromJSDate(post.scheduledAt, { zone: inst.timeZone }).toFormat("yyyy-MM-dd'T'HH:mm") : '';
+    const scheduledAt = post.scheduledAt
+      ? DateTime.fromJSDate(post.scheduledAt, { zone: inst.timeZone }).toFormat("yyyy-MM-dd'T'HH:mm")
+      : '';
     await this.renderTime(ctx, post, { scheduledAt, timeZone: inst.timeZone }, viewOf(req.query.view), NO_ERRORS);
   }
 
@@ -152,17 +205,37 @@ ${view === 'month' ? csrfField(ctx) : ''}`;
     }
   }
 
-  private async renderTime(ctx: WebContext, post: PostView, values: { scheduledAt: string; timeZone: string }, view: CalendarView, errors: FormErrors, status = 200): Promise<void> {
+  private async renderTime(
+    ctx: WebContext,
+    post: PostView,
+    values: { scheduledAt: string; timeZone: string },
+    view: CalendarView,
+    errors: FormErrors,
+    status = 200,
+  ): Promise<void> {
     const inst = ctx.requiredInstitution;
     const names = ctx.can('channel.read')
-      ? new Map((await this.channels.list(ctx.requiredPrincipal, inst.id, { limit: PAGE, offset: 0 })).items.map((c) => [c.id, c.displayName]))
+      ? new Map(
+          (await this.channels.list(ctx.requiredPrincipal, inst.id, { limit: PAGE, offset: 0 })).items.map((c) => [c.id, c.displayName]),
+        )
       : new Map<string, string>();
     const channels = [...new Set(post.targets.map((t) => names.get(t.channelId)).filter(Boolean))].join(', ');
-    const back = calendarHref(ctx, view, post.scheduledAt ? DateTime.fromJSDate(post.scheduledAt, { zone: inst.timeZone }) : DateTime.fromJSDate(this.clock.now(), { zone: inst.timeZone }), {});
+    const back = calendarHref(
+      ctx,
+      view,
+      post.scheduledAt
+        ? DateTime.fromJSDate(post.scheduledAt, { zone: inst.timeZone })
+        : DateTime.fromJSDate(this.clock.now(), { zone: inst.timeZone }),
+      {},
+    );
     const zoneName = ctx.i18n.zoneName(post.scheduledAt ?? this.clock.now());
     const allowed = canChangeTime(ctx, post);
     const note: SafeHtml | string =
-      post.status === 'approved' ? ctx.t('calendar.timeApprovedNote') : post.status === 'in_review' ? ctx.t('calendar.timeReviewNote') : ctx.t('calendar.timeDraftNote');
+      post.status === 'approved'
+        ? ctx.t('calendar.timeApprovedNote')
+        : post.status === 'in_review'
+          ? ctx.t('calendar.timeReviewNote')
+          : ctx.t('calendar.timeDraftNote');
     const zones = ZONES.includes(values.timeZone) ? ZONES : [values.timeZone, ...ZONES];
     const form = html`<form method="post" action="${ctx.path(`/calendar/posts/${post.id}/time`)}" class="stack" novalidate>${csrfField(ctx)}
 <input type="hidden" name="view" value="${view}">
@@ -170,9 +243,11 @@ ${field(errors, { name: 'scheduledAt', label: ctx.t('calendar.timeField'), type:
 ${field(errors, { name: 'timeZone', label: ctx.t('calendar.zoneField'), value: values.timeZone, required: true, hint: ctx.t('calendar.zoneHint', { zone: zoneName, id: inst.timeZone }), options: zones.map((z) => ({ value: z, label: z })) })}
 <div class="actions"><button type="submit" class="primary">${ctx.t('calendar.timeSubmit')}</button> <a href="${back}">${ctx.t('form.cancel')}</a></div>
 </form>`;
-    const refusal = !ctx.can(post.status === 'approved' ? 'post.schedule' : 'post.write') || (post.status === 'in_review' && ctx.member?.role === 'contributor')
-      ? ctx.t('calendar.timeNotAllowed')
-      : ctx.t('calendar.timeNotNow', { status: ctx.t(`status.post.${post.status}`) });
+    const refusal =
+      !ctx.can(post.status === 'approved' ? 'post.schedule' : 'post.write') ||
+      (post.status === 'in_review' && ctx.member?.role === 'contributor')
+        ? ctx.t('calendar.timeNotAllowed')
+        : ctx.t('calendar.timeNotNow', { status: ctx.t(`status.post.${post.status}`) });
     const body = html`<div class="narrow">
 ${errorSummary(ctx.i18n, errors)}
 <section aria-labelledby="time-post-h"><h2 id="time-post-h">${ctx.t('calendar.timePost')}</h2>
@@ -189,10 +264,17 @@ ${allowed ? html`<p class="banner warn">${note}</p>${form}` : html`<p>${refusal}
 /** A refused time, said next to the field: a blackout window in words, a time the clocks skip, a zone not in the list. */
 function timeErrors(ctx: WebContext, err: unknown): FormErrors {
   if (err instanceof HttpException) {
-    const body = err.getResponse() as { code?: string; details?: { blackout?: { reason: string; startsAt: string | Date; endsAt: string | Date } } };
+    const body = err.getResponse() as {
+      code?: string;
+      details?: { blackout?: { reason: string; startsAt: string | Date; endsAt: string | Date } };
+    };
     const b = body.details?.blackout;
     if (body.code === 'blackout' && b) {
-      const problem = ctx.t('calendar.inBlackout', { reason: b.reason, from: ctx.i18n.dateTime(new Date(b.startsAt)), to: ctx.i18n.dateTime(new Date(b.endsAt)) });
+      const problem = ctx.t('calendar.inBlackout', {
+        reason: b.reason,
+        from: ctx.i18n.dateTime(new Date(b.startsAt)),
+        to: ctx.i18n.dateTime(new Date(b.endsAt)),
+      });
       return { summary: null, fields: { scheduledAt: [problem] } };
     }
     if (body.code === 'invalid_transition') return { summary: ctx.t('calendar.cannotReschedule'), fields: {} };
@@ -201,10 +283,13 @@ function timeErrors(ctx: WebContext, err: unknown): FormErrors {
   const fields: Record<string, string[]> = {};
   for (const [name, problems] of Object.entries(errors.fields)) {
     const said = problems.map((problem) =>
-      /does not exist in/.test(problem) ? ctx.t('calendar.timeSkipped')
-      : /happens twice in/.test(problem) ? ctx.t('calendar.timeTwice')
-      : name === 'timeZone' ? ctx.t('calendar.badZone')
-      : problem,
+      /does not exist in/.test(problem)
+        ? ctx.t('calendar.timeSkipped')
+        : /happens twice in/.test(problem)
+          ? ctx.t('calendar.timeTwice')
+          : name === 'timeZone'
+            ? ctx.t('calendar.badZone')
+            : problem,
     );
     fields[name] = [...new Set(said)];
   }

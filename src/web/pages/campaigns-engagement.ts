@@ -25,7 +25,8 @@ const BARS = 10;
 export function engagementSection(ctx: WebContext, e: Engagement | null): SafeHtml {
   const heading = html`<h2 id="engagement-h">${ctx.t('campaigns.engagementTitle')}</h2>`;
   if (!e) return html`<section aria-labelledby="engagement-h">${heading}<p>${ctx.t('campaigns.engagementNone')}</p></section>`;
-  const value = (v: number | null) => (v === null ? html`<span class="muted">${ctx.t('campaigns.notAvailable')}</span>` : ctx.i18n.number(v));
+  const value = (v: number | null) =>
+    v === null ? html`<span class="muted">${ctx.t('campaigns.notAvailable')}</span>` : ctx.i18n.number(v);
   const metric = (m: string) => ctx.t(`campaigns.metric.${m}` as MessageKey);
 
   const kinds = KINDS.filter((k) => e.totals[k] !== null).map((k) => ({ label: metric(k), value: e.totals[k]! }));
@@ -42,7 +43,16 @@ ${ALL.map((m) => html`<tr><th scope="row">${metric(m)}</th><td class="n">${value
   const top = e.top;
   const topPart = top.length
     ? html`<h3>${ctx.t('campaigns.topTitle')}</h3>
-${top.some((t) => t.metrics.engagement !== null) ? barChart('eng-top', ctx.t('campaigns.topTitle'), ctx.t('campaigns.topDesc', { count: Math.min(BARS, top.length) }), top.slice(0, BARS).map((t, i) => ({ label: String(i + 1), value: t.metrics.engagement ?? 0 }))) : ''}
+${
+  top.some((t) => t.metrics.engagement !== null)
+    ? barChart(
+        'eng-top',
+        ctx.t('campaigns.topTitle'),
+        ctx.t('campaigns.topDesc', { count: Math.min(BARS, top.length) }),
+        top.slice(0, BARS).map((t, i) => ({ label: String(i + 1), value: t.metrics.engagement ?? 0 })),
+      )
+    : ''
+}
 <div class="table-wrap"><table class="engagement-top">
 <caption>${ctx.t('campaigns.topCaption')}</caption>
 <thead><tr><th scope="col" class="n">${ctx.t('campaigns.colRank')}</th><th scope="col">${ctx.t('campaigns.colPublication')}</th><th scope="col">${ctx.t('campaigns.colChannel')}</th><th scope="col">${ctx.t('campaigns.colPublished')}</th>

@@ -19,7 +19,15 @@ export interface CampaignForm {
 export const EMPTY_FORM: CampaignForm = { title: '', goal: '', startsOn: '', endsOn: '', audiences: '', hashtags: '', partnerIds: [] };
 
 export function formOf(c: CampaignView): CampaignForm {
-  return { title: c.title, goal: c.goal, startsOn: c.startsOn, endsOn: c.endsOn, audiences: c.targetAudiences.join(', '), hashtags: c.hashtags.join(' '), partnerIds: c.partnerIds };
+  return {
+    title: c.title,
+    goal: c.goal,
+    startsOn: c.startsOn,
+    endsOn: c.endsOn,
+    audiences: c.targetAudiences.join(', '),
+    hashtags: c.hashtags.join(' '),
+    partnerIds: c.partnerIds,
+  };
 }
 
 export function readForm(body: Record<string, unknown>): CampaignForm {
@@ -36,7 +44,14 @@ export function readForm(body: Record<string, unknown>): CampaignForm {
 
 /** What the API's DTO expects: lists split, everything else as typed (the DTO and the service judge it). */
 export function plainOf(f: CampaignForm): Record<string, unknown> {
-  const split = (s: string, by: RegExp) => [...new Set(s.split(by).map((x) => x.trim()).filter(Boolean))];
+  const split = (s: string, by: RegExp) => [
+    ...new Set(
+      s
+        .split(by)
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
+  ];
   return {
     title: f.title.trim(),
     goal: f.goal.trim(),
@@ -55,11 +70,15 @@ export function campaignErrors(ctx: WebContext, err: unknown): FormErrors {
   for (const [name, problems] of Object.entries(errors.fields)) {
     const key = name.split('.')[0]!;
     const said = problems.map((p) =>
-      /is before startsOn/.test(p) ? ctx.t('campaigns.endBeforeStart')
-      : key === 'startsOn' || key === 'endsOn' ? ctx.t('campaigns.badDate')
-      : key === 'hashtags' ? ctx.t('campaigns.badHashtags')
-      : key === 'partnerIds' ? ctx.t('campaigns.badPartner')
-      : p,
+      /is before startsOn/.test(p)
+        ? ctx.t('campaigns.endBeforeStart')
+        : key === 'startsOn' || key === 'endsOn'
+          ? ctx.t('campaigns.badDate')
+          : key === 'hashtags'
+            ? ctx.t('campaigns.badHashtags')
+            : key === 'partnerIds'
+              ? ctx.t('campaigns.badPartner')
+              : p,
     );
     // The form's field names, so the problem shows next to the right field.
     const formName = key === 'targetAudiences' ? 'audiences' : key;
@@ -69,9 +88,25 @@ export function campaignErrors(ctx: WebContext, err: unknown): FormErrors {
 }
 
 /** The campaign form: create (no campaign) or edit. */
-export function campaignForm(ctx: WebContext, action: string, f: CampaignForm, errors: FormErrors, partners: Partner[], submit: string, idPrefix: string): SafeHtml {
+export function campaignForm(
+  ctx: WebContext,
+  action: string,
+  f: CampaignForm,
+  errors: FormErrors,
+  partners: Partner[],
+  submit: string,
+  idPrefix: string,
+): SafeHtml {
   const id = (name: string) => `${idPrefix}-${name}`;
-  const ids = { title: id('title'), goal: id('goal'), startsOn: id('startsOn'), endsOn: id('endsOn'), audiences: id('audiences'), hashtags: id('hashtags'), partnerIds: id('partners') };
+  const ids = {
+    title: id('title'),
+    goal: id('goal'),
+    startsOn: id('startsOn'),
+    endsOn: id('endsOn'),
+    audiences: id('audiences'),
+    hashtags: id('hashtags'),
+    partnerIds: id('partners'),
+  };
   const partnerProblems = errors.fields.partnerIds ?? [];
   const datesHint = ctx.t('campaigns.field.datesHint', { zone: ctx.requiredInstitution.timeZone });
   const partnerBox = partners.length
@@ -96,4 +131,3 @@ ${partnerBox}
 <button type="submit" class="primary">${submit}</button>
 </form>`;
 }
-

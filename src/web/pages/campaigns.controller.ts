@@ -50,7 +50,12 @@ export class CampaignPagesController {
   }
 
   @Post('campaigns')
-  async create(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string, @Body() body: Record<string, unknown>): Promise<void> {
+  async create(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('slug') slug: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
     const ctx = await this.contexts.of(req, res, slug);
     const form = readForm(body);
     try {
@@ -63,7 +68,12 @@ export class CampaignPagesController {
   }
 
   @Get('campaigns/:campaignId')
-  async page(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string, @Param('campaignId', uuid('campaignId')) campaignId: string): Promise<void> {
+  async page(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('slug') slug: string,
+    @Param('campaignId', uuid('campaignId')) campaignId: string,
+  ): Promise<void> {
     const ctx = await this.contexts.of(req, res, slug);
     const campaign = await this.campaigns.get(ctx.requiredPrincipal, ctx.requiredInstitution.id, campaignId);
     await this.renderCampaign(ctx, campaign, formOf(campaign), NO_ERRORS);
@@ -91,7 +101,9 @@ export class CampaignPagesController {
   }
 
   private async partnerList(ctx: WebContext): Promise<Partner[]> {
-    return ctx.can('partner.read') ? (await this.partners.list(ctx.requiredPrincipal, ctx.requiredInstitution.id, { limit: PAGE, offset: 0 })).items : [];
+    return ctx.can('partner.read')
+      ? (await this.partners.list(ctx.requiredPrincipal, ctx.requiredInstitution.id, { limit: PAGE, offset: 0 })).items
+      : [];
   }
 
   private async renderList(ctx: WebContext, form: CampaignForm, errors: FormErrors, status = 200): Promise<void> {
@@ -118,7 +130,13 @@ ${campaignForm(ctx, ctx.path('/campaigns'), form, errors, partners, ctx.t('campa
     ctx.render(ctx.t('campaigns.title'), html`${table}${create}`, { nav: 'campaigns' }, status);
   }
 
-  private async renderCampaign(ctx: WebContext, campaign: CampaignView, form: CampaignForm, errors: FormErrors, status = 200): Promise<void> {
+  private async renderCampaign(
+    ctx: WebContext,
+    campaign: CampaignView,
+    form: CampaignForm,
+    errors: FormErrors,
+    status = 200,
+  ): Promise<void> {
     const inst = ctx.requiredInstitution;
     const p = ctx.requiredPrincipal;
     const partners = await this.partnerList(ctx);
@@ -152,15 +170,23 @@ ${ctx.can('post.write') ? html`<a class="button primary" href="${ctx.path('/post
     const body = html`${details}
 ${this.postsTable(ctx, campaign, posts, total, channelNames)}
 ${ctx.can('report.read') ? engagementSection(ctx, await this.engagement(ctx, campaign, posts)) : ''}
-${ctx.can('campaign.write')
-  ? html`<section aria-labelledby="edit-campaign-h" class="narrow"><h2 id="edit-campaign-h">${ctx.t('campaigns.editTitle')}</h2>
+${
+  ctx.can('campaign.write')
+    ? html`<section aria-labelledby="edit-campaign-h" class="narrow"><h2 id="edit-campaign-h">${ctx.t('campaigns.editTitle')}</h2>
 ${campaignForm(ctx, ctx.path(`/campaigns/${campaign.id}`), form, errors, partners, ctx.t('campaigns.save'), 'edit')}</section>`
-  : ''}`;
+    : ''
+}`;
     ctx.render(campaign.title, body, { nav: 'campaigns', back: { href: ctx.path('/campaigns'), label: ctx.t('campaigns.back') } }, status);
   }
 
   /** One row per post, one column per channel any of them goes to, each cell that publication's state. */
-  private postsTable(ctx: WebContext, campaign: CampaignView, posts: PostView[], total: number, channelNames: Map<string, string>): SafeHtml {
+  private postsTable(
+    ctx: WebContext,
+    campaign: CampaignView,
+    posts: PostView[],
+    total: number,
+    channelNames: Map<string, string>,
+  ): SafeHtml {
     const heading = html`<h2 id="campaign-posts-h">${ctx.t('campaigns.postsTitle')}</h2>`;
     if (!posts.length) return html`<section aria-labelledby="campaign-posts-h">${heading}<p>${ctx.t('campaigns.noPosts')}</p></section>`;
     const channelIds = [...new Set(posts.flatMap((p) => p.targets.map((t) => t.channelId)))].sort((a, b) =>
@@ -191,7 +217,10 @@ ${total > posts.length ? html`<p class="banner warn">${ctx.t('campaigns.truncate
   private async engagement(ctx: WebContext, campaign: CampaignView, posts: PostView[]): Promise<Engagement | null> {
     const inst = ctx.requiredInstitution;
     const now = this.clock.now();
-    const published = posts.flatMap((p) => p.targets).map((t) => t.publishedAt).filter((d): d is Date => d !== null);
+    const published = posts
+      .flatMap((p) => p.targets)
+      .map((t) => t.publishedAt)
+      .filter((d): d is Date => d !== null);
     if (!published.length) return null;
     const first = DateTime.min(
       DateTime.fromISO(campaign.startsOn, { zone: inst.timeZone }),
@@ -202,7 +231,9 @@ ${total > posts.length ? html`<p class="banner warn">${ctx.t('campaigns.truncate
     if (from.toMillis() >= now.getTime()) return null;
     const q = { from: from.toUTC().toISO()!, to: now.toISOString() };
     const row = (await this.reports.campaigns(ctx.requiredPrincipal, inst.id, q)).items.find((c) => c.id === campaign.id);
-    const top = (await this.reports.topPosts(ctx.requiredPrincipal, inst.id, { ...q, metric: 'engagement', limit: '100' })).items.filter((t) => t.campaign.id === campaign.id);
+    const top = (await this.reports.topPosts(ctx.requiredPrincipal, inst.id, { ...q, metric: 'engagement', limit: '100' })).items.filter(
+      (t) => t.campaign.id === campaign.id,
+    );
     if (!row || row.published === 0) return null;
     return { from: from.toJSDate(), to: now, totals: row.engagement, published: row.published, top };
   }

@@ -20,29 +20,87 @@ export interface PlatformField {
   autocomplete?: string;
 }
 
-const secret = (key: string, label: MessageKey, hint?: MessageKey, required = true): PlatformField => ({ group: 'credentials', key, label, hint, type: 'password', secret: true, required, autocomplete: 'off' });
+const secret = (key: string, label: MessageKey, hint?: MessageKey, required = true): PlatformField => ({
+  group: 'credentials',
+  key,
+  label,
+  hint,
+  type: 'password',
+  secret: true,
+  required,
+  autocomplete: 'off',
+});
 
 export const PLATFORM_FIELDS: Record<Platform, PlatformField[]> = {
   sandbox: [],
   mastodon: [
-    { group: 'settings', key: 'instanceUrl', label: 'channels.field.instanceUrl', hint: 'channels.hint.instanceUrl', type: 'url', secret: false, required: true },
+    {
+      group: 'settings',
+      key: 'instanceUrl',
+      label: 'channels.field.instanceUrl',
+      hint: 'channels.hint.instanceUrl',
+      type: 'url',
+      secret: false,
+      required: true,
+    },
     secret('accessToken', 'channels.field.accessToken', 'channels.hint.mastodonToken'),
   ],
   bluesky: [
-    { group: 'settings', key: 'serviceUrl', label: 'channels.field.serviceUrl', hint: 'channels.hint.serviceUrl', type: 'url', secret: false, required: false },
-    { group: 'credentials', key: 'identifier', label: 'channels.field.identifier', hint: 'channels.hint.identifier', type: 'text', secret: false, required: true, autocomplete: 'off' },
+    {
+      group: 'settings',
+      key: 'serviceUrl',
+      label: 'channels.field.serviceUrl',
+      hint: 'channels.hint.serviceUrl',
+      type: 'url',
+      secret: false,
+      required: false,
+    },
+    {
+      group: 'credentials',
+      key: 'identifier',
+      label: 'channels.field.identifier',
+      hint: 'channels.hint.identifier',
+      type: 'text',
+      secret: false,
+      required: true,
+      autocomplete: 'off',
+    },
     secret('appPassword', 'channels.field.appPassword', 'channels.hint.appPassword'),
   ],
   facebook: [
-    { group: 'settings', key: 'pageId', label: 'channels.field.pageId', hint: 'channels.hint.pageId', type: 'text', secret: false, required: true },
+    {
+      group: 'settings',
+      key: 'pageId',
+      label: 'channels.field.pageId',
+      hint: 'channels.hint.pageId',
+      type: 'text',
+      secret: false,
+      required: true,
+    },
     secret('pageAccessToken', 'channels.field.pageAccessToken', 'channels.hint.pageAccessToken'),
   ],
   linkedin: [
-    { group: 'settings', key: 'organizationUrn', label: 'channels.field.organizationUrn', hint: 'channels.hint.organizationUrn', type: 'text', secret: false, required: true },
+    {
+      group: 'settings',
+      key: 'organizationUrn',
+      label: 'channels.field.organizationUrn',
+      hint: 'channels.hint.organizationUrn',
+      type: 'text',
+      secret: false,
+      required: true,
+    },
     secret('accessToken', 'channels.field.accessToken', 'channels.hint.linkedinToken'),
   ],
   telegram: [
-    { group: 'settings', key: 'chatId', label: 'channels.field.chatId', hint: 'channels.hint.chatId', type: 'text', secret: false, required: true },
+    {
+      group: 'settings',
+      key: 'chatId',
+      label: 'channels.field.chatId',
+      hint: 'channels.hint.chatId',
+      type: 'text',
+      secret: false,
+      required: true,
+    },
     secret('botToken', 'channels.field.botToken', 'channels.hint.botToken'),
   ],
   x: [
@@ -65,7 +123,10 @@ function group(body: Record<string, unknown>, name: 'settings' | 'credentials'):
 }
 
 /** The platform's settings and credentials typed into the form (empty ones left out). */
-export function readPlatformFields(platform: Platform, body: Record<string, unknown>): { settings: Record<string, string>; credentials: Record<string, string> } {
+export function readPlatformFields(
+  platform: Platform,
+  body: Record<string, unknown>,
+): { settings: Record<string, string>; credentials: Record<string, string> } {
   const out = { settings: {} as Record<string, string>, credentials: {} as Record<string, string> };
   for (const f of PLATFORM_FIELDS[platform]) {
     const raw = str(group(body, f.group)[f.key]);
@@ -79,14 +140,21 @@ export function readPlatformFields(platform: Platform, body: Record<string, unkn
  * The page's own rule: every required field of the platform is filled in, so that all of them are
  * named at once (the API checks the settings one by one, and would take a channel without credentials).
  */
-export function missingFields(platform: Platform, typed: { settings: Record<string, string>; credentials: Record<string, string> }, problem: string): FormErrors['fields'] {
+export function missingFields(
+  platform: Platform,
+  typed: { settings: Record<string, string>; credentials: Record<string, string> },
+  problem: string,
+): FormErrors['fields'] {
   const fields: FormErrors['fields'] = {};
   for (const f of PLATFORM_FIELDS[platform]) if (f.required && !typed[f.group][f.key]) fields[apiName(f)] = [problem];
   return fields;
 }
 
 /** The values to show again in a form: settings as typed (or stored), never a secret. */
-export function visibleValues(platform: Platform, typed: { settings: Record<string, unknown>; credentials: Record<string, unknown> }): Record<string, string> {
+export function visibleValues(
+  platform: Platform,
+  typed: { settings: Record<string, unknown>; credentials: Record<string, unknown> },
+): Record<string, string> {
   const values: Record<string, string> = {};
   for (const f of PLATFORM_FIELDS[platform]) {
     if (f.secret) continue;
@@ -107,7 +175,12 @@ export interface VerifiedAccount {
 export function verifiedAccount(channel: Pick<ChannelView, 'settings'>): VerifiedAccount | null {
   const a = channel.settings.account as Partial<VerifiedAccount> | undefined;
   if (!a || typeof a !== 'object' || typeof a.handle !== 'string') return null;
-  return { id: String(a.id ?? ''), handle: a.handle, displayName: typeof a.displayName === 'string' ? a.displayName : null, url: typeof a.url === 'string' ? a.url : null };
+  return {
+    id: String(a.id ?? ''),
+    handle: a.handle,
+    displayName: typeof a.displayName === 'string' ? a.displayName : null,
+    url: typeof a.url === 'string' ? a.url : null,
+  };
 }
 
 /** An address on the platform that may be a link (never `javascript:` or another scheme). */

@@ -50,7 +50,9 @@ function accountCell(ctx: WebContext, c: ChannelView): SafeHtml {
     return html`<span class="muted">${ctx.t('channels.account.unverified')}</span>${c.accountHandle ? html`<br><span class="muted">${ctx.t('channels.account.typed', { handle: c.accountHandle })}</span>` : ''}`;
   }
   const link = c.platform === 'sandbox' ? ctx.path(`/sandbox/${c.id}`) : safeExternalUrl(account.url);
-  const handle = link ? html`<a href="${link}"${c.platform === 'sandbox' ? '' : html` rel="noopener noreferrer"`}>${account.handle}</a>` : html`${account.handle}`;
+  const handle = link
+    ? html`<a href="${link}"${c.platform === 'sandbox' ? '' : html` rel="noopener noreferrer"`}>${account.handle}</a>`
+    : html`${account.handle}`;
   return html`${handle}${account.displayName && account.displayName !== account.handle ? html`<br><span class="muted">${account.displayName}</span>` : ''}`;
 }
 
@@ -80,11 +82,16 @@ function limitsCell(ctx: WebContext, c: ChannelView, now: Date): SafeHtml {
 
 function actionsCell(ctx: WebContext, c: ChannelView): SafeHtml {
   const links: SafeHtml[] = [];
-  if (c.platform === 'sandbox') links.push(html`<a href="${ctx.path(`/sandbox/${c.id}`)}">${ctx.t('channels.action.feed', { name: c.displayName })}</a>`);
+  if (c.platform === 'sandbox')
+    links.push(html`<a href="${ctx.path(`/sandbox/${c.id}`)}">${ctx.t('channels.action.feed', { name: c.displayName })}</a>`);
   if (ctx.can('channel.manage')) {
-    links.push(html`<form method="post" action="${ctx.path(`/channels/${c.id}/verify`)}">${csrfField(ctx)}<button type="submit">${ctx.t('channels.action.verify')}<span class="sr-only"> ${c.displayName}</span></button></form>`);
+    links.push(
+      html`<form method="post" action="${ctx.path(`/channels/${c.id}/verify`)}">${csrfField(ctx)}<button type="submit">${ctx.t('channels.action.verify')}<span class="sr-only"> ${c.displayName}</span></button></form>`,
+    );
     if (c.platform !== 'sandbox') {
-      links.push(html`<a href="${ctx.path(`/channels/${c.id}/reconnect`)}"${c.status === 'needs_reconnect' ? html` class="button primary"` : ''}>${ctx.t('channels.action.reconnect')}<span class="sr-only"> ${c.displayName}</span></a>`);
+      links.push(
+        html`<a href="${ctx.path(`/channels/${c.id}/reconnect`)}"${c.status === 'needs_reconnect' ? html` class="button primary"` : ''}>${ctx.t('channels.action.reconnect')}<span class="sr-only"> ${c.displayName}</span></a>`,
+      );
     }
     links.push(
       c.status === 'disabled'
@@ -92,15 +99,19 @@ function actionsCell(ctx: WebContext, c: ChannelView): SafeHtml {
         : html`<form method="post" action="${ctx.path(`/channels/${c.id}/status`)}" data-confirm="${ctx.t('channels.action.disableConfirm', { name: c.displayName })}">${csrfField(ctx)}<input type="hidden" name="status" value="disabled"><button type="submit">${ctx.t('channels.action.disable')}<span class="sr-only"> ${c.displayName}</span></button></form>`,
     );
   }
-  return links.length ? html`<div class="channel-actions">${links}</div>` : html`<span class="muted">${ctx.t('channels.action.none')}</span>`;
+  return links.length
+    ? html`<div class="channel-actions">${links}</div>`
+    : html`<span class="muted">${ctx.t('channels.action.none')}</span>`;
 }
 
 function statusCell(ctx: WebContext, c: ChannelView, reason: { at: Date; message: string } | undefined): SafeHtml {
   if (c.status !== 'needs_reconnect') return statusBadge(ctx, c.status, 'channel');
   return html`${statusBadge(ctx, c.status, 'channel')}
-<p class="reconnect-reason">${reason
-    ? html`${ctx.t('channels.reconnect.reasonAt', { at: ctx.i18n.dateTime(reason.at) })} ${inEnglish(ctx, reason.message)}`
-    : ctx.t('channels.reconnect.reasonUnknown')}</p>`;
+<p class="reconnect-reason">${
+    reason
+      ? html`${ctx.t('channels.reconnect.reasonAt', { at: ctx.i18n.dateTime(reason.at) })} ${inEnglish(ctx, reason.message)}`
+      : ctx.t('channels.reconnect.reasonUnknown')
+  }</p>`;
 }
 
 export interface ChannelsPageState {
@@ -129,21 +140,27 @@ export function channelsPage(ctx: WebContext, s: ChannelsPageState): SafeHtml {
   const needing = s.channels.filter((c) => c.status === 'needs_reconnect').length;
   return html`
 ${s.refusal ? refusalBox(ctx, s.refusal) : ''}
-${s.verified
-  ? html`<div class="notice" role="status">${verified
-      ? ctx.t('channels.verify.done', { name: s.verified.displayName, handle: verified.handle })
-      : ctx.t('channels.verify.doneNoAccount', { name: s.verified.displayName })}</div>`
-  : ''}
+${
+  s.verified
+    ? html`<div class="notice" role="status">${
+        verified
+          ? ctx.t('channels.verify.done', { name: s.verified.displayName, handle: verified.handle })
+          : ctx.t('channels.verify.doneNoAccount', { name: s.verified.displayName })
+      }</div>`
+    : ''
+}
 ${needing ? html`<p class="banner warn">${ctx.t('channels.reconnect.count', { count: needing })}</p>` : ''}
 ${manage ? addChannelChooser(ctx) : html`<p class="muted">${ctx.t('channels.readOnly')}</p>`}
 <section aria-labelledby="channels-list-h">
 <h2 id="channels-list-h">${ctx.t('channels.list.title')}</h2>
-${s.channels.length
-  ? html`<div class="table-wrap"><table class="channels">
+${
+  s.channels.length
+    ? html`<div class="table-wrap"><table class="channels">
 <caption>${ctx.t('channels.list.caption', { count: s.channels.length })}</caption>
 <thead><tr><th scope="col">${ctx.t('channels.col.name')}</th><th scope="col">${ctx.t('channels.col.platform')}</th><th scope="col">${ctx.t('channels.col.account')}</th><th scope="col">${ctx.t('channels.col.status')}</th><th scope="col">${ctx.t('channels.col.limits')}</th><th scope="col">${ctx.t('channels.col.actions')}</th></tr></thead>
 <tbody>${rows}</tbody></table></div>`
-  : html`<p>${ctx.t('channels.list.none')}</p>`}
+    : html`<p>${ctx.t('channels.list.none')}</p>`
+}
 </section>`;
 }
 
@@ -168,7 +185,13 @@ export interface ChannelFormValues {
   platform: Record<string, string>;
 }
 
-export const EMPTY_CHANNEL_FORM: ChannelFormValues = { displayName: '', accountHandle: '', rateLimitPosts: '', rateLimitMinutes: '', platform: {} };
+export const EMPTY_CHANNEL_FORM: ChannelFormValues = {
+  displayName: '',
+  accountHandle: '',
+  rateLimitPosts: '',
+  rateLimitMinutes: '',
+  platform: {},
+};
 
 /** The platform's own fields: settings first, then credentials; secrets always empty. */
 function platformFields(ctx: WebContext, platform: Platform, values: Record<string, string>, errors: FormErrors): SafeHtml {
@@ -186,7 +209,11 @@ function platformFields(ctx: WebContext, platform: Platform, values: Record<stri
       type: f.type,
       required: f.required,
       value: f.secret ? '' : (values[apiName(f)] ?? ''),
-      attrs: f.autocomplete ? html` autocomplete="${f.autocomplete}" spellcheck="false"` : f.type === 'url' ? html` inputmode="url" spellcheck="false"` : undefined,
+      attrs: f.autocomplete
+        ? html` autocomplete="${f.autocomplete}" spellcheck="false"`
+        : f.type === 'url'
+          ? html` inputmode="url" spellcheck="false"`
+          : undefined,
     });
   return html`${settings.length ? html`<fieldset><legend>${ctx.t('channels.add.whereLegend', { platform: platformName(ctx, platform) })}</legend>${settings.map(render)}</fieldset>` : ''}
 <fieldset><legend>${ctx.t('channels.add.credentialsLegend')}</legend>
@@ -196,9 +223,17 @@ ${credentials.map(render)}</fieldset>`;
 
 /** The ids of the fields by API name, for the links of the error summary. */
 function summaryIds(platform: Platform): Record<string, string> {
-  const ids: Record<string, string> = { displayName: 'f-displayName', accountHandle: 'f-accountHandle', 'rateLimit.posts': 'f-rateLimitPosts', 'rateLimit.windowSeconds': 'f-rateLimitMinutes', rateLimit: 'f-rateLimitPosts' };
+  const ids: Record<string, string> = {
+    displayName: 'f-displayName',
+    accountHandle: 'f-accountHandle',
+    'rateLimit.posts': 'f-rateLimitPosts',
+    'rateLimit.windowSeconds': 'f-rateLimitMinutes',
+    rateLimit: 'f-rateLimitPosts',
+  };
   for (const f of PLATFORM_FIELDS[platform]) ids[apiName(f)] = fieldId(apiName(f));
-  ids.credentials = PLATFORM_FIELDS[platform].find((f) => f.group === 'credentials') ? fieldId(apiName(PLATFORM_FIELDS[platform].find((f) => f.group === 'credentials')!)) : 'f-displayName';
+  ids.credentials = PLATFORM_FIELDS[platform].find((f) => f.group === 'credentials')
+    ? fieldId(apiName(PLATFORM_FIELDS[platform].find((f) => f.group === 'credentials')!))
+    : 'f-displayName';
   return ids;
 }
 
@@ -223,7 +258,14 @@ ${field(errors, { name: 'rateLimitMinutes', label: ctx.t('channels.field.rateMin
 }
 
 /** New credentials (and, if it moved, where the account is) for a channel the platform stopped accepting. */
-export function reconnectForm(ctx: WebContext, c: ChannelView, reason: { at: Date; message: string } | undefined, values: Record<string, string>, errors: FormErrors, refusal?: Refusal): SafeHtml {
+export function reconnectForm(
+  ctx: WebContext,
+  c: ChannelView,
+  reason: { at: Date; message: string } | undefined,
+  values: Record<string, string>,
+  errors: FormErrors,
+  refusal?: Refusal,
+): SafeHtml {
   const platform = c.platform as Platform;
   return html`<div class="channel-form">
 ${refusal ? refusalBox(ctx, refusal) : errorSummary(ctx.i18n, errors, summaryIds(platform))}
@@ -271,9 +313,11 @@ ${i.thread.length ? html`<ol class="sandbox-thread" aria-label="${ctx.t('channel
 <section aria-labelledby="feed-h">
 <h2 id="feed-h">${ctx.t('channels.sandbox.feedTitle', { count: s.total })}</h2>
 ${entries.length ? html`<ol class="sandbox-feed">${entries}</ol>` : html`<p>${ctx.t('channels.sandbox.empty')}</p>`}
-${pages > 1
-  ? html`<nav aria-label="${ctx.t('channels.sandbox.pages')}" class="actions">${s.page > 1 ? html`<a href="${link(s.page - 1)}">${ctx.t('channels.sandbox.newer')}</a>` : ''}
+${
+  pages > 1
+    ? html`<nav aria-label="${ctx.t('channels.sandbox.pages')}" class="actions">${s.page > 1 ? html`<a href="${link(s.page - 1)}">${ctx.t('channels.sandbox.newer')}</a>` : ''}
 <span>${ctx.t('channels.sandbox.pageOf', { page: s.page, pages })}</span>${s.page < pages ? html`<a href="${link(s.page + 1)}">${ctx.t('channels.sandbox.older')}</a>` : ''}</nav>`
-  : ''}
+    : ''
+}
 </section>`;
 }

@@ -58,7 +58,12 @@ function merge(ctx: WebContext, a: FormErrors | null, own: FormErrors['fields'])
 }
 
 /** The API's DTO from the form, or every problem at once: the DTO's and the page's own (`own`). */
-async function validated<T extends object>(ctx: WebContext, cls: new () => T, plain: object, own: FormErrors['fields']): Promise<{ dto: T; errors: null } | { dto: undefined; errors: FormErrors }> {
+async function validated<T extends object>(
+  ctx: WebContext,
+  cls: new () => T,
+  plain: object,
+  own: FormErrors['fields'],
+): Promise<{ dto: T; errors: null } | { dto: undefined; errors: FormErrors }> {
   let errors: FormErrors | null = null;
   let dto: T | undefined;
   try {
@@ -99,9 +104,18 @@ export class ChannelPagesController {
     const inst = ctx.requiredInstitution;
     const p = ctx.requiredPrincipal;
     const channels = (await this.channels.list(p, inst.id, { limit: 200, offset: 0 })).items;
-    const reasons = await this.channels.reconnectReasons(p, inst.id, channels.filter((c) => c.status === 'needs_reconnect').map((c) => c.id));
+    const reasons = await this.channels.reconnectReasons(
+      p,
+      inst.id,
+      channels.filter((c) => c.status === 'needs_reconnect').map((c) => c.id),
+    );
     const verified = verifiedId ? channels.find((c) => c.id === verifiedId) : undefined;
-    ctx.render(ctx.t('channels.title'), channelsPage(ctx, { channels, reasons, now: this.clock.now(), verified, refusal }), { nav: 'channels' }, refusal?.status ?? 200);
+    ctx.render(
+      ctx.t('channels.title'),
+      channelsPage(ctx, { channels, reasons, now: this.clock.now(), verified, refusal }),
+      { nav: 'channels' },
+      refusal?.status ?? 200,
+    );
   }
 
   private mustManage(ctx: WebContext): void {
@@ -118,15 +132,28 @@ export class ChannelPagesController {
   }
 
   private renderNew(ctx: WebContext, platform: Platform, values: ChannelFormValues, errors: FormErrors, status = 200): void {
-    ctx.render(ctx.t('channels.add.pageTitle', { platform: platformName(ctx, platform) }), newChannelForm(ctx, platform, values, errors), { nav: 'channels', back: { href: ctx.path('/channels'), label: ctx.t('channels.title') } }, status);
+    ctx.render(
+      ctx.t('channels.add.pageTitle', { platform: platformName(ctx, platform) }),
+      newChannelForm(ctx, platform, values, errors),
+      { nav: 'channels', back: { href: ctx.path('/channels'), label: ctx.t('channels.title') } },
+      status,
+    );
   }
 
   @Post('channels')
-  async create(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string, @Body() body: Record<string, unknown>): Promise<void> {
+  async create(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('slug') slug: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
     const ctx = await this.contexts.of(req, res, slug);
     this.mustManage(ctx);
     const platform = str(body.platform);
-    if (!isPlatform(platform)) throw new DomainError(400, 'validation_failed', 'platform must be one of the platforms CivicPost knows', [{ field: 'platform', problems: ['is not a known platform'] }]);
+    if (!isPlatform(platform))
+      throw new DomainError(400, 'validation_failed', 'platform must be one of the platforms CivicPost knows', [
+        { field: 'platform', problems: ['is not a known platform'] },
+      ]);
     const typed = readPlatformFields(platform, body);
     const values: ChannelFormValues = {
       displayName: str(body.displayName),
@@ -157,7 +184,11 @@ export class ChannelPagesController {
   }
 
   /** CivicPost's own limit from the form (minutes there, seconds in the API); problems go into `own`. */
-  private rateLimit(ctx: WebContext, v: ChannelFormValues, own: FormErrors['fields']): { posts: number; windowSeconds: number } | undefined {
+  private rateLimit(
+    ctx: WebContext,
+    v: ChannelFormValues,
+    own: FormErrors['fields'],
+  ): { posts: number; windowSeconds: number } | undefined {
     if (!v.rateLimitPosts && !v.rateLimitMinutes) return undefined;
     const posts = Number(v.rateLimitPosts);
     const minutes = Number(v.rateLimitMinutes);
@@ -170,7 +201,12 @@ export class ChannelPagesController {
   }
 
   @Post('channels/:channelId/verify')
-  async verify(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string, @Param('channelId', uuid('channelId')) channelId: string): Promise<void> {
+  async verify(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('slug') slug: string,
+    @Param('channelId', uuid('channelId')) channelId: string,
+  ): Promise<void> {
     const ctx = await this.contexts.of(req, res, slug);
     this.mustManage(ctx);
     const channel = await this.channels.get(ctx.requiredPrincipal, ctx.requiredInstitution.id, channelId);
@@ -185,16 +221,34 @@ export class ChannelPagesController {
   }
 
   @Get('channels/:channelId/reconnect')
-  async reconnectPage(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string, @Param('channelId', uuid('channelId')) channelId: string): Promise<void> {
+  async reconnectPage(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('slug') slug: string,
+    @Param('channelId', uuid('channelId')) channelId: string,
+  ): Promise<void> {
     const ctx = await this.contexts.of(req, res, slug);
     this.mustManage(ctx);
     const channel = await this.channels.get(ctx.requiredPrincipal, ctx.requiredInstitution.id, channelId);
     if (channel.platform === 'sandbox') return ctx.redirect(`${ctx.path('/channels')}#channel-${channel.id}`);
-    await this.renderReconnect(ctx, channel, visibleValues(channel.platform, { settings: channel.settings, credentials: {} }), { summary: null, fields: {} });
+    await this.renderReconnect(ctx, channel, visibleValues(channel.platform, { settings: channel.settings, credentials: {} }), {
+      summary: null,
+      fields: {},
+    });
   }
 
-  private async renderReconnect(ctx: WebContext, channel: ChannelView, values: Record<string, string>, errors: FormErrors, status = 200, refusal?: Refusal): Promise<void> {
-    const reasons = channel.status === 'needs_reconnect' ? await this.channels.reconnectReasons(ctx.requiredPrincipal, ctx.requiredInstitution.id, [channel.id]) : new Map();
+  private async renderReconnect(
+    ctx: WebContext,
+    channel: ChannelView,
+    values: Record<string, string>,
+    errors: FormErrors,
+    status = 200,
+    refusal?: Refusal,
+  ): Promise<void> {
+    const reasons =
+      channel.status === 'needs_reconnect'
+        ? await this.channels.reconnectReasons(ctx.requiredPrincipal, ctx.requiredInstitution.id, [channel.id])
+        : new Map();
     ctx.render(
       ctx.t('channels.reconnect.title', { name: channel.displayName }),
       reconnectForm(ctx, channel, reasons.get(channel.id), values, errors, refusal),
@@ -236,7 +290,14 @@ export class ChannelPagesController {
       const refusal = platformRefusal(err, channel);
       if (!refusal) throw err;
       // The new credentials are stored but refused: say so, and let the person try again.
-      return this.renderReconnect(ctx, await this.channels.get(p, iid, channelId), values, { summary: null, fields: {} }, refusal.status, refusal);
+      return this.renderReconnect(
+        ctx,
+        await this.channels.get(p, iid, channelId),
+        values,
+        { summary: null, fields: {} },
+        refusal.status,
+        refusal,
+      );
     }
     ctx.redirect(`${ctx.path('/channels')}?verified=${channelId}#channel-${channelId}`);
   }
@@ -252,14 +313,24 @@ export class ChannelPagesController {
     const ctx = await this.contexts.of(req, res, slug);
     this.mustManage(ctx);
     const status = str(body.status);
-    if (status !== 'active' && status !== 'disabled') throw new DomainError(400, 'validation_failed', 'status must be active or disabled', [{ field: 'status', problems: ['must be active or disabled'] }]);
+    if (status !== 'active' && status !== 'disabled')
+      throw new DomainError(400, 'validation_failed', 'status must be active or disabled', [
+        { field: 'status', problems: ['must be active or disabled'] },
+      ]);
     await this.channels.update(ctx.requiredPrincipal, ctx.requiredInstitution.id, channelId, await toDto(UpdateChannelDto, { status }));
-    ctx.redirect(`${ctx.path('/channels')}?notice=${status === 'disabled' ? 'notice.channelsDisabled' : 'notice.channelsEnabled'}#channel-${channelId}`);
+    ctx.redirect(
+      `${ctx.path('/channels')}?notice=${status === 'disabled' ? 'notice.channelsDisabled' : 'notice.channelsEnabled'}#channel-${channelId}`,
+    );
   }
 
   /** What a sandbox channel "published": a training feed inside the pages (its old address redirects here). */
   @Get('sandbox/:channelId')
-  async feed(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string, @Param('channelId', uuid('channelId')) channelId: string): Promise<void> {
+  async feed(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('slug') slug: string,
+    @Param('channelId', uuid('channelId')) channelId: string,
+  ): Promise<void> {
     const ctx = await this.contexts.of(req, res, slug);
     const inst = ctx.requiredInstitution;
     const channel = await this.channels.get(ctx.requiredPrincipal, inst.id, channelId);

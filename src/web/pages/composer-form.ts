@@ -50,7 +50,11 @@ function text(v: unknown): string {
 }
 
 function byLanguage(v: unknown): Record<string, string> {
-  return Object.fromEntries(entries(v).filter(([lang]) => LANG.test(lang)).map(([lang, t]) => [lang, text(t)]));
+  return Object.fromEntries(
+    entries(v)
+      .filter(([lang]) => LANG.test(lang))
+      .map(([lang, t]) => [lang, text(t)]),
+  );
 }
 
 /** The languages of the composer's columns: the institution's, then any other the post has. */
@@ -64,7 +68,10 @@ export const requiredLanguages = (inst: Institution) => inst.languages.filter((l
 
 /** An empty composer, with what the address asked for (`?campaignId=`, `?date=`). */
 export function emptyState(inst: Institution, prefill: { campaignId?: unknown; date?: unknown }): ComposerState {
-  const date = typeof prefill.date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(prefill.date) && DateTime.fromISO(prefill.date).isValid ? prefill.date : '';
+  const date =
+    typeof prefill.date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(prefill.date) && DateTime.fromISO(prefill.date).isValid
+      ? prefill.date
+      : '';
   return {
     campaignId: typeof prefill.campaignId === 'string' && UUID.test(prefill.campaignId) ? prefill.campaignId : '',
     channelIds: [],
@@ -106,7 +113,10 @@ export function stateOfBody(inst: Institution, body: Record<string, unknown>, ca
   const threadsTyped = Object.fromEntries(
     entries(body.thread)
       .filter(([lang]) => LANG.test(lang))
-      .map(([lang, parts]) => [lang, (Array.isArray(parts) || (parts && typeof parts === 'object') ? entries(parts).map(([, p]) => text(p)) : [text(parts)])]),
+      .map(([lang, parts]) => [
+        lang,
+        Array.isArray(parts) || (parts && typeof parts === 'object') ? entries(parts).map(([, p]) => text(p)) : [text(parts)],
+      ]),
   );
   const threads = Object.fromEntries(Object.entries(threadsTyped).map(([lang, parts]) => [lang, parts.filter((p) => p.trim() !== '')]));
   const threadSlots = Object.fromEntries(Object.entries(threadsTyped).map(([lang, parts]) => [lang, parts.length]));
@@ -145,7 +155,11 @@ export function variantsToSave(inst: Institution, state: ComposerState) {
   const langs = columns(inst, state);
   const written = langs.filter((l) => (state.texts[l] ?? '').trim() !== '' || (state.threads[l] ?? []).length > 0);
   const chosen = written.length ? written : [langs[0]!];
-  return chosen.map((language) => ({ language, text: state.texts[language] ?? '', ...((state.threads[language] ?? []).length ? { thread: state.threads[language] } : {}) }));
+  return chosen.map((language) => ({
+    language,
+    text: state.texts[language] ?? '',
+    ...((state.threads[language] ?? []).length ? { thread: state.threads[language] } : {}),
+  }));
 }
 
 /** The variants the live report counts: those with text, and the required ones even when empty. */
@@ -158,14 +172,20 @@ export function variantsToCheck(inst: Institution, state: ComposerState) {
 
 /** Languages every image must be described in: the required ones and every one the post is written in. */
 export function altLanguages(inst: Institution, state: ComposerState): string[] {
-  const written = variantsToSave(inst, state).filter((v) => v.text.trim() !== '' || v.thread?.length).map((v) => v.language);
+  const written = variantsToSave(inst, state)
+    .filter((v) => v.text.trim() !== '' || v.thread?.length)
+    .map((v) => v.language);
   return columns(inst, state).filter((l) => requiredLanguages(inst).includes(l) || written.includes(l));
 }
 
 export function mediaToSave(state: ComposerState) {
   return state.media.map((m) => ({
     ...(m.mediaId ? { mediaId: m.mediaId } : { url: m.url }),
-    altText: Object.fromEntries(Object.entries(m.alt).filter(([, t]) => t.trim() !== '').map(([l, t]) => [l, t.trim()])),
+    altText: Object.fromEntries(
+      Object.entries(m.alt)
+        .filter(([, t]) => t.trim() !== '')
+        .map(([l, t]) => [l, t.trim()]),
+    ),
   }));
 }
 
@@ -234,7 +254,11 @@ export function blackoutError(err: unknown, i18n: I18n): FormErrors | null {
  * A report's problems as field errors, to refuse a submission: each next to the text, thread part
  * or image it is about, in the person's language.
  */
-export function reportErrors(report: ValidationReport, state: ComposerState, describe: (p: ReportProblem) => string): Record<string, string[]> {
+export function reportErrors(
+  report: ValidationReport,
+  state: ComposerState,
+  describe: (p: ReportProblem) => string,
+): Record<string, string[]> {
   const fields: Record<string, string[]> = {};
   const add = (key: string, message: string) => {
     const list = (fields[key] ??= []);

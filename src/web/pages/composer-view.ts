@@ -7,10 +7,24 @@ import { I18n } from '#src/web/i18n/i18n.js';
 import type { MessageKey } from '#src/web/i18n/messages.js';
 import { csrfField } from '#src/web/layout.js';
 import type { WebContext } from '#src/web/web-context.js';
-import { altLanguages, columns, REPEATS, requiredLanguages, variantsToCheck, type ComposerState, type ReportProblem } from '#src/web/pages/composer-form.js';
+import {
+  altLanguages,
+  columns,
+  REPEATS,
+  requiredLanguages,
+  variantsToCheck,
+  type ComposerState,
+  type ReportProblem,
+} from '#src/web/pages/composer-form.js';
 
 export const PLATFORM_NAMES: Record<string, string> = {
-  x: 'X', mastodon: 'Mastodon', bluesky: 'Bluesky', facebook: 'Facebook', linkedin: 'LinkedIn', telegram: 'Telegram', sandbox: 'Sandbox',
+  x: 'X',
+  mastodon: 'Mastodon',
+  bluesky: 'Bluesky',
+  facebook: 'Facebook',
+  linkedin: 'LinkedIn',
+  telegram: 'Telegram',
+  sandbox: 'Sandbox',
 };
 
 export type ComposerTarget = { kind: 'new' } | { kind: 'edit'; post: PostView };
@@ -62,7 +76,12 @@ export const composerUrls = (ctx: WebContext, target: ComposerTarget) => ({
 
 /** The id of the control each error key belongs to, for the links of the error summary. */
 function fieldIds(m: ComposerModel, langs: string[]): Record<string, string> {
-  const ids: Record<string, string> = { campaignId: 'f-campaignId', channelIds: m.channels?.length ? 'f-channel-0' : 'f-campaignId', media: 'f-upload', recurrence: 'f-rrule' };
+  const ids: Record<string, string> = {
+    campaignId: 'f-campaignId',
+    channelIds: m.channels?.length ? 'f-channel-0' : 'f-campaignId',
+    media: 'f-upload',
+    recurrence: 'f-rrule',
+  };
   for (const key of Object.keys(m.errors.fields)) {
     let hit: RegExpExecArray | null;
     if ((hit = /^variants\.([^.]+)\.thread\.(\d+)/.exec(key))) ids[key] = `f-thread-${hit[1]}-${hit[2]}`;
@@ -76,7 +95,9 @@ function fieldIds(m: ComposerModel, langs: string[]): Record<string, string> {
 
 /** The problems of keys under `prefix` that no field shows, shown at the top of a group. */
 function groupErrors(errors: FormErrors, match: (key: string) => boolean, id?: string): SafeHtml {
-  const problems = Object.entries(errors.fields).filter(([k]) => match(k)).flatMap(([, p]) => p);
+  const problems = Object.entries(errors.fields)
+    .filter(([k]) => match(k))
+    .flatMap(([, p]) => p);
   return problems.length ? html`<p class="field-error"${id ? html` id="${id}"` : ''}>${problems.join('; ')}</p>` : html``;
 }
 
@@ -113,10 +134,12 @@ ${imagesSection(ctx, m, langs)}
 ${scheduleSection(ctx, m)}
 </div>
 <div class="actions">
-${post && (post.status === 'approved' || post.status === 'in_review')
-  ? html`<button type="submit" name="intent" value="draft" class="primary">${ctx.t('composer.saveChange')}</button>`
-  : html`<button type="submit" name="intent" value="draft"${ctx.can('post.submit') ? '' : html` class="primary"`}>${ctx.t('composer.saveDraft')}</button>
-${ctx.can('post.submit') ? html`<button type="submit" name="intent" value="submit" class="primary">${ctx.t('composer.saveSubmit')}</button>` : ''}`}
+${
+  post && (post.status === 'approved' || post.status === 'in_review')
+    ? html`<button type="submit" name="intent" value="draft" class="primary">${ctx.t('composer.saveChange')}</button>`
+    : html`<button type="submit" name="intent" value="draft"${ctx.can('post.submit') ? '' : html` class="primary"`}>${ctx.t('composer.saveDraft')}</button>
+${ctx.can('post.submit') ? html`<button type="submit" name="intent" value="submit" class="primary">${ctx.t('composer.saveSubmit')}</button>` : ''}`
+}
 </div>
 ${ctx.can('post.submit') ? '' : html`<p class="muted">${ctx.t('composer.contributorSaves')}</p>`}
 </form>`;
@@ -137,19 +160,28 @@ function generalSection(ctx: WebContext, m: ComposerModel): SafeHtml {
   } else {
     // Connected channels, and any other the post already goes to (so that saving does not drop it silently).
     const shown = m.channels.filter((c) => c.status === 'active' || state.channelIds?.includes(c.id));
-    const problems = Object.entries(errors.fields).filter(([k]) => k === 'channelIds').flatMap(([, p]) => p);
+    const problems = Object.entries(errors.fields)
+      .filter(([k]) => k === 'channelIds')
+      .flatMap(([, p]) => p);
     channels = html`<fieldset class="channels"${problems.length ? html` aria-describedby="channels-error"` : ''}>
 <legend>${ctx.t('composer.channels')}</legend>
 <p class="hint">${ctx.t('composer.channelsHint')}</p>
 ${problems.length ? html`<p class="field-error" id="channels-error">${problems.join('; ')}</p>` : ''}
-${shown.length
-  ? html`<ul class="choices">${shown.map((c, i) => {
-      const label = c.status === 'active'
-        ? ctx.t('composer.channelLabel', { name: c.displayName, platform: PLATFORM_NAMES[c.platform] ?? c.platform })
-        : ctx.t('composer.channelLabelStatus', { name: c.displayName, platform: PLATFORM_NAMES[c.platform] ?? c.platform, status: ctx.t(`status.channel.${c.status}` as MessageKey) });
-      return html`<li><input type="checkbox" id="f-channel-${i}" name="channelIds" value="${c.id}"${state.channelIds?.includes(c.id) ? html` checked` : ''}> <label for="f-channel-${i}">${label}</label></li>`;
-    })}</ul>`
-  : html`<p>${ctx.t('composer.channelsNone')}</p>`}
+${
+  shown.length
+    ? html`<ul class="choices">${shown.map((c, i) => {
+        const label =
+          c.status === 'active'
+            ? ctx.t('composer.channelLabel', { name: c.displayName, platform: PLATFORM_NAMES[c.platform] ?? c.platform })
+            : ctx.t('composer.channelLabelStatus', {
+                name: c.displayName,
+                platform: PLATFORM_NAMES[c.platform] ?? c.platform,
+                status: ctx.t(`status.channel.${c.status}` as MessageKey),
+              });
+        return html`<li><input type="checkbox" id="f-channel-${i}" name="channelIds" value="${c.id}"${state.channelIds?.includes(c.id) ? html` checked` : ''}> <label for="f-channel-${i}">${label}</label></li>`;
+      })}</ul>`
+    : html`<p>${ctx.t('composer.channelsNone')}</p>`
+}
 </fieldset>`;
   }
   return html`<section aria-labelledby="general-h"><h2 id="general-h">${ctx.t('composer.general')}</h2>
@@ -210,22 +242,28 @@ export function reportContent(ctx: WebContext, m: ComposerModel): SafeHtml {
   const summary = count ? ctx.t('composer.reportProblems', { count }) : ctx.t('composer.reportOk');
   return html`<p class="report-summary ${count ? 'has-problems' : 'ready'}">${summary}</p>
 ${general.length ? html`<ul class="report-general">${general.map((g) => html`<li>${g}</li>`)}</ul>` : ''}
-${r.channels.length
-  ? html`<div class="table-wrap"><table class="counters">
+${
+  r.channels.length
+    ? html`<div class="table-wrap"><table class="counters">
 <caption>${ctx.t('composer.reportCaption')}</caption>
 <thead><tr><th scope="col">${ctx.t('composer.reportChannel')}</th><th scope="col">${ctx.t('composer.reportLanguage')}</th><th scope="col" class="n">${ctx.t('composer.reportLength')}</th><th scope="col">${ctx.t('composer.reportIssues')}</th></tr></thead>
 <tbody>${r.channels.map(
-      (c) => html`<tr${c.problems.length ? html` class="has-problems"` : ''}>
+        (c) => html`<tr${c.problems.length ? html` class="has-problems"` : ''}>
 <th scope="row">${names.get(c.channelId) ?? PLATFORM_NAMES[c.platform]}</th>
 <td>${capital(languageName(ctx, c.language))}</td>
-<td class="n"><span class="counter" data-channel="${c.channelId}" data-language="${c.language}">${ctx.t('composer.counter', { count: ctx.i18n.number(c.count), limit: ctx.i18n.number(c.limit) })}</span>${c.parts.length > 1
-        ? html`<br><span class="muted">${c.parts.slice(1).map((p, i) => html`${i ? html`<br>` : ''}${ctx.t('composer.counterPart', { number: p.part, count: ctx.i18n.number(p.count), limit: ctx.i18n.number(p.limit) })}`)}</span>`
-        : ''}</td>
-<td>${c.problems.length
-        ? html`<ul class="problems">${c.problems.map((p) => html`<li>${describeProblem(ctx, m, { ...p, language: c.language, channelId: c.channelId, platform: c.platform, report: c })}</li>`)}</ul>`
-        : ctx.t('composer.reportNone')}</td></tr>`,
-    )}</tbody></table></div>`
-  : html`<p>${m.state.channelIds === null ? ctx.t('composer.channelsContributor') : ctx.t('composer.reportNoChannels')}</p>`}`;
+<td class="n"><span class="counter" data-channel="${c.channelId}" data-language="${c.language}">${ctx.t('composer.counter', { count: ctx.i18n.number(c.count), limit: ctx.i18n.number(c.limit) })}</span>${
+          c.parts.length > 1
+            ? html`<br><span class="muted">${c.parts.slice(1).map((p, i) => html`${i ? html`<br>` : ''}${ctx.t('composer.counterPart', { number: p.part, count: ctx.i18n.number(p.count), limit: ctx.i18n.number(p.limit) })}`)}</span>`
+            : ''
+        }</td>
+<td>${
+          c.problems.length
+            ? html`<ul class="problems">${c.problems.map((p) => html`<li>${describeProblem(ctx, m, { ...p, language: c.language, channelId: c.channelId, platform: c.platform, report: c })}</li>`)}</ul>`
+            : ctx.t('composer.reportNone')
+        }</td></tr>`,
+      )}</tbody></table></div>`
+    : html`<p>${m.state.channelIds === null ? ctx.t('composer.channelsContributor') : ctx.t('composer.reportNoChannels')}</p>`
+}`;
 }
 
 function channelNames(m: ComposerModel): Map<string, string> {
@@ -241,8 +279,15 @@ export function describeProblem(ctx: WebContext, m: ComposerModel, p: ReportProb
   switch (p.code) {
     case 'text_too_long':
       if (part) {
-        const values = { platform, count: ctx.i18n.number(part.count), limit: ctx.i18n.number(part.limit), over: ctx.i18n.number(part.count - part.limit) };
-        return part.part === 0 ? ctx.t('composer.problem.text_too_long', values) : ctx.t('composer.problem.part_too_long', { ...values, number: part.part });
+        const values = {
+          platform,
+          count: ctx.i18n.number(part.count),
+          limit: ctx.i18n.number(part.limit),
+          over: ctx.i18n.number(part.count - part.limit),
+        };
+        return part.part === 0
+          ? ctx.t('composer.problem.text_too_long', values)
+          : ctx.t('composer.problem.part_too_long', { ...values, number: part.part });
       }
       break;
     case 'text_empty':
@@ -286,15 +331,15 @@ function previews(ctx: WebContext, m: ComposerModel): SafeHtml {
     const reports = written.filter((c) => c.channelId === id);
     return html`<section class="preview" aria-labelledby="preview-${id}"><h4 id="preview-${id}">${names.get(id) ?? PLATFORM_NAMES[reports[0]!.platform]}</h4>
 ${reports.map((c) => {
-      const v = variants.get(c.language)!;
-      const texts = [v.text, ...(v.thread ?? [])].slice(0, c.parts.length);
-      return html`<div class="preview-variant"><p class="preview-language">${capital(languageName(ctx, c.language))}</p>
+  const v = variants.get(c.language)!;
+  const texts = [v.text, ...(v.thread ?? [])].slice(0, c.parts.length);
+  return html`<div class="preview-variant"><p class="preview-language">${capital(languageName(ctx, c.language))}</p>
 ${texts.map(
-        (t, i) => html`<div class="preview-part${c.parts[i] && c.parts[i]!.count > c.parts[i]!.limit ? ' over' : ''}">
+  (t, i) => html`<div class="preview-part${c.parts[i] && c.parts[i]!.count > c.parts[i]!.limit ? ' over' : ''}">
 <p class="preview-count">${texts.length > 1 ? html`${ctx.t('composer.previewPart', { number: i + 1, total: texts.length })} · ` : ''}${ctx.t('composer.counter', { count: ctx.i18n.number(c.parts[i]?.count ?? 0), limit: ctx.i18n.number(c.parts[i]?.limit ?? 0) })}</p>
 <p class="preview-text" lang="${c.language}">${t.trim() ? t : ctx.t('composer.previewEmpty')}</p></div>`,
-      )}</div>`;
-    })}</section>`;
+)}</div>`;
+})}</section>`;
   })}</div>`;
 }
 
@@ -316,10 +361,12 @@ function imagesSection(ctx: WebContext, m: ComposerModel, langs: string[]): Safe
 <legend>${ctx.t('composer.image', { number: k + 1 })}</legend>
 ${groupErrors(errors, general)}
 <div class="media-row">
-${item.mediaId
-  ? html`<img class="thumb" src="/api/institutions/${inst.id}/media/${item.mediaId}/content" alt="${altLang ? item.alt[altLang]! : ctx.t('composer.imageUndescribed', { number: k + 1 })}"${altLang ? html` lang="${altLang}"` : ''}>
+${
+  item.mediaId
+    ? html`<img class="thumb" src="/api/institutions/${inst.id}/media/${item.mediaId}/content" alt="${altLang ? item.alt[altLang]! : ctx.t('composer.imageUndescribed', { number: k + 1 })}"${altLang ? html` lang="${altLang}"` : ''}>
 <input type="hidden" name="media[${k}][mediaId]" value="${item.mediaId}">`
-  : html`<p>${ctx.t('composer.imageOutside', { url: item.url ?? '' })}</p><input type="hidden" name="media[${k}][url]" value="${item.url ?? ''}">`}
+    : html`<p>${ctx.t('composer.imageOutside', { url: item.url ?? '' })}</p><input type="hidden" name="media[${k}][url]" value="${item.url ?? ''}">`
+}
 <div class="media-fields">
 ${view ? html`<p class="muted">${view.width && view.height ? ctx.t('composer.imageFile', { name: view.fileName, width: view.width, height: view.height }) : view.fileName}</p>` : ''}
 ${langs.map((l) =>
@@ -347,7 +394,15 @@ ${items}
 ${field(errors, { name: 'upload', id: 'f-upload', type: 'file', label: ctx.t('composer.upload'), hint: ctx.t('composer.uploadHint', { size: mb }), attrs: html` accept="image/png,image/jpeg,image/gif,image/webp" data-max-bytes="${MAX_UPLOAD_BYTES}" data-too-large="${ctx.t('composer.error.uploadTooLarge', { size: mb })}"` })}
 <p class="field-error" id="f-upload-size" role="alert"></p>
 ${langs.map((l) =>
-  field(errors, { name: `newAlt[${l}]`, id: `f-newAlt-${l}`, errorKey: `newAlt.${l}`, label: ctx.t('composer.altText', { language: languageName(ctx, l) }), hint: l === langs[0] ? ctx.t('composer.altHint') : undefined, value: state.newAlt[l] ?? '', attrs: html` lang="${l}"` }),
+  field(errors, {
+    name: `newAlt[${l}]`,
+    id: `f-newAlt-${l}`,
+    errorKey: `newAlt.${l}`,
+    label: ctx.t('composer.altText', { language: languageName(ctx, l) }),
+    hint: l === langs[0] ? ctx.t('composer.altHint') : undefined,
+    value: state.newAlt[l] ?? '',
+    attrs: html` lang="${l}"`,
+  }),
 )}
 </fieldset>
 </section>`;
@@ -357,7 +412,10 @@ function scheduleSection(ctx: WebContext, m: ComposerModel): SafeHtml {
   const inst = ctx.requiredInstitution;
   const { state, errors } = m;
   const zone = validZone(state.timeZone) ? state.timeZone : inst.timeZone;
-  const when = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(state.scheduledAt) && !Number.isNaN(Date.parse(`${state.scheduledAt.slice(0, 16)}:00Z`)) ? new Date(`${state.scheduledAt.slice(0, 16)}:00Z`) : new Date();
+  const when =
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(state.scheduledAt) && !Number.isNaN(Date.parse(`${state.scheduledAt.slice(0, 16)}:00Z`))
+      ? new Date(`${state.scheduledAt.slice(0, 16)}:00Z`)
+      : new Date();
   const zoneName = new I18n(ctx.locale, zone).zoneName(when);
   const recurrenceOpen = Boolean(state.rrule) || Object.keys(errors.fields).some((k) => k === 'recurrence');
   return html`<section aria-labelledby="schedule-h"><h2 id="schedule-h">${ctx.t('composer.schedule')}</h2>

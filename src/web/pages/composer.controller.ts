@@ -16,10 +16,29 @@ import type { MessageKey } from '#src/web/i18n/messages.js';
 import type { WebContext } from '#src/web/web-context.js';
 import { WebContexts } from '#src/web/web-context.js';
 import {
-  altLanguages, blackoutError, columns, composerErrors, dtoOf, emptyState, mediaToSave, recurrenceOf, reportErrors, stateOfBody, stateOfPost,
-  variantsToCheck, variantsToSave, type ComposerState,
+  altLanguages,
+  blackoutError,
+  columns,
+  composerErrors,
+  dtoOf,
+  emptyState,
+  mediaToSave,
+  recurrenceOf,
+  reportErrors,
+  stateOfBody,
+  stateOfPost,
+  variantsToCheck,
+  variantsToSave,
+  type ComposerState,
 } from '#src/web/pages/composer-form.js';
-import { composerBody, describeProblem, languageName, reportFragment, type ComposerModel, type ComposerTarget } from '#src/web/pages/composer-view.js';
+import {
+  composerBody,
+  describeProblem,
+  languageName,
+  reportFragment,
+  type ComposerModel,
+  type ComposerTarget,
+} from '#src/web/pages/composer-view.js';
 
 interface UploadedParts {
   upload?: Array<{ buffer: Buffer; originalname: string; size: number }>;
@@ -61,13 +80,24 @@ export class ComposerPageController {
 
   @Post('posts/new')
   @UseInterceptors(UPLOAD)
-  async create(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string, @Body() body: Record<string, unknown>, @UploadedFiles() files: UploadedParts | undefined): Promise<void> {
+  async create(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('slug') slug: string,
+    @Body() body: Record<string, unknown>,
+    @UploadedFiles() files: UploadedParts | undefined,
+  ): Promise<void> {
     const ctx = await this.writer(req, res, slug);
     await this.handle(ctx, { kind: 'new' }, body ?? {}, files);
   }
 
   @Get('posts/:postId/edit')
-  async editPage(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string, @Param('postId', uuid('postId')) postId: string): Promise<void> {
+  async editPage(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('slug') slug: string,
+    @Param('postId', uuid('postId')) postId: string,
+  ): Promise<void> {
     const ctx = await this.writer(req, res, slug);
     const post = await this.posts.get(ctx.requiredPrincipal, postId, ctx.requiredInstitution.id);
     if (this.locked(ctx, post)) return;
@@ -96,7 +126,13 @@ export class ComposerPageController {
    */
   @Post('posts/preview')
   @UseInterceptors(UPLOAD)
-  async preview(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string, @Body() body: Record<string, unknown>, @UploadedFiles() files: UploadedParts | undefined): Promise<void> {
+  async preview(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('slug') slug: string,
+    @Body() body: Record<string, unknown>,
+    @UploadedFiles() files: UploadedParts | undefined,
+  ): Promise<void> {
     const ctx = await this.writer(req, res, slug);
     body ??= {};
     const postId = str(body.postId);
@@ -108,7 +144,14 @@ export class ComposerPageController {
     if (req.headers['hx-request'] === 'true') {
       const base = await this.base(ctx, target.kind === 'edit' ? target.post : undefined);
       const state = stateOfBody(ctx.requiredInstitution, body, base.channels !== null);
-      const model: ComposerModel = { target, state, errors: NO_ERRORS, report: await this.check(ctx, state, target), ...base, media: new Map() };
+      const model: ComposerModel = {
+        target,
+        state,
+        errors: NO_ERRORS,
+        report: await this.check(ctx, state, target),
+        ...base,
+        media: new Map(),
+      };
       res.status(200).type('html').set('Cache-Control', 'no-store').send(reportFragment(ctx, model).value);
       return;
     }
@@ -132,7 +175,12 @@ export class ComposerPageController {
     }
     if (ctx.member?.role === 'contributor' && post.status !== 'draft' && post.status !== 'rejected') {
       if (status !== 200) throw forbidden(`a contributor may edit drafts only; this post is ${post.status}`);
-      ctx.render(ctx.t('composer.titleEdit'), html`<p class="banner warn">${ctx.t('composer.editLocked', { status: ctx.t(`status.post.${post.status}` as MessageKey) })}</p>`, { back }, status);
+      ctx.render(
+        ctx.t('composer.titleEdit'),
+        html`<p class="banner warn">${ctx.t('composer.editLocked', { status: ctx.t(`status.post.${post.status}` as MessageKey) })}</p>`,
+        { back },
+        status,
+      );
       return true;
     }
     return false;
@@ -148,7 +196,9 @@ export class ComposerPageController {
       campaigns.push({ id: c.id, title: c.title });
     }
     campaigns.sort((a, b) => a.title.localeCompare(b.title, ctx.locale));
-    const channels: ChannelView[] | null = ctx.can('channel.read') ? (await this.channels.list(p, iid, { limit: 200, offset: 0 })).items : null;
+    const channels: ChannelView[] | null = ctx.can('channel.read')
+      ? (await this.channels.list(p, iid, { limit: 200, offset: 0 })).items
+      : null;
     return { campaigns, channels };
   }
 
@@ -172,7 +222,12 @@ export class ComposerPageController {
   }
 
   /** Every submission of the form: upload, add a thread part, check, or save (as a draft, or submitted). */
-  private async handle(ctx: WebContext, target: ComposerTarget, body: Record<string, unknown>, files: UploadedParts | undefined): Promise<void> {
+  private async handle(
+    ctx: WebContext,
+    target: ComposerTarget,
+    body: Record<string, unknown>,
+    files: UploadedParts | undefined,
+  ): Promise<void> {
     const inst = ctx.requiredInstitution;
     const p = ctx.requiredPrincipal;
     const post = target.kind === 'edit' ? target.post : null;
@@ -180,7 +235,8 @@ export class ComposerPageController {
     const state = stateOfBody(inst, body, base.channels !== null);
     const intent = str(body.intent);
     const saving = intent === 'draft' || intent === 'submit';
-    if (intent === 'submit' && !ctx.can('post.submit')) throw forbidden(`${ctx.member?.role ?? 'this member'} may not submit posts for review`);
+    if (intent === 'submit' && !ctx.can('post.submit'))
+      throw forbidden(`${ctx.member?.role ?? 'this member'} may not submit posts for review`);
     const fields: Record<string, string[]> = {};
 
     // The image first: once uploaded it is the form's, in a hidden field, whatever else is refused.
@@ -205,10 +261,26 @@ export class ComposerPageController {
         state.threadSlots[lang] = slots;
         focus = { kind: 'part', language: lang, index: slots - 1 };
       }
-      return this.render(ctx, base, target, state, { summary: fields.upload ? ctx.t('composer.refused') : null, fields }, fields.upload ? 422 : 200, focus);
+      return this.render(
+        ctx,
+        base,
+        target,
+        state,
+        { summary: fields.upload ? ctx.t('composer.refused') : null, fields },
+        fields.upload ? 422 : 200,
+        focus,
+      );
     }
     if (!saving) {
-      return this.render(ctx, base, target, state, { summary: fields.upload ? ctx.t('composer.refused') : null, fields }, fields.upload ? 422 : 200, { kind: 'report' });
+      return this.render(
+        ctx,
+        base,
+        target,
+        state,
+        { summary: fields.upload ? ctx.t('composer.refused') : null, fields },
+        fields.upload ? 422 : 200,
+        { kind: 'report' },
+      );
     }
 
     // What the composer asks beyond the API: a campaign, an alt text in every language of the post, a number of times.
@@ -216,7 +288,8 @@ export class ComposerPageController {
     const needed = altLanguages(inst, state);
     state.media.forEach((m, k) => {
       for (const lang of needed) {
-        if (!(m.alt[lang] ?? '').trim()) fields[`media.${k}.altText.${lang}`] = [ctx.t('composer.altRequired', { language: languageName(ctx, lang) })];
+        if (!(m.alt[lang] ?? '').trim())
+          fields[`media.${k}.altText.${lang}`] = [ctx.t('composer.altRequired', { language: languageName(ctx, lang) })];
       }
     });
     const recurrence = recurrenceOf(state);
@@ -229,9 +302,20 @@ export class ComposerPageController {
       const model = { target, state, errors: NO_ERRORS, report, ...base, media: new Map<string, MediaView>() };
       if (report) {
         const channelIds = state.channelIds ?? [];
-        if (!channelIds.length && state.channelIds !== null) report.problems.push({ code: 'no_channels', message: 'choose at least one channel before submitting' });
+        if (!channelIds.length && state.channelIds !== null)
+          report.problems.push({ code: 'no_channels', message: 'choose at least one channel before submitting' });
         const problems = reportErrors(report, state, (pr) => describeProblem(ctx, model, pr));
-        if (Object.keys(problems).length) return this.render(ctx, base, target, state, { summary: ctx.t('composer.notSubmittable'), fields: problems }, 422, undefined, report);
+        if (Object.keys(problems).length)
+          return this.render(
+            ctx,
+            base,
+            target,
+            state,
+            { summary: ctx.t('composer.notSubmittable'), fields: problems },
+            422,
+            undefined,
+            report,
+          );
       }
     }
 
@@ -255,11 +339,19 @@ export class ComposerPageController {
         // Saved, but not submitted (someone changed a channel meanwhile): the saved post, in the composer, with why.
         const errors = formErrors(err, ctx.i18n);
         const again = await this.posts.get(p, saved.id, inst.id);
-        return this.render(ctx, await this.base(ctx, again), { kind: 'edit', post: again }, stateOfPost(inst, again), { summary: ctx.t('composer.submitFailed'), fields: composerErrors(errors, sent, ctx.i18n).fields }, 422);
+        return this.render(
+          ctx,
+          await this.base(ctx, again),
+          { kind: 'edit', post: again },
+          stateOfPost(inst, again),
+          { summary: ctx.t('composer.submitFailed'), fields: composerErrors(errors, sent, ctx.i18n).fields },
+          422,
+        );
       }
       return ctx.redirect(to, 'notice.composerSubmitted');
     }
-    if (post && (post.status === 'approved' || post.status === 'in_review') && saved.status === 'in_review') return ctx.redirect(to, 'notice.composerBackToReview');
+    if (post && (post.status === 'approved' || post.status === 'in_review') && saved.status === 'in_review')
+      return ctx.redirect(to, 'notice.composerBackToReview');
     return ctx.redirect(to, saved.status === 'draft' ? 'notice.composerDraftSaved' : 'notice.composerSaved');
   }
 
@@ -283,7 +375,15 @@ export class ComposerPageController {
         if (!(err instanceof HttpException) || err.getStatus() >= 500) throw err;
       }
     }
-    const model: ComposerModel = { target, state, errors, report: report === undefined ? await this.check(ctx, state, target) : report, ...base, media, focus };
+    const model: ComposerModel = {
+      target,
+      state,
+      errors,
+      report: report === undefined ? await this.check(ctx, state, target) : report,
+      ...base,
+      media,
+      focus,
+    };
     const post = target.kind === 'edit' ? target.post : null;
     ctx.render(
       post ? ctx.t('composer.titleEdit') : ctx.t('composer.titleNew'),

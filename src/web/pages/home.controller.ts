@@ -28,7 +28,9 @@ export class HomePageController {
     const day = DateTime.fromJSDate(this.clock.now()).setZone(inst.timeZone).startOf('day');
     const channels = ctx.can('channel.read') ? (await this.channels.list(p, inst.id, { limit: 200, offset: 0 })).items : [];
     const names = new Map(channels.map((c) => [c.id, c.displayName]));
-    const today = (await this.posts.list(p, inst.id, { from: day.toUTC().toISO()!, to: day.plus({ days: 1 }).toUTC().toISO()!, limit: 100, offset: 0 })).items;
+    const today = (
+      await this.posts.list(p, inst.id, { from: day.toUTC().toISO()!, to: day.plus({ days: 1 }).toUTC().toISO()!, limit: 100, offset: 0 })
+    ).items;
     const inReview = (await this.posts.list(p, inst.id, { status: 'in_review', limit: 100, offset: 0 })).items;
     const mine = inReview.filter((post) => post.authorIds.includes(p.userId));
     const forMe = ctx.can('post.approve') ? inReview.filter((post) => !post.authorIds.includes(p.userId)) : [];
@@ -56,7 +58,9 @@ function list(ctx: WebContext, posts: PostView[], names: Map<string, string>, no
 
 function channelsSection(ctx: WebContext, reconnect: ChannelView[]): SafeHtml {
   return html`<section aria-labelledby="channels-h"><h2 id="channels-h">${ctx.t('home.channels')}</h2>
-${reconnect.length
-  ? html`<ul>${reconnect.map((c) => html`<li>${statusBadge(ctx, 'needs_reconnect', 'channel')} ${c.displayName} (${c.platform}) <a href="${ctx.path('/channels')}#channel-${c.id}">${ctx.t('home.reconnect')}</a></li>`)}</ul>`
-  : html`<p>${ctx.t('home.channelsOk')}</p>`}</section>`;
+${
+  reconnect.length
+    ? html`<ul>${reconnect.map((c) => html`<li>${statusBadge(ctx, 'needs_reconnect', 'channel')} ${c.displayName} (${c.platform}) <a href="${ctx.path('/channels')}#channel-${c.id}">${ctx.t('home.reconnect')}</a></li>`)}</ul>`
+    : html`<p>${ctx.t('home.channelsOk')}</p>`
+}</section>`;
 }

@@ -43,7 +43,11 @@ export interface MembersData {
 const roleWord = (ctx: WebContext, role: string) => ctx.t(`role.${role}` as MessageKey);
 
 /** Ids of the controls of one member's row and one partner's row (errors link to them). */
-export const memberIds = (memberId: string) => ({ role: `role-${memberId}`, partnerId: `partner-${memberId}`, remove: `remove-${memberId}` });
+export const memberIds = (memberId: string) => ({
+  role: `role-${memberId}`,
+  partnerId: `partner-${memberId}`,
+  remove: `remove-${memberId}`,
+});
 export const partnerIds = (partnerId: string) => ({ name: `rename-${partnerId}`, remove: `remove-partner-${partnerId}` });
 
 /** The one error summary of the page: of whichever form was refused. */
@@ -51,7 +55,8 @@ function summary(ctx: WebContext, state: MembersPageState): SafeHtml {
   if (state.row) return errorSummary(ctx.i18n, state.row.errors, memberIds(state.row.memberId));
   if (state.partnerRow) return errorSummary(ctx.i18n, state.partnerRow.errors, partnerIds(state.partnerRow.partnerId));
   const partnerAdd = state.partnerAdd.errors;
-  if (partnerAdd.summary || Object.keys(partnerAdd.fields).length) return errorSummary(ctx.i18n, partnerAdd, { name: 'f-partner-name', website: 'f-partner-website' });
+  if (partnerAdd.summary || Object.keys(partnerAdd.fields).length)
+    return errorSummary(ctx.i18n, partnerAdd, { name: 'f-partner-name', website: 'f-partner-website' });
   return errorSummary(ctx.i18n, state.add.errors);
 }
 
@@ -89,15 +94,26 @@ function membersTable(ctx: WebContext, data: MembersData, state: MembersPageStat
 <td class="email">${m.email}</td>
 <td>${roleWord(ctx, m.role)}</td>
 <td>${m.role === 'contributor' ? partnerName(data, m.partnerId) : html`<span class="muted">${ctx.t('members.partner.notApplicable')}</span>`}</td>
-${manage ? html`<td>${roleForm(ctx, data.partners, m, state.row?.memberId === m.id && state.row.action === 'role' ? state.row : undefined)}</td>
-<td>${removeForm(ctx, m, state.row?.memberId === m.id && state.row.action === 'remove' ? state.row.errors : NO_ERRORS)}</td>` : ''}
+${
+  manage
+    ? html`<td>${roleForm(ctx, data.partners, m, state.row?.memberId === m.id && state.row.action === 'role' ? state.row : undefined)}</td>
+<td>${removeForm(ctx, m, state.row?.memberId === m.id && state.row.action === 'remove' ? state.row.errors : NO_ERRORS)}</td>`
+    : ''
+}
 </tr>`;
   })}</tbody>
 </table></div>`;
 }
 
 /** A select with a visually hidden label, its problems next to it (for the controls inside a table row). */
-function rowSelect(o: { id: string; name: string; label: string; value: string; options: Array<{ value: string; label: string }>; problems: string[] }): SafeHtml {
+function rowSelect(o: {
+  id: string;
+  name: string;
+  label: string;
+  value: string;
+  options: Array<{ value: string; label: string }>;
+  problems: string[];
+}): SafeHtml {
   const errId = `${o.id}-error`;
   return html`<div class="row-field${o.problems.length ? ' has-error' : ''}">
 <label class="sr-only" for="${o.id}">${o.label}</label>
@@ -117,7 +133,12 @@ function partnerOptions(ctx: WebContext, partners: Partner[]) {
   return [{ value: '', label: ctx.t('members.partner.none') }, ...partners.map((p) => ({ value: p.id, label: p.name }))];
 }
 
-function roleForm(ctx: WebContext, partners: Partner[], m: MemberView, refused?: { values: { role: string; partnerId: string }; errors: FormErrors }): SafeHtml {
+function roleForm(
+  ctx: WebContext,
+  partners: Partner[],
+  m: MemberView,
+  refused?: { values: { role: string; partnerId: string }; errors: FormErrors },
+): SafeHtml {
   const ids = memberIds(m.id);
   const values = refused?.values ?? { role: m.role, partnerId: m.partnerId ?? '' };
   const errors = refused?.errors ?? NO_ERRORS;

@@ -45,11 +45,21 @@ export class MemberPagesController {
   @Post('members')
   async add(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string, @Body() body: FormBody): Promise<void> {
     const ctx = await this.contexts.of(req, res, slug);
-    const values = { email: str(body.email).trim(), displayName: str(body.displayName).trim(), role: str(body.role), partnerId: str(body.partnerId) };
+    const values = {
+      email: str(body.email).trim(),
+      displayName: str(body.displayName).trim(),
+      role: str(body.role),
+      partnerId: str(body.partnerId),
+    };
     // The partner belongs to contributors only: for another role the choice is not used.
     const partnerId = values.role === 'contributor' ? optional(values.partnerId) : undefined;
     try {
-      const dto = await toDto(AddMemberDto, { email: values.email, role: values.role, ...(values.displayName ? { displayName: values.displayName } : {}), ...(partnerId ? { partnerId } : {}) });
+      const dto = await toDto(AddMemberDto, {
+        email: values.email,
+        role: values.role,
+        ...(values.displayName ? { displayName: values.displayName } : {}),
+        ...(partnerId ? { partnerId } : {}),
+      });
       const result = await this.members.add(ctx.requiredPrincipal, ctx.requiredInstitution.id, dto);
       if (!result.temporaryPassword) return ctx.redirect(ctx.path('/members'), 'notice.membersAdded');
       ctx.render(ctx.t('members.added.title'), temporaryPasswordPage(ctx, result.member, result.temporaryPassword), {
@@ -84,7 +94,12 @@ export class MemberPagesController {
   }
 
   @Post('members/:memberId/remove')
-  async remove(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string, @Param('memberId', uuid('memberId')) memberId: string): Promise<void> {
+  async remove(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('slug') slug: string,
+    @Param('memberId', uuid('memberId')) memberId: string,
+  ): Promise<void> {
     const ctx = await this.contexts.of(req, res, slug);
     try {
       const before = await this.member(ctx, memberId);
@@ -94,7 +109,11 @@ export class MemberPagesController {
       ctx.redirect(ctx.path('/members'), 'notice.membersRemoved');
     } catch (err) {
       const errors = this.refusal(ctx, err, undefined, { last_admin: { field: 'remove', message: 'members.error.lastAdmin' } });
-      await this.show(ctx, { ...EMPTY_STATE, row: { memberId, action: 'remove', values: { role: '', partnerId: '' }, errors } }, status(err));
+      await this.show(
+        ctx,
+        { ...EMPTY_STATE, row: { memberId, action: 'remove', values: { role: '', partnerId: '' }, errors } },
+        status(err),
+      );
     }
   }
 
@@ -126,18 +145,31 @@ export class MemberPagesController {
       await this.partners.update(ctx.requiredPrincipal, ctx.requiredInstitution.id, partnerId, dto);
       ctx.redirect(ctx.path('/members'), 'notice.membersPartnerRenamed');
     } catch (err) {
-      await this.show(ctx, { ...EMPTY_STATE, partnerRow: { partnerId, action: 'rename', values, errors: this.refusal(ctx, err) } }, status(err));
+      await this.show(
+        ctx,
+        { ...EMPTY_STATE, partnerRow: { partnerId, action: 'rename', values, errors: this.refusal(ctx, err) } },
+        status(err),
+      );
     }
   }
 
   @Post('members/partners/:partnerId/remove')
-  async removePartner(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string, @Param('partnerId', uuid('partnerId')) partnerId: string): Promise<void> {
+  async removePartner(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('slug') slug: string,
+    @Param('partnerId', uuid('partnerId')) partnerId: string,
+  ): Promise<void> {
     const ctx = await this.contexts.of(req, res, slug);
     try {
       await this.partners.remove(ctx.requiredPrincipal, ctx.requiredInstitution.id, partnerId);
       ctx.redirect(ctx.path('/members'), 'notice.membersPartnerRemoved');
     } catch (err) {
-      await this.show(ctx, { ...EMPTY_STATE, partnerRow: { partnerId, action: 'remove', values: { name: '' }, errors: this.refusal(ctx, err) } }, status(err));
+      await this.show(
+        ctx,
+        { ...EMPTY_STATE, partnerRow: { partnerId, action: 'remove', values: { name: '' }, errors: this.refusal(ctx, err) } },
+        status(err),
+      );
     }
   }
 

@@ -33,7 +33,14 @@ export function wordDiff(ctx: WebContext, before: string, after: string): SafeHt
   )}`;
 }
 
-function textChange(ctx: WebContext, out: Change[], label: string, before: string | undefined, after: string | undefined, lang?: string): void {
+function textChange(
+  ctx: WebContext,
+  out: Change[],
+  label: string,
+  before: string | undefined,
+  after: string | undefined,
+  lang?: string,
+): void {
   if ((before ?? '') === (after ?? '')) return;
   const body =
     before === undefined
@@ -50,7 +57,13 @@ const mediaKey = (m: RevisionContent['media'][number]) => m.mediaId ?? m.url;
 export function contentChanges(ctx: WebContext, before: RevisionContent, after: RevisionContent, names: DiffNames): Change[] {
   const out: Change[] = [];
   if (before.campaignId !== after.campaignId) {
-    textChange(ctx, out, ctx.t('post.diff.campaign'), names.campaigns.get(before.campaignId) ?? '?', names.campaigns.get(after.campaignId) ?? '?');
+    textChange(
+      ctx,
+      out,
+      ctx.t('post.diff.campaign'),
+      names.campaigns.get(before.campaignId) ?? '?',
+      names.campaigns.get(after.campaignId) ?? '?',
+    );
   }
   const languages = [...new Set([...after.variants.map((v) => v.language), ...before.variants.map((v) => v.language)])];
   for (const language of languages) {
@@ -67,12 +80,21 @@ export function contentChanges(ctx: WebContext, before: RevisionContent, after: 
   for (let i = 0; i < images; i++) {
     const a = before.media[i];
     const b = after.media[i];
-    if (a && b && mediaKey(a) !== mediaKey(b)) out.push({ label: ctx.t('post.diff.image', { n: i + 1 }), body: html`${ctx.t('post.diff.imageReplaced')}` });
+    if (a && b && mediaKey(a) !== mediaKey(b))
+      out.push({ label: ctx.t('post.diff.image', { n: i + 1 }), body: html`${ctx.t('post.diff.imageReplaced')}` });
     else if (!a && b) out.push({ label: ctx.t('post.diff.image', { n: i + 1 }), body: html`<ins>${ctx.t('post.diff.imageAdded')}</ins>` });
-    else if (a && !b) out.push({ label: ctx.t('post.diff.image', { n: i + 1 }), body: html`<del>${ctx.t('post.diff.imageRemoved')}</del>` });
+    else if (a && !b)
+      out.push({ label: ctx.t('post.diff.image', { n: i + 1 }), body: html`<del>${ctx.t('post.diff.imageRemoved')}</del>` });
     const alts = [...new Set([...Object.keys(b?.altText ?? {}), ...Object.keys(a?.altText ?? {})])];
     for (const language of alts) {
-      textChange(ctx, out, ctx.t('post.diff.altText', { n: i + 1, language: names.language(language) }), a?.altText[language], b?.altText[language], language);
+      textChange(
+        ctx,
+        out,
+        ctx.t('post.diff.altText', { n: i + 1, language: names.language(language) }),
+        a?.altText[language],
+        b?.altText[language],
+        language,
+      );
     }
   }
   const added = after.channelIds.filter((id) => !before.channelIds.includes(id));
@@ -92,11 +114,20 @@ export function contentChanges(ctx: WebContext, before: RevisionContent, after: 
     const a = before.channelOverrides.find((o) => overrideKey(o) === key);
     const b = after.channelOverrides.find((o) => overrideKey(o) === key);
     const o = (b ?? a)!;
-    const label = ctx.t('post.diff.override', { channel: names.channels.get(o.channelId) ?? '?', language: o.language ? names.language(o.language) : ctx.t('post.allLanguages') });
+    const label = ctx.t('post.diff.override', {
+      channel: names.channels.get(o.channelId) ?? '?',
+      language: o.language ? names.language(o.language) : ctx.t('post.allLanguages'),
+    });
     textChange(ctx, out, label, a?.text, b?.text, o.language ?? undefined);
   }
   textChange(ctx, out, ctx.t('post.diff.schedule'), names.schedule(before), names.schedule(after));
-  textChange(ctx, out, ctx.t('post.diff.recurrence'), before.recurrence ?? ctx.t('post.noRecurrence'), after.recurrence ?? ctx.t('post.noRecurrence'));
+  textChange(
+    ctx,
+    out,
+    ctx.t('post.diff.recurrence'),
+    before.recurrence ?? ctx.t('post.noRecurrence'),
+    after.recurrence ?? ctx.t('post.noRecurrence'),
+  );
   return out;
 }
 

@@ -35,7 +35,13 @@ export interface PostPageData {
 }
 
 const PLATFORM_NAMES: Record<string, string> = {
-  mastodon: 'Mastodon', x: 'X', bluesky: 'Bluesky', telegram: 'Telegram', facebook: 'Facebook', linkedin: 'LinkedIn', sandbox: 'Sandbox',
+  mastodon: 'Mastodon',
+  x: 'X',
+  bluesky: 'Bluesky',
+  telegram: 'Telegram',
+  facebook: 'Facebook',
+  linkedin: 'LinkedIn',
+  sandbox: 'Sandbox',
 };
 
 /** The language's name in the page's language, with its tag (Hungarian (hu)). */
@@ -131,13 +137,19 @@ function actions(ctx: WebContext, d: PostPageData, state: FormState | undefined)
     buttons.push(html`<a class="button" href="${base}/edit">${ctx.t('post.edit')}</a>`);
   }
   if (ctx.can('post.submit') && (post.status === 'draft' || post.status === 'rejected')) {
-    buttons.push(html`<form method="post" action="${base}/submit" class="inline">${csrfField(ctx)}<button type="submit" class="primary">${post.status === 'rejected' || d.revisions.length ? ctx.t('post.resubmit') : ctx.t('post.submit')}</button></form>`);
+    buttons.push(
+      html`<form method="post" action="${base}/submit" class="inline">${csrfField(ctx)}<button type="submit" class="primary">${post.status === 'rejected' || d.revisions.length ? ctx.t('post.resubmit') : ctx.t('post.submit')}</button></form>`,
+    );
   }
   if (ctx.can('post.approve') && post.status === 'in_review' && !mine) {
-    buttons.push(html`<form method="post" action="${base}/approve" class="inline">${csrfField(ctx)}<button type="submit" class="primary">${ctx.t('post.approve')}</button></form>`);
+    buttons.push(
+      html`<form method="post" action="${base}/approve" class="inline">${csrfField(ctx)}<button type="submit" class="primary">${ctx.t('post.approve')}</button></form>`,
+    );
   }
   if (ctx.can('post.cancel') && post.status !== 'cancelled') {
-    buttons.push(html`<form method="post" action="${base}/cancel" class="inline" data-confirm="${ctx.t('post.cancelConfirm')}">${csrfField(ctx)}<button type="submit" class="danger">${ctx.t('post.cancel')}</button></form>`);
+    buttons.push(
+      html`<form method="post" action="${base}/cancel" class="inline" data-confirm="${ctx.t('post.cancelConfirm')}">${csrfField(ctx)}<button type="submit" class="danger">${ctx.t('post.cancel')}</button></form>`,
+    );
   }
   if (buttons.length) parts.push(html`<div class="actions">${buttons}</div>`);
   if (ctx.can('post.approve') && post.status === 'in_review' && mine) {
@@ -172,7 +184,8 @@ ${field(errors, { name: 'reason', id: 'f-override-reason', label: ctx.t('post.ov
 <button type="submit">${ctx.t('post.overrideSubmit')}</button></form>`);
   }
 
-  if (!parts.length) return html`<section aria-labelledby="actions-h"><h2 id="actions-h">${ctx.t('post.actions')}</h2><p>${ctx.t('post.noActions')}</p></section>`;
+  if (!parts.length)
+    return html`<section aria-labelledby="actions-h"><h2 id="actions-h">${ctx.t('post.actions')}</h2><p>${ctx.t('post.noActions')}</p></section>`;
   return html`<section aria-labelledby="actions-h"><h2 id="actions-h">${ctx.t('post.actions')}</h2>${parts}</section>`;
 }
 
@@ -186,7 +199,8 @@ function diffSection(ctx: WebContext, d: PostPageData): SafeHtml {
     channels: new Map([...d.channels].map(([id, c]) => [id, c.displayName])),
     campaigns: d.campaigns,
     language: (tag) => languageName(ctx, tag),
-    schedule: (c: RevisionContent) => (c.scheduledAt ? zonedTime(ctx, new Date(c.scheduledAt), c.timeZone ?? zone) : ctx.t('post.notScheduled')),
+    schedule: (c: RevisionContent) =>
+      c.scheduledAt ? zonedTime(ctx, new Date(c.scheduledAt), c.timeZone ?? zone) : ctx.t('post.notScheduled'),
   });
   const who = d.people.get(reviewed.recordedBy) ?? ctx.t('post.someone');
   return html`<section aria-labelledby="diff-h" class="diff-section"><h2 id="diff-h">${ctx.t('post.diff.title')}</h2>
@@ -196,7 +210,8 @@ ${renderChanges(ctx, changes)}</section>`;
 }
 
 function contentSection(ctx: WebContext, post: PostView, channelName: (id: string) => string): SafeHtml {
-  if (!post.variants.length) return html`<section aria-labelledby="content-h"><h2 id="content-h">${ctx.t('post.content')}</h2><p>${ctx.t('post.untitled')}</p></section>`;
+  if (!post.variants.length)
+    return html`<section aria-labelledby="content-h"><h2 id="content-h">${ctx.t('post.content')}</h2><p>${ctx.t('post.untitled')}</p></section>`;
   return html`<section aria-labelledby="content-h"><h2 id="content-h">${ctx.t('post.content')}</h2>
 <div class="grid-2 variants">${post.variants.map((v) => {
     const id = `variant-${v.language}`;
@@ -232,7 +247,8 @@ function targetsSection(ctx: WebContext, d: PostPageData, state: FormState | und
   const { post } = d;
   const inst = ctx.requiredInstitution;
   const zone = post.timeZone ?? inst.timeZone;
-  if (!post.targets.length) return html`<section aria-labelledby="targets-h"><h2 id="targets-h">${ctx.t('post.targets')}</h2><p>${ctx.t('post.noTargets')}</p></section>`;
+  if (!post.targets.length)
+    return html`<section aria-labelledby="targets-h"><h2 id="targets-h">${ctx.t('post.targets')}</h2><p>${ctx.t('post.noTargets')}</p></section>`;
   const rows = post.targets.map((t) => {
     const platform = d.channels.get(t.channelId)?.platform;
     const when = t.publishedAt
@@ -247,11 +263,14 @@ function targetsSection(ctx: WebContext, d: PostPageData, state: FormState | und
 <td>${t.externalUrl ? html`<a href="${t.externalUrl}" rel="noopener noreferrer">${ctx.t('post.viewOn', { channel: channelName(t.channelId) })}</a>` : html`<span class="muted">${ctx.t('post.noLink')}</span>`}</td>
 <td>${t.lastError ? html`<span class="error-text">${t.lastError}</span>` : html`<span class="muted">${ctx.t('post.noError')}</span>`}</td>
 <td class="n">${ctx.i18n.number(t.attempts)}</td>
-<td>${t.events.length
-      ? html`<details><summary>${ctx.t('post.events', { count: t.events.length })}<span class="sr-only"> ${channelName(t.channelId)}</span></summary><ol class="events">${t.events.map(
-          (e) => html`<li>${timeEl(ctx, e.at, zone)}: ${e.fromStatus ? html`${statusText(ctx, e.fromStatus)} → ` : ''}${statusText(ctx, e.toStatus)}${e.attempt ? html` · ${ctx.t('post.attempt', { n: e.attempt })}` : ''}${e.outcome ? html` · ${e.outcome}` : ''}${e.error ? html` · <span class="error-text">${e.error}</span>` : ''}</li>`,
-        )}</ol></details>`
-      : html`<span class="muted">${ctx.t('post.noEvents')}</span>`}</td>
+<td>${
+      t.events.length
+        ? html`<details><summary>${ctx.t('post.events', { count: t.events.length })}<span class="sr-only"> ${channelName(t.channelId)}</span></summary><ol class="events">${t.events.map(
+            (e) =>
+              html`<li>${timeEl(ctx, e.at, zone)}: ${e.fromStatus ? html`${statusText(ctx, e.fromStatus)} → ` : ''}${statusText(ctx, e.toStatus)}${e.attempt ? html` · ${ctx.t('post.attempt', { n: e.attempt })}` : ''}${e.outcome ? html` · ${e.outcome}` : ''}${e.error ? html` · <span class="error-text">${e.error}</span>` : ''}</li>`,
+          )}</ol></details>`
+        : html`<span class="muted">${ctx.t('post.noEvents')}</span>`
+    }</td>
 </tr>`;
   });
   const forms = post.targets.flatMap((t) => {
@@ -301,22 +320,34 @@ function historySection(ctx: WebContext, d: PostPageData, person: (id: string | 
   if (!d.revisions.length) return html``;
   return html`<section aria-labelledby="history-h"><h2 id="history-h">${ctx.t('post.history')}</h2>
 <ol class="review-history">${d.revisions.map(
-    (r) => html`<li>${ctx.t(`post.event.${r.event}` as MessageKey, { name: person(r.recordedBy), date: ctx.i18n.dateTime(r.recordedAt) })}${r.reason ? html` <span class="reason">${r.reason}</span>` : ''}</li>`,
+    (r) =>
+      html`<li>${ctx.t(`post.event.${r.event}` as MessageKey, { name: person(r.recordedBy), date: ctx.i18n.dateTime(r.recordedAt) })}${r.reason ? html` <span class="reason">${r.reason}</span>` : ''}</li>`,
   )}</ol></section>`;
 }
 
-function commentsSection(ctx: WebContext, d: PostPageData, state: FormState | undefined, person: (id: string | null) => string, me: string): SafeHtml {
+function commentsSection(
+  ctx: WebContext,
+  d: PostPageData,
+  state: FormState | undefined,
+  person: (id: string | null) => string,
+  me: string,
+): SafeHtml {
   const errors = errorsFor(state, 'comment');
   return html`<section aria-labelledby="comments-h" id="comments"><h2 id="comments-h">${ctx.t('post.comments', { count: d.comments.length })}</h2>
-${d.comments.length
-  ? html`<ol class="comments">${d.comments.map(
-      (c) => html`<li><p class="meta"><strong>${c.authorId === me ? ctx.t('post.you') : person(c.authorId)}</strong> · ${timeEl(ctx, c.createdAt)}</p><div class="post-text">${c.body}</div></li>`,
-    )}</ol>`
-  : html`<p>${ctx.t('post.noComments')}</p>`}
-${ctx.can('post.comment')
-  ? html`<form method="post" action="${ctx.path(`/posts/${d.post.id}/comments`)}" class="stack post-form" novalidate>${csrfField(ctx)}
+${
+  d.comments.length
+    ? html`<ol class="comments">${d.comments.map(
+        (c) =>
+          html`<li><p class="meta"><strong>${c.authorId === me ? ctx.t('post.you') : person(c.authorId)}</strong> · ${timeEl(ctx, c.createdAt)}</p><div class="post-text">${c.body}</div></li>`,
+      )}</ol>`
+    : html`<p>${ctx.t('post.noComments')}</p>`
+}
+${
+  ctx.can('post.comment')
+    ? html`<form method="post" action="${ctx.path(`/posts/${d.post.id}/comments`)}" class="stack post-form" novalidate>${csrfField(ctx)}
 ${field(errors, { name: 'body', id: 'f-comment-body', label: ctx.t('post.commentLabel'), rows: 3, required: true, value: valueOf(state, 'comment', 'body') })}
 <button type="submit">${ctx.t('post.commentSubmit')}</button></form>`
-  : ''}
+    : ''
+}
 </section>`;
 }

@@ -34,57 +34,116 @@ export class PostPageController {
   ) {}
 
   @Get('posts/:postId')
-  async page(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string, @Param('postId', uuid('postId')) postId: string): Promise<void> {
+  async page(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('slug') slug: string,
+    @Param('postId', uuid('postId')) postId: string,
+  ): Promise<void> {
     const ctx = await this.contexts.of(req, res, slug);
     await this.show(ctx, postId);
   }
 
   @Post('posts/:postId/submit')
-  async submit(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string, @Param('postId', uuid('postId')) postId: string): Promise<void> {
+  async submit(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('slug') slug: string,
+    @Param('postId', uuid('postId')) postId: string,
+  ): Promise<void> {
     const ctx = await this.contexts.of(req, res, slug);
     await this.act(ctx, postId, 'submit', {}, () => this.posts.submit(ctx.requiredPrincipal, postId), 'notice.postSubmitted');
   }
 
   @Post('posts/:postId/approve')
-  async approve(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string, @Param('postId', uuid('postId')) postId: string): Promise<void> {
+  async approve(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('slug') slug: string,
+    @Param('postId', uuid('postId')) postId: string,
+  ): Promise<void> {
     const ctx = await this.contexts.of(req, res, slug);
     await this.act(ctx, postId, 'approve', {}, () => this.posts.approve(ctx.requiredPrincipal, postId), 'notice.postApproved');
   }
 
   @Post('posts/:postId/reject')
-  async reject(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string, @Param('postId', uuid('postId')) postId: string, @Body() body: Record<string, unknown>): Promise<void> {
+  async reject(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('slug') slug: string,
+    @Param('postId', uuid('postId')) postId: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
     const ctx = await this.contexts.of(req, res, slug);
     const reason = str(body.reason);
-    await this.act(ctx, postId, 'reject', { reason }, async () => {
-      const dto = await toDto(RejectPostDto, { reason: reason.trim() });
-      await this.posts.reject(ctx.requiredPrincipal, postId, dto.reason);
-    }, 'notice.postRejected');
+    await this.act(
+      ctx,
+      postId,
+      'reject',
+      { reason },
+      async () => {
+        const dto = await toDto(RejectPostDto, { reason: reason.trim() });
+        await this.posts.reject(ctx.requiredPrincipal, postId, dto.reason);
+      },
+      'notice.postRejected',
+    );
   }
 
   @Post('posts/:postId/schedule')
-  async schedule(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string, @Param('postId', uuid('postId')) postId: string, @Body() body: Record<string, unknown>): Promise<void> {
+  async schedule(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('slug') slug: string,
+    @Param('postId', uuid('postId')) postId: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
     const ctx = await this.contexts.of(req, res, slug);
     const values = { scheduledAt: str(body.scheduledAt).trim(), timeZone: str(body.timeZone).trim() };
-    await this.act(ctx, postId, 'schedule', values, async () => {
-      const dto = await toDto(SchedulePostDto, { scheduledAt: values.scheduledAt, timeZone: optional(values.timeZone) });
-      await this.posts.schedule(ctx.requiredPrincipal, postId, dto.scheduledAt, dto.timeZone);
-    }, 'notice.postScheduled');
+    await this.act(
+      ctx,
+      postId,
+      'schedule',
+      values,
+      async () => {
+        const dto = await toDto(SchedulePostDto, { scheduledAt: values.scheduledAt, timeZone: optional(values.timeZone) });
+        await this.posts.schedule(ctx.requiredPrincipal, postId, dto.scheduledAt, dto.timeZone);
+      },
+      'notice.postScheduled',
+    );
   }
 
   @Post('posts/:postId/cancel')
-  async cancel(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string, @Param('postId', uuid('postId')) postId: string): Promise<void> {
+  async cancel(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('slug') slug: string,
+    @Param('postId', uuid('postId')) postId: string,
+  ): Promise<void> {
     const ctx = await this.contexts.of(req, res, slug);
     await this.act(ctx, postId, 'cancel', {}, () => this.posts.cancel(ctx.requiredPrincipal, postId), 'notice.postCancelled');
   }
 
   @Post('posts/:postId/blackout-override')
-  async override(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string, @Param('postId', uuid('postId')) postId: string, @Body() body: Record<string, unknown>): Promise<void> {
+  async override(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('slug') slug: string,
+    @Param('postId', uuid('postId')) postId: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
     const ctx = await this.contexts.of(req, res, slug);
     const reason = str(body.reason);
-    await this.act(ctx, postId, 'override', { reason }, async () => {
-      const dto = await toDto(BlackoutOverrideDto, { reason: reason.trim() });
-      await this.posts.overrideBlackout(ctx.requiredPrincipal, postId, dto.reason);
-    }, 'notice.postOverridden');
+    await this.act(
+      ctx,
+      postId,
+      'override',
+      { reason },
+      async () => {
+        const dto = await toDto(BlackoutOverrideDto, { reason: reason.trim() });
+        await this.posts.overrideBlackout(ctx.requiredPrincipal, postId, dto.reason);
+      },
+      'notice.postOverridden',
+    );
   }
 
   @Post('posts/:postId/targets/:targetId/resolve')
@@ -98,10 +157,23 @@ export class PostPageController {
   ): Promise<void> {
     const ctx = await this.contexts.of(req, res, slug);
     const values = { outcome: str(body.outcome), url: str(body.url).trim(), externalId: str(body.externalId).trim(), note: str(body.note) };
-    await this.act(ctx, postId, 'resolve', values, async () => {
-      const dto = await toDto(ResolveTargetDto, { outcome: values.outcome, url: optional(values.url), externalId: optional(values.externalId), note: optional(values.note) });
-      await this.posts.resolveTarget(ctx.requiredPrincipal, postId, targetId, dto);
-    }, 'notice.postResolved', targetId);
+    await this.act(
+      ctx,
+      postId,
+      'resolve',
+      values,
+      async () => {
+        const dto = await toDto(ResolveTargetDto, {
+          outcome: values.outcome,
+          url: optional(values.url),
+          externalId: optional(values.externalId),
+          note: optional(values.note),
+        });
+        await this.posts.resolveTarget(ctx.requiredPrincipal, postId, targetId, dto);
+      },
+      'notice.postResolved',
+      targetId,
+    );
   }
 
   @Post('posts/:postId/targets/:targetId/withdraw')
@@ -115,24 +187,53 @@ export class PostPageController {
   ): Promise<void> {
     const ctx = await this.contexts.of(req, res, slug);
     const reason = str(body.reason);
-    await this.act(ctx, postId, 'withdraw', { reason }, async () => {
-      const dto = await toDto(WithdrawTargetDto, { reason: reason.trim() });
-      await this.posts.withdrawTarget(ctx.requiredPrincipal, postId, targetId, dto.reason);
-    }, 'notice.postWithdrawn', targetId);
+    await this.act(
+      ctx,
+      postId,
+      'withdraw',
+      { reason },
+      async () => {
+        const dto = await toDto(WithdrawTargetDto, { reason: reason.trim() });
+        await this.posts.withdrawTarget(ctx.requiredPrincipal, postId, targetId, dto.reason);
+      },
+      'notice.postWithdrawn',
+      targetId,
+    );
   }
 
   @Post('posts/:postId/comments')
-  async comment(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string, @Param('postId', uuid('postId')) postId: string, @Body() body: Record<string, unknown>): Promise<void> {
+  async comment(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('slug') slug: string,
+    @Param('postId', uuid('postId')) postId: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
     const ctx = await this.contexts.of(req, res, slug);
     const text = str(body.body);
-    await this.act(ctx, postId, 'comment', { body: text }, async () => {
-      const dto = await toDto(CommentDto, { body: text.trim() });
-      await this.posts.comment(ctx.requiredPrincipal, postId, dto.body);
-    }, 'notice.postCommented');
+    await this.act(
+      ctx,
+      postId,
+      'comment',
+      { body: text },
+      async () => {
+        const dto = await toDto(CommentDto, { body: text.trim() });
+        await this.posts.comment(ctx.requiredPrincipal, postId, dto.body);
+      },
+      'notice.postCommented',
+    );
   }
 
   /** Does `work` on a post of this institution; then back to the post with a notice, or the page again with the refusal. */
-  private async act(ctx: WebContext, postId: string, form: PostForm, values: Record<string, string>, work: () => Promise<unknown>, notice: MessageKey, targetId?: string): Promise<void> {
+  private async act(
+    ctx: WebContext,
+    postId: string,
+    form: PostForm,
+    values: Record<string, string>,
+    work: () => Promise<unknown>,
+    notice: MessageKey,
+    targetId?: string,
+  ): Promise<void> {
     // The post must belong to the institution of the address (404 otherwise), whatever the service would accept.
     await this.posts.get(ctx.requiredPrincipal, postId, ctx.requiredInstitution.id);
     try {
@@ -145,7 +246,13 @@ export class PostPageController {
   }
 
   /** What the service refused, said in the person's language, next to the field it concerns. */
-  private refusal(ctx: WebContext, err: unknown, form: PostForm, values: Record<string, string>, targetId?: string): { state: FormState; status: number } {
+  private refusal(
+    ctx: WebContext,
+    err: unknown,
+    form: PostForm,
+    values: Record<string, string>,
+    targetId?: string,
+  ): { state: FormState; status: number } {
     const body: Refusal = err instanceof HttpException ? (err.getResponse() as Refusal) : {};
     const code = body.code;
     if (code === 'self_approval') {
@@ -163,7 +270,11 @@ export class PostPageController {
       const b = (body.details as { blackout?: { reason: string; startsAt: string; endsAt: string } } | undefined)?.blackout;
       if (b) {
         const zone = ctx.requiredInstitution.timeZone;
-        summary = ctx.t('post.error.blackoutWindow', { reason: b.reason, from: zonedTime(ctx, new Date(b.startsAt), zone), to: zonedTime(ctx, new Date(b.endsAt), zone) });
+        summary = ctx.t('post.error.blackoutWindow', {
+          reason: b.reason,
+          from: zonedTime(ctx, new Date(b.startsAt), zone),
+          to: zonedTime(ctx, new Date(b.endsAt), zone),
+        });
         if (form === 'schedule') fields.scheduledAt = [summary];
       }
     }
@@ -174,13 +285,20 @@ export class PostPageController {
 
   /** Why a post cannot be submitted yet, one line per problem (missing languages in the person's language). */
   private submitProblems(ctx: WebContext, details: unknown): string[] {
-    const report = details as { problems?: Array<{ code: string; message: string; language?: string }>; channels?: Array<{ platform: string; language: string; problems: Array<{ message: string }> }> } | undefined;
+    const report = details as
+      | {
+          problems?: Array<{ code: string; message: string; language?: string }>;
+          channels?: Array<{ platform: string; language: string; problems: Array<{ message: string }> }>;
+        }
+      | undefined;
     const lines = (report?.problems ?? []).map((p) => {
-      if (p.code === 'language_missing' && p.language) return ctx.t('post.problem.languageMissing', { language: languageName(ctx, p.language) });
+      if (p.code === 'language_missing' && p.language)
+        return ctx.t('post.problem.languageMissing', { language: languageName(ctx, p.language) });
       if (p.code === 'no_channels') return ctx.t('post.problem.noChannels');
       return p.message;
     });
-    for (const c of report?.channels ?? []) for (const p of c.problems) lines.push(`${c.platform} (${languageName(ctx, c.language)}): ${p.message}`);
+    for (const c of report?.channels ?? [])
+      for (const p of c.problems) lines.push(`${c.platform} (${languageName(ctx, c.language)}): ${p.message}`);
     return lines;
   }
 
@@ -191,15 +309,31 @@ export class PostPageController {
     const campaign = await this.campaigns.get(p, inst.id, post.campaignId);
     const revisions = await this.posts.revisions(p, postId, inst.id);
     const comments = (await this.posts.comments(p, postId, { limit: 200, offset: 0 })).items;
-    const userIds = [...post.authorIds, post.createdBy, post.approvedBy, post.blackoutOverrideBy, ...comments.map((c) => c.authorId), ...revisions.map((r) => r.recordedBy)].filter(
-      (x): x is string => typeof x === 'string',
-    );
+    const userIds = [
+      ...post.authorIds,
+      post.createdBy,
+      post.approvedBy,
+      post.blackoutOverrideBy,
+      ...comments.map((c) => c.authorId),
+      ...revisions.map((r) => r.recordedBy),
+    ].filter((x): x is string => typeof x === 'string');
     const labels = await this.posts.labels(p, postId, userIds, inst.id);
     const campaigns = new Map([[campaign.id, campaign.title]]);
     for (const id of new Set(revisions.map((r) => r.content.campaignId))) {
-      if (!campaigns.has(id)) campaigns.set(id, await this.campaigns.get(p, inst.id, id).then((c) => c.title, () => '?'));
+      if (!campaigns.has(id))
+        campaigns.set(
+          id,
+          await this.campaigns.get(p, inst.id, id).then(
+            (c) => c.title,
+            () => '?',
+          ),
+        );
     }
-    const { title, body } = renderPostPage(ctx, { post, campaign, campaigns, revisions, comments, people: labels.people, channels: labels.channels }, state);
+    const { title, body } = renderPostPage(
+      ctx,
+      { post, campaign, campaigns, revisions, comments, people: labels.people, channels: labels.channels },
+      state,
+    );
     ctx.render(title, body, {}, status);
   }
 }

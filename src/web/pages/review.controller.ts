@@ -36,21 +36,21 @@ export class ReviewPageController {
 
     const body = html`
 <section aria-labelledby="for-me-h"><h2 id="for-me-h">${ctx.t('review.forMe', { count: forMe.length })}</h2>
-${ctx.can('post.approve')
-  ? list(ctx, forMe, names, ctx.t('review.forMeNone'))
-  : html`<p>${ctx.t('review.notReviewer')}</p>`}
+${ctx.can('post.approve') ? list(ctx, forMe, names, ctx.t('review.forMeNone')) : html`<p>${ctx.t('review.notReviewer')}</p>`}
 </section>
 <section aria-labelledby="mine-h"><h2 id="mine-h">${ctx.t('review.mine', { count: mine.length })}</h2>
 ${ctx.can('post.approve') && mine.length ? html`<p class="muted">${ctx.t('review.mineWhy')}</p>` : ''}
 ${list(ctx, mine, names, ctx.t('review.mineNone'))}
 </section>
 <section aria-labelledby="back-h"><h2 id="back-h">${ctx.t('review.sentBack', { count: sentBack.length })}</h2>
-${sentBack.length
-  ? html`<ul class="post-list">${sentBack.map(
-      (post) => html`<li>${postSummary(ctx, post, names)}
+${
+  sentBack.length
+    ? html`<ul class="post-list">${sentBack.map(
+        (post) => html`<li>${postSummary(ctx, post, names)}
 <p class="reason-line"><strong>${ctx.t('review.reason')}</strong> <span class="reason">${post.rejectionReason ?? ''}</span></p></li>`,
-    )}</ul>`
-  : html`<p>${ctx.t('review.sentBackNone')}</p>`}
+      )}</ul>`
+    : html`<p>${ctx.t('review.sentBackNone')}</p>`
+}
 </section>`;
     ctx.render(ctx.t('review.title'), body, { nav: 'review' });
   }
@@ -59,7 +59,8 @@ ${sentBack.length
   private async channelNames(ctx: WebContext, posts: PostView[]): Promise<Map<string, string>> {
     const p = ctx.requiredPrincipal;
     const inst = ctx.requiredInstitution;
-    if (ctx.can('channel.read')) return new Map((await this.channels.list(p, inst.id, { limit: 200, offset: 0 })).items.map((c) => [c.id, c.displayName]));
+    if (ctx.can('channel.read'))
+      return new Map((await this.channels.list(p, inst.id, { limit: 200, offset: 0 })).items.map((c) => [c.id, c.displayName]));
     const names = new Map<string, string>();
     for (const post of posts) {
       const labels = await this.posts.labels(p, post.id, [], inst.id);

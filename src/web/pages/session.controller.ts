@@ -53,7 +53,13 @@ export class SessionPagesController {
     const next = safeNext(body.next);
     try {
       const result = await this.auth.login(email, str(body.password), { ip: req.ip, userAgent: req.headers['user-agent'] });
-      res.cookie(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'lax', secure: this.contexts.secureCookies, path: '/', expires: result.expiresAt });
+      res.cookie(SESSION_COOKIE, result.token, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: this.contexts.secureCookies,
+        path: '/',
+        expires: result.expiresAt,
+      });
       this.csrf.renew(req, res, result.token);
       ctx.redirect(result.user.mustChangePassword ? `/account/password?next=${encodeURIComponent(next)}` : next);
     } catch (err) {
@@ -89,7 +95,13 @@ ${field(errors, { name: 'password', label: ctx.t('login.password'), type: 'passw
   language(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>): void {
     const lang = str(body.lang);
     if ((STAFF_LOCALES as readonly string[]).includes(lang)) {
-      res.cookie(LANG_COOKIE, lang as Locale, { httpOnly: true, sameSite: 'lax', secure: this.contexts.secureCookies, path: '/', maxAge: 365 * 24 * 3600_000 });
+      res.cookie(LANG_COOKIE, lang as Locale, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: this.contexts.secureCookies,
+        path: '/',
+        maxAge: 365 * 24 * 3600_000,
+      });
     }
     res.redirect(303, safeNext(body.next, '/app'));
   }
@@ -135,14 +147,20 @@ ${field(errors, { name: 'confirmPassword', label: ctx.t('password.confirm'), typ
     const ctx = await this.contexts.of(req, res);
     if (ctx.user?.mustChangePassword) return ctx.redirect('/account/password');
     const notice = typeof req.query.notice === 'string' ? `?notice=${encodeURIComponent(req.query.notice)}` : '';
-    if (ctx.memberships.length === 1 && req.query.all === undefined) return ctx.redirect(`/app/${ctx.memberships[0]!.institutionSlug}${notice}`);
+    if (ctx.memberships.length === 1 && req.query.all === undefined)
+      return ctx.redirect(`/app/${ctx.memberships[0]!.institutionSlug}${notice}`);
     this.renderInstitutions(ctx, {}, NO_ERRORS);
   }
 
   @Post('app/institutions')
   async createInstitution(@Req() req: AuthenticatedRequest, @Res() res: Response, @Body() body: Record<string, unknown>): Promise<void> {
     const ctx = await this.contexts.of(req, res);
-    const values = { name: str(body.name).trim(), slug: str(body.slug).trim(), timeZone: str(body.timeZone).trim(), languages: str(body.languages) };
+    const values = {
+      name: str(body.name).trim(),
+      slug: str(body.slug).trim(),
+      timeZone: str(body.timeZone).trim(),
+      languages: str(body.languages),
+    };
     try {
       const dto = await toDto(CreateInstitutionDto, {
         name: values.name,
@@ -161,7 +179,8 @@ ${field(errors, { name: 'confirmPassword', label: ctx.t('password.confirm'), typ
   private renderInstitutions(ctx: WebContext, values: Record<string, string>, errors: FormErrors, status = 200): void {
     const list = ctx.memberships.length
       ? html`<ul class="cards">${ctx.memberships.map(
-          (m) => html`<li><a href="/app/${m.institutionSlug}">${m.institutionName}</a> <span class="muted">${ctx.t(`role.${m.role}`)}</span></li>`,
+          (m) =>
+            html`<li><a href="/app/${m.institutionSlug}">${m.institutionName}</a> <span class="muted">${ctx.t(`role.${m.role}`)}</span></li>`,
         )}</ul>`
       : html`<p>${ctx.t('institutions.none')}</p>`;
     const create = ctx.user?.isSystemAdmin

@@ -35,12 +35,20 @@ export class CreateChannelDto {
   @MaxLength(200)
   accountHandle?: string;
 
-  @ApiPropertyOptional({ description: 'platform tokens or app passwords; stored encrypted, never returned', type: 'object', additionalProperties: { type: 'string' } })
+  @ApiPropertyOptional({
+    description: 'platform tokens or app passwords; stored encrypted, never returned',
+    type: 'object',
+    additionalProperties: { type: 'string' },
+  })
   @IsOptional()
   @IsObject()
   credentials?: Record<string, string>;
 
-  @ApiPropertyOptional({ description: 'non-secret settings, e.g. { "instanceUrl": "https://social.example" } for Mastodon', type: 'object', additionalProperties: true })
+  @ApiPropertyOptional({
+    description: 'non-secret settings, e.g. { "instanceUrl": "https://social.example" } for Mastodon',
+    type: 'object',
+    additionalProperties: true,
+  })
   @IsOptional()
   @IsObject()
   settings?: Record<string, unknown>;

@@ -1,8 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUrl, IsUUID,
-  Matches, MaxLength, MinLength, Validate, ValidateIf, ValidateNested,
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsIn,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Matches,
+  MaxLength,
+  MinLength,
+  Validate,
+  ValidateIf,
+  ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '#src/common/pagination.js';
 import { IsLanguageTag, IsTimeZone } from '#src/common/validators.js';
@@ -51,7 +65,10 @@ export class MediaDto {
   @IsUUID()
   mediaId?: string;
 
-  @ApiPropertyOptional({ example: 'https://cdn.cluj.example/bus-map.png', description: 'an outside address (sandbox channels only); omit with mediaId' })
+  @ApiPropertyOptional({
+    example: 'https://cdn.cluj.example/bus-map.png',
+    description: 'an outside address (sandbox channels only); omit with mediaId',
+  })
   @ValidateIf((m: MediaDto) => m.mediaId === undefined || m.url !== undefined)
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
   @MaxLength(2000)
@@ -103,14 +120,20 @@ export class CreatePostDto extends PostContentDto {
   @IsUUID()
   campaignId!: string;
 
-  @ApiPropertyOptional({ example: '2026-12-01T09:00', description: 'a wall-clock time in timeZone, or an instant with its UTC offset', nullable: true })
+  @ApiPropertyOptional({
+    example: '2026-12-01T09:00',
+    description: 'a wall-clock time in timeZone, or an instant with its UTC offset',
+    nullable: true,
+  })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsISO8601({ strict: true })
-  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/, { message: 'scheduledAt must be a date and time such as 2026-12-01T09:00 (in timeZone) or 2026-12-01T09:00:00+02:00' })
+  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/, {
+    message: 'scheduledAt must be a date and time such as 2026-12-01T09:00 (in timeZone) or 2026-12-01T09:00:00+02:00',
+  })
   scheduledAt?: string | null;
 
-  @ApiPropertyOptional({ example: 'Europe/Bucharest', description: 'the zone the time was written in; default: the institution\'s' })
+  @ApiPropertyOptional({ example: 'Europe/Bucharest', description: "the zone the time was written in; default: the institution's" })
   @IsOptional()
   @Validate(IsTimeZone)
   timeZone?: string;
@@ -133,7 +156,9 @@ export class UpdatePostDto extends PostContentDto {
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsISO8601({ strict: true })
-  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/, { message: 'scheduledAt must be a date and time such as 2026-12-01T09:00 (in timeZone) or 2026-12-01T09:00:00+02:00' })
+  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/, {
+    message: 'scheduledAt must be a date and time such as 2026-12-01T09:00 (in timeZone) or 2026-12-01T09:00:00+02:00',
+  })
   scheduledAt?: string | null;
 
   @ApiPropertyOptional()
@@ -161,7 +186,10 @@ export class RejectPostDto {
 
 /** A person's answer about a publication the platform could not confirm (`unconfirmed`). */
 export class ResolveTargetDto {
-  @ApiProperty({ enum: ['published', 'not_published'], description: 'published: it is on the platform (give its link); not_published: send it again now' })
+  @ApiProperty({
+    enum: ['published', 'not_published'],
+    description: 'published: it is on the platform (give its link); not_published: send it again now',
+  })
   @IsIn(['published', 'not_published'])
   outcome!: 'published' | 'not_published';
 
@@ -171,7 +199,11 @@ export class ResolveTargetDto {
   @MaxLength(2000)
   url?: string;
 
-  @ApiPropertyOptional({ example: '1234', description: "the platform's id of the part that went out (e.g. Telegram's message id): with it, the rest of a thread is sent as replies to it" })
+  @ApiPropertyOptional({
+    example: '1234',
+    description:
+      "the platform's id of the part that went out (e.g. Telegram's message id): with it, the rest of a thread is sent as replies to it",
+  })
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -231,7 +263,9 @@ export class PostListQuery extends PageQuery {
 export class SchedulePostDto {
   @ApiProperty({ example: '2026-12-01T09:00', description: 'a wall-clock time in timeZone, or an instant with its UTC offset' })
   @IsISO8601({ strict: true })
-  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/, { message: 'scheduledAt must be a date and time such as 2026-12-01T09:00 (in timeZone) or 2026-12-01T09:00:00+02:00' })
+  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/, {
+    message: 'scheduledAt must be a date and time such as 2026-12-01T09:00 (in timeZone) or 2026-12-01T09:00:00+02:00',
+  })
   scheduledAt!: string;
 
   @ApiPropertyOptional({ example: 'Europe/Bucharest', description: "the zone the time was written in; default: the institution's" })

@@ -4,7 +4,11 @@ import { GROUP_BYS, TOP_METRICS } from '#src/modules/reports/period.js';
 
 /** Values are checked by the reports service, which answers 422 naming the field. */
 export class PeriodQueryDto {
-  @ApiPropertyOptional({ description: 'Start (included): a date, midnight in the institution\'s time zone, or an instant with its offset. Default: 30 days before to.', example: '2026-05-01' })
+  @ApiPropertyOptional({
+    description:
+      "Start (included): a date, midnight in the institution's time zone, or an instant with its offset. Default: 30 days before to.",
+    example: '2026-05-01',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(40)
