@@ -258,7 +258,7 @@ describe(`HTTP security headers (${currentMode()} storage)`, () => {
 });
 
 /**
- * CSRF beyond what test/web/session.e2e-spec.ts and test/e2e/auth.e2e-spec.ts prove (a form without
+ * CSRF beyond what test/web/session.browser-spec.ts and test/e2e/auth.e2e-spec.ts prove (a form without
  * its token is refused): the token is bound to the session it was issued for.
  */
 describe(`CSRF tokens are bound to their session (${currentMode()} storage)`, () => {
