@@ -50,7 +50,7 @@ import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import {
-  AppProcess,
+  type AppProcess,
   backendsFromEnv,
   cpuSeconds,
   env,

@@ -1,4 +1,4 @@
-import { seedInstitution, type TestApi } from '../support/api.js';
+import { seedInstitution, type TestApi } from '#test/support/api.js';
 
 export type Seed = Awaited<ReturnType<typeof seedInstitution>>;
 

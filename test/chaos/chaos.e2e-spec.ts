@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { currentMode } from '../support/test-storage.js';
+import { currentMode } from '#test/support/test-storage.js';
 import { describeReport, expectSound, runChaos } from './chaos.js';
 
 /**

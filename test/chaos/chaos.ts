@@ -6,11 +6,11 @@ import { expect } from '@jest/globals';
 import { Queue } from 'bullmq';
 import pg from 'pg';
 import { jobIds, QUEUES } from '#src/queue/queues.js';
-import { MastodonFake } from '../fakes/mastodon.fake.js';
-import type { FaultRule, Reply, RequestContext } from '../fakes/fake-server.js';
-import { AppProcess } from '../support/app-process.js';
-import { Client } from '../support/api.js';
-import { PrivatePostgres, PrivateRedis } from '../support/servers.js';
+import { MastodonFake } from '#test/fakes/mastodon.fake.js';
+import type { FaultRule, Reply, RequestContext } from '#test/fakes/fake-server.js';
+import { AppProcess } from '#test/support/app-process.js';
+import { Client } from '#test/support/api.js';
+import { PrivatePostgres, PrivateRedis } from '#test/support/servers.js';
 
 /**
  * One chaos run (issue 9): CivicPost as an api and several workers on a PostgreSQL and a Redis of the run's

@@ -5,10 +5,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { AppProcess, waitForHealthy } from '../support/app-process.js';
-import { Client } from '../support/api.js';
-import { poll } from '../support/poll.js';
-import { currentMode, provisionStorage, type TestStorage } from '../support/test-storage.js';
+import { AppProcess, waitForHealthy } from '#test/support/app-process.js';
+import { Client } from '#test/support/api.js';
+import { poll } from '#test/support/poll.js';
+import { currentMode, provisionStorage, type TestStorage } from '#test/support/test-storage.js';
 
 /**
  * BullMQ on a three-node Redis Cluster: one api and two workers publish a burst due at one moment,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { currentMode } from '../support/test-storage.js';
-import { png } from '../support/images.js';
-import { TestApi, type Client } from '../support/api.js';
+import { currentMode } from '#test/support/test-storage.js';
+import { png } from '#test/support/images.js';
+import { TestApi, type Client } from '#test/support/api.js';
 
 /**
  * The path a new institution takes: an admin sets up an institution with two

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startApp, type RunningApp } from '#src/app.js';
 import { loadConfig } from '#src/config/config.js';
-import { AppProcess } from '../support/app-process.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, seedInstitution, TestApi } from '../support/api.js';
-import { currentMode } from '../support/test-storage.js';
+import { AppProcess } from '#test/support/app-process.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, seedInstitution, TestApi } from '#test/support/api.js';
+import { currentMode } from '#test/support/test-storage.js';
 
 /** The audit trail cannot be rewritten through SQL, and a rewrite done anyway is found by verify. */
 describe(`audit trail (${currentMode()} storage)`, () => {

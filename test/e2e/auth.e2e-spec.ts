@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { currentMode } from '../support/test-storage.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, TestApi, type Reply } from '../support/api.js';
+import { currentMode } from '#test/support/test-storage.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, TestApi, type Reply } from '#test/support/api.js';
 
 /**
  * Logging in and out as a user meets it: a bearer token and an HttpOnly,

@@ -3,11 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppProcess } from '../support/app-process.js';
-import { Client } from '../support/api.js';
-import { png } from '../support/images.js';
-import { poll } from '../support/poll.js';
-import { adminQuery, currentMode, provisionStorage, type TestStorage } from '../support/test-storage.js';
+import { AppProcess } from '#test/support/app-process.js';
+import { Client } from '#test/support/api.js';
+import { png } from '#test/support/images.js';
+import { poll } from '#test/support/poll.js';
+import { adminQuery, currentMode, provisionStorage, type TestStorage } from '#test/support/test-storage.js';
 
 /**
  * The backup and restore of docs/operations.md, run as an operator would, with the commands it gives:

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppProcess } from '../support/app-process.js';
+import { AppProcess } from '#test/support/app-process.js';
 
 const VALID_DB = 'postgres://civicpost:pw@127.0.0.1:5432/civicpost';
 const VALID_KEY = 'a'.repeat(64);

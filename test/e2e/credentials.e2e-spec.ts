@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { startApp, type RunningApp } from '#src/app.js';
 import { CredentialsCipher, keyIdOf } from '#src/common/crypto/credentials-cipher.js';
 import { loadConfig } from '#src/config/config.js';
-import { AppProcess } from '../support/app-process.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, TestApi } from '../support/api.js';
-import { currentMode } from '../support/test-storage.js';
+import { AppProcess } from '#test/support/app-process.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, TestApi } from '#test/support/api.js';
+import { currentMode } from '#test/support/test-storage.js';
 
 const TOKEN = 'EAAB-facebook-page-token-do-not-leak';
 

@@ -3,8 +3,8 @@ import { startApp } from '#src/app.js';
 import { loadConfig } from '#src/config/config.js';
 import { Institution } from '#src/modules/institutions/institution.entity.js';
 import { User } from '#src/modules/users/user.entity.js';
-import { AppProcess } from '../support/app-process.js';
-import { provisionStorage, type TestStorage } from '../support/test-storage.js';
+import { AppProcess } from '#test/support/app-process.js';
+import { provisionStorage, type TestStorage } from '#test/support/test-storage.js';
 
 // Embedded storage needs nothing installed, so this runs in every mode.
 describe('embedded storage', () => {

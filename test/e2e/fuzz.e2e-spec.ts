@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { currentMode } from '../support/test-storage.js';
-import { seedInstitution, TestApi, type Client } from '../support/api.js';
-import { png } from '../support/images.js';
+import { currentMode } from '#test/support/test-storage.js';
+import { seedInstitution, TestApi, type Client } from '#test/support/api.js';
+import { png } from '#test/support/images.js';
 
 /**
  * Hostile input: for every operation of the OpenAPI document, generated requests (bodies built

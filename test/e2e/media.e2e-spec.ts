@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { currentMode } from '../support/test-storage.js';
-import { png, pngClaiming } from '../support/images.js';
-import { seedInstitution, TestApi } from '../support/api.js';
+import { currentMode } from '#test/support/test-storage.js';
+import { png, pngClaiming } from '#test/support/images.js';
+import { seedInstitution, TestApi } from '#test/support/api.js';
 
 /** Images for posts: checked from their bytes, kept under DATA_DIR, held to each platform's limits. */
 describe(`media uploads (${currentMode()} storage)`, () => {

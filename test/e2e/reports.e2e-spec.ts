@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DateTime } from 'luxon';
-import { TestApi } from '../support/api.js';
-import { currentMode } from '../support/test-storage.js';
-import { ReportFixtures, type Publication } from '../browser/report-fixtures.js';
+import { TestApi } from '#test/support/api.js';
+import { currentMode } from '#test/support/test-storage.js';
+import { ReportFixtures, type Publication } from '#test/browser/report-fixtures.js';
 
 /** Internal analytics: figures equal an independent aggregate of the raw snapshots; only editors and admins see them. */
 describe(`engagement reports (${currentMode()} storage)`, () => {

@@ -3,13 +3,13 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { AppProcess, waitForHealthy } from '../support/app-process.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, seedInstitution, TestApi } from '../support/api.js';
-import { describeInBrowser } from '../support/browser.js';
-import { png } from '../support/images.js';
-import { currentMode, provisionStorage, type TestStorage } from '../support/test-storage.js';
-import { launchBrowser } from '../support/web.js';
-import { ReportFixtures } from '../browser/report-fixtures.js';
+import { AppProcess, waitForHealthy } from '#test/support/app-process.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, seedInstitution, TestApi } from '#test/support/api.js';
+import { describeInBrowser } from '#test/support/browser.js';
+import { png } from '#test/support/images.js';
+import { currentMode, provisionStorage, type TestStorage } from '#test/support/test-storage.js';
+import { launchBrowser } from '#test/support/web.js';
+import { ReportFixtures } from '#test/browser/report-fixtures.js';
 
 /**
  * What issue 9 asks of security that other suites do not already prove (see docs/security.md for

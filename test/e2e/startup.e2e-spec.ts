@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { AppProcess, waitForHealthy } from '../support/app-process.js';
-import { currentMode, provisionStorage, type TestStorage } from '../support/test-storage.js';
+import { AppProcess, waitForHealthy } from '#test/support/app-process.js';
+import { currentMode, provisionStorage, type TestStorage } from '#test/support/test-storage.js';
 
 const mode = currentMode();
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { currentMode } from '../support/test-storage.js';
-import { seedInstitution, TestApi, type Client, type Reply } from '../support/api.js';
-import { png } from '../support/images.js';
+import { currentMode } from '#test/support/test-storage.js';
+import { seedInstitution, TestApi, type Client, type Reply } from '#test/support/api.js';
+import { png } from '#test/support/images.js';
 
 /**
  * Institution B's people, even its admin, find nothing of institution A: every

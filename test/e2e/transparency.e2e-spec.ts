@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'csv-parse/sync';
-import { TestApi } from '../support/api.js';
-import { currentMode } from '../support/test-storage.js';
-import { pdfText } from '../browser/pdf-text.js';
-import { ReportFixtures } from '../browser/report-fixtures.js';
+import { TestApi } from '#test/support/api.js';
+import { currentMode } from '#test/support/test-storage.js';
+import { pdfText } from '#test/browser/pdf-text.js';
+import { ReportFixtures } from '#test/browser/report-fixtures.js';
 
 /** The public report shows only what an institution published, escaped, as page, JSON, CSV and PDF. */
 describe(`public transparency report (${currentMode()} storage)`, () => {

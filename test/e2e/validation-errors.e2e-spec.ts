@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { currentMode } from '../support/test-storage.js';
-import { seedInstitution, TestApi, type Client, type Reply } from '../support/api.js';
+import { currentMode } from '#test/support/test-storage.js';
+import { seedInstitution, TestApi, type Client, type Reply } from '#test/support/api.js';
 
 /**
  * Whatever a client sends, a mistake answers 4xx in the one error shape

@@ -15,7 +15,7 @@ import {
   type PublishRequest,
 } from '#src/platforms/platform-adapter.js';
 import type { PlatformOptions } from '#src/platforms/platform-options.js';
-import { BlueskyFake } from '../fakes/bluesky.fake.js';
+import { BlueskyFake } from '#test/fakes/bluesky.fake.js';
 
 const fake = new BlueskyFake();
 /** Every error the adapter threw, checked for secrets at the end. */

@@ -9,7 +9,7 @@ import {
   type PublishRequest,
 } from '#src/platforms/platform-adapter.js';
 import type { PlatformOptions } from '#src/platforms/platform-options.js';
-import { FacebookFake } from '../fakes/facebook.fake.js';
+import { FacebookFake } from '#test/fakes/facebook.fake.js';
 
 const fake = new FacebookFake();
 let url: string;

@@ -9,7 +9,7 @@ import {
   type PublishRequest,
 } from '#src/platforms/platform-adapter.js';
 import type { PlatformOptions } from '#src/platforms/platform-options.js';
-import { LinkedInFake } from '../fakes/linkedin.fake.js';
+import { LinkedInFake } from '#test/fakes/linkedin.fake.js';
 
 const fake = new LinkedInFake({ currentVersion: '202611' });
 let url: string;

@@ -2,7 +2,7 @@
  * The Mastodon adapter through the real masto client against the fake instance (test/fakes/mastodon.fake.ts).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { MastodonFake } from '../fakes/mastodon.fake.js';
+import { MastodonFake } from '#test/fakes/mastodon.fake.js';
 import { MastodonAdapter } from '#src/platforms/mastodon/mastodon.adapter.js';
 import {
   PlatformError,

@@ -11,7 +11,7 @@ import {
 } from '#src/platforms/platform-adapter.js';
 import type { PlatformOptions } from '#src/platforms/platform-options.js';
 import { TelegramAdapter } from '#src/platforms/telegram/telegram.adapter.js';
-import { DEFAULT_TELEGRAM_TOKEN, TelegramFake } from '../fakes/telegram.fake.js';
+import { DEFAULT_TELEGRAM_TOKEN, TelegramFake } from '#test/fakes/telegram.fake.js';
 
 const TOKEN = DEFAULT_TELEGRAM_TOKEN;
 const PNG = Buffer.concat([

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import crypto from 'node:crypto';
-import { XFake } from '../fakes/x.fake.js';
+import { XFake } from '#test/fakes/x.fake.js';
 import {
   PlatformError,
   type Connection,

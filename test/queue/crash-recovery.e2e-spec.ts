@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { AppProcess } from '../support/app-process.js';
-import { Client } from '../support/api.js';
-import { poll } from '../support/poll.js';
-import { currentMode, provisionStorage, type TestStorage } from '../support/test-storage.js';
+import { AppProcess } from '#test/support/app-process.js';
+import { Client } from '#test/support/api.js';
+import { poll } from '#test/support/poll.js';
+import { currentMode, provisionStorage, type TestStorage } from '#test/support/test-storage.js';
 
 const ENV = {
   SCHEDULER_INTERVAL_MS: '250',

@@ -8,10 +8,10 @@ import { simulatedEngagement } from '#src/platforms/sandbox-engagement.js';
 import type { Metrics } from '#src/platforms/platform-adapter.js';
 import { QUEUES, type MetricsJob } from '#src/queue/queues.js';
 import { Tx } from '#src/storage/tx.js';
-import { TestApi, type Client } from '../support/api.js';
-import { currentMode } from '../support/test-storage.js';
-import { MastodonFake } from '../fakes/mastodon.fake.js';
-import { TelegramFake } from '../fakes/telegram.fake.js';
+import { TestApi, type Client } from '#test/support/api.js';
+import { currentMode } from '#test/support/test-storage.js';
+import { MastodonFake } from '#test/fakes/mastodon.fake.js';
+import { TelegramFake } from '#test/fakes/telegram.fake.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

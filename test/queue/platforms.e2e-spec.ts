@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { TestApi, type Client } from '../support/api.js';
-import { png } from '../support/images.js';
-import { currentMode } from '../support/test-storage.js';
-import { BlueskyFake } from '../fakes/bluesky.fake.js';
-import { FacebookFake } from '../fakes/facebook.fake.js';
-import type { FakePlatform, LedgerEntry } from '../fakes/fake-server.js';
-import { LinkedInFake } from '../fakes/linkedin.fake.js';
-import { MastodonFake } from '../fakes/mastodon.fake.js';
-import { TelegramFake } from '../fakes/telegram.fake.js';
-import { XFake } from '../fakes/x.fake.js';
+import { TestApi, type Client } from '#test/support/api.js';
+import { png } from '#test/support/images.js';
+import { currentMode } from '#test/support/test-storage.js';
+import { BlueskyFake } from '#test/fakes/bluesky.fake.js';
+import { FacebookFake } from '#test/fakes/facebook.fake.js';
+import type { FakePlatform, LedgerEntry } from '#test/fakes/fake-server.js';
+import { LinkedInFake } from '#test/fakes/linkedin.fake.js';
+import { MastodonFake } from '#test/fakes/mastodon.fake.js';
+import { TelegramFake } from '#test/fakes/telegram.fake.js';
+import { XFake } from '#test/fakes/x.fake.js';
 
 /**
  * CivicPost pointed by configuration at the six fake platforms: channels verified, posts with an

@@ -4,7 +4,7 @@ import { Module } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import { startApp, type RunningApp } from '#src/app.js';
 import { loadConfig } from '#src/config/config.js';
-import { currentMode, provisionStorage, type TestStorage } from '../support/test-storage.js';
+import { currentMode, provisionStorage, type TestStorage } from '#test/support/test-storage.js';
 
 const QUEUE = 'probe-test';
 

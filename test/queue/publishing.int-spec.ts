@@ -4,10 +4,10 @@ import type { Queue } from 'bullmq';
 import { TargetsRepository } from '#src/modules/publishing/targets.repository.js';
 import { jobIds, QUEUES, type ReconcileJob } from '#src/queue/queues.js';
 import { Tx } from '#src/storage/tx.js';
-import { TestApi, type Client } from '../support/api.js';
-import { poll } from '../support/poll.js';
-import { currentMode } from '../support/test-storage.js';
-import { waitingForPerson } from '../support/targets.js';
+import { TestApi, type Client } from '#test/support/api.js';
+import { poll } from '#test/support/poll.js';
+import { currentMode } from '#test/support/test-storage.js';
+import { waitingForPerson } from '#test/support/targets.js';
 
 /** Approved posts go out at their time through the real queue, once, with every transition recorded. */
 describe(`publishing through the queue (${currentMode()} storage)`, () => {

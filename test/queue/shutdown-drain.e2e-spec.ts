@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
-import { AppProcess, ROOT } from '../support/app-process.js';
-import { currentMode, provisionStorage, type TestStorage } from '../support/test-storage.js';
+import { AppProcess, ROOT } from '#test/support/app-process.js';
+import { currentMode, provisionStorage, type TestStorage } from '#test/support/test-storage.js';
 
 const FIXTURE = join(ROOT, 'test', '.build', 'slow-job-app.js');
 

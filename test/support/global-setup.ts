@@ -2,7 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { transformFileSync, type Options } from '@swc/core';
+// The root's jest config is outside every alias; plain JavaScript, no declarations.
 // @ts-expect-error: plain JavaScript config, no declarations
+// eslint-disable-next-line no-restricted-imports
 import { swcOptions } from '../../jest.config.js';
 
 const root = join(import.meta.dirname, '..', '..');

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
-import { TestApi, seedInstitution, type Client } from '../support/api.js';
-import { describeInBrowser } from '../support/browser.js';
-import { currentMode } from '../support/test-storage.js';
-import { WebSession, launchBrowser } from '../support/web.js';
+import { TestApi, seedInstitution, type Client } from '#test/support/api.js';
+import { describeInBrowser } from '#test/support/browser.js';
+import { currentMode } from '#test/support/test-storage.js';
+import { WebSession, launchBrowser } from '#test/support/web.js';
 
 type Seed = Awaited<ReturnType<typeof seedInstitution>>;
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, it, jest } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { MastodonFake } from '../fakes/mastodon.fake.js';
-import { TestApi, seedInstitution } from '../support/api.js';
-import { describeInBrowser } from '../support/browser.js';
-import { currentMode } from '../support/test-storage.js';
-import { WebSession, launchBrowser } from '../support/web.js';
+import { MastodonFake } from '#test/fakes/mastodon.fake.js';
+import { TestApi, seedInstitution } from '#test/support/api.js';
+import { describeInBrowser } from '#test/support/browser.js';
+import { currentMode } from '#test/support/test-storage.js';
+import { WebSession, launchBrowser } from '#test/support/web.js';
 
 // Many browser steps with axe on a machine shared by other test runs: generous time, no timing assertions.
 jest.setTimeout(360_000);

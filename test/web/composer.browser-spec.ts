@@ -3,11 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { TestApi, seedInstitution } from '../support/api.js';
-import { describeInBrowser } from '../support/browser.js';
-import { png } from '../support/images.js';
-import { currentMode } from '../support/test-storage.js';
-import { WebSession, launchBrowser } from '../support/web.js';
+import { TestApi, seedInstitution } from '#test/support/api.js';
+import { describeInBrowser } from '#test/support/browser.js';
+import { png } from '#test/support/images.js';
+import { currentMode } from '#test/support/test-storage.js';
+import { WebSession, launchBrowser } from '#test/support/web.js';
 
 // What functions run inside the page see (the tests compile without the DOM library).
 declare const document: any;

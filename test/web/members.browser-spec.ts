@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it, jest } from '@jest/globals';
 import type { Browser } from 'playwright-core';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, TestApi, seedInstitution } from '../support/api.js';
-import { describeInBrowser } from '../support/browser.js';
-import { currentMode } from '../support/test-storage.js';
-import { WebSession, launchBrowser } from '../support/web.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, TestApi, seedInstitution } from '#test/support/api.js';
+import { describeInBrowser } from '#test/support/browser.js';
+import { currentMode } from '#test/support/test-storage.js';
+import { WebSession, launchBrowser } from '#test/support/web.js';
 
 // Each step is a real page load in Chromium with axe; on a busy machine a test takes more than the default 90 s.
 jest.setTimeout(240_000);

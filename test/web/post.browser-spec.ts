@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
-import { TestApi, seedInstitution, type Client } from '../support/api.js';
-import { describeInBrowser } from '../support/browser.js';
-import { png } from '../support/images.js';
-import { poll } from '../support/poll.js';
-import { waitingForPerson } from '../support/targets.js';
-import { currentMode } from '../support/test-storage.js';
-import { WebSession, launchBrowser } from '../support/web.js';
+import { TestApi, seedInstitution, type Client } from '#test/support/api.js';
+import { describeInBrowser } from '#test/support/browser.js';
+import { png } from '#test/support/images.js';
+import { poll } from '#test/support/poll.js';
+import { waitingForPerson } from '#test/support/targets.js';
+import { currentMode } from '#test/support/test-storage.js';
+import { WebSession, launchBrowser } from '#test/support/web.js';
 
 type Seed = Awaited<ReturnType<typeof seedInstitution>>;
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, TestApi, seedInstitution } from '../support/api.js';
-import { describeInBrowser } from '../support/browser.js';
-import { currentMode } from '../support/test-storage.js';
-import { WebSession, launchBrowser } from '../support/web.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, TestApi, seedInstitution } from '#test/support/api.js';
+import { describeInBrowser } from '#test/support/browser.js';
+import { currentMode } from '#test/support/test-storage.js';
+import { WebSession, launchBrowser } from '#test/support/web.js';
 
 /** Logging in and out, the forced password change, the language of the pages, CSRF, in real Chromium. */
 describeInBrowser(`staff pages: session (${currentMode()} storage)`, () => {

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser } from 'playwright-core';
-import { TestApi } from '../support/api.js';
-import { CHROMIUM, CHROMIUM_ARGS, describeInBrowser } from '../support/browser.js';
-import { currentMode } from '../support/test-storage.js';
-import { ReportFixtures } from '../browser/report-fixtures.js';
+import { TestApi } from '#test/support/api.js';
+import { CHROMIUM, CHROMIUM_ARGS, describeInBrowser } from '#test/support/browser.js';
+import { currentMode } from '#test/support/test-storage.js';
+import { ReportFixtures } from '#test/browser/report-fixtures.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 

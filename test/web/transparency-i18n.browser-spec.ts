@@ -3,11 +3,11 @@ import type { Browser } from 'playwright-core';
 import { transparencyLocale } from '#src/modules/reports/transparency-page.js';
 import { I18n, PUBLIC_LOCALES } from '#src/web/i18n/i18n.js';
 import * as catalog from '#src/web/i18n/transparency.messages.js';
-import { TestApi } from '../support/api.js';
-import { describeInBrowser } from '../support/browser.js';
-import { currentMode } from '../support/test-storage.js';
-import { WebSession, launchBrowser } from '../support/web.js';
-import { ReportFixtures } from '../browser/report-fixtures.js';
+import { TestApi } from '#test/support/api.js';
+import { describeInBrowser } from '#test/support/browser.js';
+import { currentMode } from '#test/support/test-storage.js';
+import { WebSession, launchBrowser } from '#test/support/web.js';
+import { ReportFixtures } from '#test/browser/report-fixtures.js';
 
 const NBSP = '\u00a0';
 const PERIOD = 'from=2026-01-01&to=2027-01-01';

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import type { Browser } from 'playwright-core';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, TestApi } from '../support/api.js';
-import { describeInBrowser } from '../support/browser.js';
-import { png } from '../support/images.js';
-import { currentMode } from '../support/test-storage.js';
-import { WebSession, launchBrowser } from '../support/web.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, TestApi } from '#test/support/api.js';
+import { describeInBrowser } from '#test/support/browser.js';
+import { png } from '#test/support/images.js';
+import { currentMode } from '#test/support/test-storage.js';
+import { WebSession, launchBrowser } from '#test/support/web.js';
 
 /** Set SCREENSHOTS_DIR (e.g. docs/screenshots) to keep a picture of each main page along the way. */
 const SCREENSHOTS = process.env.SCREENSHOTS_DIR;

@@ -12,7 +12,7 @@ import {
 } from '#src/modules/reports/transparency-report.js';
 import { barChart } from '#src/web/charts.js';
 import { html, trusted, type SafeHtml } from '#src/web/html.js';
-import { I18n, LOCALE_NAMES, negotiate, PUBLIC_LOCALES, type Locale } from '#src/web/i18n/i18n.js';
+import { type I18n, LOCALE_NAMES, negotiate, PUBLIC_LOCALES, type Locale } from '#src/web/i18n/i18n.js';
 
 /** The page's only style sheet: allowed by its hash, so the Content-Security-Policy needs no 'unsafe-inline' and no script at all. */
 const STYLE = `

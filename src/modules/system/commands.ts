@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { Clock } from '#src/common/clock.js';
-import { CredentialsCipher } from '#src/common/crypto/credentials-cipher.js';
+import { type CredentialsCipher } from '#src/common/crypto/credentials-cipher.js';
 import { AuditRepository } from '#src/modules/audit/audit.repository.js';
 import { AuditService, type VerifyResult } from '#src/modules/audit/audit.service.js';
 import { ChannelsRepository } from '#src/modules/channels/channels.repository.js';
