@@ -24,6 +24,7 @@ export interface Runtime {
   dataSource: DataSource;
   credentialsKey: Buffer;
   log: PinoLogger;
+  clock: Clock;
 }
 
 /** Redacted wherever they appear in a log line. */
@@ -57,7 +58,7 @@ class CoreModule {
         { provide: DataSource, useValue: rt.dataSource },
         { provide: CredentialsCipher, useValue: new CredentialsCipher(rt.credentialsKey, rt.config.credentialsPreviousKeys) },
         { provide: Csrf, useValue: new Csrf(rt.credentialsKey, rt.config.publicBaseUrl?.startsWith('https:') ?? false) },
-        Clock,
+        { provide: Clock, useValue: rt.clock },
       ],
       exports: [APP_CONFIG, STORAGE, DataSource, CredentialsCipher, Csrf, Clock],
     };

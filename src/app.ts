@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import pino, { type Logger } from 'pino';
 import { AppModule, REDACTED_PATHS, type Runtime } from '#src/app.module.js';
+import { Clock, ShiftedClock } from '#src/common/clock.js';
 import { HttpExceptionFilter } from '#src/common/http-exception.filter.js';
 import { createValidationPipe } from '#src/common/validation.js';
 import { refuseNulInUrl, verifyJsonBody } from '#src/common/request-guards.js';
@@ -40,6 +41,8 @@ export interface StartOptions {
   log?: Logger;
   /** Modules added to the role's own (tests use this to add a processor). */
   extraImports?: Array<Type | DynamicModule>;
+  /** The clock of this process (tests choose "today" with a ShiftedClock); else CLOCK_START's, else the system's. */
+  clock?: Clock;
 }
 
 /** Opens storage, migrates, runs the first start, then boots Nest for the configured role. */
@@ -60,7 +63,10 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     if (ran.length) log.info({ migrations: ran }, `ran ${ran.length} migration(s)`);
     const first = await firstStart(dataSource, config);
 
-    const runtime: Runtime = { config, storage, dataSource, credentialsKey, log };
+    const clock = options.clock ?? (config.clockStart ? new ShiftedClock(config.clockStart) : new Clock());
+    if (config.clockStart)
+      log.warn({ clockStart: config.clockStart.toISOString() }, 'CLOCK_START is set: the clock reads that instant now');
+    const runtime: Runtime = { config, storage, dataSource, credentialsKey, log, clock };
     const module = AppModule.forRole(runtime, options.extraImports);
     let app: INestApplicationContext;
     let url: string | undefined;

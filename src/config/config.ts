@@ -163,6 +163,14 @@ const schema = z.object({
       return cadence;
     }),
   METRICS_INTERVAL_MS: positiveInt(60_000),
+  CLOCK_START: optional(
+    z
+      .string()
+      .refine((v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)), {
+        error: () => 'must be an ISO 8601 instant with its offset, such as 2026-12-09T09:00:00+02:00',
+      }),
+  ),
+  NODE_ENV: optional(z.string()),
   TRANSPARENCY_LICENCE: z.preprocess(
     (v) => (v === undefined || v === '' ? 'CC-BY-4.0' : v),
     z.string().regex(/^[A-Za-z0-9.+-]{2,64}$/, { error: () => 'must be an SPDX licence identifier such as CC-BY-4.0' }),
@@ -298,6 +306,8 @@ export interface AppConfig {
   metrics: { cadence: CadenceStep[]; intervalMs: number };
   /** The licence of the public transparency data (SPDX identifier). */
   transparencyLicence: string;
+  /** Tests and demos only (CLOCK_START): the clock reads this instant at start and runs on from it. */
+  clockStart?: Date;
 }
 
 export class ConfigError extends Error {
@@ -380,6 +390,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       'must be set together with ' + (e.ADMIN_EMAIL === undefined ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'),
     );
   }
+  if (e.CLOCK_START !== undefined && e.NODE_ENV === 'production') {
+    throw new ConfigError('CLOCK_START', 'is for tests and demos: it may not be set when NODE_ENV is production');
+  }
   return {
     role: e.ROLE,
     port: e.PORT,
@@ -416,6 +429,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     platformTimeoutMs: e.PLATFORM_TIMEOUT_MS,
     metrics: { cadence: e.METRICS_CADENCE, intervalMs: e.METRICS_INTERVAL_MS },
     transparencyLicence: e.TRANSPARENCY_LICENCE,
+    clockStart: e.CLOCK_START === undefined ? undefined : new Date(e.CLOCK_START),
   };
 }
 

@@ -1,4 +1,5 @@
 import { startApp, type RunningApp } from '#src/app.js';
+import { Clock } from '#src/common/clock.js';
 import { loadConfig } from '#src/config/config.js';
 import { provisionStorage, type TestStorage } from './test-storage.js';
 
@@ -76,7 +77,8 @@ export class TestApi {
     readonly admin: Client,
   ) {}
 
-  static async start(env: Record<string, string> = {}): Promise<TestApi> {
+  /** `clock`: the app's clock (a ShiftedClock set to the instant a test needs); the system's by default. */
+  static async start(env: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<TestApi> {
     const storage = await provisionStorage();
     const config = loadConfig({
       ...storage.env,
@@ -88,10 +90,15 @@ export class TestApi {
       LOGIN_MAX_PER_ACCOUNT: '10000',
       ...env,
     });
-    const running = await startApp(config);
+    const running = await startApp(config, { clock: options.clock });
     const api = new TestApi(running, storage, new Client(running.url!));
     await api.login(api.admin, ADMIN_EMAIL, ADMIN_PASSWORD);
     return api;
+  }
+
+  /** The clock the app reads: tests that need "now" take it from here. */
+  get clock(): Clock {
+    return this.running.app.get(Clock);
   }
 
   get url(): string {
