@@ -9,7 +9,7 @@ import { AppModule, REDACTED_PATHS, type Runtime } from '#src/app.module.js';
 import { Clock, ShiftedClock } from '#src/common/clock.js';
 import { HttpExceptionFilter } from '#src/common/http-exception.filter.js';
 import { createValidationPipe } from '#src/common/validation.js';
-import { refuseNulInUrl, verifyJsonBody } from '#src/common/request-guards.js';
+import { answerClientError, refuseNulInUrl, verifyJsonBody } from '#src/common/request-guards.js';
 import cookieParser from 'cookie-parser';
 import express from 'express';
 import { resolve } from 'node:path';
@@ -98,6 +98,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
         new DocumentBuilder().setTitle('CivicPost API').setVersion('1').addBearerAuth().addCookieAuth('civicpost_session').build(),
       );
       SwaggerModule.setup('api/docs', http, openapi, { jsonDocumentUrl: 'api/docs/openapi.json' });
+      http.getHttpServer().on('clientError', answerClientError);
       await http.listen(config.port, config.host);
       const address = http.getHttpServer().address();
       const port = typeof address === 'object' && address ? address.port : config.port;

@@ -1,4 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
+import { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 /** Deeper JSON than this is refused: no request of this API needs more, and deep nesting overflows validators' stacks. */
 export const MAX_JSON_DEPTH = 32;
@@ -52,4 +54,31 @@ export function refuseNulInUrl(req: Request, res: Response, next: NextFunction):
     return;
   }
   next();
+}
+
+/**
+ * The HTTP server's `clientError` handler, for requests that fail to parse (a request line with raw
+ * bytes no URL may hold, headers too large, a timeout). Node's own handler writes a bare status and
+ * destroys the socket at once; on Node 24 a client still sending its body then gets a connection
+ * reset instead of the answer. This one answers in the API's error shape, naming the problem, then
+ * reads and discards what the client still sends (for at most 5 s) before the connection closes.
+ */
+export function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [statusCode, code, status, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'Request Header Fields Too Large', 'the request headers are too large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request_timeout', 'Request Timeout', 'the request did not arrive in time']
+        : [400, 'malformed_request', 'Bad Request', `the request is not valid HTTP (${err.code ?? 'parse error'})`];
+  const body = JSON.stringify({ statusCode, code, message });
+  socket.end(
+    `HTTP/1.1 ${statusCode} ${status}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+  socket.resume();
+  if (socket instanceof Socket) socket.setTimeout(5_000, () => socket.destroy());
 }
