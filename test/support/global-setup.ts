@@ -12,9 +12,12 @@ const root = join(import.meta.dirname, '..', '..');
 /**
  * End-to-end tests run the real program: build it once (dist/), and compile the
  * test fixtures that boot it with an extra module (test/.build/, whose `#src/`
- * imports resolve to dist/ through package.json "imports").
+ * imports resolve to dist/ through package.json "imports"). Unit and int tests need neither.
  */
 export default function globalSetup(): void {
+  // The e2e and browser projects both name this setup: one build per jest run is enough.
+  if (process.env.CIVICPOST_TEST_BUILT === '1') return;
+  process.env.CIVICPOST_TEST_BUILT = '1';
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], {
     stdio: 'inherit',
   });
