@@ -60,7 +60,7 @@ export interface ContractHarness {
   secrets(): string[];
 
   /** The verify call checks the credentials: a connection with a refused one (null: no credentials to refuse). */
-  refusedCredentials: Connection | null;
+  refusedCredentials: (() => Connection) | null;
   /** Threads: posted as chained replies; refused as invalid before sending; or kept as one entry with the post. */
   thread: 'replies' | 'refused' | 'one-entry';
   /** Alt text: in a field of the image, or written into the caption (Telegram). */
@@ -186,9 +186,10 @@ export function adapterContract(h: ContractHarness): void {
       if (h.refusedCredentials) {
         const refused = h.refusedCredentials;
         it('refuses a credential the platform does not accept as auth, without quoting it', async () => {
-          const err = await failure(adapter.verify(refused));
+          const conn = refused();
+          const err = await failure(adapter.verify(conn));
           expect(err.kind).toBe('auth');
-          for (const value of Object.values(refused.credentials ?? {})) expect(err.message).not.toContain(value);
+          for (const value of Object.values(conn.credentials ?? {})) expect(err.message).not.toContain(value);
         });
       }
     });

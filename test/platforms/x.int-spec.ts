@@ -125,7 +125,7 @@ adapterContract({
   },
   postUrl: (post) => `https://x.com/civicpost_town/status/${post.id}`,
   secrets: () => [fake.consumerKey, fake.consumerSecret, fake.accessToken, fake.accessSecret, fake.bearerToken, 'not-the-secret'],
-  refusedCredentials: conn(oauth1({ accessSecret: 'not-the-secret' })),
+  refusedCredentials: () => conn(oauth1({ accessSecret: 'not-the-secret' })),
   thread: 'replies',
   altText: 'field',
   reconcile: 'lookup',
