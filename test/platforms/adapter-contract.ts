@@ -81,6 +81,10 @@ export interface ContractHarness {
   unreachable: ((url: string) => { adapter: PlatformAdapter; conn: Connection }) | null;
   /** A create that never answers, with a short timeout: which error the adapter ends with (null: cannot hang). */
   hang: 'ambiguous' | 'transient' | null;
+  /** The platform's words an error of this kind carries (checked where given). */
+  words?: Partial<Record<'auth' | 'rate_limit' | 'duplicate', string>>;
+  /** Words the timeout error carries, where the adapter names it. */
+  timeoutWords?: string;
   /** A server error on a create that stored nothing. */
   createServerError: 'ambiguous' | 'transient';
   /** A create stored by the platform whose answer is lost: the adapter says ambiguous, or checks and carries on. */
@@ -357,6 +361,7 @@ export function adapterContract(h: ContractHarness): void {
         h.fail('expired_token', 'create');
         const err = await failure(adapter.publish(h.request('auth', 'Expired')));
         expect(err.kind).toBe('auth');
+        if (h.words?.auth) expect(err.message).toContain(h.words.auth);
         expect(await h.posts()).toEqual([]);
       });
 
@@ -365,6 +370,7 @@ export function adapterContract(h: ContractHarness): void {
         const err = await atInstant(RATE_LIMITED_AT, () => failure(adapter.publish(h.request('rate', 'Too fast'))));
         expect(err.kind).toBe('rate_limit');
         expect(err.resetAt).toEqual(h.rateLimitReset(RATE_LIMITED_AT));
+        if (h.words?.rate_limit) expect(err.message).toContain(h.words.rate_limit);
         expect(await h.posts()).toEqual([]);
       });
 
@@ -382,6 +388,7 @@ export function adapterContract(h: ContractHarness): void {
           await adapter.publish(first);
           const err = await failure(adapter.publish(duplicate(first)));
           expect(err.kind).toBe('duplicate');
+          if (h.words?.duplicate) expect(err.message).toContain(h.words.duplicate);
           expect(await h.posts()).toHaveLength(1);
         });
       }
@@ -434,6 +441,7 @@ export function adapterContract(h: ContractHarness): void {
           const req = h.request('hang', 'Hanging post');
           const err = await failure(h.adapter({ timeoutMs: 300 }).publish(req));
           expect(err.kind).toBe(hang);
+          if (h.timeoutWords) expect(err.message).toContain(h.timeoutWords);
           expect(h.sawHungRequest()).toBe(true);
           await reconcileToOnePost(req, 0);
         });
