@@ -89,10 +89,12 @@ export interface ContractHarness {
   createServerError: 'ambiguous' | 'transient';
   /** A create stored by the platform whose answer is lost: the adapter says ambiguous, or checks and carries on. */
   lostAnswer: 'ambiguous' | 'recovers';
-  /** When a 429 answered at `now` lets us send again. */
+  /** The HTTP status of the platform's rate-limit refusal, where the adapter keeps it. */
+  rateLimitStatus?: number;
+  /** When a rate-limit refusal answered at `now` lets us send again. */
   rateLimitReset(now: Date): Date;
   /** Content the platform refuses, and words of its refusal the error carries. */
-  invalid: { request: (key: string) => PublishRequest; message: string };
+  invalid: { request: (key: string) => PublishRequest; message: string; status?: number };
   /** A second request the platform refuses as a duplicate of `first` once `first` is published (null: it has no such refusal). */
   duplicate: ((first: PublishRequest) => PublishRequest) | null;
 }
@@ -369,6 +371,7 @@ export function adapterContract(h: ContractHarness): void {
         h.fail('rate_limit', 'create');
         const err = await atInstant(RATE_LIMITED_AT, () => failure(adapter.publish(h.request('rate', 'Too fast'))));
         expect(err.kind).toBe('rate_limit');
+        if (h.rateLimitStatus) expect(err.status).toBe(h.rateLimitStatus);
         expect(err.resetAt).toEqual(h.rateLimitReset(RATE_LIMITED_AT));
         if (h.words?.rate_limit) expect(err.message).toContain(h.words.rate_limit);
         expect(await h.posts()).toEqual([]);
@@ -378,6 +381,7 @@ export function adapterContract(h: ContractHarness): void {
         const err = await failure(adapter.publish(h.invalid.request('invalid')));
         expect(err.kind).toBe('invalid');
         expect(err.message).toContain(h.invalid.message);
+        if (h.invalid.status) expect(err.status).toBe(h.invalid.status);
         expect(await h.posts()).toEqual([]);
       });
 
@@ -410,6 +414,7 @@ export function adapterContract(h: ContractHarness): void {
           const call = read === 'metrics' ? adapter.fetchMetrics(h.conn(), [part!.externalId]) : adapter.verify(h.conn());
           const err = await failure(call);
           expect(err.kind).toBe('transient');
+          expect(err.status).toBeGreaterThanOrEqual(500);
         });
       }
 

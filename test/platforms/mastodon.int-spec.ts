@@ -121,7 +121,11 @@ adapterContract({
   lostAnswer: 'ambiguous',
   // X-RateLimit-Reset, as the instance sends it (the end of its five-minute window).
   rateLimitReset: () => fake.rateLimitResetAt,
-  invalid: { request: (key) => request({ idempotencyKey: key, text: 'é'.repeat(501) }), message: 'Text character limit of 500 exceeded' },
+  invalid: {
+    request: (key) => request({ idempotencyKey: key, text: 'é'.repeat(501) }),
+    message: 'Text character limit of 500 exceeded',
+    status: 422,
+  },
   duplicate: null, // the same key within the hour answers the first status (below)
 });
 
