@@ -2,18 +2,11 @@
  * The Bluesky adapter through @atproto/api against the fake PDS (test/fakes/bluesky.fake.ts).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { AtpAgent, XRPCError } from '@atproto/api';
 import { BlueskyAdapter } from '#src/platforms/bluesky/bluesky.adapter.js';
 import { recordKeyFor } from '#src/platforms/bluesky/record-key.js';
-import {
-  PlatformError,
-  type Connection,
-  type MediaItem,
-  type PublishedPart,
-  type PublishRequest,
-} from '#src/platforms/platform-adapter.js';
+import { PlatformError, type Connection, type MediaItem, type PublishRequest } from '#src/platforms/platform-adapter.js';
 import type { PlatformOptions } from '#src/platforms/platform-options.js';
 import { BlueskyFake } from '#test/fakes/bluesky.fake.js';
 import { adapterContract, type ContractFault, type FaultTarget, type StoredPost } from '#test/platforms/adapter-contract.js';
@@ -123,6 +116,7 @@ adapterContract({
     url: `https://bsky.app/profile/${fake.account.handle}`,
   },
   postUrl: (post) => `https://bsky.app/profile/${fake.account.handle}/post/${post.id.split('/').pop()}`,
+  reportsParts: true,
   secrets: () => [fake.account.appPassword, WRONG_PASSWORD, ...tokens, ...fake.tokensIssued],
   refusedCredentials: () => conn({ appPassword: WRONG_PASSWORD }),
   thread: 'replies',

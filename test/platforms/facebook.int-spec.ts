@@ -1,13 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { FacebookAdapter } from '#src/platforms/facebook/facebook.adapter.js';
-import {
-  PlatformError,
-  type Connection,
-  type MediaItem,
-  type PublishedPart,
-  type PublishRequest,
-} from '#src/platforms/platform-adapter.js';
+import { PlatformError, type Connection, type MediaItem, type PublishRequest } from '#src/platforms/platform-adapter.js';
 import type { PlatformOptions } from '#src/platforms/platform-options.js';
 import { FacebookFake } from '#test/fakes/facebook.fake.js';
 import { adapterContract, type FaultTarget, type StoredPost } from '#test/platforms/adapter-contract.js';
@@ -97,6 +91,7 @@ adapterContract({
   sawHungRequest: () => fake.requests.some((r) => r.route === 'feed' && r.fault === 'hang'),
   account: { id: fake.pageId, handle: 'Civic Test Page', displayName: 'Civic Test Page', url: `https://www.facebook.com/${fake.pageId}` },
   postUrl: (post) => `https://www.facebook.com/${post.id}`,
+  reportsParts: true,
   secrets: () => [fake.pageToken, 'EAAwrong-token-value', 'EAAotherPageToken'],
   refusedCredentials: () => conn('EAAwrong-token-value'),
   thread: 'refused',

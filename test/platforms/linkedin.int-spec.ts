@@ -100,6 +100,7 @@ adapterContract({
     url: 'https://www.linkedin.com/company/civic-test-council',
   },
   postUrl: (post) => `https://www.linkedin.com/feed/update/${post.id}/`,
+  reportsParts: true,
   secrets: () => [fake.accessToken, 'AQVwrong-token'],
   refusedCredentials: () => conn('AQVwrong-token'),
   thread: 'refused',

@@ -106,6 +106,7 @@ adapterContract({
     settings: { maxCharacters: 500, charactersReservedPerUrl: 23, imageSizeLimit: 16 * 1024 * 1024 },
   },
   postUrl: (post) => `https://social.example/@townhall/${post.id}`,
+  reportsParts: true,
   secrets: () => [fake.accessToken, fake.readOnlyToken, 'not-the-token'],
   refusedCredentials: () => conn('not-the-token'),
   thread: 'replies',

@@ -105,6 +105,7 @@ describe('TelegramAdapter against the fake Bot API', () => {
     sawHungRequest: () => fake.requests.some((r) => r.route === 'sendMessage' && r.fault === 'hang'),
     account: { id: '-1001234567890', handle: '@civicpost_test', displayName: 'CivicPost Test Channel', url: 'https://t.me/civicpost_test' },
     postUrl: (post) => `https://t.me/civicpost_test/${post.id}`,
+    reportsParts: true,
     secrets: () => [TOKEN, encodeURIComponent(TOKEN), 'AAH-another-token'],
     refusedCredentials: () => conn(undefined, '7000000001:AAH-another-token-entirely_xyz'),
     thread: 'replies',

@@ -124,6 +124,7 @@ adapterContract({
     settings: { userId: fake.user.id },
   },
   postUrl: (post) => `https://x.com/civicpost_town/status/${post.id}`,
+  reportsParts: true,
   secrets: () => [fake.consumerKey, fake.consumerSecret, fake.accessToken, fake.accessSecret, fake.bearerToken, 'not-the-secret'],
   refusedCredentials: () => conn(oauth1({ accessSecret: 'not-the-secret' })),
   thread: 'replies',
