@@ -406,6 +406,7 @@ export function adapterContract(h: ContractHarness): void {
         expect(err.kind).toBe(h.createServerError);
         expect(await h.posts()).toEqual([]);
         if (err.kind === 'ambiguous') await reconcileToOnePost(req, 0);
+        else if (h.reconcile === 'lookup') expect(await h.adapter().findPublished(req)).toEqual({ status: 'absent' });
       });
 
       if (h.failingRead) {
