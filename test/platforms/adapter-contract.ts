@@ -48,7 +48,7 @@ export interface ContractHarness {
   posts(): Promise<StoredPost[]>;
   /** How many requests reached the platform so far (0 for the sandbox: nothing leaves CivicPost). */
   requestCount(): number;
-  /** Injects one fault on the next matching call; false when this platform cannot have it there. */
+  /** Injects one fault on the next matching call (the flags below keep the contract from asking for one the platform cannot have). */
   fail(fault: ContractFault, on: FaultTarget): void;
   /** Whether a request that hung was seen by the platform (the fake logs it without answering). */
   sawHungRequest(): boolean;
