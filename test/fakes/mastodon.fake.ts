@@ -138,6 +138,11 @@ export class MastodonFake extends FakePlatform {
     return this.media.get(id);
   }
 
+  /** Whether the status is on the instance (false once deleted). */
+  hasStatus(id: string): boolean {
+    return this.statuses.has(id);
+  }
+
   protected override resetState(): void {
     this.statuses.clear();
     this.media.clear();

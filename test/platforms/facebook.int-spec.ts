@@ -1,15 +1,10 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { FacebookAdapter } from '#src/platforms/facebook/facebook.adapter.js';
-import {
-  PlatformError,
-  type Connection,
-  type MediaItem,
-  type PublishedPart,
-  type PublishRequest,
-} from '#src/platforms/platform-adapter.js';
+import { PlatformError, type Connection, type MediaItem, type PublishRequest } from '#src/platforms/platform-adapter.js';
 import type { PlatformOptions } from '#src/platforms/platform-options.js';
 import { FacebookFake } from '#test/fakes/facebook.fake.js';
+import { adapterContract, type FaultTarget, type StoredPost } from '#test/platforms/adapter-contract.js';
 
 const fake = new FacebookFake();
 let url: string;
@@ -69,15 +64,57 @@ afterAll(async () => {
 });
 beforeEach(() => fake.reset());
 
+const ROUTES: Record<FaultTarget, string> = { create: 'feed', read: 'read', delete: 'delete' };
+
+adapterContract({
+  name: 'Facebook',
+  reset: () => fake.reset(),
+  adapter: (o) => new FacebookAdapter(options(o?.timeoutMs)),
+  conn: () => conn(),
+  request: (key, text, more) => request(text, { idempotencyKey: key, ...more }),
+  image: (altText) => image(altText),
+  posts: async (): Promise<StoredPost[]> =>
+    fake.ledger
+      .filter((e) => !e.deleted)
+      .map((e) => {
+        const media = e.media as Array<{ altText: string | null; sha256: string }>;
+        return {
+          id: e.id,
+          text: e.text,
+          replyTo: null,
+          altTexts: media.map((m) => m.altText ?? ''),
+          imageHashes: media.map((m) => m.sha256),
+        };
+      }),
+  requestCount: () => fake.requests.length,
+  fail: (fault, on) => fake.fail({ fault, on: ROUTES[on] }),
+  sawHungRequest: () => fake.requests.some((r) => r.route === 'feed' && r.fault === 'hang'),
+  account: { id: fake.pageId, handle: 'Civic Test Page', displayName: 'Civic Test Page', url: `https://www.facebook.com/${fake.pageId}` },
+  postUrl: (post) => `https://www.facebook.com/${post.id}`,
+  reportsParts: true,
+  secrets: () => [fake.pageToken, 'EAAwrong-token-value', 'EAAotherPageToken'],
+  refusedCredentials: () => conn('EAAwrong-token-value'),
+  thread: 'refused',
+  altText: 'field',
+  reconcile: 'lookup',
+  metrics: { kind: 'counts', unknownId: `${fake.pageId}_999999`, setLikes: (id, likes) => fake.setMetrics(id, { reactions: likes }) },
+  failingRead: 'metrics',
+  failingDelete: true,
+  imageBytes: true,
+  unreachable: (url) => ({ adapter: new FacebookAdapter(options(1000, url)), conn: conn() }),
+  hang: 'ambiguous',
+  createServerError: 'ambiguous',
+  lostAnswer: 'ambiguous',
+  // Graph's estimate in X-Business-Use-Case-Usage, from the moment of the refusal.
+  rateLimitReset: (now) => new Date(now.getTime() + fake.regainAccessMinutes * 60_000),
+  words: { auth: 'Session has expired', rate_limit: 'code 80001', duplicate: 'Duplicate status message' },
+  invalid: { request: (key) => request('x'.repeat(63207), { idempotencyKey: key }), message: '(#100) The message is too long' },
+  duplicate: (first) => ({ ...first, idempotencyKey: `${first.idempotencyKey}-again` }),
+});
+
 describe('verify', () => {
-  it('names the Page of a Page token', async () => {
-    const account = await new FacebookAdapter(options()).verify(conn());
-    expect(account).toEqual({
-      id: fake.pageId,
-      handle: 'Civic Test Page',
-      displayName: 'Civic Test Page',
-      url: `https://www.facebook.com/${fake.pageId}`,
-    });
+  it('sends the Page token as a bearer token', async () => {
+    await new FacebookAdapter(options()).verify(conn());
     expect(fake.requests[0]!.headers.authorization).toBe(`Bearer ${fake.pageToken}`);
   });
 
@@ -105,18 +142,6 @@ describe('verify', () => {
 });
 
 describe('publish', () => {
-  it('posts text to the Page feed and reports the part before returning', async () => {
-    const seen: Array<[PublishedPart, number]> = [];
-    const parts = await new FacebookAdapter(options()).publish(request('Town hall opens at 9:00 on Monday.'), async (p, i) => {
-      seen.push([p, i]);
-    });
-    expect(fake.ledger).toHaveLength(1);
-    const id = fake.ledger[0]!.id;
-    expect(fake.ledger[0]!.text).toBe('Town hall opens at 9:00 on Monday.');
-    expect(parts).toEqual([{ externalId: id, url: `https://www.facebook.com/${id}` }]);
-    expect(seen).toEqual([[parts[0], 0]]);
-  });
-
   it('posts one image as a Page photo with its caption, bytes and alt text', async () => {
     const item = image('A queue of residents at the new library desk');
     const bytes = await item.read();
@@ -150,23 +175,6 @@ describe('publish', () => {
     ]);
     expect([...fake.photos.values()].every((p) => p.published === false && p.postId === fake.ledger[0]!.id)).toBe(true);
   });
-
-  it('refuses a thread as invalid without sending anything', async () => {
-    const err = await failure(new FacebookAdapter(options()).publish(request('Part one', { thread: ['Part two'] })));
-    expect(err.kind).toBe('invalid');
-    expect(fake.requests).toHaveLength(0);
-  });
-
-  it('sends nothing again once the post is recorded', async () => {
-    const done = [{ externalId: `${fake.pageId}_1`, url: `https://www.facebook.com/${fake.pageId}_1` }];
-    let calls = 0;
-    const parts = await new FacebookAdapter(options()).publish(request('Already out', { publishedParts: done }), async () => {
-      calls++;
-    });
-    expect(parts).toEqual(done);
-    expect(calls).toBe(0);
-    expect(fake.requests).toHaveLength(0);
-  });
 });
 
 describe('findPublished, delete', () => {
@@ -176,15 +184,6 @@ describe('findPublished, delete', () => {
     const [part] = await adapter.publish(request('Road works on Main Street\r\nuntil Friday  '));
     expect(await adapter.findPublished(request('Road works on Main Street\nuntil Friday'))).toEqual({ status: 'found', part });
     expect(await adapter.findPublished(request('Never posted'))).toEqual({ status: 'absent' });
-  });
-
-  it('deletes, and a post already gone is not an error', async () => {
-    const adapter = new FacebookAdapter(options());
-    const [part] = await adapter.publish(request('To be withdrawn'));
-    await adapter.delete(conn(), [part!.externalId]);
-    expect(fake.posts.get(part!.externalId)!.deleted).toBe(true);
-    await adapter.delete(conn(), [part!.externalId, `${fake.pageId}_404`]);
-    expect(routeCalls('delete')).toBe(3);
   });
 });
 
@@ -222,44 +221,9 @@ describe('metrics', () => {
     fake.fail({ fault: 'expired_token', on: 'ids' });
     expect((await failure(new FacebookAdapter(options()).fetchMetrics(conn(), [id]))).kind).toBe('auth');
   });
-
-  it('fails a read on a server error as transient', async () => {
-    const id = fake.seedPost('Server trouble');
-    fake.fail({ fault: 'server_error', on: 'read' });
-    expect((await failure(new FacebookAdapter(options()).fetchMetrics(conn(), [id]))).kind).toBe('transient');
-  });
 });
 
 describe('errors', () => {
-  it('an expired token is auth', async () => {
-    fake.fail({ fault: 'expired_token' });
-    const err = await failure(new FacebookAdapter(options()).publish(request('Expired')));
-    expect(err.kind).toBe('auth');
-    expect(err.message).toContain('Session has expired');
-    expect(fake.ledger).toHaveLength(0);
-  });
-
-  it('a throttled Page is rate_limit until the time Graph estimates in X-Business-Use-Case-Usage', async () => {
-    fake.regainAccessMinutes = 23;
-    fake.fail({ fault: 'rate_limit' });
-    const before = Date.now();
-    const err = await failure(new FacebookAdapter(options()).publish(request('Throttled')));
-    const after = Date.now();
-    expect(err.kind).toBe('rate_limit');
-    expect(err.resetAt!.getTime()).toBeGreaterThanOrEqual(before + 23 * 60_000);
-    expect(err.resetAt!.getTime()).toBeLessThanOrEqual(after + 23 * 60_000);
-    expect(err.message).toContain('code 80001');
-  });
-
-  it('the same message twice is duplicate (#506)', async () => {
-    const adapter = new FacebookAdapter(options());
-    await adapter.publish(request('Bin collection moves to Tuesday'));
-    const err = await failure(adapter.publish(request('Bin collection moves to Tuesday')));
-    expect(err.kind).toBe('duplicate');
-    expect(err.message).toContain('Duplicate status message');
-    expect(fake.ledger).toHaveLength(1);
-  });
-
   it('a refused message or image is invalid with Graph words', async () => {
     const adapter = new FacebookAdapter(options());
     const long = await failure(adapter.publish(request('x'.repeat(63207))));
@@ -271,14 +235,6 @@ describe('errors', () => {
     expect(fake.ledger).toHaveLength(0);
   });
 
-  it('a refused connection is transient (nothing was sent)', async () => {
-    const closed = new FacebookFake();
-    const closedUrl = await closed.start(0);
-    await closed.stop();
-    const err = await failure(new FacebookAdapter(options(1000, closedUrl)).publish(request('Nobody listens')));
-    expect(err.kind).toBe('transient');
-  });
-
   describe('ambiguous outcomes end with exactly one post', () => {
     async function publishThenReconcile(adapter: FacebookAdapter, req: PublishRequest): Promise<void> {
       const err = await failure(adapter.publish(req));
@@ -288,21 +244,6 @@ describe('errors', () => {
       expect(fake.ledger).toHaveLength(1);
       expect(fake.ledger[0]!.text).toBe(req.text);
     }
-
-    it('no answer in time (hang)', async () => {
-      fake.fail({ fault: 'hang' });
-      const started = Date.now();
-      await publishThenReconcile(new FacebookAdapter(options(300)), request('Hang: the post is not stored'));
-      expect(Date.now() - started).toBeLessThan(2500);
-      expect(routeCalls('feed')).toBe(2); // absent, so published once more
-    });
-
-    it('connection dropped after the post was stored', async () => {
-      fake.fail({ fault: 'accept_then_drop' });
-      const req = request('Dropped after storing');
-      await publishThenReconcile(new FacebookAdapter(options()), req);
-      expect(routeCalls('feed')).toBe(1); // found: not sent again
-    });
 
     it('a 500 after the photo post was stored', async () => {
       fake.fail({ fault: 'accept_then_error', on: 'photos' });

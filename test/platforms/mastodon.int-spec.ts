@@ -1,6 +1,7 @@
 /**
  * The Mastodon adapter through the real masto client against the fake instance (test/fakes/mastodon.fake.ts).
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { MastodonFake } from '#test/fakes/mastodon.fake.js';
 import { MastodonAdapter } from '#src/platforms/mastodon/mastodon.adapter.js';
@@ -12,9 +13,12 @@ import {
   type PublishRequest,
 } from '#src/platforms/platform-adapter.js';
 import type { PlatformOptions } from '#src/platforms/platform-options.js';
+import { adapterContract, atInstant, type FaultTarget, type StoredPost } from '#test/platforms/adapter-contract.js';
 
 const fake = new MastodonFake();
 const errors: unknown[] = [];
+/** "Now" for the cases whose outcome depends on a post's age. */
+const NOW = new Date('2026-06-15T12:00:00Z');
 
 function adapter(timeoutMs = 2000): MastodonAdapter {
   return new MastodonAdapter({ baseUrls: {} as PlatformOptions['baseUrls'], timeoutMs });
@@ -69,18 +73,64 @@ afterAll(async () => {
 });
 beforeEach(() => fake.reset());
 
-describe('verify', () => {
-  it('tells whom the channel posts as, with the instance limits', async () => {
-    const info = await adapter().verify(conn());
-    expect(info).toEqual({
-      id: fake.accountId,
-      handle: '@townhall@social.example',
-      displayName: 'Town Hall',
-      url: 'https://social.example/@townhall',
-      settings: { maxCharacters: 500, charactersReservedPerUrl: 23, imageSizeLimit: 16 * 1024 * 1024 },
-    });
-  });
+const ROUTES: Record<FaultTarget, string> = { create: 'create_status', read: 'read', delete: 'delete_status' };
 
+adapterContract({
+  name: 'Mastodon',
+  reset: () => fake.reset(),
+  adapter: (o) => adapter(o?.timeoutMs),
+  conn: () => conn(),
+  request: (key, text, more) => request({ idempotencyKey: key, text, ...more }),
+  image: (altText) => image(altText),
+  posts: async (): Promise<StoredPost[]> =>
+    fake.ledger
+      .filter((e) => fake.hasStatus(e.id))
+      .map((e) => {
+        const media = e.media as Array<{ id: string; description: string | null }>;
+        return {
+          id: e.id,
+          text: e.text,
+          replyTo: (e.inReplyTo as string | null) ?? null,
+          altTexts: media.map((m) => m.description ?? ''),
+          imageHashes: media.map((m) => createHash('sha256').update(fake.uploadedMedia(m.id)!.bytes).digest('hex')),
+        };
+      }),
+  requestCount: () => fake.requests.length,
+  fail: (fault, on) => fake.fail({ fault, on: ROUTES[on] }),
+  sawHungRequest: () => fake.requests.some((r) => r.route === 'create_status' && r.fault === 'hang'),
+  account: {
+    id: fake.accountId,
+    handle: '@townhall@social.example',
+    displayName: 'Town Hall',
+    url: 'https://social.example/@townhall',
+    settings: { maxCharacters: 500, charactersReservedPerUrl: 23, imageSizeLimit: 16 * 1024 * 1024 },
+  },
+  postUrl: (post) => `https://social.example/@townhall/${post.id}`,
+  reportsParts: true,
+  secrets: () => [fake.accessToken, fake.readOnlyToken, 'not-the-token'],
+  refusedCredentials: () => conn('not-the-token'),
+  thread: 'replies',
+  altText: 'field',
+  reconcile: 'lookup',
+  metrics: { kind: 'counts', unknownId: '42', setLikes: (id, likes) => fake.setMetrics(id, { favourites: likes }) },
+  failingRead: 'verify',
+  failingDelete: true,
+  imageBytes: true,
+  unreachable: (url) => ({ adapter: adapter(), conn: conn(fake.accessToken, url) }),
+  hang: 'ambiguous',
+  createServerError: 'ambiguous',
+  lostAnswer: 'ambiguous',
+  // X-RateLimit-Reset, as the instance sends it (the end of its five-minute window).
+  rateLimitReset: () => fake.rateLimitResetAt,
+  invalid: {
+    request: (key) => request({ idempotencyKey: key, text: 'é'.repeat(501) }),
+    message: 'Text character limit of 500 exceeded',
+    status: 422,
+  },
+  duplicate: null, // the same key within the hour answers the first status (below)
+});
+
+describe('verify', () => {
   it("refuses a wrong token as auth, with Mastodon's words", async () => {
     const err = await failure(adapter().verify(conn('not-the-token')));
     expect(err.kind).toBe('auth');
@@ -116,39 +166,6 @@ describe('publish', () => {
     expect(fake.ledger).toHaveLength(0);
   });
 
-  it('posts a thread, each part a reply to the one before, recording each part before sending the next', async () => {
-    const calls: Array<{ index: number; ledgerSize: number }> = [];
-    const parts = await adapter().publish(request({ text: 'Partie 1', thread: ['Partie 2', 'Partie 3'] }), async (part, index) => {
-      calls.push({ index, ledgerSize: fake.ledger.length });
-      expect(part.externalId).toBe(fake.ledger[index]!.id);
-    });
-    expect(calls).toEqual([
-      { index: 0, ledgerSize: 1 },
-      { index: 1, ledgerSize: 2 },
-      { index: 2, ledgerSize: 3 },
-    ]);
-    expect(fake.ledger.map((e) => [e.text, e.inReplyTo])).toEqual([
-      ['Partie 1', null],
-      ['Partie 2', parts[0]!.externalId],
-      ['Partie 3', parts[1]!.externalId],
-    ]);
-  });
-
-  it('resumes a thread after the parts already published', async () => {
-    const first = await adapter().publish(request({ text: 'Partie 1' }));
-    const onPart: number[] = [];
-    const parts = await adapter().publish(
-      request({ text: 'Partie 1', thread: ['Partie 2', 'Partie 3'], publishedParts: first }),
-      async (_p, i) => {
-        onPart.push(i);
-      },
-    );
-    expect(onPart).toEqual([1, 2]);
-    expect(fake.ledger.map((e) => e.text)).toEqual(['Partie 1', 'Partie 2', 'Partie 3']);
-    expect(parts[0]).toEqual(first[0]);
-    expect(fake.ledger[1]!.inReplyTo).toBe(first[0]!.externalId);
-  });
-
   it('a resend with the same key within the hour returns the first status (Mastodon has no duplicate error)', async () => {
     const req = request({ text: 'Une seule fois' });
     const a = await adapter().publish(req);
@@ -181,22 +198,6 @@ describe('errors', () => {
     expect(err.message).toContain('This action is outside the authorized scopes');
   });
 
-  it('429 is rate_limit with X-RateLimit-Reset (ISO 8601) as resetAt', async () => {
-    fake.fail({ fault: 'rate_limit' });
-    const err = await failure(adapter().publish(request()));
-    expect(err.kind).toBe('rate_limit');
-    expect(err.resetAt?.toISOString()).toBe(fake.rateLimitResetAt.toISOString());
-  });
-
-  it('a 5xx on a read is transient; a refused connection is transient', async () => {
-    fake.fail({ fault: 'server_error', on: 'read' });
-    expect((await failure(adapter().verify(conn()))).kind).toBe('transient');
-    const closed = new MastodonFake();
-    const url = await closed.start(0);
-    await closed.stop();
-    expect((await failure(adapter().verify(conn(fake.accessToken, url)))).kind).toBe('transient');
-  });
-
   it('a failed media upload is transient (an unattached upload publishes nothing)', async () => {
     fake.fail({ fault: 'accept_then_drop', on: 'upload_media' });
     expect((await failure(adapter().publish(request({ media: [image('Plan')] })))).kind).toBe('transient');
@@ -205,16 +206,6 @@ describe('errors', () => {
 });
 
 describe('ambiguous outcomes end with exactly one post', () => {
-  it('timeout before the instance stored it: ambiguous, then absent, then published once', async () => {
-    fake.fail({ fault: 'hang', on: 'create_status' });
-    const req = request({ text: 'Coupure d’eau rue des Lilas' });
-    const err = await failure(adapter(400).publish(req));
-    expect(err.kind).toBe('ambiguous');
-    expect(await adapter().findPublished(req)).toEqual({ status: 'absent' });
-    await adapter().publish(req);
-    expect(fake.ledger).toHaveLength(1);
-  });
-
   it.each(['accept_then_drop', 'accept_then_error'] as const)('%s: ambiguous, then found, nothing sent again', async (fault) => {
     fake.fail({ fault, on: 'create_status' });
     const req = request({
@@ -245,10 +236,12 @@ describe('ambiguous outcomes end with exactly one post', () => {
   });
 
   it('does not take the same text posted two days ago, nor a reply, for part 0', async () => {
-    fake.seedStatus('Marché annulé', null, new Date(Date.now() - 2 * 24 * 3600_000));
-    const parent = fake.seedStatus('Autre');
-    fake.seedStatus('Marché annulé', parent);
-    expect(await adapter().findPublished(request({ text: 'Marché annulé' }))).toEqual({ status: 'absent' });
+    await atInstant(NOW, async () => {
+      fake.seedStatus('Marché annulé', null, new Date(NOW.getTime() - 2 * 24 * 3600_000));
+      const parent = fake.seedStatus('Autre');
+      fake.seedStatus('Marché annulé', parent);
+      expect(await adapter().findPublished(request({ text: 'Marché annulé' }))).toEqual({ status: 'absent' });
+    });
   });
 
   it('a post whose HTML looks the same but whose source differs is not ours (mentions of another server)', async () => {
