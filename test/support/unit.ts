@@ -12,8 +12,9 @@ export type Mocked<T extends object> = jest.Mocked<T>;
 
 /**
  * An automock of `cls`: each prototype method (own and inherited) becomes a jest.fn named
- * `Class.method`, answering undefined until a test says otherwise. Getters are left out, so a
- * service reading one (as `tx.manager`) fails loudly instead of touching a database.
+ * `Class.method`, answering undefined until a test says otherwise. A getter throws when read, so a
+ * service reading one (as `tx.manager`) fails loudly instead of touching a database; a test that
+ * means it to be read redefines it (Object.defineProperty: the property is configurable).
  */
 export function automock<T extends object>(cls: Class<T>): Mocked<T> {
   const mock: Record<string, unknown> = {};
@@ -24,6 +25,7 @@ export function automock<T extends object>(cls: Class<T>): Mocked<T> {
       if (typeof d.value === 'function') mock[name] = jest.fn().mockName(`${cls.name}.${name}`);
       else if (d.get)
         Object.defineProperty(mock, name, {
+          configurable: true,
           get: () => {
             throw new Error(
               `${cls.name}.${name} is not available in a unit test (it reaches storage): mock what the service calls instead`,

@@ -9,6 +9,7 @@ import { SUSPENSION_HOLD_PREFIX } from '#src/modules/institutions/institutions.s
 import { MediaService } from '#src/modules/media/media.service.js';
 import type { Post, PublicationTarget } from '#src/modules/posts/post.entity.js';
 import { MAX_PUBLISH_ATTEMPTS, PublishingService } from '#src/modules/publishing/publishing.service.js';
+import { RecurrenceService } from '#src/modules/publishing/recurrence.service.js';
 import { TargetsRepository } from '#src/modules/publishing/targets.repository.js';
 import { PlatformAdapters } from '#src/platforms/adapters.js';
 import { PlatformError, type PlatformAdapter } from '#src/platforms/platform-adapter.js';
@@ -359,6 +360,56 @@ describe('PublishingService: reconciling an unconfirmed publication', () => {
     await s.sut.reconcile({ institutionId: INST, targetId: s.target.id, revision: s.target.revision });
     expect(moves(s.targets)).toMatchObject([
       { to: 'unconfirmed', outcome: expect.stringContaining('a person must check (no search API)'), patch: { personAskedAt: UNIT_NOW } },
+    ]);
+    expect(s.publishQueue.addBulk).not.toHaveBeenCalled();
+  });
+});
+
+describe('PublishingService: a scheduler pass', () => {
+  /** The pass takes an advisory lock through the transaction's manager: answer it, as PostgreSQL would. */
+  function withLock(s: ReturnType<typeof setup>, locked: boolean) {
+    Object.defineProperty(s.tx, 'manager', { get: () => ({ query: async () => [{ locked }] }) });
+    s.mock(RecurrenceService).postsToExtend.mockResolvedValue([]);
+    s.targets.promoteDue.mockResolvedValue([]);
+    s.targets.queuedLongAgo.mockResolvedValue([]);
+    s.targets.publishingSince.mockResolvedValue([]);
+    s.targets.unconfirmedSince.mockResolvedValue([]);
+  }
+  const due = (scheduledAt: Date, attempts = 0) => ({ institutionId: INST, targetId: randomUUID(), revision: 1, attempts, scheduledAt });
+
+  it('does nothing while another process holds the scheduler lock', async () => {
+    const s = setup();
+    withLock(s, false);
+    expect(await s.sut.tick()).toBeUndefined();
+    expect(s.targets.promoteDue).not.toHaveBeenCalled();
+    expect(s.publishQueue.addBulk).not.toHaveBeenCalled();
+  });
+
+  it('queues what is due within the window, each job delayed until its time', async () => {
+    const s = setup();
+    withLock(s, true);
+    const soon = due(at(20_000));
+    const late = due(at(-3_000)); // overdue: at once
+    s.targets.promoteDue.mockResolvedValue([soon, late]);
+    expect(await s.sut.tick()).toEqual({ queued: 2, requeued: 0, reconciled: 0 });
+    expect(s.targets.promoteDue).toHaveBeenCalledWith(at(s.config.publishing.dueWindowSeconds * 1000), UNIT_NOW, expect.any(Number));
+    expect(publishJobs(s.publishQueue)).toEqual([
+      { id: jobIds.publish(soon.targetId, 1, 0), delay: 20_000 },
+      { id: jobIds.publish(late.targetId, 1, 0), delay: 0 },
+    ]);
+  });
+
+  it('sends a target left publishing by a worker gone for five minutes to be asked about, not sent again', async () => {
+    const s = setup();
+    withLock(s, true);
+    const lost = due(at(-10 * 60_000), 1);
+    s.targets.publishingSince.mockImplementation(async (before) => (before.getTime() === NOW - 5 * 60_000 ? [lost] : []));
+    expect(await s.sut.tick()).toEqual({ queued: 0, requeued: 0, reconciled: 1 });
+    expect(moves(s.targets)).toMatchObject([
+      { from: ['publishing'], to: 'unconfirmed', outcome: expect.stringContaining('in flight too long') },
+    ]);
+    expect(s.reconcileQueue.addBulk).toHaveBeenCalledWith([
+      expect.objectContaining({ opts: expect.objectContaining({ jobId: jobIds.reconcile(lost.targetId, 1, 1) }) }),
     ]);
     expect(s.publishQueue.addBulk).not.toHaveBeenCalled();
   });
