@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { Clock } from '#src/common/clock.js';
 import type { AuditEvent } from '#src/modules/audit/audit-event.entity.js';
 import { auditHash, canonicalJson, GENESIS_HASH } from '#src/modules/audit/audit-hash.js';
 import type { AuditRepository } from '#src/modules/audit/audit.repository.js';
 import { AuditService } from '#src/modules/audit/audit.service.js';
 import type { Tx } from '#src/storage/tx.js';
+import { fixedClock, UNIT_NOW } from '#test/support/unit.js';
 
 /** A chain of events as the database would hold them. */
 function chain(n: number): AuditEvent[] {
@@ -34,7 +34,7 @@ function serviceOver(rows: AuditEvent[]): AuditService {
   const repo = {
     batchAfter: async (seq: string, size: number) => rows.filter((r) => Number(r.seq) > Number(seq)).slice(0, size),
   } as unknown as AuditRepository;
-  return new AuditService(repo, {} as Tx, new Clock());
+  return new AuditService(repo, {} as Tx, fixedClock());
 }
 
 describe('audit chain verification', () => {
@@ -70,13 +70,14 @@ describe('audit chain verification', () => {
       insert: async (e: Record<string, unknown>) => void inserted.push(e),
     } as unknown as AuditRepository;
     const tx = { run: <T>(work: () => Promise<T>) => work() } as unknown as Tx;
-    await new AuditService(repo, tx, new Clock()).record({
+    await new AuditService(repo, tx, fixedClock()).record({
       institutionId: 'i',
       actorId: 'a',
       action: 'x.y',
       data: { at: new Date('2030-01-01T00:00:00Z'), gone: undefined },
     });
     expect(inserted[0]!.data).toEqual({ at: '2030-01-01T00:00:00.000Z' });
+    expect(inserted[0]!.createdAt).toEqual(UNIT_NOW);
   });
 
   it('does not depend on the key order jsonb gives back', () => {
@@ -96,7 +97,7 @@ describe('audit chain verification', () => {
         ];
       },
     } as unknown as AuditRepository;
-    const people = await new AuditService(repo, {} as Tx, new Clock()).peopleIn([
+    const people = await new AuditService(repo, {} as Tx, fixedClock()).peopleIn([
       { actorId: a, data: { userId: b } },
       { actorId: a, data: { userId: 'not an id' } },
       { actorId: null, data: {} },
