@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TestApi, type Client } from '#test/support/api.js';
 import { png } from '#test/support/images.js';
+import { poll } from '#test/support/poll.js';
 import { currentMode } from '#test/support/test-storage.js';
 import { BlueskyFake } from '#test/fakes/bluesky.fake.js';
 import { FacebookFake } from '#test/fakes/facebook.fake.js';
@@ -87,20 +88,20 @@ describe(`publishing to the platforms' fakes (${currentMode()} storage)`, () => 
   };
 
   async function waitForTargets(postId: string, done: (t: Target) => boolean, timeoutMs = 45_000): Promise<Target[]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const targets: Target[] = (await api.admin.get(`/api/posts/${postId}`)).body.targets;
-      if (targets.every(done)) return targets;
-      if (Date.now() > deadline)
-        throw new Error(
-          `targets not done: ${JSON.stringify(
+    return poll(
+      'targets done',
+      async (): Promise<Target[]> => (await api.admin.get(`/api/posts/${postId}`)).body.targets,
+      (targets) => targets.every(done),
+      timeoutMs,
+      {
+        describe: (targets) =>
+          JSON.stringify(
             targets.map((t) => ({ ...t, events: t.events.map((e) => `${e.toStatus}: ${e.outcome}`) })),
             null,
             1,
-          )}`,
-        );
-      await new Promise((r) => setTimeout(r, 200));
-    }
+          ),
+      },
+    );
   }
 
   const copies = (name: Name, text: string) => fakes[name].ledger.filter((e: LedgerEntry) => e.text.startsWith(text));
