@@ -94,8 +94,7 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
     texts: string[],
   ): Promise<Array<{ postId: string; targetId: string; externalId: string; publishedAt: Date; scheduledAt: Date }>> {
     const scheduledAt = new Date(Math.floor(clock.now().getTime() / 1000) * 1000); // whole seconds, as CivicPost stores them
-    const ids: string[] = [];
-    for (const text of texts) {
+    const approved = async (text: string): Promise<string> => {
       const post = await api.admin.post(`${base}/posts`, {
         campaignId,
         channelIds: [channelId],
@@ -105,8 +104,10 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
       expect(post.status).toBe(201);
       expect((await api.admin.post(`/api/posts/${post.body.id}/submit`)).status).toBe(200);
       expect((await editor.post(`/api/posts/${post.body.id}/approve`)).status).toBe(200);
-      ids.push(post.body.id);
-    }
+      return post.body.id;
+    };
+    const ids: string[] = [];
+    for (let i = 0; i < texts.length; i += 10) ids.push(...(await Promise.all(texts.slice(i, i + 10).map(approved))));
     await schedulerPass(api);
     await drainQueues(api, { queues: [QUEUES.publish, QUEUES.reconcile] });
     const rows = await poll(

@@ -241,8 +241,8 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     const free = await sandboxChannel();
     const first = await approvedPost([limited], 300, 'First of two');
     const second = await approvedPost([limited, free], 300, 'Second of two');
-    // Past the window, a second at a time as the scheduler's cron would see it.
-    await elapseTo(new Date(Math.max(first.scheduledAt.getTime(), second.scheduledAt.getTime()) + 4_000), 500);
+    // Past the window, a second at a time.
+    await elapseTo(new Date(Math.max(first.scheduledAt.getTime(), second.scheduledAt.getTime()) + 4_000), 1_000);
     const a = await waitForTargets(first.id, (s) => s.every((x) => x === 'published'));
     const b = await waitForTargets(second.id, (s) => s.every((x) => x === 'published'));
     const onLimited = (post: { targets: Array<{ channelId: string; publishedAt: string }> }) =>
@@ -269,7 +269,7 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
       expect((await editor.post(`/api/posts/${post.body.id}/approve`)).status).toBe(200);
       ids.push(post.body.id);
     }
-    await elapseTo(new Date(scheduledAt.getTime() + 6_000), 500);
+    await elapseTo(new Date(scheduledAt.getTime() + 6_000), 1_000);
     const times: number[] = [];
     for (const id of ids)
       times.push(new Date((await waitForTargets(id, (s) => s.every((x) => x === 'published'))).targets[0].publishedAt).getTime());

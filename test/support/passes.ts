@@ -88,14 +88,13 @@ export async function advance(api: TestApi, ms: number): Promise<void> {
   await promoteDue(api, clock);
 }
 
-/** Runs now the delayed jobs due by the app's clock; without a {@link TestClock}, the ones due by the real time. */
-async function promoteDue(api: TestApi, clock?: TestClock): Promise<void> {
-  const now = clock ? clock.now().getTime() : Date.now();
+/** Runs now the delayed jobs due by the clock's time. */
+async function promoteDue(api: TestApi, clock: TestClock): Promise<void> {
+  const now = clock.now().getTime();
   for (const queue of queues(api)) {
     const delayed: Job[] = await queue.getJobs(['delayed']);
     for (const job of delayed) {
-      const addedAt = clock ? clock.readingAt(job.timestamp) : job.timestamp;
-      if (addedAt + (job.delay ?? job.opts.delay ?? 0) > now) continue;
+      if (clock.readingAt(job.timestamp) + (job.delay ?? job.opts.delay ?? 0) > now) continue;
       // Moved on by the queue meanwhile (its real delay ran out): nothing to do.
       await job.promote().catch(() => undefined);
     }
@@ -104,21 +103,19 @@ async function promoteDue(api: TestApi, clock?: TestClock): Promise<void> {
 
 /**
  * Waits until the app's queues (all by default) have no job waiting or running: every job that can run now has run,
- * and the jobs it added too. Delayed jobs due by the app's clock are run; the others stay (their time has not come).
- * `delayedToo`: waits for those too (a job retried after a backoff). Seen empty twice in a row, since a running job
- * may add one to a queue already looked at.
+ * and the jobs it added too. Delayed jobs stay (their time has not come: {@link advance} brings it); `delayedToo`
+ * waits for them as well (a job retried after a backoff). Seen empty twice in a row, since a running job may add one
+ * to a queue already looked at.
  */
 export async function drainQueues(
   api: TestApi,
   options: { queues?: readonly QueueName[]; delayedToo?: boolean; timeoutMs?: number } = {},
 ): Promise<void> {
   const states: JobType[] = ['waiting', 'active', 'prioritized', 'waiting-children', ...(options.delayedToo ? (['delayed'] as const) : [])];
-  const clock = api.clock instanceof TestClock ? api.clock : undefined;
   let emptyRounds = 0;
   await poll(
     'queues drained',
     async () => {
-      await promoteDue(api, clock);
       const busy: Record<string, Record<string, number>> = {};
       for (const queue of queues(api, options.queues)) {
         const counts = await queue.getJobCounts(...states);
