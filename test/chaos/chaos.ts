@@ -9,6 +9,7 @@ import { jobIds, QUEUES } from '#src/queue/queues.js';
 import { MastodonFake } from '#test/fakes/mastodon.fake.js';
 import type { FaultRule, Reply, RequestContext } from '#test/fakes/fake-server.js';
 import { AppProcess } from '#test/support/app-process.js';
+import { poll } from '#test/support/poll.js';
 import { Client } from '#test/support/api.js';
 import { PrivatePostgres, PrivateRedis } from '#test/support/servers.js';
 
@@ -99,6 +100,10 @@ class ChaosMastodon extends MastodonFake {
   }
 }
 
+/**
+ * The chaos run lives in real time: its workers are child processes with their own clocks and queues' timers, and its
+ * faults (kills, outages, platform faults) are drawn at moments of that time. So it sleeps, where other tests run passes.
+ */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function percentile(sorted: number[], p: number): number {
@@ -218,6 +223,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       return values;
     };
     let maxOverdueSeconds = 0;
+    // Real time (see sleep): the fault schedule runs on the processes' own clocks.
     while (Date.now() < chaosStart) await sleep(200);
     while (Date.now() < chaosEnd) {
       await sleep(between(1_000, 4_000));
@@ -291,8 +297,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
                 (SELECT e.outcome FROM target_events e WHERE e.target_id = t.id ORDER BY e.at DESC, e.id DESC LIMIT 1) AS last_outcome
            FROM publication_targets t JOIN posts p ON p.id = t.post_id`,
       );
-      if (rows.every(final) || Date.now() > settleBy) break;
-      await sleep(2_000);
+      if (rows.every(final) || Date.now() > settleBy) break; // past settleBy, the report names what is stuck
+      await sleep(2_000); // real time: the worker processes settle the targets on their own
     }
 
     let apiHealthy = false;
@@ -301,7 +307,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         (r) => r.status === 200,
         () => false,
       );
-      if (!apiHealthy) await sleep(1_000);
+      if (!apiHealthy) await sleep(1_000); // real time: the api process recovers from the outages on its own
     }
     // Where the time went: the events of the three latest publications and of a few stuck targets, with their jobs' states.
     const timeline = async (r: Row) => {
@@ -391,23 +397,24 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
 
 /** One statement on a fresh connection, retried while PostgreSQL is away (the run crashes it). */
 async function query<T = unknown>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const client = new pg.Client({ connectionString: url });
-    try {
-      await client.connect();
-      return (await client.query(sql, params)).rows as T[];
-    } catch (err) {
-      if (
-        Date.now() > deadline ||
-        !/ECONNREFUSED|ECONNRESET|terminat|starting up|shutting down|Connection terminated/i.test((err as Error).message)
-      )
-        throw err;
-      await sleep(500);
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  }
+  return poll(
+    `${sql.trim().split(/\s+/).slice(0, 4).join(' ')}... while PostgreSQL is away`,
+    async () => {
+      const client = new pg.Client({ connectionString: url });
+      try {
+        await client.connect();
+        return (await client.query(sql, params)).rows as T[];
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    },
+    () => true,
+    60_000,
+    {
+      everyMs: 500,
+      retryOn: (err) => /ECONNREFUSED|ECONNRESET|terminat|starting up|shutting down|Connection terminated/i.test((err as Error).message),
+    },
+  );
 }
 
 /** The report as a few lines for a person. */

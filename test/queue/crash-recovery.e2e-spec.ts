@@ -45,6 +45,11 @@ async function setUp(url: string, channelSettings: Array<Record<string, unknown>
   return { admin, base, channels, post };
 }
 
+/**
+ * Real processes killed and restarted: their time is real, and so is the recovery's (BullMQ finds a dead worker's job
+ * stalled after its lock runs out; posts go out when they are due on the processes' clocks). The test polls; it cannot
+ * run their passes for them.
+ */
 describe(`crash and queue loss (${currentMode()} storage)`, () => {
   let storage: TestStorage | undefined;
   const processes: AppProcess[] = [];

@@ -9,6 +9,8 @@ import type { Metrics } from '#src/platforms/platform-adapter.js';
 import { QUEUES, type MetricsJob } from '#src/queue/queues.js';
 import { Tx } from '#src/storage/tx.js';
 import { TestApi, type Client } from '#test/support/api.js';
+import { drainQueues, metricsPass, schedulerPass } from '#test/support/passes.js';
+import { poll } from '#test/support/poll.js';
 import { currentMode } from '#test/support/test-storage.js';
 import { MastodonFake } from '#test/fakes/mastodon.fake.js';
 import { TelegramFake } from '#test/fakes/telegram.fake.js';
@@ -45,10 +47,10 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
   beforeAll(async () => {
     await mastodon.start();
     await telegram.start();
-    // The cron's own interval is long: each test runs passes itself, at the times it chooses.
+    // The crons' own intervals are long: each test runs passes itself, at the times it chooses.
     api = await TestApi.start({
       ...telegram.demoChannel().env,
-      SCHEDULER_INTERVAL_MS: '200',
+      SCHEDULER_INTERVAL_MS: '3600000',
       DUE_WINDOW_SECONDS: '60',
       METRICS_INTERVAL_MS: '3600000',
       PLATFORM_TIMEOUT_MS: '3000',
@@ -86,14 +88,13 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
     return res.body.id;
   }
 
-  /** Approved posts on one channel, all due in about 1.5 s; resolves when every one is published. */
+  /** Approved posts on one channel, all due now; resolves when a scheduler pass and their jobs have published every one. */
   async function publishedPosts(
     channelId: string,
     texts: string[],
   ): Promise<Array<{ postId: string; targetId: string; externalId: string; publishedAt: Date; scheduledAt: Date }>> {
-    const scheduledAt = new Date(Math.ceil((Date.now() + 1_500) / 1000) * 1000);
-    const ids: string[] = [];
-    for (const text of texts) {
+    const scheduledAt = new Date(Math.floor(clock.now().getTime() / 1000) * 1000); // whole seconds, as CivicPost stores them
+    const approved = async (text: string): Promise<string> => {
       const post = await api.admin.post(`${base}/posts`, {
         campaignId,
         channelIds: [channelId],
@@ -103,34 +104,32 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
       expect(post.status).toBe(201);
       expect((await api.admin.post(`/api/posts/${post.body.id}/submit`)).status).toBe(200);
       expect((await editor.post(`/api/posts/${post.body.id}/approve`)).status).toBe(200);
-      ids.push(post.body.id);
-    }
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const rows = await sql<{ post_id: string; id: string; status: string; external_id: string; published_at: Date }>(
-        `SELECT post_id, id, status, external_id, published_at FROM publication_targets WHERE post_id = ANY($1::uuid[])`,
-        [ids],
-      );
-      if (rows.length === ids.length && rows.every((r) => r.status === 'published')) {
-        return ids.map((postId) => {
-          const r = rows.find((x) => x.post_id === postId)!;
-          return { postId, targetId: r.id, externalId: r.external_id, publishedAt: r.published_at, scheduledAt };
-        });
-      }
-      if (Date.now() > deadline) throw new Error(`not all published: ${rows.map((r) => r.status).join(', ')}`);
-      await new Promise((r) => setTimeout(r, 150));
-    }
+      return post.body.id;
+    };
+    const ids: string[] = [];
+    for (let i = 0; i < texts.length; i += 10) ids.push(...(await Promise.all(texts.slice(i, i + 10).map(approved))));
+    await schedulerPass(api);
+    await drainQueues(api, { queues: [QUEUES.publish, QUEUES.reconcile] });
+    const rows = await poll(
+      'every post published',
+      () =>
+        sql<{ post_id: string; id: string; status: string; external_id: string; published_at: Date }>(
+          `SELECT post_id, id, status, external_id, published_at FROM publication_targets WHERE post_id = ANY($1::uuid[])`,
+          [ids],
+        ),
+      (rows) => rows.length === ids.length && rows.every((r) => r.status === 'published'),
+      10_000,
+      50,
+    );
+    return ids.map((postId) => {
+      const r = rows.find((x) => x.post_id === postId)!;
+      return { postId, targetId: r.id, externalId: r.external_id, publishedAt: r.published_at, scheduledAt };
+    });
   }
 
   /** Waits until no metrics job is waiting, running or delayed. */
   async function drained(): Promise<void> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
-      if (Object.values(counts).every((n) => n === 0)) return;
-      if (Date.now() > deadline) throw new Error(`metrics queue not drained: ${JSON.stringify(counts)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await drainQueues(api, { queues: [QUEUES.metrics], delayedToo: true });
   }
 
   /** Every part of CivicPost reads this time until the test ends (the processor too). */
@@ -141,7 +140,7 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
   /** One cron pass at `at`, then the jobs it added run through the queue. */
   async function passAt(at: Date) {
     fixClock(at);
-    const result = await engagement.tick();
+    const result = await metricsPass(api);
     await drained();
     return result;
   }
@@ -216,8 +215,8 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
 
     // A pass that finds the job's targets leased adds nothing, however often it runs.
     fixClock(at(30 * MIN));
-    expect(await engagement.tick()).toEqual({ targets: 1, jobs: 1 });
-    expect(await engagement.tick()).toEqual({ targets: 0, jobs: 0 });
+    expect(await metricsPass(api)).toEqual({ targets: 1, jobs: 1 });
+    expect(await metricsPass(api)).toEqual({ targets: 0, jobs: 0 });
     await drained();
     await expectSnapshotAt(at(30 * MIN));
     expect(await nextAt(targetId)).toEqual(at(45 * MIN));
@@ -322,7 +321,7 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
     expect(res.status).toBe(200);
     expect(await nextAt(post!.targetId)).toBeNull();
     await makeDue(sandbox); // only published targets are due: the withdrawn one stays out
-    expect(await engagement.tick()).toEqual({ targets: 0, jobs: 0 });
+    expect(await metricsPass(api)).toEqual({ targets: 0, jobs: 0 });
   });
 
   it("batches a channel's targets by the platform's ids per call, and a metrics rate limit pauses metrics only", async () => {
@@ -336,8 +335,8 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
 
     await makeDue(ch);
     const before = mastodon.requests.filter((r) => r.route === 'statuses').length;
-    expect(await engagement.tick()).toEqual({ targets: n, jobs: 3 });
-    expect(await engagement.tick()).toEqual({ targets: 0, jobs: 0 });
+    expect(await metricsPass(api)).toEqual({ targets: n, jobs: 3 });
+    expect(await metricsPass(api)).toEqual({ targets: 0, jobs: 0 });
     await drained();
     expect(mastodon.requests.filter((r) => r.route === 'statuses').length - before).toBe(3);
     const jobs = (await queue.getJobs(['completed'])).filter((j) => j.data.channelId === ch);
@@ -366,7 +365,7 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
     // The platform rate-limits the metrics reads.
     mastodon.fail({ fault: 'rate_limit', on: 'statuses', times: 10 });
     await makeDue(ch);
-    expect(await engagement.tick()).toEqual({ targets: n, jobs: 3 });
+    expect(await metricsPass(api)).toEqual({ targets: n, jobs: 3 });
     await drained();
     const [paused] = await sql<{ metrics_paused_until: Date; metrics_last_error: string; rate_limited_until: Date | null; status: string }>(
       `SELECT metrics_paused_until, metrics_last_error, rate_limited_until, status FROM channels WHERE id = $1`,
@@ -379,7 +378,7 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
     expect(await snapshots(posts.map((p) => p.targetId))).toHaveLength(n);
     // While paused, the channel's due targets are left alone.
     await makeDue(ch);
-    expect(await engagement.tick()).toEqual({ targets: 0, jobs: 0 });
+    expect(await metricsPass(api)).toEqual({ targets: 0, jobs: 0 });
 
     // A post on the same channel still goes out on time.
     const [onTime] = await publishedPosts(ch, ['Published while metrics are paused']);
@@ -394,7 +393,7 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
     mastodon.fail({ fault: 'expired_token', on: 'statuses', times: 5 });
     await makeDue(ch);
     const now = Date.now();
-    expect(await engagement.tick()).toEqual({ targets: 1, jobs: 1 });
+    expect(await metricsPass(api)).toEqual({ targets: 1, jobs: 1 });
     await drained();
     const [row] = await sql<{ metrics_paused_until: Date; metrics_last_error: string; status: string }>(
       `SELECT metrics_paused_until, metrics_last_error, status FROM channels WHERE id = $1`,
@@ -413,7 +412,7 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
     const ch = await channel('telegram', settings, credentials);
     const [post] = await publishedPosts(ch, ['Library week: the programme']);
     await makeDue(ch);
-    expect(await engagement.tick()).toEqual({ targets: 1, jobs: 1 });
+    expect(await metricsPass(api)).toEqual({ targets: 1, jobs: 1 });
     await drained();
     const rows = await snapshots([post!.targetId]);
     expect(rows).toHaveLength(1);

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TestApi, type Client } from '#test/support/api.js';
 import { png } from '#test/support/images.js';
+import { elapse, TestClock } from '#test/support/passes.js';
+import { poll } from '#test/support/poll.js';
 import { currentMode } from '#test/support/test-storage.js';
 import { BlueskyFake } from '#test/fakes/bluesky.fake.js';
 import { FacebookFake } from '#test/fakes/facebook.fake.js';
@@ -14,7 +16,8 @@ import { XFake } from '#test/fakes/x.fake.js';
  * CivicPost pointed by configuration at the six fake platforms: channels verified, posts with an
  * image and alt text and threads published through the real queue and the real client libraries,
  * and each platform's faults (rate limit, dropped connection after the platform stored the post,
- * server error) ending with every post on the platform exactly once.
+ * server error) ending with every post on the platform exactly once. The test runs the scheduler's passes and moves the
+ * app's clock itself (test/support/passes.ts): rate limits and backoffs pass without being waited for.
  */
 describe(`publishing to the platforms' fakes (${currentMode()} storage)`, () => {
   const fakes = {
@@ -28,6 +31,8 @@ describe(`publishing to the platforms' fakes (${currentMode()} storage)`, () => 
   type Name = keyof typeof fakes;
   const names = Object.keys(fakes) as Name[];
   const channels = {} as Record<Name, string>;
+  // From the real time: a platform's rate-limit reset is a real instant, which the app compares with its clock.
+  const clock = new TestClock(new Date());
   let api: TestApi;
   let base: string;
   let editor: Client;
@@ -37,7 +42,11 @@ describe(`publishing to the platforms' fakes (${currentMode()} storage)`, () => 
   beforeAll(async () => {
     for (const fake of Object.values(fakes)) await fake.start();
     const env = Object.assign({}, ...Object.values(fakes).map((f: FakePlatform) => f.demoChannel().env)) as Record<string, string>;
-    api = await TestApi.start({ ...env, SCHEDULER_INTERVAL_MS: '200', DUE_WINDOW_SECONDS: '60', PLATFORM_TIMEOUT_MS: '2000' });
+    // The crons never run by themselves: waitForTargets runs their passes.
+    api = await TestApi.start(
+      { ...env, SCHEDULER_INTERVAL_MS: '3600000', METRICS_INTERVAL_MS: '3600000', DUE_WINDOW_SECONDS: '60', PLATFORM_TIMEOUT_MS: '2000' },
+      { clock },
+    );
     const inst = await api.admin.post('/api/institutions', {
       name: 'Fakeville',
       slug: 'fakeville',
@@ -68,7 +77,7 @@ describe(`publishing to the platforms' fakes (${currentMode()} storage)`, () => 
       channelIds: on.map((n) => channels[n]),
       variants: [{ language: 'ro', ...variant }],
       media: withImage ? [{ mediaId: imageId, altText: { ro: 'Harta parcului nou, cu aleile și locul de joacă' } }] : [],
-      scheduledAt: new Date(Math.ceil((Date.now() + 1_500) / 1000) * 1000).toISOString(),
+      scheduledAt: new Date(Math.ceil((clock.now().getTime() + 1_500) / 1000) * 1000).toISOString(),
     });
     expect(post.status).toBe(201);
     const submit = await api.admin.post(`/api/posts/${post.body.id}/submit`);
@@ -86,21 +95,26 @@ describe(`publishing to the platforms' fakes (${currentMode()} storage)`, () => 
     events: Array<{ toStatus: string; outcome: string }>;
   };
 
+  /** The post's targets once each satisfies `done`, while time runs on the app's clock: half a second, with the passes and jobs it brings, per look. */
   async function waitForTargets(postId: string, done: (t: Target) => boolean, timeoutMs = 45_000): Promise<Target[]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const targets: Target[] = (await api.admin.get(`/api/posts/${postId}`)).body.targets;
-      if (targets.every(done)) return targets;
-      if (Date.now() > deadline)
-        throw new Error(
-          `targets not done: ${JSON.stringify(
+    return poll(
+      'targets done',
+      async (): Promise<Target[]> => {
+        await elapse(api, 500);
+        return (await api.admin.get(`/api/posts/${postId}`)).body.targets;
+      },
+      (targets) => targets.every(done),
+      timeoutMs,
+      {
+        everyMs: 20,
+        describe: (targets) =>
+          JSON.stringify(
             targets.map((t) => ({ ...t, events: t.events.map((e) => `${e.toStatus}: ${e.outcome}`) })),
             null,
             1,
-          )}`,
-        );
-      await new Promise((r) => setTimeout(r, 200));
-    }
+          ),
+      },
+    );
   }
 
   const copies = (name: Name, text: string) => fakes[name].ledger.filter((e: LedgerEntry) => e.text.startsWith(text));
@@ -184,7 +198,7 @@ describe(`publishing to the platforms' fakes (${currentMode()} storage)`, () => 
   it("survives each platform's own faults and publishes every post exactly once", async () => {
     const text = 'Program prelungit la primărie în decembrie';
     fakes.x.fail({ fault: 'accept_then_drop', on: 'tweets.create' });
-    fakes.mastodon.rateLimitResetAt = new Date(Math.ceil((Date.now() + 4_000) / 1000) * 1000);
+    fakes.mastodon.rateLimitResetAt = new Date(Math.ceil((clock.now().getTime() + 4_000) / 1000) * 1000);
     fakes.mastodon.fail({ fault: 'rate_limit', on: 'create_status' });
     fakes.bluesky.fail({ fault: 'accept_then_error', on: 'createRecord' });
     fakes.facebook.fail({ fault: 'accept_then_drop', on: 'photos' });

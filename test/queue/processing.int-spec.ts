@@ -4,6 +4,7 @@ import { Module } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import { startApp, type RunningApp } from '#src/app.js';
 import { loadConfig } from '#src/config/config.js';
+import { poll } from '#test/support/poll.js';
 import { currentMode, provisionStorage, type TestStorage } from '#test/support/test-storage.js';
 
 const QUEUE = 'probe-test';
@@ -29,16 +30,19 @@ describe(`queue backend chosen by configuration (${currentMode()} storage)`, () 
    * the PostgreSQL backend once failed to arrive within 30 s.
    */
   async function finished<T>(id: string, timeoutMs = 30_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const job = await queue.getJob(id);
-      const state = await job?.getState();
-      // Read again once completed: the job fetched before may predate its result.
-      if (state === 'completed') return (await queue.getJob(id))!.returnvalue as T;
-      if (state === 'failed') throw new Error(`job ${id} failed: ${job!.failedReason}`);
-      if (Date.now() > deadline) throw new Error(`job ${id} still ${state} after ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const state = await poll(
+      `job ${id} finished`,
+      async () => {
+        const job = await queue.getJob(id);
+        return { state: await job?.getState(), failedReason: job?.failedReason };
+      },
+      ({ state }) => state === 'completed' || state === 'failed',
+      timeoutMs,
+      50,
+    );
+    if (state.state === 'failed') throw new Error(`job ${id} failed: ${state.failedReason}`);
+    // Read again once completed: the job fetched before may predate its result.
+    return (await queue.getJob(id))!.returnvalue as T;
   }
 
   beforeAll(async () => {

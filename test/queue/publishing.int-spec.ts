@@ -5,12 +5,18 @@ import { TargetsRepository } from '#src/modules/publishing/targets.repository.js
 import { jobIds, QUEUES, type ReconcileJob } from '#src/queue/queues.js';
 import { Tx } from '#src/storage/tx.js';
 import { TestApi, type Client } from '#test/support/api.js';
+import { drainQueues, elapse, jobCheckPass, TestClock } from '#test/support/passes.js';
 import { poll } from '#test/support/poll.js';
 import { currentMode } from '#test/support/test-storage.js';
 import { waitingForPerson } from '#test/support/targets.js';
 
-/** Approved posts go out at their time through the real queue, once, with every transition recorded. */
+/**
+ * Approved posts go out at their time through the real queue, once, with every transition recorded. The test runs the
+ * scheduler's passes and moves the app's clock itself (test/support/passes.ts): time passes without being waited for.
+ */
 describe(`publishing through the queue (${currentMode()} storage)`, () => {
+  const clock = new TestClock(new Date('2026-12-07T08:00:00.000Z'));
+  const now = () => clock.now().getTime();
   let api: TestApi;
   let base: string;
   let editor: Client;
@@ -18,7 +24,8 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
   let channelSeq = 0;
 
   beforeAll(async () => {
-    api = await TestApi.start({ SCHEDULER_INTERVAL_MS: '200', DUE_WINDOW_SECONDS: '60' });
+    // The crons never run by themselves: each test runs the passes it needs.
+    api = await TestApi.start({ SCHEDULER_INTERVAL_MS: '3600000', METRICS_INTERVAL_MS: '3600000', DUE_WINDOW_SECONDS: '60' }, { clock });
     const inst = await api.admin.post('/api/institutions', {
       name: 'Pipeline Town',
       slug: 'pipeline-town',
@@ -47,13 +54,13 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     return res.body.id;
   }
 
-  /** Written by the admin, approved by the editor, due `inMs` from now. */
+  /** Written by the admin, approved by the editor, due `inMs` from now (on the app's clock). */
   async function approvedPost(
     channelIds: string[],
     inMs: number,
     text = 'The new e-service is live: https://pipeline.example/e',
   ): Promise<{ id: string; scheduledAt: Date }> {
-    const scheduledAt = new Date(Math.ceil((Date.now() + inMs) / 1000) * 1000); // whole seconds, as CivicPost stores them
+    const scheduledAt = new Date(Math.ceil((now() + inMs) / 1000) * 1000); // whole seconds, as CivicPost stores them
     const post = await api.admin.post(`${base}/posts`, {
       campaignId,
       channelIds,
@@ -67,15 +74,21 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     return { id: post.body.id, scheduledAt };
   }
 
-  async function waitForTargets(postId: string, done: (statuses: string[]) => boolean, timeoutMs = 30_000) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const post = (await api.admin.get(`/api/posts/${postId}`)).body;
-      const statuses = post.targets.map((t: { status: string }) => t.status);
-      if (done(statuses)) return post;
-      if (Date.now() > deadline) throw new Error(`targets still ${statuses.join(', ')}: ${JSON.stringify(post.targets, null, 1)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+  /** The post once its targets' statuses satisfy `done`: reached by the passes and jobs a test has run, so soon. */
+  async function waitForTargets(postId: string, done: (statuses: string[]) => boolean, timeoutMs = 10_000) {
+    return poll(
+      `targets of post ${postId}`,
+      async () => (await api.admin.get(`/api/posts/${postId}`)).body,
+      (post) => done(post.targets.map((t: { status: string }) => t.status)),
+      timeoutMs,
+      50,
+    );
+  }
+
+  /** Time on the app's clock runs on to `at` (the scheduler's passes, the jobs due), in steps of `stepMs`. */
+  async function elapseTo(at: Date, stepMs?: number): Promise<void> {
+    const ms = Math.max(0, at.getTime() - now());
+    await elapse(api, ms, stepMs ?? Math.max(ms, 1));
   }
 
   async function feedCount(channelId: string): Promise<number> {
@@ -105,6 +118,7 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
   it('publishes an approved post at its time, once, and records each transition', async () => {
     const channel = await sandboxChannel();
     const { id, scheduledAt } = await approvedPost([channel], 1_500);
+    await elapseTo(scheduledAt);
     const post = await waitForTargets(id, (s) => s.every((x) => x === 'published'));
     const [target] = post.targets;
     expect(new Date(target.publishedAt).getTime()).toBeGreaterThanOrEqual(scheduledAt.getTime());
@@ -130,13 +144,15 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
   it('holds what comes due while the institution is suspended, and sends it on resume', async () => {
     const channel = await sandboxChannel();
     expect((await api.admin.post(`${base}/suspend`, { reason: 'Election silence ordered by the prefect' })).status).toBe(200);
-    const { id } = await approvedPost([channel], 300);
+    const { id, scheduledAt } = await approvedPost([channel], 300);
+    await elapseTo(scheduledAt);
     const held = await waitForTargets(id, (s) => s.every((x) => x === 'held'));
     expect(held.targets[0].holdReason).toBe('publishing suspended: Election silence ordered by the prefect');
     expect(await feedCount(channel)).toBe(0);
 
     const resumed = await api.admin.post(`${base}/resume`);
     expect(resumed.body).toMatchObject({ suspendedAt: null, released: 1 });
+    await elapse(api, 0);
     await waitForTargets(id, (s) => s.every((x) => x === 'published'));
     expect(await feedCount(channel)).toBe(1);
   });
@@ -144,25 +160,31 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
   it('moves a post to its new time when rescheduled, and cancels one not yet claimed', async () => {
     const channel = await sandboxChannel();
     const later = await approvedPost([channel], 50_000);
+    await elapse(api, 0);
     await waitForTargets(later.id, (s) => s.every((x) => x === 'queued')); // already queued as a delayed job
+    const movedTo = new Date(now() + 500);
     const moved = await api.admin.post(`/api/posts/${later.id}/schedule`, {
-      scheduledAt: new Date(Date.now() + 500).toISOString(),
+      scheduledAt: movedTo.toISOString(),
       timeZone: 'Europe/Bucharest',
     });
     expect(moved.status).toBe(200);
     expect(moved.body.targets[0]).toMatchObject({ status: 'scheduled', revision: 2 });
+    await elapseTo(movedTo);
     await waitForTargets(later.id, (s) => s.every((x) => x === 'published'));
 
     const cancelled = await approvedPost([channel], 40_000);
+    await elapse(api, 0); // queued as a delayed job before it is cancelled
     expect((await api.admin.post(`/api/posts/${cancelled.id}/cancel`)).body.targets[0].status).toBe('cancelled');
     // The delayed job of the old time and the one of the first revision find nothing to do.
+    await elapseTo(later.scheduledAt, 10_000);
     expect(await feedCount(channel)).toBe(1);
   });
 
   it('fails a refused post with the platform reason, and marks a channel whose credentials are refused', async () => {
     const invalid = await sandboxChannel({ sandbox: { fail: 'invalid' } });
     const auth = await sandboxChannel({ sandbox: { fail: 'auth' } });
-    const { id } = await approvedPost([invalid, auth], 200);
+    const { id, scheduledAt } = await approvedPost([invalid, auth], 200);
+    await elapseTo(scheduledAt);
     const post = await waitForTargets(id, (s) => s.every((x) => x === 'failed'));
     expect(post.targets.map((t: { lastError: string }) => t.lastError).sort()).toEqual([
       'sandbox: injected auth failure',
@@ -174,7 +196,8 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
 
   it('asks the platform after an ambiguous answer instead of sending again', async () => {
     const channel = await sandboxChannel({ sandbox: { ambiguousAfterWrite: 1 } });
-    const { id } = await approvedPost([channel], 200);
+    const { id, scheduledAt } = await approvedPost([channel], 200);
+    await elapseTo(scheduledAt);
     const post = await waitForTargets(id, (s) => s.every((x) => x === 'published'));
     expect(post.targets[0].events.map((e: { toStatus: string }) => e.toStatus)).toEqual([
       'scheduled',
@@ -190,12 +213,13 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
   it('leaves a publication waiting for a person alone, even once its finished reconcile job has expired from the queue', async () => {
     // Like Telegram: the answer was lost and the platform cannot be asked, so reconciliation hands it to a person.
     const channel = await sandboxChannel({ sandbox: { fail: 'ambiguous', unconfirmable: true } });
-    const { id } = await approvedPost([channel], 200);
+    const { id, scheduledAt } = await approvedPost([channel], 200);
+    await elapseTo(scheduledAt);
     const target = await poll(
       'target waiting for a person',
       async () => (await api.admin.get(`/api/posts/${id}`)).body.targets[0],
       waitingForPerson,
-      30_000,
+      10_000,
     );
     const events = target.events.length;
     // A completed reconcile job is removed after a day; the job check must not take that as a lost job.
@@ -203,7 +227,9 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     const jobId = jobIds.reconcile(target.id, target.revision, target.attempts);
     expect(await queue.getJobState(jobId)).toBe('completed');
     await queue.remove(jobId);
-    await new Promise((r) => setTimeout(r, 12_000)); // two job checks (every 5 s, for targets unconfirmed over 5 s)
+    // Two job checks (the first finds it unconfirmed for 5 s and more), and whatever they would queue run to its end.
+    for (const check of [1, 2]) expect({ check, ...(await jobCheckPass(api)) }).toEqual({ check, queued: 0, requeued: 0, reconciled: 0 });
+    await drainQueues(api);
     const after = (await api.admin.get(`/api/posts/${id}`)).body.targets[0];
     expect(after.status).toBe('unconfirmed');
     expect(after.events).toHaveLength(events);
@@ -215,8 +241,10 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     const free = await sandboxChannel();
     const first = await approvedPost([limited], 300, 'First of two');
     const second = await approvedPost([limited, free], 300, 'Second of two');
+    // Past the window, a second at a time.
+    await elapseTo(new Date(Math.max(first.scheduledAt.getTime(), second.scheduledAt.getTime()) + 4_000), 1_000);
     const a = await waitForTargets(first.id, (s) => s.every((x) => x === 'published'));
-    const b = await waitForTargets(second.id, (s) => s.every((x) => x === 'published'), 30_000);
+    const b = await waitForTargets(second.id, (s) => s.every((x) => x === 'published'));
     const onLimited = (post: { targets: Array<{ channelId: string; publishedAt: string }> }) =>
       new Date(post.targets.find((t) => t.channelId === limited)!.publishedAt).getTime();
     const onFree = new Date(b.targets.find((t: { channelId: string }) => t.channelId === free).publishedAt).getTime();
@@ -228,7 +256,7 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
   it('sends posts due together on a limited channel one after another, none waiting for ever on the others', async () => {
     const limited = await sandboxChannel({}, { posts: 1, windowSeconds: 2 });
     // Approved first, due at one instant: their claims come together, and each sees the others in flight.
-    const scheduledAt = new Date(Math.ceil((Date.now() + 2_000) / 1000) * 1000);
+    const scheduledAt = new Date(Math.ceil((now() + 2_000) / 1000) * 1000);
     const ids: string[] = [];
     for (const text of ['One', 'Two', 'Three']) {
       const post = await api.admin.post(`${base}/posts`, {
@@ -241,9 +269,10 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
       expect((await editor.post(`/api/posts/${post.body.id}/approve`)).status).toBe(200);
       ids.push(post.body.id);
     }
+    await elapseTo(new Date(scheduledAt.getTime() + 6_000), 1_000);
     const times: number[] = [];
     for (const id of ids)
-      times.push(new Date((await waitForTargets(id, (s) => s.every((x) => x === 'published'), 20_000)).targets[0].publishedAt).getTime());
+      times.push(new Date((await waitForTargets(id, (s) => s.every((x) => x === 'published'))).targets[0].publishedAt).getTime());
     times.sort((a, b) => a - b);
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(2_000);
     expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(2_000);
@@ -261,18 +290,18 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
       [[id, other], id],
     );
     const [early, late] = rows as Array<{ id: string; institution_id: string }>;
-    const now = new Date();
+    const at = clock.now();
     const claim = (targetId: string, at: Date) =>
       api.running.runtime.dataSource.query(
         `UPDATE publication_targets SET status = 'publishing', claimed_at = $2, sending_at = NULL WHERE id = $1`,
         [targetId, at],
       );
-    await claim(early!.id, new Date(now.getTime() - 10));
-    await claim(late!.id, now);
+    await claim(early!.id, new Date(at.getTime() - 10));
+    await claim(late!.id, at);
     const targets = api.running.app.get(TargetsRepository);
     const tx = api.running.app.get(Tx);
     const take = (targetId: string) =>
-      tx.run(() => targets.takeWindowSlot(early!.institution_id, limited, new Date(now.getTime() - 60_000), 1, targetId, now));
+      tx.run(() => targets.takeWindowSlot(early!.institution_id, limited, new Date(at.getTime() - 60_000), 1, targetId, at));
     try {
       expect(await take(late!.id)).toEqual({ taken: true });
       expect(await take(early!.id)).toEqual({ taken: false, published: [] });
@@ -285,7 +314,7 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
 
   it('refuses to schedule into a blackout window, naming it', async () => {
     const channel = await sandboxChannel();
-    const start = new Date(Date.now() + 3_600_000);
+    const start = new Date(now() + 3_600_000);
     const window = await api.admin.post(`${base}/blackouts`, {
       channelIds: [channel],
       startsAt: start.toISOString(),
@@ -308,9 +337,10 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     const channel = await sandboxChannel();
     const waiting = await approvedPost([channel], 1_500, 'Waits for a person');
     const urgent = await approvedPost([channel], 1_500, 'Flood warning');
+    const endsAt = new Date(now() + 3_000);
     const window = await api.admin.post(`${base}/blackouts`, {
-      startsAt: new Date(Date.now() - 1_000).toISOString(),
-      endsAt: new Date(Date.now() + 3_000).toISOString(),
+      startsAt: new Date(now() - 1_000).toISOString(),
+      endsAt: endsAt.toISOString(),
       reason: 'National mourning',
     });
     expect(window.body.held).toBe(2);
@@ -323,14 +353,15 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     expect((await editor.post(`/api/posts/${urgent.id}/blackout-override`, { reason: 'The public must be warned now' })).status).toBe(403);
     const override = await api.admin.post(`/api/posts/${urgent.id}/blackout-override`, { reason: 'The public must be warned now' });
     expect(override.status).toBe(200);
+    await elapseTo(urgent.scheduledAt);
     await waitForTargets(urgent.id, (s) => s.every((x) => x === 'published'));
 
     // The window is over: what it held still waits for a decision, then goes when rescheduled.
-    await new Promise((r) => setTimeout(r, 4_000));
+    await elapseTo(new Date(endsAt.getTime() + 1_000), 1_000);
     expect((await api.admin.get(`/api/posts/${waiting.id}`)).body.targets[0].status).toBe('held');
-    expect(
-      (await api.admin.post(`/api/posts/${waiting.id}/schedule`, { scheduledAt: new Date(Date.now() + 500).toISOString() })).status,
-    ).toBe(200);
+    const rescheduled = new Date(now() + 500);
+    expect((await api.admin.post(`/api/posts/${waiting.id}/schedule`, { scheduledAt: rescheduled.toISOString() })).status).toBe(200);
+    await elapseTo(rescheduled);
     await waitForTargets(waiting.id, (s) => s.every((x) => x === 'published'));
     expect(await feedCount(channel)).toBe(2);
     const audit = await api.admin.get(`${base}/audit?action=post.blackout_overridden`);
@@ -344,7 +375,7 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
 
   it('publishes each occurrence of a recurring post as its own target', async () => {
     const channel = await sandboxChannel();
-    const first = new Date(Math.ceil((Date.now() + 1_500) / 1000) * 1000);
+    const first = new Date(Math.ceil((now() + 1_500) / 1000) * 1000);
     const post = await api.admin.post(`${base}/posts`, {
       campaignId,
       channelIds: [channel],
@@ -359,6 +390,7 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     expect(occurrences.map((t: { occurrenceAt: string }) => new Date(t.occurrenceAt).getTime() - first.getTime())).toEqual([
       0, 2_000, 4_000,
     ]);
+    await elapseTo(new Date(first.getTime() + 4_000), 1_000);
     const done = await waitForTargets(post.body.id, (s) => s.filter((x) => x === 'published').length === 3);
     expect(done.targets.find((t: { occurrenceAt: string | null }) => !t.occurrenceAt).status).toBe('approved');
     expect(await feedCount(channel)).toBe(3);
@@ -366,8 +398,9 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
 
   it('retries a temporary failure with backoff, as a new attempt', async () => {
     const channel = await sandboxChannel({ sandbox: { failFirst: 1 } });
-    const { id } = await approvedPost([channel], 300);
-    const post = await waitForTargets(id, (s) => s.every((x) => x === 'published'), 30_000);
+    const { id, scheduledAt } = await approvedPost([channel], 300);
+    await elapseTo(new Date(scheduledAt.getTime() + 6_000), 1_000); // past the first backoff
+    const post = await waitForTargets(id, (s) => s.every((x) => x === 'published'));
     const events = post.targets[0].events as Array<{ toStatus: string; attempt: number; error: string | null; at: string }>;
     expect(events.map((e) => e.toStatus)).toEqual(['scheduled', 'queued', 'publishing', 'queued', 'publishing', 'published']);
     expect(events[3]).toMatchObject({ error: 'sandbox: injected transient failure 1 of 1' });
@@ -379,7 +412,8 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
 
   it("shows a sandbox channel's feed as a page, labelled, with every text inert", async () => {
     const channel = await sandboxChannel();
-    const { id } = await approvedPost([channel], 300, 'Hello <script>alert("x")</script> & welcome');
+    const { id, scheduledAt } = await approvedPost([channel], 300, 'Hello <script>alert("x")</script> & welcome');
+    await elapseTo(scheduledAt);
     await waitForTargets(id, (s) => s.every((x) => x === 'published'));
     // The stored address leads (303) to the feed inside the staff pages, under their strict CSP.
     const page = await api.admin.request('GET', `/sandbox/${channel}`);

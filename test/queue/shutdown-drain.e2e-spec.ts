@@ -11,6 +11,7 @@ describe(`SIGTERM (${currentMode()} storage)`, () => {
 
   it('lets the running job finish, then exits 0', async () => {
     storage = await provisionStorage();
+    // A job of 3 s of real work (test/fixtures/slow-job-app.ts), so that the SIGTERM comes while it runs.
     const env = { ...storage.env, ROLE: storage.mode === 'embedded' ? 'all' : 'worker', SLOW_JOB_MS: '3000' };
     const app = new AppProcess(env, [], FIXTURE);
     await app.waitFor(/job slow-1 started/);

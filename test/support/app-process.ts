@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { poll } from '#test/support/poll.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const MAIN = join(ROOT, 'dist', 'main.js');
@@ -25,16 +26,22 @@ export class AppProcess {
 
   /** Resolves with the first match of `pattern` in stdout; rejects if the process exits or time runs out. */
   async waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
-    const deadline = Date.now() + timeoutMs;
     let exited = false;
     void this.exited.then(() => (exited = true));
-    for (;;) {
-      const m = this.stdout.match(pattern);
-      if (m) return m;
-      if (exited) throw new Error(`process exited before printing ${pattern}\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`);
-      if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const output = () => `stdout:\n${this.stdout}\nstderr:\n${this.stderr}`;
+    // A child process starts in real time: it is polled, not driven.
+    const m = await poll(
+      `${pattern} within ${timeoutMs} ms`,
+      async () => {
+        const found = this.stdout.match(pattern);
+        if (!found && exited) throw new Error(`process exited before printing ${pattern}\n${output()}`);
+        return found;
+      },
+      (m) => m !== null,
+      timeoutMs,
+      { everyMs: 50, describe: () => `not printed\n${output()}` },
+    );
+    return m!;
   }
 
   /** The base URL printed in the welcome banner. */
@@ -51,18 +58,16 @@ export class AppProcess {
 
 /** Polls until `url` answers 200, returning the parsed body. */
 export async function waitForHealthy(url: string, timeoutMs = 60_000): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    try {
+  const answer = await poll(
+    `${url} healthy within ${timeoutMs} ms`,
+    async () => {
       const res = await fetch(url);
-      const body = (await res.json()) as Record<string, unknown>;
-      if (res.status === 200) return body;
-      last = `${res.status} ${JSON.stringify(body)}`;
-    } catch (err) {
-      last = (err as Error).message;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} not healthy within ${timeoutMs} ms: ${last}`);
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    },
+    (a) => a.status === 200,
+    timeoutMs,
+    // Refused or unreadable while the process starts: asked again.
+    { retryOn: () => true, describe: (a) => `${a.status} ${JSON.stringify(a.body)}` },
+  );
+  return answer.body;
 }

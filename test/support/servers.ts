@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { poll } from '#test/support/poll.js';
 
 /**
  * PostgreSQL and Redis servers of a test's own, on free loopback ports, that the test may crash and restart
@@ -23,12 +24,9 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Until `ok` answers true; an error means not yet (the server still starting). */
 async function until(what: string, ok: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ok().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await poll(what, ok, (v) => v, timeoutMs, { everyMs: 100, retryOn: () => true });
 }
 
 /** A redis-server that keeps nothing on disk, as the deployments' default: a restart comes back empty. */

@@ -30,7 +30,7 @@ const IN_FLIGHT_TIMEOUT_MS = 5 * 60_000;
  * active) is never touched, so the check can be frequent: one queue lookup per such target. At 15 s, the
  * chaos runs saw a lost job add up to 30 s to a post's lateness.
  */
-const JOB_CHECK_MS = 5_000;
+export const JOB_CHECK_MS = 5_000;
 
 /** Publish attempts per target before a temporary failure becomes final. */
 export const MAX_PUBLISH_ATTEMPTS = 5;
