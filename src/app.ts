@@ -14,6 +14,7 @@ import cookieParser from 'cookie-parser';
 import express from 'express';
 import { resolve } from 'node:path';
 import { ConfigError, type AppConfig } from '#src/config/config.js';
+import { fail } from '#src/common/fail.js';
 import { DataDirLockedError } from '#src/storage/embedded-postgres.js';
 import { firstStart, type FirstStartResult } from '#src/modules/system/first-start.js';
 import { resolveCredentialsKey } from '#src/storage/credentials-key.js';
@@ -184,10 +185,4 @@ function printWelcome(config: AppConfig, running: RunningApp): void {
   }
   lines.push('');
   process.stdout.write(lines.join('\n') + '\n');
-}
-
-/** One line for the person at the console, then exit 1. */
-export function fail(line: string): never {
-  process.stderr.write(line + '\n');
-  process.exit(1);
 }

@@ -1,10 +1,5 @@
-import { createLogger, fail, serve } from '#src/app.js';
-import { CredentialsCipher } from '#src/common/crypto/credentials-cipher.js';
+import { fail } from '#src/common/fail.js';
 import { ConfigError, loadConfig, type AppConfig } from '#src/config/config.js';
-import { rotateCredentials, verifyAudit } from '#src/modules/system/commands.js';
-import { resolveCredentialsKey } from '#src/storage/credentials-key.js';
-import { createDataSource, migrate } from '#src/storage/data-source.js';
-import { openStorage } from '#src/storage/storage.js';
 import type { DataSource } from 'typeorm';
 
 const COMMANDS: Record<string, string> = {
@@ -24,7 +19,9 @@ async function main(argv: string[]): Promise<void> {
     throw err;
   }
   const command = argv[0] ?? 'serve';
-  if (command === 'serve') return serve(config);
+  // The application (Nest, TypeORM, every platform's client) loads only once the configuration
+  // holds: a mistake in it is reported in a fraction of a second instead of after seconds of imports.
+  if (command === 'serve') return (await import('#src/app.js')).serve(config);
   if (!(command in COMMANDS)) {
     fail(
       `CivicPost: unknown command "${command}". Commands:\n${Object.entries(COMMANDS)
@@ -32,6 +29,8 @@ async function main(argv: string[]): Promise<void> {
         .join('\n')}`,
     );
   }
+  const { createLogger } = await import('#src/app.js');
+  const { migrate } = await import('#src/storage/data-source.js');
   await withDatabase(config, async (dataSource) => {
     const log = createLogger(config);
     if (command === 'migrate') {
@@ -39,6 +38,7 @@ async function main(argv: string[]): Promise<void> {
       log.info({ migrations: ran }, ran.length ? `ran ${ran.length} migration(s)` : 'the database is up to date');
     } else if (command === 'audit:verify') {
       await migrate(dataSource);
+      const { verifyAudit } = await import('#src/modules/system/commands.js');
       const result = await verifyAudit(dataSource);
       if (result.ok) {
         process.stdout.write(`audit trail verified: ${result.events} events, chain intact (last hash ${result.lastHash})\n`);
@@ -51,6 +51,9 @@ async function main(argv: string[]): Promise<void> {
       }
     } else if (command === 'credentials:rotate') {
       await migrate(dataSource);
+      const { rotateCredentials } = await import('#src/modules/system/commands.js');
+      const { CredentialsCipher } = await import('#src/common/crypto/credentials-cipher.js');
+      const { resolveCredentialsKey } = await import('#src/storage/credentials-key.js');
       const cipher = new CredentialsCipher(resolveCredentialsKey(config, log), config.credentialsPreviousKeys);
       const n = await rotateCredentials(dataSource, cipher);
       process.stdout.write(`re-sealed the credentials of ${n} channel(s) with key ${cipher.currentKeyId}\n`);
@@ -59,6 +62,9 @@ async function main(argv: string[]): Promise<void> {
 }
 
 async function withDatabase(config: AppConfig, work: (dataSource: DataSource) => Promise<void>): Promise<void> {
+  const { createLogger } = await import('#src/app.js');
+  const { createDataSource } = await import('#src/storage/data-source.js');
+  const { openStorage } = await import('#src/storage/storage.js');
   const storage = await openStorage(config);
   const dataSource = createDataSource(storage.database, createLogger(config));
   try {
