@@ -78,8 +78,8 @@ export class ReportFixtures {
     const postId: string = res.body.id;
     const postStatus = target.postStatus ?? (['draft', 'in_review', 'rejected'].includes(target.status) ? target.status : 'approved');
     await this.sql(
-      `UPDATE posts SET status = $2, approved_at = CASE WHEN $2 = 'approved' THEN now() END, scheduled_at = $3 WHERE id = $1`,
-      [postId, postStatus, target.scheduledAt ?? null],
+      `UPDATE posts SET status = $2, approved_at = CASE WHEN $2 = 'approved' THEN $4::timestamptz END, scheduled_at = $3 WHERE id = $1`,
+      [postId, postStatus, target.scheduledAt ?? null, this.api.clock.now()],
     );
     await this.sql(
       `UPDATE publication_targets SET status = $2, scheduled_at = $3, published_at = $4, withdrawn_at = $5,

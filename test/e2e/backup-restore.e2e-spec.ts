@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppProcess } from '#test/support/app-process.js';
 import { Client } from '#test/support/api.js';
+import { clockStartEnv, testClock } from '#test/support/clock.js';
 import { png } from '#test/support/images.js';
 import { poll } from '#test/support/poll.js';
 import { adminQuery, currentMode, provisionStorage, type TestStorage } from '#test/support/test-storage.js';
@@ -93,8 +94,10 @@ describe(`backup and restore (${currentMode()} storage)`, () => {
 
   it('a restore into a new database and DATA_DIR holds every post, its targets, the audit chain and the media', async () => {
     storage = await provisionStorage();
+    // The test's "now"; each process starts its clock from it (CLOCK_START) when it is started.
+    const clock = testClock();
     const env: Record<string, string> = { ...storage.env, ...ENV };
-    const original = new AppProcess(env);
+    const original = new AppProcess({ ...env, ...clockStartEnv(clock) });
     processes.push(original);
     const url = await original.url();
 
@@ -120,7 +123,7 @@ describe(`backup and restore (${currentMode()} storage)`, () => {
         campaignId,
         channelIds: channels,
         variants: [{ language: 'en', text }],
-        scheduledAt: new Date(Date.now() + inMs).toISOString(),
+        scheduledAt: new Date(clock.now().getTime() + inMs).toISOString(),
         ...(media ? { media: [{ mediaId, altText: { en: 'A red poster announcing the town meeting' } }] } : {}),
       });
       expect(res.status).toBe(201);
@@ -191,7 +194,7 @@ describe(`backup and restore (${currentMode()} storage)`, () => {
     }
 
     // CivicPost on the restore: same CREDENTIALS_KEY (PostgreSQL modes) or the key inside DATA_DIR (embedded).
-    const restored = new AppProcess(restoredEnv);
+    const restored = new AppProcess({ ...restoredEnv, ...clockStartEnv(clock) });
     processes.push(restored);
     const restoredUrl = await restored.url();
     const admin2 = await login(restoredUrl, ENV.ADMIN_EMAIL, ENV.ADMIN_PASSWORD);
@@ -209,6 +212,8 @@ describe(`backup and restore (${currentMode()} storage)`, () => {
 
     // The editor's account came back too, and nothing was published again by the restored worker.
     await login(restoredUrl, 'editor@backup.example', invited.temporaryPassword);
+    // Real time must pass here: this checks that something does not happen, and nothing observable says the
+    // restored worker is done. 2 s is several of its scheduler passes (SCHEDULER_INTERVAL_MS 300) and its start-up recovery.
     await new Promise((r) => setTimeout(r, 2_000));
     const feedsAfter = await Promise.all(
       channels.map(async (c) => (await admin2.get(`${base}/channels/${c}/sandbox-feed`)).body.total as number),

@@ -6,7 +6,9 @@ import type { Browser, Page } from 'playwright-core';
 import { AppProcess, waitForHealthy } from '#test/support/app-process.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, seedInstitution, TestApi } from '#test/support/api.js';
 import { describeInBrowser } from '#test/support/browser.js';
+import { clockStartEnv, testClock } from '#test/support/clock.js';
 import { png } from '#test/support/images.js';
+import { poll } from '#test/support/poll.js';
 import { currentMode, provisionStorage, type TestStorage } from '#test/support/test-storage.js';
 import { launchBrowser } from '#test/support/web.js';
 import { ReportFixtures } from '#test/browser/report-fixtures.js';
@@ -45,6 +47,8 @@ describe(`platform tokens never in plaintext (${currentMode()} storage)`, () => 
   let storage: TestStorage;
   let app: AppProcess;
   const answers: string[] = [];
+  /** The test's "now"; the process starts from it (CLOCK_START) and runs behind it by its boot time. */
+  const clock = testClock();
 
   beforeAll(async () => {
     storage = await provisionStorage();
@@ -56,6 +60,7 @@ describe(`platform tokens never in plaintext (${currentMode()} storage)`, () => 
       ADMIN_PASSWORD,
       SEED_DEMO: 'false',
       TELEGRAM_API_BASE_URL: 'http://127.0.0.1:9',
+      ...clockStartEnv(clock),
     });
     const url = await app.url();
     await waitForHealthy(`${url}/health`, 120_000);
@@ -110,18 +115,19 @@ describe(`platform tokens never in plaintext (${currentMode()} storage)`, () => 
       campaignId: campaign.body.id,
       channelIds: [tg.body.id, masto.body.id],
       variants: [{ language: 'en', text: 'Tokens post' }],
-      scheduledAt: new Date(Date.now() + 3000).toISOString(),
+      scheduledAt: new Date(clock.now().getTime() + 3000).toISOString(),
     });
     expect(post.status).toBe(201);
     expect((await record.post(`/api/posts/${post.body.id}/submit`)).status).toBe(200);
     expect((await editor.post(`/api/posts/${post.body.id}/approve`)).status).toBe(200);
     // Wait until the worker has tried both platforms and recorded the failure.
-    let targets: Array<{ attempts: number; lastError: string | null }> = [];
-    for (let i = 0; i < 240; i++) {
-      targets = (await record.get(`/api/posts/${post.body.id}`)).body.targets;
-      if (targets.every((t) => t.attempts >= 1 && t.lastError)) break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    const targets = await poll(
+      'both platforms tried and failed',
+      async () => (await record.get(`/api/posts/${post.body.id}`)).body.targets as Array<{ attempts: number; lastError: string | null }>,
+      (ts) => ts.every((t) => t.attempts >= 1 && t.lastError),
+      120_000,
+      500,
+    );
     expect(targets.map((t) => t.attempts >= 1 && Boolean(t.lastError))).toEqual([true, true]);
     await record.get(`/api/posts/${post.body.id}`);
     await record.get(`${base}/audit?limit=200`);
@@ -368,7 +374,7 @@ describeInBrowser(`hostile text rendered inert on every page it appears on (${cu
         channelIds: [s.sandbox.id],
         variants,
         media,
-        scheduledAt: new Date(Date.now() + 8000).toISOString(),
+        scheduledAt: new Date(api.clock.now().getTime() + 8000).toISOString(),
       }),
     );
     ids.published = pub.id;
@@ -407,11 +413,13 @@ describeInBrowser(`hostile text rendered inert on every page it appears on (${cu
       publishedAt: '2026-06-06T07:01:00Z',
     });
 
-    let status = '';
-    for (let i = 0; i < 120 && status !== 'published'; i++) {
-      await new Promise((r) => setTimeout(r, 500));
-      status = (await api.admin.get(`/api/posts/${pub.id}`)).body.targets[0].status;
-    }
+    const status = await poll(
+      'the sandbox post published',
+      async () => (await api.admin.get(`/api/posts/${pub.id}`)).body.targets[0].status as string,
+      (st) => st === 'published',
+      60_000,
+      500,
+    );
     expect(status).toBe('published');
 
     browser = await launchBrowser();

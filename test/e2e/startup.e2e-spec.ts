@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { Client } from '#test/support/api.js';
 import { AppProcess, waitForHealthy } from '#test/support/app-process.js';
 import { currentMode, provisionStorage, type TestStorage } from '#test/support/test-storage.js';
 
@@ -68,6 +69,29 @@ describe(`start-up (${mode} storage)`, () => {
     expect(app.stdout).toMatch(/Password: the one in ADMIN_PASSWORD\./);
     expect(app.stdout).not.toContain('a long enough passphrase');
     expect(app.stdout).not.toMatch(/Demo institution/);
+  });
+
+  it('with CLOCK_START, reads its clock from that instant on, and warns about it in the log', async () => {
+    storage = await provisionStorage();
+    const app = new AppProcess({
+      ...storage.env,
+      ADMIN_EMAIL: 'admin@clock.example',
+      ADMIN_PASSWORD: 'a long enough passphrase',
+      SEED_DEMO: 'false',
+      SESSION_TTL_MINUTES: '60',
+      CLOCK_START: '2031-05-05T09:00:00+03:00',
+    });
+    apps.push(app);
+    const url = await app.url();
+    await waitForHealthy(`${url}/health`);
+    const warning = app.stdout.split('\n').find((l) => l.includes('CLOCK_START is set'));
+    expect(JSON.parse(warning!)).toMatchObject({ level: 40, clockStart: '2031-05-05T06:00:00.000Z' });
+    // A session's expiry is the app's "now" plus its lifetime: in 2031, however long the start took.
+    const login = await new Client(url).post('/api/auth/login', { email: 'admin@clock.example', password: 'a long enough passphrase' });
+    expect(login.status).toBe(200);
+    const sinceStart = Date.parse(login.body.expiresAt) - 60 * 60_000 - Date.parse('2031-05-05T06:00:00Z');
+    expect(sinceStart).toBeGreaterThanOrEqual(0);
+    expect(sinceStart).toBeLessThan(120_000);
   });
 
   if (mode === 'embedded') {

@@ -1,6 +1,7 @@
 import { startApp, type RunningApp } from '#src/app.js';
 import { Clock } from '#src/common/clock.js';
 import { loadConfig } from '#src/config/config.js';
+import { testClock } from './clock.js';
 import { provisionStorage, type TestStorage } from './test-storage.js';
 
 export interface Reply<T = any> {
@@ -77,7 +78,7 @@ export class TestApi {
     readonly admin: Client,
   ) {}
 
-  /** `clock`: the app's clock (a ShiftedClock set to the instant a test needs); the system's by default. */
+  /** `clock`: the app's clock; by default a ShiftedClock at TEST_NOW (test/support/clock.ts), never the day the test runs. */
   static async start(env: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<TestApi> {
     const storage = await provisionStorage();
     const config = loadConfig({
@@ -90,7 +91,7 @@ export class TestApi {
       LOGIN_MAX_PER_ACCOUNT: '10000',
       ...env,
     });
-    const running = await startApp(config, { clock: options.clock });
+    const running = await startApp(config, { clock: options.clock ?? testClock() });
     const api = new TestApi(running, storage, new Client(running.url!));
     await api.login(api.admin, ADMIN_EMAIL, ADMIN_PASSWORD);
     return api;

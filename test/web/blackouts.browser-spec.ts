@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it, jest } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { TestApi, seedInstitution, type Client } from '#test/support/api.js';
 import { describeInBrowser } from '#test/support/browser.js';
+import { poll } from '#test/support/poll.js';
 import { currentMode } from '#test/support/test-storage.js';
 import { WebSession, launchBrowser } from '#test/support/web.js';
 
@@ -50,13 +51,13 @@ describeInBrowser(`staff pages: blackouts and the kill switch (${currentMode()} 
   }
 
   async function targetStatus(client: Client, postId: string, want: string): Promise<string> {
-    let status = '';
-    for (let i = 0; i < 400; i++) {
-      status = (await client.get(`/api/posts/${postId}`)).body.targets[0].status;
-      if (status === want) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return status;
+    return poll(
+      `target of ${postId} ${want}`,
+      async () => (await client.get(`/api/posts/${postId}`)).body.targets[0].status as string,
+      (status) => status === want,
+      40_000,
+      100,
+    );
   }
 
   /** Accepts the next confirmation the page asks for, and returns its question. */
@@ -183,7 +184,7 @@ describeInBrowser(`staff pages: blackouts and the kill switch (${currentMode()} 
     expect(seen).toEqual(expect.arrayContaining(mine));
 
     // A post that comes due meanwhile is held, and released on resume.
-    const soon = new Date(Math.ceil((Date.now() + 3_000) / 1000) * 1000).toISOString();
+    const soon = new Date(Math.ceil((api.clock.now().getTime() + 3_000) / 1000) * 1000).toISOString();
     const postId = await approvedPost('Anunț amânat', soon);
     expect(await targetStatus(api.admin, postId, 'held')).toBe('held');
 

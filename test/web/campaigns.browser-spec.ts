@@ -21,7 +21,7 @@ describeInBrowser(`staff pages: campaigns (${currentMode()} storage)`, () => {
   }
 
   const daysAgo = (n: number, hour = 10) => {
-    const d = new Date(Date.now() - n * 86_400_000);
+    const d = new Date(api.clock.now().getTime() - n * 86_400_000);
     d.setUTCHours(hour, 0, 0, 0);
     return d.toISOString();
   };

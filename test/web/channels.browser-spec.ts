@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { MastodonFake } from '#test/fakes/mastodon.fake.js';
 import { TestApi, seedInstitution } from '#test/support/api.js';
 import { describeInBrowser } from '#test/support/browser.js';
+import { poll } from '#test/support/poll.js';
 import { currentMode } from '#test/support/test-storage.js';
 import { WebSession, launchBrowser } from '#test/support/web.js';
 
@@ -238,28 +239,34 @@ describeInBrowser(`staff pages: channels and the sandbox feed (${currentMode()} 
     expect(post).toMatchObject({ status: 201 });
     expect(await api.admin.post(`/api/posts/${post.body.id}/submit`)).toMatchObject({ status: 200 });
     expect(await seed.members.editor.post(`/api/posts/${post.body.id}/approve`)).toMatchObject({ status: 200 });
-    const at = new Date(Math.ceil((Date.now() + 3_000) / 1000) * 1000);
+    const at = new Date(Math.ceil((api.clock.now().getTime() + 3_000) / 1000) * 1000);
     expect(await seed.members.editor.post(`/api/posts/${post.body.id}/schedule`, { scheduledAt: at.toISOString() })).toMatchObject({
       status: 200,
     });
-    let target: { status: string; externalUrl: string | null; externalId: string | null } | undefined;
-    for (let i = 0; i < 300; i++) {
-      target = (await api.admin.get(`/api/posts/${post.body.id}`)).body.targets[0];
-      if (target!.status === 'published') break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(target!.status).toBe('published');
-    expect(target!.externalUrl).toBe(`/sandbox/${seed.sandbox.id}#${target!.externalId}`);
+    const target = await poll(
+      'the sandbox post published',
+      async () =>
+        (await api.admin.get(`/api/posts/${post.body.id}`)).body.targets[0] as {
+          status: string;
+          externalUrl: string | null;
+          externalId: string | null;
+        },
+      (t) => t.status === 'published',
+      30_000,
+      100,
+    );
+    expect(target.status).toBe('published');
+    expect(target.externalUrl).toBe(`/sandbox/${seed.sandbox.id}#${target.externalId}`);
 
     const s = await as(seed.members.author);
     // The publication's own address (as stored) redirects into the pages, keeping the post's anchor.
-    expect(await s.goto(target!.externalUrl!)).toBe(200);
-    expect(s.page.url()).toBe(`${api.url}/app/${SLUG}/sandbox/${seed.sandbox.id}#${target!.externalId}`);
+    expect(await s.goto(target.externalUrl!)).toBe(200);
+    expect(s.page.url()).toBe(`${api.url}/app/${SLUG}/sandbox/${seed.sandbox.id}#${target.externalId}`);
     expect(await s.page.locator('h1').textContent()).toBe('Sandbox feed: Sandbox');
     expect(await s.page.locator('.sandbox-banner').textContent()).toBe(
       'SANDBOX: training only. Nothing on this page was published on any platform; engagement is simulated.',
     );
-    const entry = s.page.locator(`article[id="${target!.externalId}"]`);
+    const entry = s.page.locator(`article[id="${target.externalId}"]`);
     expect(await entry.locator('.sandbox-text').textContent()).toBe(
       'Parcul din cartier se redeschide sâmbătă <b>la ora 10</b> & vă așteptăm!',
     );

@@ -281,7 +281,7 @@ describeInBrowser(`staff pages: the post page (${currentMode()} storage)`, () =>
     ).body;
     const postId = await draft(seed.members.author, {
       channelIds: [channel.id],
-      scheduledAt: new Date(Date.now() + 2_000).toISOString(),
+      scheduledAt: new Date(api.clock.now().getTime() + 2_000).toISOString(),
       timeZone: 'UTC',
     });
     await seed.members.author.post(`/api/posts/${postId}/submit`);

@@ -28,7 +28,8 @@ export class AuthController {
       sameSite: 'lax',
       secure: this.config.publicBaseUrl?.startsWith('https:') ?? false,
       path: '/',
-      expires: result.expiresAt,
+      // A lifetime, not an instant: the browser judges Expires by its own clock, which need not be the app's.
+      maxAge: this.config.sessionTtlMinutes * 60_000,
     });
     return { token: result.token, tokenType: 'Bearer', expiresAt: result.expiresAt, user: result.user };
   }

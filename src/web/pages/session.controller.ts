@@ -58,7 +58,8 @@ export class SessionPagesController {
         sameSite: 'lax',
         secure: this.contexts.secureCookies,
         path: '/',
-        expires: result.expiresAt,
+        // A lifetime, not an instant: the browser judges Expires by its own clock, which need not be the app's.
+        maxAge: this.config.sessionTtlMinutes * 60_000,
       });
       this.csrf.renew(req, res, result.token);
       ctx.redirect(result.user.mustChangePassword ? `/account/password?next=${encodeURIComponent(next)}` : next);

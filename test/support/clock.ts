@@ -1,0 +1,20 @@
+import { ShiftedClock } from '#src/common/clock.js';
+
+/**
+ * "Now" for every test that does not choose its own: Wednesday 9 December 2026, 09:30 in
+ * Bucharest. The absolute dates tests write (campaigns 2026-12-01 to 2027-01-31, posts in 2027,
+ * report periods of 2026) are chosen to agree with it: a test that needs "today" or "in a few
+ * seconds" reads `api.clock.now()` instead. Tests of DST, month ends and midnight set their own.
+ */
+export const TEST_NOW = new Date('2026-12-09T09:30:00+02:00');
+
+/** A clock that reads `at` now and runs on at the real rate, so the queues' real delays still hold. */
+export const testClock = (at: Date = TEST_NOW): ShiftedClock => new ShiftedClock(at);
+
+/**
+ * CLOCK_START for a process a test starts, read from the test's clock at the moment it is called:
+ * the child's clock starts there when it boots (it lags the test's by its boot time, a few seconds).
+ */
+export const clockStartEnv = (clock: { now(): Date } = testClock()): { CLOCK_START: string } => ({
+  CLOCK_START: clock.now().toISOString(),
+});
