@@ -12,6 +12,7 @@ import { AppProcess } from '#test/support/app-process.js';
 import { poll } from '#test/support/poll.js';
 import { Client } from '#test/support/api.js';
 import { PrivatePostgres, PrivateRedis } from '#test/support/servers.js';
+import { campaignDatesAround } from '#test/support/clock.js';
 
 /**
  * One chaos run (issue 9): CivicPost as an api and several workers on a PostgreSQL and a Redis of the run's
@@ -160,7 +161,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const inst = (await admin.post('/api/institutions', { name: 'Chaos Town', slug: 'chaos-town', timeZone: 'UTC', languages: ['en'] }))
       .body;
     const base = `/api/institutions/${inst.id}`;
-    const campaign = (await admin.post(`${base}/campaigns`, { title: 'Chaos', startsOn: '2026-01-01', endsOn: '2030-12-31' })).body;
+    const campaign = (await admin.post(`${base}/campaigns`, { title: 'Chaos', ...campaignDatesAround(new Date()) })).body;
     const { platform, settings, credentials } = fake.demoChannel();
     for (let i = 0; i < o.channels; i++) {
       const res = await admin.post(`${base}/channels`, { platform, displayName: `Chaos ${i}`, settings, credentials });

@@ -9,6 +9,7 @@ import { AppProcess, waitForHealthy } from '#test/support/app-process.js';
 import { Client } from '#test/support/api.js';
 import { poll } from '#test/support/poll.js';
 import { currentMode, provisionStorage, type TestStorage } from '#test/support/test-storage.js';
+import { campaignDatesAround } from '#test/support/clock.js';
 
 /**
  * BullMQ on a three-node Redis Cluster: one api and two workers publish a burst due at one moment,
@@ -212,8 +213,7 @@ else if (!haveRedisTools) console.info('redis-cluster test skipped: redis-server
     editor.token = (
       await editor.post('/api/auth/login', { email: 'editor@cluster.example', password: invited.temporaryPassword })
     ).body.token;
-    const campaignId = (await admin.post(`${base}/campaigns`, { title: 'Cluster campaign', startsOn: '2026-01-01', endsOn: '2027-12-31' }))
-      .body.id;
+    const campaignId = (await admin.post(`${base}/campaigns`, { title: 'Cluster campaign', ...campaignDatesAround(new Date()) })).body.id;
     const channels: string[] = [];
     for (let i = 0; i < CHANNELS; i++) {
       const created = await admin.post(`${base}/channels`, {

@@ -5,6 +5,7 @@ import { AppProcess } from '#test/support/app-process.js';
 import { Client } from '#test/support/api.js';
 import { poll } from '#test/support/poll.js';
 import { currentMode, provisionStorage, type TestStorage } from '#test/support/test-storage.js';
+import { campaignDatesAround } from '#test/support/clock.js';
 
 const ENV = {
   SCHEDULER_INTERVAL_MS: '250',
@@ -24,8 +25,7 @@ async function setUp(url: string, channelSettings: Array<Record<string, unknown>
   const editor = new Client(url);
   const invited = (await admin.post(`${base}/members`, { email: 'editor@crash.example', role: 'editor' })).body;
   editor.token = (await editor.post('/api/auth/login', { email: 'editor@crash.example', password: invited.temporaryPassword })).body.token;
-  const campaignId = (await admin.post(`${base}/campaigns`, { title: 'Crash campaign', startsOn: '2026-01-01', endsOn: '2027-12-31' })).body
-    .id;
+  const campaignId = (await admin.post(`${base}/campaigns`, { title: 'Crash campaign', ...campaignDatesAround(new Date()) })).body.id;
   const channels: string[] = [];
   for (const [i, settings] of channelSettings.entries()) {
     channels.push((await admin.post(`${base}/channels`, { platform: 'sandbox', displayName: `Sandbox ${i}`, settings })).body.id);

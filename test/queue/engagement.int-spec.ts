@@ -14,6 +14,7 @@ import { poll } from '#test/support/poll.js';
 import { currentMode } from '#test/support/test-storage.js';
 import { MastodonFake } from '#test/fakes/mastodon.fake.js';
 import { TelegramFake } from '#test/fakes/telegram.fake.js';
+import { campaignDatesAround, testClock } from '#test/support/clock.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -48,13 +49,17 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
     await mastodon.start();
     await telegram.start();
     // The crons' own intervals are long: each test runs passes itself, at the times it chooses.
-    api = await TestApi.start({
-      ...telegram.demoChannel().env,
-      SCHEDULER_INTERVAL_MS: '3600000',
-      DUE_WINDOW_SECONDS: '60',
-      METRICS_INTERVAL_MS: '3600000',
-      PLATFORM_TIMEOUT_MS: '3000',
-    });
+    api = await TestApi.start(
+      {
+        ...telegram.demoChannel().env,
+        SCHEDULER_INTERVAL_MS: '3600000',
+        DUE_WINDOW_SECONDS: '60',
+        METRICS_INTERVAL_MS: '3600000',
+        PLATFORM_TIMEOUT_MS: '3000',
+      },
+      // From the real time: a platform's rate-limit reset is a real instant, which the app compares with its clock.
+      { clock: testClock(new Date()) },
+    );
     const inst = await api.admin.post('/api/institutions', {
       name: 'Metricsburg',
       slug: 'metricsburg',
@@ -64,8 +69,7 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
     institutionId = inst.body.id;
     base = `/api/institutions/${institutionId}`;
     editor = await api.member(api.admin, institutionId, 'editor@metricsburg.example', 'editor');
-    campaignId = (await api.admin.post(`${base}/campaigns`, { title: 'Library week', startsOn: '2026-01-01', endsOn: '2027-12-31' })).body
-      .id;
+    campaignId = (await api.admin.post(`${base}/campaigns`, { title: 'Library week', ...campaignDatesAround(api.clock.now()) })).body.id;
     engagement = api.running.app.get(EngagementService);
     queue = api.running.app.get<Queue<MetricsJob>>(getQueueToken(QUEUES.metrics));
     clock = api.running.app.get(Clock);
@@ -176,7 +180,7 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
   async function makeDue(channelId: string): Promise<void> {
     await sql(`UPDATE publication_targets SET metrics_next_at = $2 WHERE channel_id = $1 AND status = 'published'`, [
       channelId,
-      new Date(Date.now() - 1_000),
+      new Date(clock.now().getTime() - 1_000),
     ]);
   }
 
@@ -360,7 +364,7 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
       `SELECT metrics_next_at, published_at FROM publication_targets WHERE channel_id = $1`,
       [ch],
     );
-    for (const t of nextTimes) expect(t.metrics_next_at.getTime()).toBeGreaterThan(Date.now() - 60_000);
+    for (const t of nextTimes) expect(t.metrics_next_at.getTime()).toBeGreaterThan(clock.now().getTime() - 60_000);
 
     // The platform rate-limits the metrics reads.
     mastodon.fail({ fault: 'rate_limit', on: 'statuses', times: 10 });
@@ -392,7 +396,7 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
     const [post] = await publishedPosts(ch, ['Author talk on Thursday']);
     mastodon.fail({ fault: 'expired_token', on: 'statuses', times: 5 });
     await makeDue(ch);
-    const now = Date.now();
+    const now = clock.now().getTime();
     expect(await metricsPass(api)).toEqual({ targets: 1, jobs: 1 });
     await drained();
     const [row] = await sql<{ metrics_paused_until: Date; metrics_last_error: string; status: string }>(
@@ -402,7 +406,7 @@ describe(`engagement collection (${currentMode()} storage)`, () => {
     expect(row!.status).toBe('active');
     expect(row!.metrics_last_error).toMatch(/^auth: /);
     expect(row!.metrics_paused_until.getTime()).toBeGreaterThanOrEqual(now + METRICS_AUTH_PAUSE_MS - 1_000);
-    expect(row!.metrics_paused_until.getTime()).toBeLessThan(Date.now() + METRICS_AUTH_PAUSE_MS + 1_000);
+    expect(row!.metrics_paused_until.getTime()).toBeLessThan(clock.now().getTime() + METRICS_AUTH_PAUSE_MS + 1_000);
     expect(await snapshots([post!.targetId])).toEqual([]);
     mastodon.clearFaults();
   });

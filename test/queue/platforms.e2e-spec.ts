@@ -11,6 +11,7 @@ import { LinkedInFake } from '#test/fakes/linkedin.fake.js';
 import { MastodonFake } from '#test/fakes/mastodon.fake.js';
 import { TelegramFake } from '#test/fakes/telegram.fake.js';
 import { XFake } from '#test/fakes/x.fake.js';
+import { campaignDatesAround } from '#test/support/clock.js';
 
 /**
  * CivicPost pointed by configuration at the six fake platforms: channels verified, posts with an
@@ -55,7 +56,7 @@ describe(`publishing to the platforms' fakes (${currentMode()} storage)`, () => 
     });
     base = `/api/institutions/${inst.body.id}`;
     editor = await api.member(api.admin, inst.body.id, 'editor@fakeville.example', 'editor');
-    campaignId = (await api.admin.post(`${base}/campaigns`, { title: 'Parcul nou', startsOn: '2026-01-01', endsOn: '2027-12-31' })).body.id;
+    campaignId = (await api.admin.post(`${base}/campaigns`, { title: 'Parcul nou', ...campaignDatesAround(clock.now()) })).body.id;
     for (const name of names) {
       const { platform, settings, credentials } = fakes[name].demoChannel();
       const res = await api.admin.post(`${base}/channels`, { platform, displayName: `Fakeville on ${name}`, settings, credentials });

@@ -18,3 +18,13 @@ export const testClock = (at: Date = TEST_NOW): ShiftedClock => new ShiftedClock
 export const clockStartEnv = (clock: { now(): Date } = testClock()): { CLOCK_START: string } => ({
   CLOCK_START: clock.now().toISOString(),
 });
+
+/**
+ * A campaign's dates for tests whose clock follows the real time (platform rate-limit resets and
+ * child processes are real instants): from a year before `now` to a year after, so the campaign
+ * holds its posts whatever day the suite runs.
+ */
+export const campaignDatesAround = (now: Date): { startsOn: string; endsOn: string } => {
+  const day = (offsetDays: number) => new Date(now.getTime() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+  return { startsOn: day(-366), endsOn: day(366) };
+};
