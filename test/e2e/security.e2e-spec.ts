@@ -468,7 +468,8 @@ describeInBrowser(`hostile text rendered inert on every page it appears on (${cu
     // The probe below can fail: the same markup inserted as HTML does run, in this very context.
     await page.goto(`${api.url}/login`);
     await page.setContent(`<p>${XSS.channel}</p>`);
-    await page.waitForTimeout(200);
+    // The broken image's onerror runs after the content is set: wait for it (briefly), then assert.
+    await page.waitForFunction('window.__xss !== undefined', undefined, { timeout: 5_000 }).catch(() => undefined);
     expect(await page.evaluate('window.__xss')).toBe('channel');
     for (const [name, path, expected] of pages()) {
       const res = await page.goto(api.url + path);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TestApi, type Client } from '#test/support/api.js';
 import { png } from '#test/support/images.js';
-import { elapse, TestClock } from '#test/support/passes.js';
+import { elapse } from '#test/support/passes.js';
 import { poll } from '#test/support/poll.js';
 import { currentMode } from '#test/support/test-storage.js';
 import { BlueskyFake } from '#test/fakes/bluesky.fake.js';
@@ -11,7 +11,7 @@ import { LinkedInFake } from '#test/fakes/linkedin.fake.js';
 import { MastodonFake } from '#test/fakes/mastodon.fake.js';
 import { TelegramFake } from '#test/fakes/telegram.fake.js';
 import { XFake } from '#test/fakes/x.fake.js';
-import { campaignDatesAround } from '#test/support/clock.js';
+import { campaignDatesAround, TestClock } from '#test/support/clock.js';
 
 /**
  * CivicPost pointed by configuration at the six fake platforms: channels verified, posts with an

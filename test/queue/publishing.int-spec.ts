@@ -5,7 +5,8 @@ import { TargetsRepository } from '#src/modules/publishing/targets.repository.js
 import { jobIds, QUEUES, type ReconcileJob } from '#src/queue/queues.js';
 import { Tx } from '#src/storage/tx.js';
 import { TestApi, type Client } from '#test/support/api.js';
-import { drainQueues, elapse, jobCheckPass, TestClock } from '#test/support/passes.js';
+import { TestClock } from '#test/support/clock.js';
+import { drainQueues, elapse, jobCheckPass } from '#test/support/passes.js';
 import { poll } from '#test/support/poll.js';
 import { currentMode } from '#test/support/test-storage.js';
 import { waitingForPerson } from '#test/support/targets.js';

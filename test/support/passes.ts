@@ -1,10 +1,10 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Job, JobType, Queue } from 'bullmq';
-import { ShiftedClock } from '#src/common/clock.js';
 import { EngagementService } from '#src/modules/engagement/engagement.service.js';
 import { JOB_CHECK_MS, PublishingService } from '#src/modules/publishing/publishing.service.js';
 import { ALL_QUEUES, type QueueName } from '#src/queue/queues.js';
 import type { TestApi } from '#test/support/api.js';
+import { TestClock } from '#test/support/clock.js';
 import { poll } from '#test/support/poll.js';
 
 /**
@@ -14,39 +14,10 @@ import { poll } from '#test/support/poll.js';
  * {@link TestClock} to let time pass without waiting for it.
  */
 
-/**
- * A {@link ShiftedClock} that remembers each of its shifts. A queue counts a job's delay in real time from when the
- * job was added, so {@link advance} needs the clock's shift at that moment to know which delayed jobs the new time
- * has made due. Move it only through `set` and `advance` (or the helpers here).
- */
-export class TestClock extends ShiftedClock {
-  /** Real instant from which each shift holds (ms), and the shift (ms the clock reads ahead of the real time). */
-  private readonly shifts: Array<{ from: number; shiftMs: number }>;
-
-  constructor(start: Date) {
-    super(start);
-    this.shifts = [{ from: -Infinity, shiftMs: start.getTime() - Date.now() }];
-  }
-
-  override set(at: Date): void {
-    super.set(at);
-    this.shifts.push({ from: Date.now(), shiftMs: at.getTime() - Date.now() });
-  }
-
-  override advance(ms: number): void {
-    super.advance(ms);
-    this.shifts.push({ from: Date.now(), shiftMs: this.shifts.at(-1)!.shiftMs + ms });
-  }
-
-  /** What the clock read at the real instant `realMs`. */
-  readingAt(realMs: number): number {
-    return realMs + this.shifts.findLast((s) => s.from <= realMs)!.shiftMs;
-  }
-}
-
-function testClock(api: TestApi): TestClock {
+function clockOf(api: TestApi): TestClock {
   const clock = api.clock;
-  if (!(clock instanceof TestClock)) throw new Error('start the TestApi with { clock: new TestClock(...) } to move its time');
+  if (!(clock instanceof TestClock))
+    throw new Error('the TestApi runs on a clock of its own: start it with a TestClock (the default) to move its time');
   return clock;
 }
 
@@ -83,7 +54,7 @@ export async function jobCheckPass(api: TestApi): Promise<{ queued: number; requ
  * (its due time on the app's clock is when it was added, read on the clock then, plus its delay).
  */
 export async function advance(api: TestApi, ms: number): Promise<void> {
-  const clock = testClock(api);
+  const clock = clockOf(api);
   clock.advance(ms);
   await promoteDue(api, clock);
 }
