@@ -30,6 +30,25 @@ export interface StoredPost {
   imageHashes: string[];
 }
 
+/**
+ * The posts of a fake whose ledger entries carry `deleted` and `media: [{ altText, sha256 }]` and no replies
+ * (Facebook's page feed, LinkedIn's posts).
+ */
+export function postsOfLedger(ledger: Array<{ id: string; text: string; [key: string]: unknown }>): StoredPost[] {
+  return ledger
+    .filter((e) => !e.deleted)
+    .map((e) => {
+      const media = e.media as Array<{ altText: string | null; sha256: string }>;
+      return {
+        id: e.id,
+        text: e.text,
+        replyTo: null,
+        altTexts: media.map((m) => m.altText ?? ''),
+        imageHashes: media.map((m) => m.sha256),
+      };
+    });
+}
+
 /** Faults the contract injects; `create` is the call that stores a text post, `read` a read the contract makes. */
 export type ContractFault = 'rate_limit' | 'server_error' | 'expired_token' | 'hang' | 'accept_then_drop' | 'accept_then_error';
 export type FaultTarget = 'create' | 'read' | 'delete';

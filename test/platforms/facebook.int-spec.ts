@@ -4,7 +4,7 @@ import { FacebookAdapter } from '#src/platforms/facebook/facebook.adapter.js';
 import { PlatformError, type Connection, type MediaItem, type PublishRequest } from '#src/platforms/platform-adapter.js';
 import type { PlatformOptions } from '#src/platforms/platform-options.js';
 import { FacebookFake } from '#test/fakes/facebook.fake.js';
-import { adapterContract, type FaultTarget, type StoredPost } from '#test/platforms/adapter-contract.js';
+import { adapterContract, postsOfLedger, type FaultTarget } from '#test/platforms/adapter-contract.js';
 
 const fake = new FacebookFake();
 let url: string;
@@ -73,19 +73,7 @@ adapterContract({
   conn: () => conn(),
   request: (key, text, more) => request(text, { idempotencyKey: key, ...more }),
   image: (altText) => image(altText),
-  posts: async (): Promise<StoredPost[]> =>
-    fake.ledger
-      .filter((e) => !e.deleted)
-      .map((e) => {
-        const media = e.media as Array<{ altText: string | null; sha256: string }>;
-        return {
-          id: e.id,
-          text: e.text,
-          replyTo: null,
-          altTexts: media.map((m) => m.altText ?? ''),
-          imageHashes: media.map((m) => m.sha256),
-        };
-      }),
+  posts: async () => postsOfLedger(fake.ledger),
   requestCount: () => fake.requests.length,
   fail: (fault, on) => fake.fail({ fault, on: ROUTES[on] }),
   sawHungRequest: () => fake.requests.some((r) => r.route === 'feed' && r.fault === 'hang'),
