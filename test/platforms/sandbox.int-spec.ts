@@ -6,10 +6,10 @@
  * connection, no hang: nothing waits on an answer), has no credentials to refuse, and has no reads or
  * deletes that fail.
  */
-import { afterAll, beforeAll } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
-import { Clock } from '#src/common/clock.js';
+import { Clock, ShiftedClock } from '#src/common/clock.js';
 import { loadConfig } from '#src/config/config.js';
 import type { Connection, PublishRequest } from '#src/platforms/platform-adapter.js';
 import { SandboxAdapter, type SandboxBehaviour } from '#src/platforms/sandbox.adapter.js';
@@ -137,4 +137,17 @@ adapterContract({
   },
   // The idempotency key is unique in the feed, as a platform's would be.
   duplicate: (first) => ({ ...first }),
+});
+
+describe('the sandbox only', () => {
+  it("stamps a publication with the injected clock's time, not the machine's", async () => {
+    const at = new Date('2027-03-28T00:59:50.000Z'); // ten seconds before Bucharest's clocks jump
+    const adapter = new SandboxAdapter(tx, new ShiftedClock(at));
+    const [part] = await adapter.publish(request('clock-stamp', 'Stamped by the clock'));
+    const [row] = (await dataSource.query(`SELECT published_at FROM sandbox_posts WHERE id = $1`, [part!.externalId])) as Array<{
+      published_at: Date;
+    }>;
+    expect(row!.published_at.getTime() - at.getTime()).toBeGreaterThanOrEqual(0);
+    expect(row!.published_at.getTime() - at.getTime()).toBeLessThan(60_000);
+  });
 });
