@@ -38,3 +38,22 @@ export function occurrences(rule: string, first: Date, timeZone: string, from: D
   }
   return out;
 }
+
+/** Why a recurrence text is refused: not an RRULE at all, or a rule that never produces an occurrence. */
+export type RecurrenceProblem = { kind: 'invalid'; detail: string } | { kind: 'empty' };
+
+/** The trimmed rule, or null for none; throws nothing, answers what is wrong with it instead. */
+export function checkRecurrence(text: string | null | undefined): { rule: string | null } | { problem: RecurrenceProblem } {
+  const rule = text?.trim() || null;
+  if (!rule) return { rule: null };
+  let parsed: InstanceType<typeof rrule.RRule> | undefined;
+  try {
+    const any = rrule.rrulestr(rule.startsWith('RRULE:') || rule.includes('\n') ? rule : `RRULE:${rule}`);
+    parsed = any instanceof rrule.RRule ? any : undefined;
+  } catch (err) {
+    return { problem: { kind: 'invalid', detail: (err as Error).message } };
+  }
+  // A rule that never produces an occurrence is a mistake, not a schedule.
+  if (!parsed || parsed.options.interval < 1 || parsed.options.count === 0) return { problem: { kind: 'empty' } };
+  return { rule };
+}

@@ -35,6 +35,12 @@ import { PartnersService } from '#src/modules/partners/partners.service.js';
 import { InstitutionPostsController, PostWorkflowController } from '#src/modules/posts/posts.controller.js';
 import { PostsRepository } from '#src/modules/posts/posts.repository.js';
 import { PostsService } from '#src/modules/posts/posts.service.js';
+import { PostAccess } from '#src/modules/posts/post-access.js';
+import { PostContentService } from '#src/modules/posts/post-content.service.js';
+import { PostPublicationsService } from '#src/modules/posts/post-publications.service.js';
+import { PostReviewService } from '#src/modules/posts/post-review.service.js';
+import { PostViewsService } from '#src/modules/posts/post-views.service.js';
+import { PublicationTargetsService } from '#src/modules/publishing/publication-targets.service.js';
 import { TargetsRepository } from '#src/modules/publishing/targets.repository.js';
 import { RecurrenceService } from '#src/modules/publishing/recurrence.service.js';
 import { Tx } from '#src/storage/tx.js';
@@ -80,6 +86,12 @@ import { TransparencyController } from '#src/modules/reports/transparency.contro
     PartnersService,
     ChannelsService,
     CampaignsService,
+    PublicationTargetsService,
+    PostAccess,
+    PostContentService,
+    PostViewsService,
+    PostReviewService,
+    PostPublicationsService,
     PostsService,
   ],
   exports: [
@@ -94,6 +106,11 @@ import { TransparencyController } from '#src/modules/reports/transparency.contro
     ChannelsService,
     CampaignsService,
     PostsService,
+    PostContentService,
+    PostViewsService,
+    PostReviewService,
+    PostPublicationsService,
+    PublicationTargetsService,
     ChannelsRepository,
     PostsRepository,
     TargetsRepository,

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Blackout } from '#src/modules/blackouts/blackout.entity.js';
 import type { Channel } from '#src/modules/channels/channel.entity.js';
 import type { Institution } from '#src/modules/institutions/institution.entity.js';
-import type { Post, PublicationTarget } from '#src/modules/posts/post.entity.js';
+import type { Post } from '#src/modules/posts/post.entity.js';
+import type { PublicationTarget } from '#src/modules/publishing/publication-target.entity.js';
 
 /**
  * Entities as plain objects, whole and valid, with `overrides` on top: what a mocked repository
@@ -101,7 +102,8 @@ export function targetData(overrides: Partial<PublicationTarget> = {}): Publicat
     withdrawnAt: null,
     metricsNextAt: null,
     occurrenceAt: null,
-    holdReason: null,
+    holdKind: null,
+    holdRef: null,
     createdAt: AT,
     updatedAt: AT,
     ...overrides,

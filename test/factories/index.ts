@@ -8,8 +8,10 @@ import type { Institution } from '#src/modules/institutions/institution.entity.j
 import { InstitutionsRepository } from '#src/modules/institutions/institutions.repository.js';
 import { Membership, type MemberRole } from '#src/modules/institutions/membership.entity.js';
 import { MembersRepository } from '#src/modules/members/members.repository.js';
-import { PublicationTarget, type Post } from '#src/modules/posts/post.entity.js';
+import { type Post } from '#src/modules/posts/post.entity.js';
+import { PublicationTarget } from '#src/modules/publishing/publication-target.entity.js';
 import { PostsRepository } from '#src/modules/posts/posts.repository.js';
+import { TargetsRepository } from '#src/modules/publishing/targets.repository.js';
 import type { User } from '#src/modules/users/user.entity.js';
 import { Tx } from '#src/storage/tx.js';
 import { channelData, institutionData, postData } from '#test/factories/entities.js';
@@ -31,12 +33,14 @@ export class Factories {
   readonly channels: ChannelsRepository;
   readonly campaigns: CampaignsRepository;
   readonly posts: PostsRepository;
+  readonly targets: TargetsRepository;
 
   constructor(readonly dataSource: DataSource) {
     this.tx = new Tx(dataSource);
     this.institutions = new InstitutionsRepository(this.tx);
     this.members = new MembersRepository(this.tx);
     this.channels = new ChannelsRepository(this.tx);
+    this.targets = new TargetsRepository(this.tx);
     this.campaigns = new CampaignsRepository(this.tx);
     this.posts = new PostsRepository(this.tx);
   }
@@ -98,11 +102,15 @@ export class Factories {
     return post;
   }
 
-  /** The post's target on `channel`, made as the posts repository makes it, then given `overrides` (a status, times, attempts). */
+  /**
+   * The post's target on `channel`, made as the publishing module makes it, then given `overrides` (a
+   * status, times, attempts) directly: a test starts from any state without walking the transitions there.
+   */
   async target(post: Post, channel: Pick<Channel, 'id'>, overrides: New<PublicationTarget> = {}): Promise<PublicationTarget> {
-    const current = await this.posts.listTargets(post.institutionId, [post.id]);
+    const current = await this.targets.listForPosts(post.institutionId, [post.id]);
     const channelIds = [...new Set([...current.filter((t) => !t.occurrenceAt).map((t) => t.channelId), channel.id])];
-    await this.posts.setTargets(post.institutionId, post.id, channelIds, post.status, post.revision);
+    const status = post.status === 'cancelled' ? 'draft' : post.status;
+    await this.targets.setForPost(post.institutionId, post.id, channelIds, status, post.revision, post.scheduledAt, new Date(0));
     const repo = this.tx.manager.getRepository(PublicationTarget);
     const target = await repo.findOneByOrFail({ institutionId: post.institutionId, postId: post.id, channelId: channel.id });
     if (Object.keys(overrides).length) await repo.update({ institutionId: post.institutionId, id: target.id }, overrides);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Channel } from '#src/modules/channels/channel.entity.js';
 import type { Institution } from '#src/modules/institutions/institution.entity.js';
-import type { PublicationTarget } from '#src/modules/posts/post.entity.js';
+import type { PublicationTarget } from '#src/modules/publishing/publication-target.entity.js';
 import { TargetEvent } from '#src/modules/publishing/target-event.entity.js';
 import { TargetsRepository } from '#src/modules/publishing/targets.repository.js';
 import { Factories, openTestDatabase, type TestDatabase } from '#test/factories/index.js';
@@ -88,15 +88,22 @@ describe('TargetsRepository on a real database', () => {
   it('moves a target only from the states it is allowed to leave, recording each move', async () => {
     const { institution, target } = await channelWithPosts();
     const t = await target({ status: 'scheduled', scheduledAt: NOW });
-    const event = { at: NOW, outcome: 'test move' };
-    expect(await targets.transition(institution.id, t.id, ['queued'], 'publishing', event)).toBe(false);
-    expect(await targets.transition(institution.id, t.id, ['scheduled', 'held'], 'queued', event, { queuedAt: NOW })).toBe(true);
+    const event = { at: NOW };
+    // `claimed` leaves only `queued`: a scheduled target stays where it is.
+    expect(await targets.move(institution.id, { targetId: t.id }, 'claimed', event)).toEqual([]);
+    expect(await targets.move(institution.id, { targetId: t.id }, 'due', event, { queuedAt: NOW })).toEqual([t.id]);
     // With an attempt count, only that claim moves.
-    expect(await targets.transition(institution.id, t.id, ['queued'], 'cancelled', event, {}, 3)).toBe(false);
+    expect(await targets.move(institution.id, { targetId: t.id, attempts: 3 }, 'cancelled', event)).toEqual([]);
+    // A published target is never cancelled.
+    const out = await target({ status: 'published', publishedAt: NOW });
+    expect(await targets.move(institution.id, { targetId: out.id }, 'cancelled', event)).toEqual([]);
     const after = (await targets.find(institution.id, t.id))!;
     expect(after).toMatchObject({ status: 'queued', queuedAt: NOW });
     const events = await db.dataSource.getRepository(TargetEvent).findBy({ institutionId: institution.id, targetId: t.id });
-    expect(events.map((e) => [e.fromStatus, e.toStatus, e.outcome])).toEqual([['scheduled', 'queued', 'test move']]);
+    expect(events.map((e) => [e.fromStatus, e.toStatus, e.outcome])).toEqual([
+      [null, 'approved', 'added'],
+      ['scheduled', 'queued', 'due'],
+    ]);
   });
 
   it('builds a member, channel, post and target that belong together', async () => {
@@ -107,7 +114,7 @@ describe('TargetsRepository on a real database', () => {
     const t = await f.target(post, channel, { status: 'queued', attempts: 2 });
     expect(membership).toMatchObject({ institutionId: institution.id, userId: user.id, role: 'editor' });
     expect(await f.posts.authors(post.id)).toEqual([user.id]);
-    expect(await f.posts.listTargets(institution.id, [post.id])).toEqual([
+    expect(await f.targets.listForPosts(institution.id, [post.id])).toEqual([
       expect.objectContaining({ id: t.id, channelId: channel.id, status: 'queued', attempts: 2 }),
     ]);
   });

@@ -30,6 +30,7 @@ const EXPECTED: Record<Action, readonly [boolean, boolean, boolean, boolean, boo
   'post.schedule': [true, true, true, false, false],
   'post.cancel': [true, true, true, false, false],
   'post.resolve': [true, true, false, false, false],
+  'post.retry': [true, true, false, false, false],
   'post.withdraw': [true, true, false, false, false],
   'post.comment': [true, true, true, true, false],
   'audit.read': [true, true, false, false, true],

@@ -28,6 +28,7 @@ export const ACTIONS = {
   'post.schedule': ['admin', 'editor', 'author'],
   'post.cancel': ['admin', 'editor', 'author'],
   'post.resolve': ['admin', 'editor'],
+  'post.retry': ['admin', 'editor'],
   'post.withdraw': ['admin', 'editor'],
   'post.comment': ['admin', 'editor', 'author', 'contributor'],
   'audit.read': ['admin', 'editor', 'viewer'],

@@ -7,6 +7,7 @@ import { BlackoutsRepository } from '#src/modules/blackouts/blackouts.repository
 import { BlackoutsService } from '#src/modules/blackouts/blackouts.service.js';
 import { ChannelsRepository } from '#src/modules/channels/channels.repository.js';
 import { InstitutionsRepository } from '#src/modules/institutions/institutions.repository.js';
+import { PublicationTargetsService } from '#src/modules/publishing/publication-targets.service.js';
 import { blackoutData, channelData, institutionData } from '#test/factories/entities.js';
 import { newTestService, UNIT_NOW } from '#test/support/unit.js';
 
@@ -20,8 +21,9 @@ function setup() {
   const channel = channelData({ institutionId: INST });
   t.mock(ChannelsRepository).findMany.mockImplementation(async (_i, ids) => (ids.includes(channel.id) ? [channel] : []));
   repo.create.mockImplementation(async (data) => blackoutData({ ...data, id: 'b-1' }));
-  repo.holdInside.mockResolvedValue(3);
-  return { ...t, repo, channel };
+  const targets = t.mock(PublicationTargetsService);
+  targets.holdForBlackout.mockResolvedValue(3);
+  return { ...t, repo, targets, channel };
 }
 
 async function refusal(call: Promise<unknown>) {
@@ -36,12 +38,12 @@ async function refusal(call: Promise<unknown>) {
 
 describe('BlackoutsService', () => {
   it('reads a window’s times in the institution’s zone and holds what was already scheduled inside it', async () => {
-    const { sut, repo, mock } = setup();
+    const { sut, repo, targets, mock } = setup();
     const made = await sut.create(ADMIN, INST, { startsAt: '2026-06-20T00:00:00', endsAt: '2026-06-22T00:00:00', reason: '  Election  ' });
     // Bucharest is UTC+3 in June.
     const window = { startsAt: new Date('2026-06-19T21:00:00Z'), endsAt: new Date('2026-06-21T21:00:00Z'), reason: 'Election' };
     expect(repo.create).toHaveBeenCalledWith({ institutionId: INST, channelIds: [], createdBy: ADMIN.userId, ...window });
-    expect(repo.holdInside).toHaveBeenCalledWith(expect.objectContaining({ id: 'b-1' }), UNIT_NOW);
+    expect(targets.holdForBlackout).toHaveBeenCalledWith(expect.objectContaining({ id: 'b-1' }));
     expect(made).toMatchObject({ ...window, held: 3 });
     expect(mock(AuditService).record).toHaveBeenCalledWith(
       expect.objectContaining({ action: 'blackout.created', data: expect.objectContaining({ held: 3 }) }),

@@ -11,6 +11,7 @@ import { BlackoutsRepository } from '#src/modules/blackouts/blackouts.repository
 import type { CreateBlackoutDto } from '#src/modules/blackouts/dto/blackout.dto.js';
 import { ChannelsRepository } from '#src/modules/channels/channels.repository.js';
 import { InstitutionsRepository } from '#src/modules/institutions/institutions.repository.js';
+import { PublicationTargetsService } from '#src/modules/publishing/publication-targets.service.js';
 import { Tx } from '#src/storage/tx.js';
 
 @Injectable()
@@ -19,6 +20,7 @@ export class BlackoutsService {
     private readonly repo: BlackoutsRepository,
     private readonly channels: ChannelsRepository,
     private readonly institutions: InstitutionsRepository,
+    private readonly targets: PublicationTargetsService,
     private readonly access: InstitutionAccess,
     private readonly audit: AuditService,
     private readonly tx: Tx,
@@ -33,7 +35,7 @@ export class BlackoutsService {
   /** How many posts' targets each window holds now, by window id (a window holding none is absent). */
   async heldCounts(p: Principal, institutionId: string): Promise<Map<string, number>> {
     await this.access.authorize(p, institutionId, 'blackout.read');
-    return this.repo.heldCounts(institutionId);
+    return this.targets.heldByBlackout(institutionId);
   }
 
   /** Creates a window and holds what was already scheduled inside it. */
@@ -55,7 +57,7 @@ export class BlackoutsService {
         reason: dto.reason.trim(),
         createdBy: p.userId,
       });
-      const held = await this.repo.holdInside(blackout, this.clock.now());
+      const held = await this.targets.holdForBlackout(blackout);
       await this.audit.record({
         institutionId,
         actorId: p.userId,

@@ -6,12 +6,11 @@ import { AuditService } from '#src/modules/audit/audit.service.js';
 import type { CreateInstitutionDto, UpdateInstitutionDto } from '#src/modules/institutions/dto/institution.dto.js';
 import type { Institution } from '#src/modules/institutions/institution.entity.js';
 import { InstitutionsRepository } from '#src/modules/institutions/institutions.repository.js';
-import { TargetsRepository } from '#src/modules/publishing/targets.repository.js';
+import { PublicationTargetsService } from '#src/modules/publishing/publication-targets.service.js';
 import { Clock } from '#src/common/clock.js';
 import { Tx } from '#src/storage/tx.js';
 
 /** How the publish processor words a hold caused by the kill switch (see publishing.service.ts). */
-export const SUSPENSION_HOLD_PREFIX = 'publishing suspended';
 
 @Injectable()
 export class InstitutionsService {
@@ -20,7 +19,7 @@ export class InstitutionsService {
     private readonly access: InstitutionAccess,
     private readonly audit: AuditService,
     private readonly tx: Tx,
-    private readonly targets: TargetsRepository,
+    private readonly targets: PublicationTargetsService,
     private readonly clock: Clock,
   ) {}
 
@@ -123,7 +122,7 @@ export class InstitutionsService {
       const current = (await this.repo.find(institutionId))!;
       if (!current.suspendedAt) throw conflict('not_suspended', 'publishing is not suspended');
       const updated = await this.repo.update(institutionId, { suspendedAt: null, suspensionReason: null });
-      const released = await this.targets.releaseHeld(institutionId, SUSPENSION_HOLD_PREFIX, this.clock.now());
+      const released = await this.targets.release(institutionId, 'suspension');
       await this.audit.record({
         institutionId,
         actorId: principal.userId,

@@ -15,6 +15,10 @@ import {
   ValidatePostDto,
   WithdrawTargetDto,
 } from '#src/modules/posts/dto/post.dto.js';
+import { PostContentService } from '#src/modules/posts/post-content.service.js';
+import { PostPublicationsService } from '#src/modules/posts/post-publications.service.js';
+import { PostReviewService } from '#src/modules/posts/post-review.service.js';
+import { PostViewsService } from '#src/modules/posts/post-views.service.js';
 import { PostsService } from '#src/modules/posts/posts.service.js';
 import { BlackoutOverrideDto } from '#src/modules/blackouts/dto/blackout.dto.js';
 
@@ -22,11 +26,15 @@ import { BlackoutOverrideDto } from '#src/modules/blackouts/dto/blackout.dto.js'
 @ApiBearerAuth()
 @Controller('api/institutions/:institutionId/posts')
 export class InstitutionPostsController {
-  constructor(private readonly posts: PostsService) {}
+  constructor(
+    private readonly posts: PostsService,
+    private readonly views: PostViewsService,
+    private readonly content: PostContentService,
+  ) {}
 
   @Get()
   list(@CurrentPrincipal() p: Principal, @Param('institutionId', uuid('institutionId')) iid: string, @Query() q: PostListQuery) {
-    return this.posts.list(p, iid, q);
+    return this.views.list(p, iid, q);
   }
 
   @Post()
@@ -38,7 +46,7 @@ export class InstitutionPostsController {
   @Post('validate')
   @HttpCode(200)
   validate(@CurrentPrincipal() p: Principal, @Param('institutionId', uuid('institutionId')) iid: string, @Body() body: ValidatePostDto) {
-    return this.posts.validate(p, iid, body);
+    return this.content.validate(p, iid, body);
   }
 
   @Get(':postId')
@@ -47,7 +55,7 @@ export class InstitutionPostsController {
     @Param('institutionId', uuid('institutionId')) iid: string,
     @Param('postId', uuid('postId')) id: string,
   ) {
-    return this.posts.get(p, id, iid);
+    return this.views.get(p, id, iid);
   }
 
   @Patch(':postId')
@@ -65,11 +73,16 @@ export class InstitutionPostsController {
 @ApiBearerAuth()
 @Controller('api/posts/:postId')
 export class PostWorkflowController {
-  constructor(private readonly posts: PostsService) {}
+  constructor(
+    private readonly posts: PostsService,
+    private readonly views: PostViewsService,
+    private readonly review: PostReviewService,
+    private readonly publications: PostPublicationsService,
+  ) {}
 
   @Get()
   get(@CurrentPrincipal() p: Principal, @Param('postId', uuid('postId')) id: string) {
-    return this.posts.get(p, id);
+    return this.views.get(p, id);
   }
 
   @Patch()
@@ -80,39 +93,39 @@ export class PostWorkflowController {
   @Post('submit')
   @HttpCode(200)
   submit(@CurrentPrincipal() p: Principal, @Param('postId', uuid('postId')) id: string) {
-    return this.posts.submit(p, id);
+    return this.review.submit(p, id);
   }
 
   @Post('approve')
   @HttpCode(200)
   approve(@CurrentPrincipal() p: Principal, @Param('postId', uuid('postId')) id: string) {
-    return this.posts.approve(p, id);
+    return this.review.approve(p, id);
   }
 
   @Post('reject')
   @HttpCode(200)
   reject(@CurrentPrincipal() p: Principal, @Param('postId', uuid('postId')) id: string, @Body() body: RejectPostDto) {
-    return this.posts.reject(p, id, body.reason);
+    return this.review.reject(p, id, body.reason);
   }
 
   /** Sets or changes the time of an approved post (until its targets are claimed for publishing). */
   @Post('schedule')
   @HttpCode(200)
   schedule(@CurrentPrincipal() p: Principal, @Param('postId', uuid('postId')) id: string, @Body() body: SchedulePostDto) {
-    return this.posts.schedule(p, id, body.scheduledAt, body.timeZone);
+    return this.review.schedule(p, id, body.scheduledAt, body.timeZone);
   }
 
   /** Admin only: publish this post inside blackout windows (emergency information). The reason is audited. */
   @Post('blackout-override')
   @HttpCode(200)
   overrideBlackout(@CurrentPrincipal() p: Principal, @Param('postId', uuid('postId')) id: string, @Body() body: BlackoutOverrideDto) {
-    return this.posts.overrideBlackout(p, id, body.reason);
+    return this.review.overrideBlackout(p, id, body.reason);
   }
 
   @Post('cancel')
   @HttpCode(200)
   cancel(@CurrentPrincipal() p: Principal, @Param('postId', uuid('postId')) id: string) {
-    return this.posts.cancel(p, id);
+    return this.review.cancel(p, id);
   }
 
   /**
@@ -127,7 +140,21 @@ export class PostWorkflowController {
     @Param('targetId', uuid('targetId')) targetId: string,
     @Body() body: ResolveTargetDto,
   ) {
-    return this.posts.resolveTarget(p, id, targetId, body);
+    return this.publications.resolve(p, id, targetId, body);
+  }
+
+  /**
+   * Sends a failed publication again, once its cause is fixed (its channel reconnected, the text
+   * corrected): it goes out at the next scheduler pass. 409 naming the state when it is not failed.
+   */
+  @Post('targets/:targetId/retry')
+  @HttpCode(200)
+  retry(
+    @CurrentPrincipal() p: Principal,
+    @Param('postId', uuid('postId')) id: string,
+    @Param('targetId', uuid('targetId')) targetId: string,
+  ) {
+    return this.publications.retry(p, id, targetId);
   }
 
   /** Takes a published post down from its platform (every part of a thread); the record and its reason stay. */
@@ -139,7 +166,7 @@ export class PostWorkflowController {
     @Param('targetId', uuid('targetId')) targetId: string,
     @Body() body: WithdrawTargetDto,
   ) {
-    return this.posts.withdrawTarget(p, id, targetId, body.reason);
+    return this.publications.withdraw(p, id, targetId, body.reason);
   }
 
   @Get('comments')

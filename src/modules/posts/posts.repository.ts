@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { In, IsNull, Not, type QueryDeepPartialEntity } from 'typeorm';
 import type { PageQuery } from '#src/common/pagination.js';
 import { CampaignPartner } from '#src/modules/campaigns/campaign.entity.js';
-import { Comment, Post, PostAuthor, PublicationTarget, type PostStatus, type TargetStatus } from '#src/modules/posts/post.entity.js';
+import { Comment, Post, PostAuthor, type PostStatus } from '#src/modules/posts/post.entity.js';
+import { PublicationTarget } from '#src/modules/publishing/publication-target.entity.js';
+import { type TargetStatus } from '#src/modules/publishing/target-transitions.js';
 import { PostRevision } from '#src/modules/posts/post-revision.entity.js';
 import { Channel } from '#src/modules/channels/channel.entity.js';
 import { Membership } from '#src/modules/institutions/membership.entity.js';
@@ -97,29 +99,6 @@ export class PostsRepository {
       byPost.set(a.postId, [...(byPost.get(a.postId) ?? []), a.userId]);
     }
     return byPost;
-  }
-
-  listTargets(institutionId: string, postIds: string[]): Promise<PublicationTarget[]> {
-    if (postIds.length === 0) return Promise.resolve([]);
-    return this.targets.find({ where: { institutionId, postId: In(postIds) }, order: { createdAt: 'ASC' } });
-  }
-
-  /** Makes the post's targets exactly `channelIds`, new ones in `status`. */
-  async setTargets(institutionId: string, postId: string, channelIds: string[], status: TargetStatus, revision: number): Promise<void> {
-    await this.targets.delete({
-      institutionId,
-      postId,
-      occurrenceAt: IsNull(),
-      channelId: Not(In(channelIds.length ? channelIds : ['00000000-0000-0000-0000-000000000000'])),
-    });
-    const existing = new Set((await this.targets.findBy({ institutionId, postId, occurrenceAt: IsNull() })).map((t) => t.channelId));
-    const added = channelIds.filter((c) => !existing.has(c));
-    if (added.length) await this.targets.insert(added.map((channelId) => ({ institutionId, postId, channelId, status, revision })));
-  }
-
-  /** Changes the post's own targets (not a recurring post's occurrences, which keep their own state). */
-  async updateTargets(institutionId: string, postId: string, patch: QueryDeepPartialEntity<PublicationTarget>): Promise<void> {
-    await this.targets.update({ institutionId, postId, occurrenceAt: IsNull() }, patch);
   }
 
   listComments(institutionId: string, postId: string, q: PageQuery): Promise<[Comment[], number]> {

@@ -4,10 +4,11 @@ import type { Queue } from 'bullmq';
 import { Clock } from '#src/common/clock.js';
 import { CredentialsCipher } from '#src/common/crypto/credentials-cipher.js';
 import { APP_CONFIG, type AppConfig } from '#src/config/config.js';
-import { SUSPENSION_HOLD_PREFIX } from '#src/modules/institutions/institutions.service.js';
-import type { Post, PublicationTarget } from '#src/modules/posts/post.entity.js';
+import type { Post } from '#src/modules/posts/post.entity.js';
+import type { PublicationTarget } from '#src/modules/publishing/publication-target.entity.js';
 import { TargetsRepository, type DueTarget } from '#src/modules/publishing/targets.repository.js';
-import { BlackoutsRepository, holdReason } from '#src/modules/blackouts/blackouts.repository.js';
+import { BlackoutsRepository } from '#src/modules/blackouts/blackouts.repository.js';
+import type { OutcomeParams, TransitionCode } from '#src/modules/publishing/target-transitions.js';
 import { RecurrenceService } from '#src/modules/publishing/recurrence.service.js';
 import { PlatformAdapters } from '#src/platforms/adapters.js';
 import { PlatformError, type ChannelRef, type PublishedPart, type PublishRequest } from '#src/platforms/platform-adapter.js';
@@ -80,15 +81,7 @@ export class PublishingService {
       );
       const lost = await this.targets.publishingSince(new Date(now.getTime() - IN_FLIGHT_TIMEOUT_MS), BATCH);
       for (const t of lost) {
-        await this.targets.transition(
-          t.institutionId,
-          t.targetId,
-          ['publishing'],
-          'unconfirmed',
-          { at: now, outcome: 'in flight too long (worker gone?): asking the platform' },
-          {},
-          t.attempts,
-        );
+        await this.targets.move(t.institutionId, { targetId: t.targetId, attempts: t.attempts }, 'in_flight_too_long', { at: now });
       }
       const check = now.getTime() - this.lastJobCheck >= JOB_CHECK_MS;
       if (check) this.lastJobCheck = now.getTime();
@@ -117,9 +110,8 @@ export class PublishingService {
     for (const t of publishing) {
       // The claim raised the attempt count: the job that made it was added for one fewer.
       if (!ended(await this.publishQueue.getJobState(jobIds.publish(t.targetId, t.revision, t.attempts - 1)))) continue;
-      const outcome = 'its job is gone from the queue or ended without an outcome: asking the platform';
-      if (await this.targets.transition(t.institutionId, t.targetId, ['publishing'], 'unconfirmed', { at: now, outcome }, {}, t.attempts))
-        orphans.push(t);
+      const moved = await this.targets.move(t.institutionId, { targetId: t.targetId, attempts: t.attempts }, 'job_lost', { at: now });
+      if (moved.length) orphans.push(t);
     }
     for (const t of unconfirmed) {
       const id = jobIds.reconcile(t.targetId, t.revision, t.attempts);
@@ -143,15 +135,32 @@ export class PublishingService {
     if (!claimed) return this.afterFailedClaim(job);
 
     const { target, post, channel, institution } = claimed;
-    const hold = async (reason: string) => void (await this.move(target, ['publishing'], 'held', reason, { holdReason: reason }));
-    if (institution.suspendedAt) return hold(`${SUSPENSION_HOLD_PREFIX}: ${institution.suspensionReason ?? 'no reason given'}`);
-    if (channel.status !== 'active') return hold(`channel ${channel.displayName} is ${channel.status}`);
+    if (institution.suspendedAt)
+      return void (await this.move(
+        target,
+        'held_suspension',
+        { holdKind: 'suspension', holdRef: null },
+        { reason: institution.suspensionReason ?? '' },
+      ));
+    if (channel.status !== 'active')
+      return void (await this.move(
+        target,
+        'held_channel',
+        { holdKind: 'channel', holdRef: channel.id },
+        { channelStatus: channel.status },
+      ));
     const blackout = claimed.blackoutId ? await this.blackouts.covering(job.institutionId, channel.id, now) : null;
-    if (blackout) return hold(holdReason(blackout));
-    if (post.status !== 'approved') return void (await this.move(target, ['publishing'], 'cancelled', `post is ${post.status}`));
+    if (blackout)
+      return void (await this.move(
+        target,
+        'held_blackout',
+        { holdKind: 'blackout', holdRef: blackout.id },
+        { blackoutId: blackout.id, reason: blackout.reason },
+      ));
+    if (post.status !== 'approved') return void (await this.move(target, 'post_not_approved', {}, { postStatus: post.status }));
 
     const wait = await this.rateLimitWait(target, channel, now);
-    if (wait) return this.requeue(target, wait, `rate limit: waiting until ${wait.toISOString()}`);
+    if (wait) return this.requeue(target, wait, 'channel_rate_limit', { until: wait.toISOString() });
 
     const request = await this.request(target, post, channel, institution.languages[0]!);
     // Each part is recorded as soon as the platform has it: a thread interrupted at part 3 resumes there.
@@ -163,14 +172,19 @@ export class PublishingService {
     try {
       const published = await this.adapters.for(channel.platform).publish(request, recordPart);
       const publishedAt = this.clock.now();
-      await this.move(target, ['publishing'], 'published', published.length > 1 ? `published (${published.length} parts)` : 'published', {
-        externalId: published[0]!.externalId,
-        externalUrl: published[0]!.url,
-        externalParts: published,
-        publishedAt,
-        lastError: null,
-        metricsNextAt: nextCollectionAt(publishedAt, publishedAt, this.config.metrics.cadence),
-      });
+      await this.move(
+        target,
+        'published',
+        {
+          externalId: published[0]!.externalId,
+          externalUrl: published[0]!.url,
+          externalParts: published,
+          publishedAt,
+          lastError: null,
+          metricsNextAt: nextCollectionAt(publishedAt, publishedAt, this.config.metrics.cadence),
+        },
+        { parts: published.length },
+      );
     } catch (err) {
       return this.failed(target, channel, err);
     }
@@ -189,34 +203,29 @@ export class PublishingService {
     const answer = await this.adapters.for(channel.platform).findPublished(request);
     const now = this.clock.now();
     if (answer.status === 'unknown') {
-      await this.move(
-        target,
-        ['unconfirmed'],
-        'unconfirmed',
-        `the platform cannot tell whether it went out: a person must check (${answer.reason})`,
-        { lastError: answer.reason, personAskedAt: now },
-      );
+      await this.move(target, 'person_asked', { lastError: answer.reason, personAskedAt: now }, { reason: answer.reason });
       return;
     }
     if (answer.status === 'found') {
       const parts = [...request.publishedParts, answer.part];
       if (parts.length >= 1 + request.thread.length) {
-        await this.move(target, ['unconfirmed'], 'published', 'reconciled: the platform has it', {
+        // It went out when it was sent, not when reconciliation found it: the report's lateness counts that.
+        const publishedAt = target.sendingAt ?? target.claimedAt ?? now;
+        await this.move(target, 'reconciled_found', {
           externalId: parts[0]!.externalId,
           externalUrl: parts[0]!.url,
           externalParts: parts,
-          publishedAt: now,
+          publishedAt,
           lastError: null,
-          metricsNextAt: nextCollectionAt(now, now, this.config.metrics.cadence),
+          metricsNextAt: nextCollectionAt(publishedAt, now, this.config.metrics.cadence),
         });
         return;
       }
       const resumed = await this.move(
         target,
-        ['unconfirmed'],
-        'queued',
-        `reconciled: the platform has part ${parts.length}; sending the rest`,
+        'reconciled_partial',
         { externalParts: parts, externalId: parts[0]!.externalId, externalUrl: parts[0]!.url, queuedAt: now },
+        { part: parts.length },
       );
       if (resumed)
         await this.enqueuePublish([
@@ -230,9 +239,7 @@ export class PublishingService {
         ]);
       return;
     }
-    const requeued = await this.move(target, ['unconfirmed'], 'queued', 'reconciled: not on the platform, sending again', {
-      queuedAt: now,
-    });
+    const requeued = await this.move(target, 'reconciled_absent', { queuedAt: now });
     if (requeued)
       await this.enqueuePublish([
         {
@@ -250,7 +257,7 @@ export class PublishingService {
     // Claimed by an earlier run of this very job (same revision, one attempt on) whose worker died
     // during the call: only the platform knows whether it went out.
     if (target?.status === 'publishing' && target.revision === job.revision && target.attempts === job.attempts + 1) {
-      await this.move(target, ['publishing'], 'unconfirmed', 'was in flight when its worker stopped: asking the platform');
+      await this.move(target, 'worker_stopped');
       await this.enqueueReconcile([
         {
           institutionId: target.institutionId,
@@ -265,9 +272,15 @@ export class PublishingService {
   }
 
   /** Back to `queued` until `at`, with a delayed job for the attempt count the claim left. */
-  private async requeue(target: PublicationTarget, at: Date, outcome: string, lastError?: string): Promise<void> {
+  private async requeue(
+    target: PublicationTarget,
+    at: Date,
+    code: 'channel_rate_limit' | 'platform_rate_limit' | 'temporary_failure',
+    params: OutcomeParams,
+    lastError?: string,
+  ): Promise<void> {
     // queuedAt in the future: the scheduler does not take a deliberate wait for a lost job.
-    if (await this.move(target, ['publishing'], 'queued', outcome, { queuedAt: at, ...(lastError ? { lastError } : {}) })) {
+    if (await this.move(target, code, { queuedAt: at, ...(lastError ? { lastError } : {}) }, params)) {
       await this.enqueuePublish([
         { institutionId: target.institutionId, targetId: target.id, revision: target.revision, attempts: target.attempts, scheduledAt: at },
       ]);
@@ -285,39 +298,26 @@ export class PublishingService {
       case 'rate_limit': {
         const until = e.resetAt ?? new Date(now.getTime() + 60_000);
         await this.tx.run(() => this.targets.setChannelRateLimitedUntil(channel.institutionId, channel.id, until));
-        return this.requeue(target, until, `platform rate limit until ${until.toISOString()}`, e.message);
+        return this.requeue(target, until, 'platform_rate_limit', { until: until.toISOString() }, e.message);
       }
       case 'auth':
         await this.tx.run(() => this.targets.markChannel(channel.institutionId, channel.id, 'needs_reconnect'));
-        await this.move(target, ['publishing'], 'failed', 'the platform refused the credentials: channel needs reconnecting', {
-          lastError: e.message,
-        });
+        await this.move(target, 'credentials_refused', { lastError: e.message });
         return;
       case 'invalid':
-        await this.move(target, ['publishing'], 'failed', 'the platform refused the post', { lastError: e.message });
+        await this.move(target, 'post_refused', { lastError: e.message });
         return;
-      case 'transient':
+      case 'transient': {
         if (target.attempts >= MAX_PUBLISH_ATTEMPTS) {
-          await this.move(target, ['publishing'], 'failed', `gave up after ${target.attempts} temporary failures`, {
-            lastError: e.message,
-          });
+          await this.move(target, 'gave_up', { lastError: e.message }, { attempts: target.attempts });
           return;
         }
-        return this.requeue(
-          target,
-          new Date(now.getTime() + backoffMs(target.attempts)),
-          'temporary failure: retrying with backoff',
-          e.message,
-        );
+        const retryAt = new Date(now.getTime() + backoffMs(target.attempts));
+        return this.requeue(target, retryAt, 'temporary_failure', { retryAt: retryAt.toISOString() }, e.message);
+      }
       case 'duplicate':
       case 'ambiguous':
-        await this.move(
-          target,
-          ['publishing'],
-          'unconfirmed',
-          `${e.kind === 'duplicate' ? 'the platform says it has this post' : 'no clear answer'}: asking the platform`,
-          { lastError: e.message },
-        );
+        await this.move(target, e.kind === 'duplicate' ? 'platform_has_it' : 'no_clear_answer', { lastError: e.message });
         await this.enqueueReconcile([
           {
             institutionId: target.institutionId,
@@ -330,24 +330,22 @@ export class PublishingService {
     }
   }
 
-  /** Records a transition; false (and a warning) when the target was no longer in `from`. */
+  /** Records a transition of the table; false (and a warning) when the target was no longer where it allows. */
   private async move(
     target: PublicationTarget,
-    from: PublicationTarget['status'][],
-    to: PublicationTarget['status'],
-    outcome: string,
+    code: TransitionCode,
     patch: Partial<PublicationTarget> = {},
+    params: OutcomeParams = {},
   ): Promise<boolean> {
-    const moved = await this.targets.transition(
+    const moved = await this.targets.move(
       target.institutionId,
-      target.id,
-      from,
-      to,
-      { at: this.clock.now(), outcome, error: patch.lastError ?? null },
+      { targetId: target.id },
+      code,
+      { at: this.clock.now(), params, error: patch.lastError ?? null },
       patch,
     );
-    if (!moved) this.log.warn({ targetId: target.id, to }, 'target moved by someone else first');
-    return moved;
+    if (!moved.length) this.log.warn({ targetId: target.id, code }, 'target moved by someone else first');
+    return moved.length > 0;
   }
 
   /** The platform's own reset, then CivicPost's per-channel limit (posts per window). */

@@ -1,6 +1,10 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { OutcomeCode, OutcomeParams } from '#src/modules/publishing/target-transitions.js';
 
-/** One transition of a publication target: when, which attempt, what happened, the platform's error. */
+/**
+ * One transition of a publication target: when, which attempt, what caused it (a code from the
+ * transition table, with its parameters, translated when shown), the platform's own error.
+ */
 @Entity({ name: 'target_events' })
 export class TargetEvent {
   @PrimaryColumn({ type: 'bigint', generated: 'increment' })
@@ -25,7 +29,10 @@ export class TargetEvent {
   toStatus!: string;
 
   @Column({ type: 'text' })
-  outcome!: string;
+  outcome!: OutcomeCode;
+
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  params!: OutcomeParams;
 
   @Column({ type: 'text', nullable: true })
   error!: string | null;

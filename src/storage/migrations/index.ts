@@ -7,6 +7,7 @@ import { Platforms1764288000000 } from '#src/storage/migrations/1764288000000-pl
 import { Engagement1764374400000 } from '#src/storage/migrations/1764374400000-engagement.js';
 import { PostRevisions1764460800000 } from '#src/storage/migrations/1764460800000-post-revisions.js';
 import { TargetProgress1764547200000 } from '#src/storage/migrations/1764547200000-target-progress.js';
+import { TargetCodes1764633600000 } from '#src/storage/migrations/1764633600000-target-codes.js';
 
 /** Every migration, in order. Committed; never generated at run time, and `synchronize` is never on. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   Engagement1764374400000,
   PostRevisions1764460800000,
   TargetProgress1764547200000,
+  TargetCodes1764633600000,
 ];

@@ -7,6 +7,7 @@ import * as channels from '#src/web/i18n/channels.messages.js';
 import * as common from '#src/web/i18n/common.messages.js';
 import * as composer from '#src/web/i18n/composer.messages.js';
 import * as members from '#src/web/i18n/members.messages.js';
+import * as outcome from '#src/web/i18n/outcome.messages.js';
 import * as post from '#src/web/i18n/post.messages.js';
 import * as review from '#src/web/i18n/review.messages.js';
 import * as transparency from '#src/web/i18n/transparency.messages.js';
@@ -16,6 +17,7 @@ const en = {
   ...common.en,
   ...composer.en,
   ...post.en,
+  ...outcome.en,
   ...calendar.en,
   ...campaigns.en,
   ...channels.en,
@@ -31,6 +33,7 @@ const ro: Record<MessageKey, string> = {
   ...common.ro,
   ...composer.ro,
   ...post.ro,
+  ...outcome.ro,
   ...calendar.ro,
   ...campaigns.ro,
   ...channels.ro,

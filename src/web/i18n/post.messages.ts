@@ -139,6 +139,16 @@ export const en = {
   'post.error.platform_rate_limited': 'The platform asks to wait before trying again.',
   'post.error.platform_unavailable': 'The platform did not answer as expected. Try again later.',
 
+  'post.retryTitle': 'Send the publication on {channel} again',
+  'post.retryHint':
+    'It failed. Once its cause is fixed (the channel reconnected, the platform back), it goes out at the next pass of the scheduler. Its lateness still counts from its original time.',
+  'post.retrySubmit': 'Send again on {channel}',
+  'post.error.already_published': 'Nothing of this post is left to cancel: it has gone out. Withdraw a publication to take it down.',
+  'post.error.nothing_to_schedule': 'None of this post’s publications can take a new time: they have gone out or are cancelled.',
+  'post.error.post_published': 'This post has gone out, and what was published stays as it was. Withdraw it, or write a new post.',
+  'post.error.channel_not_active': 'The channel is not connected. Reconnect it, then send the publication again.',
+  'notice.postRetried': 'The publication will be sent again at the next pass of the scheduler.',
+  'notice.postPartlyCancelled': 'What had not gone out is cancelled. What had gone out stays published: withdraw it to take it down.',
   'notice.postSubmitted': 'The post is submitted for review.',
   'notice.postApproved': 'The post is approved.',
   'notice.postRejected': 'The post is sent back to its authors with your reason.',
@@ -290,6 +300,19 @@ export const ro: Translations<typeof en> = {
   'post.error.platform_rate_limited': 'Platforma cere să așteptați înainte de a încerca din nou.',
   'post.error.platform_unavailable': 'Platforma nu a răspuns cum era de așteptat. Încercați din nou mai târziu.',
 
+  'post.retryTitle': 'Trimiteți din nou publicarea pe {channel}',
+  'post.retryHint':
+    'Publicarea a eșuat. După ce cauza este rezolvată (canalul reconectat, platforma din nou disponibilă), pleacă la următoarea trecere a planificatorului. Întârzierea se socotește tot de la ora inițială.',
+  'post.retrySubmit': 'Trimiteți din nou pe {channel}',
+  'post.error.already_published':
+    'Din această postare nu mai este nimic de anulat: a fost publicată. Retrageți o publicare pentru a o scoate de pe platformă.',
+  'post.error.nothing_to_schedule': 'Nicio publicare a acestei postări nu mai poate primi o oră nouă: au fost publicate sau anulate.',
+  'post.error.post_published':
+    'Această postare a fost publicată, iar ce s-a publicat rămâne cum a fost. Retrageți-o sau scrieți o postare nouă.',
+  'post.error.channel_not_active': 'Canalul nu este conectat. Reconectați-l, apoi trimiteți din nou publicarea.',
+  'notice.postRetried': 'Publicarea va fi trimisă din nou la următoarea trecere a planificatorului.',
+  'notice.postPartlyCancelled':
+    'Ce nu fusese publicat este anulat. Ce fusese publicat rămâne: retrageți-l pentru a-l scoate de pe platformă.',
   'notice.postSubmitted': 'Postarea a fost trimisă spre revizuire.',
   'notice.postApproved': 'Postarea a fost aprobată.',
   'notice.postRejected': 'Postarea a fost trimisă înapoi autorilor cu motivul dumneavoastră.',

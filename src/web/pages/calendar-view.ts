@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Blackout } from '#src/modules/blackouts/blackout.entity.js';
-import type { PostView } from '#src/modules/posts/posts.service.js';
+import type { PostView } from '#src/modules/posts/post-views.service.js';
 import { html, type SafeHtml } from '#src/web/html.js';
 import { excerpt, statusBadge } from '#src/web/pages/post-bits.js';
 import type { WebContext } from '#src/web/web-context.js';

@@ -9,7 +9,9 @@ import { BlackoutsService } from '#src/modules/blackouts/blackouts.service.js';
 import { CampaignsService } from '#src/modules/campaigns/campaigns.service.js';
 import { ChannelsService } from '#src/modules/channels/channels.service.js';
 import { SchedulePostDto } from '#src/modules/posts/dto/post.dto.js';
-import { PostsService, type PostView } from '#src/modules/posts/posts.service.js';
+import { PostsService } from '#src/modules/posts/posts.service.js';
+import { PostReviewService } from '#src/modules/posts/post-review.service.js';
+import { PostViewsService, type PostView } from '#src/modules/posts/post-views.service.js';
 import { errorSummary, field, formErrors, NO_ERRORS, str, type FormErrors } from '#src/web/forms.js';
 import { html, type SafeHtml } from '#src/web/html.js';
 import { csrfField } from '#src/web/layout.js';
@@ -48,6 +50,8 @@ export class CalendarPageController {
   constructor(
     private readonly contexts: WebContexts,
     private readonly posts: PostsService,
+    private readonly review: PostReviewService,
+    private readonly views: PostViewsService,
     private readonly channels: ChannelsService,
     private readonly campaigns: CampaignsService,
     private readonly blackouts: BlackoutsService,
@@ -81,7 +85,7 @@ export class CalendarPageController {
     const posts: PostView[] = [];
     let total = 0;
     do {
-      const got = await this.posts.list(p, inst.id, {
+      const got = await this.views.list(p, inst.id, {
         from: start.toUTC().toISO()!,
         to: end.toUTC().toISO()!,
         ...filter,
@@ -170,7 +174,7 @@ ${view === 'month' ? csrfField(ctx) : ''}`;
   ): Promise<void> {
     const ctx = await this.contexts.of(req, res, slug);
     const inst = ctx.requiredInstitution;
-    const post = await this.posts.get(ctx.requiredPrincipal, postId, inst.id);
+    const post = await this.views.get(ctx.requiredPrincipal, postId, inst.id);
     const scheduledAt = post.scheduledAt
       ? DateTime.fromJSDate(post.scheduledAt, { zone: inst.timeZone }).toFormat("yyyy-MM-dd'T'HH:mm")
       : '';
@@ -188,15 +192,15 @@ ${view === 'month' ? csrfField(ctx) : ''}`;
     const ctx = await this.contexts.of(req, res, slug);
     const inst = ctx.requiredInstitution;
     const p = ctx.requiredPrincipal;
-    const post = await this.posts.get(p, postId, inst.id);
+    const post = await this.views.get(p, postId, inst.id);
     const values = { scheduledAt: str(body.scheduledAt).trim(), timeZone: str(body.timeZone).trim() || inst.timeZone };
     const view = viewOf(body.view);
     try {
       const dto = await toDto(SchedulePostDto, values);
       // An approved post is rescheduled (its publications move); a draft's time is part of its content.
-      if (post.status === 'approved') await this.posts.schedule(p, post.id, dto.scheduledAt, dto.timeZone);
+      if (post.status === 'approved') await this.review.schedule(p, post.id, dto.scheduledAt, dto.timeZone);
       else await this.posts.update(p, post.id, { scheduledAt: dto.scheduledAt, timeZone: dto.timeZone }, inst.id);
-      const moved = await this.posts.get(p, post.id, inst.id);
+      const moved = await this.views.get(p, post.id, inst.id);
       const day = DateTime.fromJSDate(moved.scheduledAt!, { zone: inst.timeZone }).toISODate()!;
       ctx.redirect(calendarHref(ctx, view, day, {}), 'notice.calendarRescheduled');
     } catch (err) {

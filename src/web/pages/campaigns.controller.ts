@@ -11,7 +11,7 @@ import { CreateCampaignDto, UpdateCampaignDto } from '#src/modules/campaigns/dto
 import { ChannelsService } from '#src/modules/channels/channels.service.js';
 import type { Partner } from '#src/modules/partners/partner.entity.js';
 import { PartnersService } from '#src/modules/partners/partners.service.js';
-import { PostsService, type PostView } from '#src/modules/posts/posts.service.js';
+import { PostViewsService, type PostView } from '#src/modules/posts/post-views.service.js';
 import { ReportsService } from '#src/modules/reports/reports.service.js';
 import { NO_ERRORS, type FormErrors } from '#src/web/forms.js';
 import { html, type SafeHtml } from '#src/web/html.js';
@@ -37,7 +37,7 @@ export class CampaignPagesController {
     private readonly contexts: WebContexts,
     private readonly campaigns: CampaignsService,
     private readonly partners: PartnersService,
-    private readonly posts: PostsService,
+    private readonly views: PostViewsService,
     private readonly channels: ChannelsService,
     private readonly reports: ReportsService,
     private readonly clock: Clock,
@@ -147,7 +147,7 @@ ${campaignForm(ctx, ctx.path('/campaigns'), form, errors, partners, ctx.t('campa
     const posts: PostView[] = [];
     let total = 0;
     do {
-      const got = await this.posts.list(p, inst.id, { campaignId: campaign.id, limit: PAGE, offset: posts.length });
+      const got = await this.views.list(p, inst.id, { campaignId: campaign.id, limit: PAGE, offset: posts.length });
       posts.push(...got.items);
       total = got.total;
       if (!got.items.length) break;

@@ -1,7 +1,8 @@
 import { HttpException } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import type { Institution } from '#src/modules/institutions/institution.entity.js';
-import type { PostView, ValidationReport } from '#src/modules/posts/posts.service.js';
+import type { PostView } from '#src/modules/posts/post-views.service.js';
+import type { ValidationReport } from '#src/modules/posts/post-content.service.js';
 import type { FormErrors } from '#src/web/forms.js';
 import type { I18n } from '#src/web/i18n/i18n.js';
 

@@ -1,6 +1,7 @@
 import type { ChannelView } from '#src/modules/channels/channels.service.js';
 import { MAX_UPLOAD_BYTES, type MediaView } from '#src/modules/media/media.service.js';
-import type { PostView, ValidationReport } from '#src/modules/posts/posts.service.js';
+import type { PostView } from '#src/modules/posts/post-views.service.js';
+import type { ValidationReport } from '#src/modules/posts/post-content.service.js';
 import { errorSummary, field, type FormErrors } from '#src/web/forms.js';
 import { html, type SafeHtml } from '#src/web/html.js';
 import { I18n } from '#src/web/i18n/i18n.js';

@@ -9,7 +9,10 @@ import { CampaignsService } from '#src/modules/campaigns/campaigns.service.js';
 import { ChannelsService, type ChannelView } from '#src/modules/channels/channels.service.js';
 import { MAX_UPLOAD_BYTES, MediaService, type MediaView } from '#src/modules/media/media.service.js';
 import { CreatePostDto, UpdatePostDto, ValidatePostDto } from '#src/modules/posts/dto/post.dto.js';
-import { PostsService, type PostView, type ValidationReport } from '#src/modules/posts/posts.service.js';
+import { PostsService } from '#src/modules/posts/posts.service.js';
+import { PostContentService, type ValidationReport } from '#src/modules/posts/post-content.service.js';
+import { PostReviewService } from '#src/modules/posts/post-review.service.js';
+import { PostViewsService, type PostView } from '#src/modules/posts/post-views.service.js';
 import { formErrors, NO_ERRORS, str, type FormErrors } from '#src/web/forms.js';
 import { html } from '#src/web/html.js';
 import type { MessageKey } from '#src/web/i18n/messages.js';
@@ -64,6 +67,9 @@ export class ComposerPageController {
   constructor(
     private readonly contexts: WebContexts,
     private readonly posts: PostsService,
+    private readonly content: PostContentService,
+    private readonly review: PostReviewService,
+    private readonly views: PostViewsService,
     private readonly campaigns: CampaignsService,
     private readonly channels: ChannelsService,
     private readonly media: MediaService,
@@ -99,7 +105,7 @@ export class ComposerPageController {
     @Param('postId', uuid('postId')) postId: string,
   ): Promise<void> {
     const ctx = await this.writer(req, res, slug);
-    const post = await this.posts.get(ctx.requiredPrincipal, postId, ctx.requiredInstitution.id);
+    const post = await this.views.get(ctx.requiredPrincipal, postId, ctx.requiredInstitution.id);
     if (this.locked(ctx, post)) return;
     await this.render(ctx, await this.base(ctx, post), { kind: 'edit', post }, stateOfPost(ctx.requiredInstitution, post), NO_ERRORS);
   }
@@ -115,7 +121,7 @@ export class ComposerPageController {
     @UploadedFiles() files: UploadedParts | undefined,
   ): Promise<void> {
     const ctx = await this.writer(req, res, slug);
-    const post = await this.posts.get(ctx.requiredPrincipal, postId, ctx.requiredInstitution.id);
+    const post = await this.views.get(ctx.requiredPrincipal, postId, ctx.requiredInstitution.id);
     if (this.locked(ctx, post, 409)) return;
     await this.handle(ctx, { kind: 'edit', post }, body ?? {}, files);
   }
@@ -138,7 +144,7 @@ export class ComposerPageController {
     const postId = str(body.postId);
     let target: ComposerTarget = { kind: 'new' };
     if (/^[0-9a-f-]{36}$/i.test(postId)) {
-      const post = await this.posts.get(ctx.requiredPrincipal, postId, ctx.requiredInstitution.id);
+      const post = await this.views.get(ctx.requiredPrincipal, postId, ctx.requiredInstitution.id);
       target = { kind: 'edit', post };
     }
     if (req.headers['hx-request'] === 'true') {
@@ -214,7 +220,7 @@ export class ComposerPageController {
         ...(post ? { channelOverrides: post.channelOverrides.filter((o) => channelIds.includes(o.channelId)).map((o) => ({ ...o })) } : {}),
         media: mediaToSave(state),
       });
-      return await this.posts.validate(ctx.requiredPrincipal, inst.id, dto);
+      return await this.content.validate(ctx.requiredPrincipal, inst.id, dto);
     } catch (err) {
       if (err instanceof HttpException && err.getStatus() < 500 && err.getStatus() !== 403) return null;
       throw err;
@@ -334,11 +340,11 @@ export class ComposerPageController {
     const to = ctx.path(`/posts/${saved.id}`);
     if (intent === 'submit' && saved.status === 'draft') {
       try {
-        await this.posts.submit(p, saved.id);
+        await this.review.submit(p, saved.id);
       } catch (err) {
         // Saved, but not submitted (someone changed a channel meanwhile): the saved post, in the composer, with why.
         const errors = formErrors(err, ctx.i18n);
-        const again = await this.posts.get(p, saved.id, inst.id);
+        const again = await this.views.get(p, saved.id, inst.id);
         return this.render(
           ctx,
           await this.base(ctx, again),

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { DateTime } from 'luxon';
 import { Clock } from '#src/common/clock.js';
 import { ChannelsService, type ChannelView } from '#src/modules/channels/channels.service.js';
-import { PostsService, type PostView } from '#src/modules/posts/posts.service.js';
+import { PostViewsService, type PostView } from '#src/modules/posts/post-views.service.js';
 import { html, type SafeHtml } from '#src/web/html.js';
 import { WebContexts, type WebContext } from '#src/web/web-context.js';
 import { postSummary, statusBadge } from '#src/web/pages/post-bits.js';
@@ -15,7 +15,7 @@ import { postSummary, statusBadge } from '#src/web/pages/post-bits.js';
 export class HomePageController {
   constructor(
     private readonly contexts: WebContexts,
-    private readonly posts: PostsService,
+    private readonly views: PostViewsService,
     private readonly channels: ChannelsService,
     private readonly clock: Clock,
   ) {}
@@ -29,9 +29,9 @@ export class HomePageController {
     const channels = ctx.can('channel.read') ? (await this.channels.list(p, inst.id, { limit: 200, offset: 0 })).items : [];
     const names = new Map(channels.map((c) => [c.id, c.displayName]));
     const today = (
-      await this.posts.list(p, inst.id, { from: day.toUTC().toISO()!, to: day.plus({ days: 1 }).toUTC().toISO()!, limit: 100, offset: 0 })
+      await this.views.list(p, inst.id, { from: day.toUTC().toISO()!, to: day.plus({ days: 1 }).toUTC().toISO()!, limit: 100, offset: 0 })
     ).items;
-    const inReview = (await this.posts.list(p, inst.id, { status: 'in_review', limit: 100, offset: 0 })).items;
+    const inReview = (await this.views.list(p, inst.id, { status: 'in_review', limit: 100, offset: 0 })).items;
     const mine = inReview.filter((post) => post.authorIds.includes(p.userId));
     const forMe = ctx.can('post.approve') ? inReview.filter((post) => !post.authorIds.includes(p.userId)) : [];
     const reconnect = channels.filter((c) => c.status === 'needs_reconnect');

@@ -1,5 +1,5 @@
 import type { MessageKey } from '#src/web/i18n/messages.js';
-import type { PostView } from '#src/modules/posts/posts.service.js';
+import type { PostView } from '#src/modules/posts/post-views.service.js';
 import { html, type SafeHtml } from '#src/web/html.js';
 import type { WebContext } from '#src/web/web-context.js';
 

@@ -2,16 +2,17 @@ import { DateTime } from 'luxon';
 import type { CampaignView } from '#src/modules/campaigns/campaigns.repository.js';
 import type { Comment } from '#src/modules/posts/post.entity.js';
 import { revisionContent, type PostRevision, type RevisionContent } from '#src/modules/posts/post-revision.entity.js';
-import type { PostView } from '#src/modules/posts/posts.service.js';
+import type { PostView } from '#src/modules/posts/post-views.service.js';
 import { errorSummary, field, NO_ERRORS, type FormErrors } from '#src/web/forms.js';
 import { html, type SafeHtml } from '#src/web/html.js';
+import { I18n } from '#src/web/i18n/i18n.js';
 import type { MessageKey } from '#src/web/i18n/messages.js';
 import { csrfField } from '#src/web/layout.js';
 import { statusBadge } from '#src/web/pages/post-bits.js';
 import { contentChanges, renderChanges } from '#src/web/pages/post-diff.js';
 import type { WebContext } from '#src/web/web-context.js';
 
-export type PostForm = 'submit' | 'approve' | 'reject' | 'schedule' | 'cancel' | 'override' | 'resolve' | 'withdraw' | 'comment';
+export type PostForm = 'submit' | 'approve' | 'reject' | 'schedule' | 'cancel' | 'override' | 'resolve' | 'retry' | 'withdraw' | 'comment';
 
 /** A refused form of the page: which one, what was wrong, and what the person had typed. */
 export interface FormState {
@@ -258,7 +259,7 @@ function targetsSection(ctx: WebContext, d: PostPageData, state: FormState | und
         : html`<span class="muted">${ctx.t('post.notScheduled')}</span>`;
     return html`<tr id="target-${t.id}">
 <th scope="row">${channelName(t.channelId)}${platform ? html` <span class="muted">(${PLATFORM_NAMES[platform] ?? platform})</span>` : ''}${t.occurrenceAt ? html`<br><span class="muted">${ctx.t('post.occurrence')}</span>` : ''}</th>
-<td>${statusBadge(ctx, t.status, 'target')}${t.holdReason ? html`<br><span class="muted">${t.holdReason}</span>` : ''}${t.withdrawnAt ? html`<br><span class="muted">${ctx.t('post.withdrawnAt')} ${timeEl(ctx, t.withdrawnAt, zone)}</span>` : ''}</td>
+<td>${statusBadge(ctx, t.status, 'target')}${t.status === 'held' && t.holdKind ? html`<br><span class="muted">${ctx.t(`hold.${t.holdKind}`)}</span>` : ''}${t.withdrawnAt ? html`<br><span class="muted">${ctx.t('post.withdrawnAt')} ${timeEl(ctx, t.withdrawnAt, zone)}</span>` : ''}</td>
 <td>${when}</td>
 <td>${t.externalUrl ? html`<a href="${t.externalUrl}" rel="noopener noreferrer">${ctx.t('post.viewOn', { channel: channelName(t.channelId) })}</a>` : html`<span class="muted">${ctx.t('post.noLink')}</span>`}</td>
 <td>${t.lastError ? html`<span class="error-text">${t.lastError}</span>` : html`<span class="muted">${ctx.t('post.noError')}</span>`}</td>
@@ -267,7 +268,7 @@ function targetsSection(ctx: WebContext, d: PostPageData, state: FormState | und
       t.events.length
         ? html`<details><summary>${ctx.t('post.events', { count: t.events.length })}<span class="sr-only"> ${channelName(t.channelId)}</span></summary><ol class="events">${t.events.map(
             (e) =>
-              html`<li>${timeEl(ctx, e.at, zone)}: ${e.fromStatus ? html`${statusText(ctx, e.fromStatus)} → ` : ''}${statusText(ctx, e.toStatus)}${e.attempt ? html` · ${ctx.t('post.attempt', { n: e.attempt })}` : ''}${e.outcome ? html` · ${e.outcome}` : ''}${e.error ? html` · <span class="error-text">${e.error}</span>` : ''}</li>`,
+              html`<li>${timeEl(ctx, e.at, zone)}: ${e.fromStatus ? html`${statusText(ctx, e.fromStatus)} → ` : ''}${statusText(ctx, e.toStatus)}${e.attempt ? html` · ${ctx.t('post.attempt', { n: e.attempt })}` : ''}${e.outcome ? html` · ${outcomeText(ctx, e, zone)}` : ''}${e.error ? html` · <span class="error-text">${e.error}</span>` : ''}</li>`,
           )}</ol></details>`
         : html`<span class="muted">${ctx.t('post.noEvents')}</span>`
     }</td>
@@ -294,6 +295,14 @@ ${field(errors, { name: 'externalId', id: `${idp}-externalId`, label: ctx.t('pos
 ${field(errors, { name: 'note', id: `${idp}-note`, label: ctx.t('post.resolveNote'), rows: 2, value: v('note') })}
 <button type="submit" class="primary">${ctx.t('post.resolveSubmit')}</button></form>`);
     }
+    if (t.status === 'failed' && post.status === 'approved' && !t.occurrenceAt && ctx.can('post.retry')) {
+      const errors = errorsFor(state, 'retry', t.id);
+      out.push(html`<form method="post" action="${base}/retry" class="stack post-form" novalidate>${csrfField(ctx)}
+<h3>${ctx.t('post.retryTitle', { channel: channelName(t.channelId) })}</h3>
+${errors.summary ? html`<p class="field-error" role="alert">${errors.summary}</p>` : ''}
+<p>${ctx.t('post.retryHint')}</p>
+<button type="submit" class="primary">${ctx.t('post.retrySubmit', { channel: channelName(t.channelId) })}</button></form>`);
+    }
     if (t.status === 'published' && ctx.can('post.withdraw')) {
       const errors = errorsFor(state, 'withdraw', t.id);
       out.push(html`<form method="post" action="${base}/withdraw" class="stack post-form" novalidate data-confirm="${ctx.t('post.withdrawConfirm', { channel: channelName(t.channelId) })}">${csrfField(ctx)}
@@ -309,6 +318,26 @@ ${field(errors, { name: 'reason', id: `f-withdraw-${t.id}-reason`, label: ctx.t(
 <thead><tr><th scope="col">${ctx.t('post.col.channel')}</th><th scope="col">${ctx.t('post.col.status')}</th><th scope="col">${ctx.t('post.col.time')}</th><th scope="col">${ctx.t('post.col.link')}</th><th scope="col">${ctx.t('post.col.error')}</th><th scope="col" class="n">${ctx.t('post.col.attempts')}</th><th scope="col">${ctx.t('post.col.history')}</th></tr></thead>
 <tbody>${rows}</tbody></table></div>
 ${forms}</section>`;
+}
+
+/** An event's outcome in the page's language, its times in the institution's zone. */
+function outcomeText(ctx: WebContext, e: PostView['targets'][number]['events'][number], zone: string): string {
+  const values: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(e.params ?? {})) {
+    if (name === 'until' || name === 'retryAt' || name === 'at') values[name] = new I18n(ctx.locale, zone).dateTime(new Date(value));
+    else if (name === 'postStatus')
+      values[name] = ctx.i18n.has(`status.post.${value}`) ? ctx.t(`status.post.${value}` as MessageKey) : String(value);
+    else if (name === 'channelStatus')
+      values[name] = ctx.i18n.has(`status.channel.${value}`) ? ctx.t(`status.channel.${value}` as MessageKey) : String(value);
+    else if (name === 'kind') values[name] = ctx.i18n.has(`hold.kind.${value}`) ? ctx.t(`hold.kind.${value}` as MessageKey) : String(value);
+    else values[name] = value;
+  }
+  const key = `outcome.${e.outcome}`;
+  if (!ctx.i18n.has(key)) return e.outcome;
+  // Placeholders a stored event lacks are filled in, so an old or partial event still reads.
+  for (const name of ['reason', 'part', 'parts', 'attempts', 'until', 'retryAt', 'text', 'kind', 'postStatus', 'channelStatus'])
+    values[name] ??= name === 'part' || name === 'parts' || name === 'attempts' ? 0 : '';
+  return ctx.t(key as MessageKey, values);
 }
 
 function statusText(ctx: WebContext, status: string): string {

@@ -7,6 +7,9 @@ import { BlackoutOverrideDto } from '#src/modules/blackouts/dto/blackout.dto.js'
 import { CampaignsService } from '#src/modules/campaigns/campaigns.service.js';
 import { CommentDto, RejectPostDto, ResolveTargetDto, SchedulePostDto, WithdrawTargetDto } from '#src/modules/posts/dto/post.dto.js';
 import { PostsService } from '#src/modules/posts/posts.service.js';
+import { PostPublicationsService } from '#src/modules/posts/post-publications.service.js';
+import { PostReviewService } from '#src/modules/posts/post-review.service.js';
+import { PostViewsService } from '#src/modules/posts/post-views.service.js';
 import { formErrors, optional, str, type FormErrors } from '#src/web/forms.js';
 import type { MessageKey } from '#src/web/i18n/messages.js';
 import { languageName, renderPostPage, zonedTime, type FormState, type PostForm } from '#src/web/pages/post-page.js';
@@ -30,6 +33,9 @@ export class PostPageController {
   constructor(
     private readonly contexts: WebContexts,
     private readonly posts: PostsService,
+    private readonly publications: PostPublicationsService,
+    private readonly review: PostReviewService,
+    private readonly views: PostViewsService,
     private readonly campaigns: CampaignsService,
   ) {}
 
@@ -52,7 +58,7 @@ export class PostPageController {
     @Param('postId', uuid('postId')) postId: string,
   ): Promise<void> {
     const ctx = await this.contexts.of(req, res, slug);
-    await this.act(ctx, postId, 'submit', {}, () => this.posts.submit(ctx.requiredPrincipal, postId), 'notice.postSubmitted');
+    await this.act(ctx, postId, 'submit', {}, () => this.review.submit(ctx.requiredPrincipal, postId), 'notice.postSubmitted');
   }
 
   @Post('posts/:postId/approve')
@@ -63,7 +69,7 @@ export class PostPageController {
     @Param('postId', uuid('postId')) postId: string,
   ): Promise<void> {
     const ctx = await this.contexts.of(req, res, slug);
-    await this.act(ctx, postId, 'approve', {}, () => this.posts.approve(ctx.requiredPrincipal, postId), 'notice.postApproved');
+    await this.act(ctx, postId, 'approve', {}, () => this.review.approve(ctx.requiredPrincipal, postId), 'notice.postApproved');
   }
 
   @Post('posts/:postId/reject')
@@ -83,7 +89,7 @@ export class PostPageController {
       { reason },
       async () => {
         const dto = await toDto(RejectPostDto, { reason: reason.trim() });
-        await this.posts.reject(ctx.requiredPrincipal, postId, dto.reason);
+        await this.review.reject(ctx.requiredPrincipal, postId, dto.reason);
       },
       'notice.postRejected',
     );
@@ -106,7 +112,7 @@ export class PostPageController {
       values,
       async () => {
         const dto = await toDto(SchedulePostDto, { scheduledAt: values.scheduledAt, timeZone: optional(values.timeZone) });
-        await this.posts.schedule(ctx.requiredPrincipal, postId, dto.scheduledAt, dto.timeZone);
+        await this.review.schedule(ctx.requiredPrincipal, postId, dto.scheduledAt, dto.timeZone);
       },
       'notice.postScheduled',
     );
@@ -120,7 +126,14 @@ export class PostPageController {
     @Param('postId', uuid('postId')) postId: string,
   ): Promise<void> {
     const ctx = await this.contexts.of(req, res, slug);
-    await this.act(ctx, postId, 'cancel', {}, () => this.posts.cancel(ctx.requiredPrincipal, postId), 'notice.postCancelled');
+    await this.act(
+      ctx,
+      postId,
+      'cancel',
+      {},
+      () => this.review.cancel(ctx.requiredPrincipal, postId),
+      (done) => (done.cancellation.kept.length ? 'notice.postPartlyCancelled' : 'notice.postCancelled'),
+    );
   }
 
   @Post('posts/:postId/blackout-override')
@@ -140,7 +153,7 @@ export class PostPageController {
       { reason },
       async () => {
         const dto = await toDto(BlackoutOverrideDto, { reason: reason.trim() });
-        await this.posts.overrideBlackout(ctx.requiredPrincipal, postId, dto.reason);
+        await this.review.overrideBlackout(ctx.requiredPrincipal, postId, dto.reason);
       },
       'notice.postOverridden',
     );
@@ -169,9 +182,29 @@ export class PostPageController {
           externalId: optional(values.externalId),
           note: optional(values.note),
         });
-        await this.posts.resolveTarget(ctx.requiredPrincipal, postId, targetId, dto);
+        await this.publications.resolve(ctx.requiredPrincipal, postId, targetId, dto);
       },
       'notice.postResolved',
+      targetId,
+    );
+  }
+
+  @Post('posts/:postId/targets/:targetId/retry')
+  async retry(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('slug') slug: string,
+    @Param('postId', uuid('postId')) postId: string,
+    @Param('targetId', uuid('targetId')) targetId: string,
+  ): Promise<void> {
+    const ctx = await this.contexts.of(req, res, slug);
+    await this.act(
+      ctx,
+      postId,
+      'retry',
+      {},
+      () => this.publications.retry(ctx.requiredPrincipal, postId, targetId),
+      'notice.postRetried',
       targetId,
     );
   }
@@ -194,7 +227,7 @@ export class PostPageController {
       { reason },
       async () => {
         const dto = await toDto(WithdrawTargetDto, { reason: reason.trim() });
-        await this.posts.withdrawTarget(ctx.requiredPrincipal, postId, targetId, dto.reason);
+        await this.publications.withdraw(ctx.requiredPrincipal, postId, targetId, dto.reason);
       },
       'notice.postWithdrawn',
       targetId,
@@ -225,24 +258,25 @@ export class PostPageController {
   }
 
   /** Does `work` on a post of this institution; then back to the post with a notice, or the page again with the refusal. */
-  private async act(
+  private async act<T>(
     ctx: WebContext,
     postId: string,
     form: PostForm,
     values: Record<string, string>,
-    work: () => Promise<unknown>,
-    notice: MessageKey,
+    work: () => Promise<T>,
+    notice: MessageKey | ((done: T) => MessageKey),
     targetId?: string,
   ): Promise<void> {
     // The post must belong to the institution of the address (404 otherwise), whatever the service would accept.
-    await this.posts.get(ctx.requiredPrincipal, postId, ctx.requiredInstitution.id);
+    await this.views.get(ctx.requiredPrincipal, postId, ctx.requiredInstitution.id);
+    let done: T;
     try {
-      await work();
+      done = await work();
     } catch (err) {
       const { state, status } = this.refusal(ctx, err, form, values, targetId);
       return this.show(ctx, postId, state, status);
     }
-    ctx.redirect(ctx.path(`/posts/${postId}`), notice);
+    ctx.redirect(ctx.path(`/posts/${postId}`), typeof notice === 'function' ? notice(done) : notice);
   }
 
   /** What the service refused, said in the person's language, next to the field it concerns. */
@@ -305,9 +339,9 @@ export class PostPageController {
   private async show(ctx: WebContext, postId: string, state?: FormState, status = 200): Promise<void> {
     const p = ctx.requiredPrincipal;
     const inst = ctx.requiredInstitution;
-    const post = await this.posts.get(p, postId, inst.id);
+    const post = await this.views.get(p, postId, inst.id);
     const campaign = await this.campaigns.get(p, inst.id, post.campaignId);
-    const revisions = await this.posts.revisions(p, postId, inst.id);
+    const revisions = await this.views.revisions(p, postId, inst.id);
     const comments = (await this.posts.comments(p, postId, { limit: 200, offset: 0 })).items;
     const userIds = [
       ...post.authorIds,
@@ -317,7 +351,7 @@ export class PostPageController {
       ...comments.map((c) => c.authorId),
       ...revisions.map((r) => r.recordedBy),
     ].filter((x): x is string => typeof x === 'string');
-    const labels = await this.posts.labels(p, postId, userIds, inst.id);
+    const labels = await this.views.labels(p, postId, userIds, inst.id);
     const campaigns = new Map([[campaign.id, campaign.title]]);
     for (const id of new Set(revisions.map((r) => r.content.campaignId))) {
       if (!campaigns.has(id))

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ChannelsService } from '#src/modules/channels/channels.service.js';
-import { PostsService, type PostView } from '#src/modules/posts/posts.service.js';
+import { PostViewsService, type PostView } from '#src/modules/posts/post-views.service.js';
 import { html, type SafeHtml } from '#src/web/html.js';
 import { postSummary } from '#src/web/pages/post-bits.js';
 import { WebContexts, type WebContext } from '#src/web/web-context.js';
@@ -18,7 +18,7 @@ const LIMIT = 200;
 export class ReviewPageController {
   constructor(
     private readonly contexts: WebContexts,
-    private readonly posts: PostsService,
+    private readonly views: PostViewsService,
     private readonly channels: ChannelsService,
   ) {}
 
@@ -27,8 +27,8 @@ export class ReviewPageController {
     const ctx = await this.contexts.of(req, res, slug);
     const inst = ctx.requiredInstitution;
     const p = ctx.requiredPrincipal;
-    const inReview = (await this.posts.list(p, inst.id, { status: 'in_review', limit: LIMIT, offset: 0 })).items;
-    const rejected = (await this.posts.list(p, inst.id, { status: 'rejected', limit: LIMIT, offset: 0 })).items;
+    const inReview = (await this.views.list(p, inst.id, { status: 'in_review', limit: LIMIT, offset: 0 })).items;
+    const rejected = (await this.views.list(p, inst.id, { status: 'rejected', limit: LIMIT, offset: 0 })).items;
     const forMe = ctx.can('post.approve') ? inReview.filter((post) => !post.authorIds.includes(p.userId)) : [];
     const mine = inReview.filter((post) => post.authorIds.includes(p.userId));
     const sentBack = rejected.filter((post) => post.authorIds.includes(p.userId));
@@ -63,7 +63,7 @@ ${
       return new Map((await this.channels.list(p, inst.id, { limit: 200, offset: 0 })).items.map((c) => [c.id, c.displayName]));
     const names = new Map<string, string>();
     for (const post of posts) {
-      const labels = await this.posts.labels(p, post.id, [], inst.id);
+      const labels = await this.views.labels(p, post.id, [], inst.id);
       for (const [id, c] of labels.channels) names.set(id, c.displayName);
     }
     return names;
