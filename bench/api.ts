@@ -438,8 +438,8 @@ async function seedHistory(app: Running, campaignIds: string[]): Promise<{ publi
     `INSERT INTO target_events (target_id, institution_id, at, attempt, from_status, to_status, outcome)
      SELECT t.id, t.institution_id, e.at, e.attempt, e.from_status, e.to_status, e.outcome
        FROM publication_targets t CROSS JOIN LATERAL (VALUES
-              (t.queued_at, 0, 'scheduled', 'queued', 'due soon: queued'),
-              (t.claimed_at, 1, 'queued', 'publishing', 'claimed for publishing'),
+              (t.queued_at, 0, 'scheduled', 'queued', 'due'),
+              (t.claimed_at, 1, 'queued', 'publishing', 'claimed'),
               (t.published_at, 1, 'publishing', 'published', 'published')) AS e(at, attempt, from_status, to_status, outcome)
       WHERE t.institution_id = $1 AND t.status = 'published'
       ORDER BY t.published_at, e.at`,

@@ -290,7 +290,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     };
     let rows: Row[] = [];
     const final = (r: Row) =>
-      r.status === 'published' || r.status === 'failed' || (r.status === 'unconfirmed' && /a person must check/.test(r.last_outcome ?? ''));
+      r.status === 'published' || r.status === 'failed' || (r.status === 'unconfirmed' && r.last_outcome === 'person_asked');
     for (;;) {
       rows = await query<Row>(
         databaseUrl,

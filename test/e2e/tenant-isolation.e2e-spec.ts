@@ -106,6 +106,7 @@ const OPERATIONS: Record<string, Operation> = {
   'POST /api/posts/{postId}/blackout-override': { body: () => ({ reason: 'An emergency invented by B' }) },
   'POST /api/posts/{postId}/cancel': {},
   'POST /api/posts/{postId}/targets/{targetId}/resolve': { body: () => ({ outcome: 'published', url: 'https://b.example.org/fake' }) },
+  'POST /api/posts/{postId}/targets/{targetId}/retry': {},
   'POST /api/posts/{postId}/targets/{targetId}/withdraw': { body: () => ({ reason: 'Withdrawn by another institution' }) },
   'GET /api/institutions/{institutionId}/blackouts': {},
   'POST /api/institutions/{institutionId}/blackouts': {

@@ -93,7 +93,7 @@ describe(`publishing to the platforms' fakes (${currentMode()} storage)`, () => 
     externalId: string | null;
     externalParts: unknown[];
     lastError: string | null;
-    events: Array<{ toStatus: string; outcome: string }>;
+    events: Array<{ toStatus: string; outcome: string; params: Record<string, string | number> }>;
   };
 
   /** The post's targets once each satisfies `done`, while time runs on the app's clock: half a second, with the passes and jobs it brings, per look. */
@@ -171,7 +171,7 @@ describe(`publishing to the platforms' fakes (${currentMode()} storage)`, () => 
     const after = byChannel((await api.admin.get(`/api/posts/${postId}`)).body.targets);
     for (const name of names) {
       expect({ name, status: after[name]!.status }).toEqual({ name, status: 'withdrawn' });
-      expect(after[name]!.events.at(-1)!.outcome).toBe('withdrawn from the platform: Data greșită; urmează o corectură');
+      expect(after[name]!.events.at(-1)).toMatchObject({ outcome: 'withdrawn', params: { reason: 'Data greșită; urmează o corectură' } });
       expect({ name, deleted: fakes[name].requests.some((r) => r.route === deletes[name] && r.status! >= 200 && r.status! < 300) }).toEqual(
         { name, deleted: true },
       );
@@ -213,10 +213,10 @@ describe(`publishing to the platforms' fakes (${currentMode()} storage)`, () => 
     expect(path('x')).toContain('unconfirmed');
     expect(path('facebook')).toContain('unconfirmed');
     expect(path('linkedin')).toEqual(expect.arrayContaining(['unconfirmed', 'queued']));
-    expect(targets.linkedin!.events.some((e) => e.outcome === 'reconciled: not on the platform, sending again')).toBe(true);
+    expect(targets.linkedin!.events.some((e) => e.outcome === 'reconciled_absent')).toBe(true);
     // Rate limits wait for the platform's own reset.
-    expect(targets.mastodon!.events.some((e) => e.outcome.startsWith('platform rate limit until'))).toBe(true);
-    expect(targets.telegram!.events.some((e) => e.outcome.startsWith('platform rate limit until'))).toBe(true);
+    expect(targets.mastodon!.events.some((e) => e.outcome === 'platform_rate_limit' && typeof e.params.until === 'string')).toBe(true);
+    expect(targets.telegram!.events.some((e) => e.outcome === 'platform_rate_limit' && typeof e.params.until === 'string')).toBe(true);
     for (const f of Object.values(fakes)) f.clearFaults();
   });
 
@@ -227,7 +227,7 @@ describe(`publishing to the platforms' fakes (${currentMode()} storage)`, () => 
     const postId = await approvedPost(['x'], { text, thread }, false);
     const [target] = await waitForTargets(postId, (t) => t.status === 'published');
     expect([text, ...thread].map((t) => copies('x', t).length)).toEqual([1, 1, 1]);
-    expect(target!.events.some((e) => e.outcome === 'reconciled: the platform has part 2; sending the rest')).toBe(true);
+    expect(target!.events.some((e) => e.outcome === 'reconciled_partial' && e.params.part === 2)).toBe(true);
     const [p1, p2, p3] = [text, ...thread].map((t) => copies('x', t)[0]!);
     expect([p2!.inReplyTo, p3!.inReplyTo]).toEqual([p1!.id, p2!.id]);
   });
@@ -239,7 +239,7 @@ describe(`publishing to the platforms' fakes (${currentMode()} storage)`, () => 
     const postId = await approvedPost(['telegram'], { text, thread }, false);
     const [target] = await waitForTargets(
       postId,
-      (t) => t.status === 'unconfirmed' && t.events.some((e) => e.outcome.includes('a person must check')),
+      (t) => t.status === 'unconfirmed' && t.events.some((e) => e.outcome === 'person_asked'),
     );
     // Part 2 reached the channel; CivicPost cannot see that, so it neither repeats it nor sends part 3.
     expect([text, ...thread].map((t) => copies('telegram', t).length)).toEqual([1, 1, 0]);
@@ -258,7 +258,7 @@ describe(`publishing to the platforms' fakes (${currentMode()} storage)`, () => 
     const [done] = await waitForTargets(postId, (t) => t.status === 'published');
     expect([text, ...thread].map((t) => copies('telegram', t).length)).toEqual([1, 1, 1]);
     expect(copies('telegram', thread[1]!)[0]!.inReplyTo).toBe(part2.id);
-    expect(done!.events.map((e) => e.outcome)).toContain('settled by a person: that part is on the platform; sending the rest');
+    expect(done!.events.map((e) => e.outcome)).toContain('settled_partial');
   });
 
   it('refuses to settle a publication that is not waiting for a person', async () => {

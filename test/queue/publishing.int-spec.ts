@@ -9,7 +9,7 @@ import { TestClock } from '#test/support/clock.js';
 import { drainQueues, elapse, jobCheckPass } from '#test/support/passes.js';
 import { poll } from '#test/support/poll.js';
 import { currentMode } from '#test/support/test-storage.js';
-import { waitingForPerson } from '#test/support/targets.js';
+import { pipelineEvents, waitingForPerson } from '#test/support/targets.js';
 
 /**
  * Approved posts go out at their time through the real queue, once, with every transition recorded. The test runs the
@@ -124,8 +124,17 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     const [target] = post.targets;
     expect(new Date(target.publishedAt).getTime()).toBeGreaterThanOrEqual(scheduledAt.getTime());
     expect(target.externalId).toEqual(expect.any(String));
-    expect(target.events.map((e: { toStatus: string }) => e.toStatus)).toEqual(['scheduled', 'queued', 'publishing', 'published']);
-    expect(target.events[2]).toMatchObject({ attempt: 1, outcome: 'claimed for publishing' });
+    // Every change of its state is an event, the review included, each with its code.
+    expect(target.events.map((e: { toStatus: string; outcome: string }) => [e.toStatus, e.outcome])).toEqual([
+      ['draft', 'added'],
+      ['in_review', 'submitted'],
+      ['approved', 'approved'],
+      ['scheduled', 'scheduled'],
+      ['queued', 'due'],
+      ['publishing', 'claimed'],
+      ['published', 'published'],
+    ]);
+    expect(target.events[5]).toMatchObject({ attempt: 1, outcome: 'claimed' });
     expect(await feedCount(channel)).toBe(1);
     const feed = await api.admin.get(`${base}/channels/${channel}/sandbox-feed`);
     expect(feed.body).toMatchObject({
@@ -148,7 +157,8 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     const { id, scheduledAt } = await approvedPost([channel], 300);
     await elapseTo(scheduledAt);
     const held = await waitForTargets(id, (s) => s.every((x) => x === 'held'));
-    expect(held.targets[0].holdReason).toBe('publishing suspended: Election silence ordered by the prefect');
+    expect(held.targets[0]).toMatchObject({ holdKind: 'suspension', holdRef: null });
+    expect(held.targets[0].events.at(-1)).toMatchObject({ outcome: 'held_suspension', params: { reason: 'Election silence ordered by the prefect' } });
     expect(await feedCount(channel)).toBe(0);
 
     const resumed = await api.admin.post(`${base}/resume`);
@@ -200,7 +210,7 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     const { id, scheduledAt } = await approvedPost([channel], 200);
     await elapseTo(scheduledAt);
     const post = await waitForTargets(id, (s) => s.every((x) => x === 'published'));
-    expect(post.targets[0].events.map((e: { toStatus: string }) => e.toStatus)).toEqual([
+    expect(pipelineEvents<{ toStatus: string }>(post.targets[0].events).map((e) => e.toStatus)).toEqual([
       'scheduled',
       'queued',
       'publishing',
@@ -348,7 +358,8 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     for (const id of [waiting.id, urgent.id])
       expect((await api.admin.get(`/api/posts/${id}`)).body.targets[0]).toMatchObject({
         status: 'held',
-        holdReason: `blackout ${window.body.id}: National mourning`,
+        holdKind: 'blackout',
+        holdRef: window.body.id,
       });
 
     expect((await editor.post(`/api/posts/${urgent.id}/blackout-override`, { reason: 'The public must be warned now' })).status).toBe(403);
@@ -402,7 +413,7 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     const { id, scheduledAt } = await approvedPost([channel], 300);
     await elapseTo(new Date(scheduledAt.getTime() + 6_000), 1_000); // past the first backoff
     const post = await waitForTargets(id, (s) => s.every((x) => x === 'published'));
-    const events = post.targets[0].events as Array<{ toStatus: string; attempt: number; error: string | null; at: string }>;
+    const events = pipelineEvents(post.targets[0].events as Array<{ toStatus: string; attempt: number; error: string | null; at: string }>);
     expect(events.map((e) => e.toStatus)).toEqual(['scheduled', 'queued', 'publishing', 'queued', 'publishing', 'published']);
     expect(events[3]).toMatchObject({ error: 'sandbox: injected transient failure 1 of 1' });
     expect(post.targets[0].attempts).toBe(2);

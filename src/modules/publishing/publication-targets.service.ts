@@ -88,7 +88,7 @@ export class PublicationTargetsService {
       code,
       { at: this.clock.now(), params: { at: at.toISOString() } },
       { scheduledAt: at, holdKind: null, holdRef: null, queuedAt: null, lastError: null },
-      { raiseRevision: true, resetAttempts: true },
+      { raiseRevision: 'if_job', resetAttempts: true },
     );
     return moved.length;
   }

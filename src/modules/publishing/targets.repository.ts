@@ -45,9 +45,12 @@ export interface EventInput {
 /** Which targets a move applies to: one target (of one claim), or a post's (only its own, not a recurring post's occurrences). */
 export type MoveScope = { targetId: string; attempts?: number } | { postId: string; templatesOnly?: boolean };
 
-/** Besides the patch: a new revision (no queued job survives it) and attempts counted afresh. */
+/**
+ * Besides the patch: a new revision (no queued job survives it; 'if_job': only for targets that may
+ * have had a job, i.e. not those still in review or merely scheduled) and attempts counted afresh.
+ */
 export interface MoveEffects {
-  raiseRevision?: boolean;
+  raiseRevision?: boolean | 'if_job';
   resetAttempts?: boolean;
 }
 
@@ -165,7 +168,13 @@ export class TargetsRepository {
     const m = this.tx.manager;
     const { from, to } = TRANSITIONS[code];
     const set = setClause(m, PublicationTarget, { ...patch, status: to, updatedAt: event.at }, 12);
-    const extra = [effects.raiseRevision ? 'revision = t.revision + 1' : '', effects.resetAttempts ? 'attempts = 0' : ''].filter(Boolean);
+    const raise =
+      effects.raiseRevision === 'if_job'
+        ? `revision = CASE WHEN before.status IN ('draft', 'in_review', 'approved', 'rejected', 'scheduled') THEN t.revision ELSE t.revision + 1 END`
+        : effects.raiseRevision
+          ? 'revision = t.revision + 1'
+          : '';
+    const extra = [raise, effects.resetAttempts ? 'attempts = 0' : ''].filter(Boolean);
     const one = 'targetId' in scope;
     const rows: Array<{ target_id: string }> = await m.query(
       `WITH before AS (
