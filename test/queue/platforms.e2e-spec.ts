@@ -237,10 +237,7 @@ describe(`publishing to the platforms' fakes (${currentMode()} storage)`, () => 
     const thread = ['Străzile afectate: Florilor, Teilor', 'Revenim cu detalii'];
     fakes.telegram.fail({ fault: 'accept_then_drop', on: 'sendMessage', skip: 1 });
     const postId = await approvedPost(['telegram'], { text, thread }, false);
-    const [target] = await waitForTargets(
-      postId,
-      (t) => t.status === 'unconfirmed' && t.events.some((e) => e.outcome === 'person_asked'),
-    );
+    const [target] = await waitForTargets(postId, (t) => t.status === 'unconfirmed' && t.events.some((e) => e.outcome === 'person_asked'));
     // Part 2 reached the channel; CivicPost cannot see that, so it neither repeats it nor sends part 3.
     expect([text, ...thread].map((t) => copies('telegram', t).length)).toEqual([1, 1, 0]);
     expect(target!.externalParts).toHaveLength(1);
@@ -269,6 +266,94 @@ describe(`publishing to the platforms' fakes (${currentMode()} storage)`, () => 
     });
     expect(res.status).toBe(409);
     expect(res.body.message).toContain('this one is published');
+  });
+
+  it('keeps the real lateness of a publication a person settled as not published and that went out again', async () => {
+    const text = 'Consultare publică: bugetul participativ';
+    // No answer in time (and nothing stored): Telegram cannot be asked, so a person must check.
+    fakes.telegram.fail({ fault: 'hang', on: 'sendMessage' });
+    const postId = await approvedPost(['telegram'], { text }, false);
+    const [asked] = (await waitForTargets(
+      postId,
+      (t) => t.status === 'unconfirmed' && t.events.at(-1)?.outcome === 'person_asked',
+    )) as Array<Target & { id: string; scheduledAt: string }>;
+    const dueAt = new Date(asked!.scheduledAt);
+    // The person checks four minutes later and does not find it.
+    expect(copies('telegram', text)).toHaveLength(0);
+    await elapse(api, 240_000, 60_000);
+    const settled = await editor.post(`/api/posts/${postId}/targets/${asked!.id}/resolve`, { outcome: 'not_published' });
+    expect(settled.status).toBe(200);
+    expect(settled.body.targets[0]).toMatchObject({ status: 'scheduled', scheduledAt: dueAt.toISOString() });
+    const [done] = (await waitForTargets(postId, (t) => t.status === 'published')) as Array<Target & { publishedAt: string }>;
+    expect(copies('telegram', text)).toHaveLength(1);
+    const lateness = (new Date(done!.publishedAt).getTime() - dueAt.getTime()) / 1000;
+    expect(lateness).toBeGreaterThanOrEqual(240);
+    const day = 86_400_000;
+    const report = await editor.get(
+      `${base}/reports/punctuality?from=${new Date(dueAt.getTime() - day).toISOString().slice(0, 10)}&to=${new Date(dueAt.getTime() + day).toISOString().slice(0, 10)}`,
+    );
+    expect(report.status).toBe(200);
+    const telegram = report.body.byChannel.find((c: { channel: { id: string } }) => c.channel.id === channels.telegram);
+    expect(telegram.maxSeconds).toBeGreaterThanOrEqual(240);
+  });
+
+  it('cancels only what has not gone out, and refuses to cancel what all went out', async () => {
+    const published = await approvedPost(['mastodon'], { text: 'Deja pe platformă, nu se anulează' }, false);
+    await waitForTargets(published, (t) => t.status === 'published');
+    const refused = await editor.post(`/api/posts/${published}/cancel`);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'already_published', message: expect.stringContaining('published') });
+    expect((await editor.get(`/api/posts/${published}`)).body).toMatchObject({ status: 'approved', targets: [{ status: 'published' }] });
+
+    // One channel publishes; the other is held by a window on it alone, then the post is cancelled.
+    const partly = await approvedPost(['mastodon', 'bluesky'], { text: 'Jumătate publicat, jumătate oprit' }, false);
+    const window = await api.admin.post(`${base}/blackouts`, {
+      startsAt: new Date(clock.now().getTime() - 60_000).toISOString(),
+      endsAt: new Date(clock.now().getTime() + 3_600_000).toISOString(),
+      reason: 'Doliu național',
+      channelIds: [channels.bluesky],
+    });
+    expect(window.status).toBe(201);
+    await waitForTargets(partly, (t) => t.status === (t.channelId === channels.mastodon ? 'published' : 'held'));
+    const cancelled = await editor.post(`/api/posts/${partly}/cancel`);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('approved');
+    expect(byChannel(cancelled.body.targets)).toMatchObject({ mastodon: { status: 'published' }, bluesky: { status: 'cancelled' } });
+    expect(cancelled.body.cancellation.kept).toEqual([
+      { targetId: byChannel(cancelled.body.targets).mastodon!.id, channelId: channels.mastodon, status: 'published' },
+    ]);
+    expect((await api.admin.delete(`${base}/blackouts/${window.body.id}`)).status).toBe(204);
+  });
+
+  it('refuses to edit a post that has gone out: the platform would still show the old text', async () => {
+    const postId = await approvedPost(['mastodon'], { text: 'Textul publicat rămâne cel publicat' }, false);
+    await waitForTargets(postId, (t) => t.status === 'published');
+    const edit = await api.admin.patch(`/api/posts/${postId}`, { variants: [{ language: 'ro', text: 'Alt text' }] });
+    expect(edit.status).toBe(409);
+    expect(edit.body.code).toBe('post_published');
+    const after = (await editor.get(`/api/posts/${postId}`)).body;
+    expect(after).toMatchObject({ status: 'approved', variants: [{ text: 'Textul publicat rămâne cel publicat' }] });
+  });
+
+  it('retries a failed publication once its channel is reconnected, and it goes out once', async () => {
+    const text = 'Trimis din nou după reconectare';
+    fakes.mastodon.fail({ fault: 'expired_token', on: 'create_status' });
+    const postId = await approvedPost(['mastodon'], { text }, false);
+    const [failed] = (await waitForTargets(postId, (t) => t.status === 'failed')) as Array<Target & { id: string }>;
+    const retry = () => editor.post(`/api/posts/${postId}/targets/${failed!.id}/retry`);
+    const early = await retry();
+    expect(early.status).toBe(409);
+    expect(early.body).toMatchObject({ code: 'channel_not_active', message: expect.stringContaining('needs_reconnect') });
+    expect((await api.admin.post(`${base}/channels/${channels.mastodon}/verify`)).body.status).toBe('active');
+    const again = await retry();
+    expect(again.status).toBe(200);
+    expect(again.body.targets[0]).toMatchObject({ status: 'scheduled', attempts: 0 });
+    const [done] = await waitForTargets(postId, (t) => t.status === 'published');
+    expect(copies('mastodon', text)).toHaveLength(1);
+    expect(done!.events.map((e) => e.outcome)).toEqual(expect.arrayContaining(['credentials_refused', 'retried', 'published']));
+    const twice = await retry();
+    expect(twice.status).toBe(409);
+    expect(twice.body).toMatchObject({ code: 'invalid_transition', message: expect.stringContaining('this one is published') });
   });
 
   it('marks the channel as needing reconnection when the platform refuses the credentials', async () => {

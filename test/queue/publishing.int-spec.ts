@@ -158,7 +158,10 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
     await elapseTo(scheduledAt);
     const held = await waitForTargets(id, (s) => s.every((x) => x === 'held'));
     expect(held.targets[0]).toMatchObject({ holdKind: 'suspension', holdRef: null });
-    expect(held.targets[0].events.at(-1)).toMatchObject({ outcome: 'held_suspension', params: { reason: 'Election silence ordered by the prefect' } });
+    expect(held.targets[0].events.at(-1)).toMatchObject({
+      outcome: 'held_suspension',
+      params: { reason: 'Election silence ordered by the prefect' },
+    });
     expect(await feedCount(channel)).toBe(0);
 
     const resumed = await api.admin.post(`${base}/resume`);
