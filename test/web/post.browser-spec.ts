@@ -341,6 +341,13 @@ describeInBrowser(`staff pages: the post page (${currentMode()} storage)`, () =>
         .textContent(),
     ).toBe('withdrawn');
 
+    // What went out is a record: nothing is left to cancel, and its text is not edited.
+    expect(await e.page.getByRole('button', { name: 'Cancel the post' }).count()).toBe(0);
+    expect(await e.page.getByRole('link', { name: 'Edit the post' }).count()).toBe(0);
+
+    // A post that has not gone out is cancelled.
+    const other = await draft(seed.members.author, { channelIds: [channel.id] });
+    await e.goto(`/app/${slug}/posts/${other}`);
     e.page.once('dialog', (d) => void d.accept());
     await e.page.getByRole('button', { name: 'Cancel the post' }).click();
     await e.page.waitForURL(/notice=notice.postCancelled/);
@@ -350,6 +357,63 @@ describeInBrowser(`staff pages: the post page (${currentMode()} storage)`, () =>
     await e.expectAccessible();
     e.expectClean();
     await e.close();
+  });
+
+  it('sends a failed publication again from its row; in Romanian its history has no English', async () => {
+    const channel = (
+      await api.admin.post(`${seed.base}/channels`, {
+        platform: 'sandbox',
+        displayName: 'Sandbox that refuses',
+        settings: { sandbox: { fail: 'invalid' } },
+      })
+    ).body;
+    const postId = await draft(seed.members.author, {
+      channelIds: [channel.id],
+      scheduledAt: new Date(api.clock.now().getTime() + 2_000).toISOString(),
+      timeZone: 'UTC',
+    });
+    await seed.members.author.post(`/api/posts/${postId}/submit`);
+    expect((await seed.members.editor.post(`/api/posts/${postId}/approve`)).status).toBe(200);
+    await poll(
+      'target failed',
+      async () => (await seed.members.editor.get(`/api/posts/${postId}`)).body.targets[0],
+      (t: { status: string }) => t.status === 'failed',
+      60_000,
+      250,
+    );
+    const s = await as(seed.members.editor, 'ro-RO');
+    await s.goto(`/app/${slug}/posts/${postId}`);
+    const row = s.page.getByRole('row', { name: /Sandbox that refuses/ });
+    expect(await row.locator('.badge').textContent()).toBe('eșuată');
+    await row.locator('summary').click();
+    const history = (await row.locator('ol.events').textContent())!;
+    expect(history).toContain('platforma a refuzat postarea');
+    expect(history).toContain('preluată pentru publicare');
+    // No outcome in English: the words the English page would show are absent.
+    for (const english of ['refused the post', 'taken for publishing', 'due soon', 'approved with its time', 'added to the post'])
+      expect(history).not.toContain(english);
+    await s.expectAccessible();
+
+    // The cause fixed (the channel stops refusing), an editor sends it again.
+    await api.admin.patch(`${seed.base}/channels/${channel.id}`, { settings: {} });
+    await s.page.getByRole('button', { name: 'Trimiteți din nou pe Sandbox that refuses' }).click();
+    await s.page.waitForURL(/notice=notice.postRetried/);
+    expect(
+      await s.page
+        .getByRole('row', { name: /Sandbox that refuses/ })
+        .locator('.badge')
+        .textContent(),
+    ).toBe('programată');
+    await poll(
+      'target published',
+      async () => (await seed.members.editor.get(`/api/posts/${postId}`)).body.targets[0],
+      (t: { status: string }) => t.status === 'published',
+      60_000,
+      250,
+    );
+    await s.expectAccessible();
+    s.expectClean();
+    await s.close();
   });
 
   it('comments: added through the form, an empty one refused next to the field; a viewer reads them, sees no form, and a forged approve is 403', async () => {

@@ -3,6 +3,7 @@ import type { CampaignView } from '#src/modules/campaigns/campaigns.repository.j
 import type { Comment } from '#src/modules/posts/post.entity.js';
 import { revisionContent, type PostRevision, type RevisionContent } from '#src/modules/posts/post-revision.entity.js';
 import type { PostView } from '#src/modules/posts/post-views.service.js';
+import { allows, GONE_OUT } from '#src/modules/publishing/target-transitions.js';
 import { errorSummary, field, NO_ERRORS, type FormErrors } from '#src/web/forms.js';
 import { html, type SafeHtml } from '#src/web/html.js';
 import { I18n } from '#src/web/i18n/i18n.js';
@@ -134,7 +135,10 @@ function actions(ctx: WebContext, d: PostPageData, state: FormState | undefined)
   const parts: SafeHtml[] = [];
   const buttons: SafeHtml[] = [];
 
-  if (ctx.can('post.write') && post.status !== 'cancelled' && !contributorLocked) {
+  // What has gone out is a record: it is neither edited nor cancelled (the service refuses both too).
+  const goneOut = post.targets.some((t) => GONE_OUT.includes(t.status));
+  const cancellable = post.targets.length === 0 || post.targets.some((t) => allows('cancelled', t.status));
+  if (ctx.can('post.write') && post.status !== 'cancelled' && !contributorLocked && !goneOut) {
     buttons.push(html`<a class="button" href="${base}/edit">${ctx.t('post.edit')}</a>`);
   }
   if (ctx.can('post.submit') && (post.status === 'draft' || post.status === 'rejected')) {
@@ -147,7 +151,7 @@ function actions(ctx: WebContext, d: PostPageData, state: FormState | undefined)
       html`<form method="post" action="${base}/approve" class="inline">${csrfField(ctx)}<button type="submit" class="primary">${ctx.t('post.approve')}</button></form>`,
     );
   }
-  if (ctx.can('post.cancel') && post.status !== 'cancelled') {
+  if (ctx.can('post.cancel') && post.status !== 'cancelled' && cancellable) {
     buttons.push(
       html`<form method="post" action="${base}/cancel" class="inline" data-confirm="${ctx.t('post.cancelConfirm')}">${csrfField(ctx)}<button type="submit" class="danger">${ctx.t('post.cancel')}</button></form>`,
     );
