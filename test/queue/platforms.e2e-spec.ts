@@ -88,6 +88,7 @@ describe(`publishing to the platforms' fakes (${currentMode()} storage)`, () => 
   }
 
   type Target = {
+    id: string;
     channelId: string;
     status: string;
     externalId: string | null;

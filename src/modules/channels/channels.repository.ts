@@ -83,7 +83,7 @@ export class ChannelsRepository {
          SELECT t.channel_id::text, e.at, e.error
            FROM target_events e JOIN publication_targets t ON t.id = e.target_id
           WHERE e.institution_id = $1 AND t.institution_id = $1 AND t.channel_id = ANY ($2::uuid[])
-            AND e.to_status = 'failed' AND starts_with(e.outcome, 'the platform refused the credentials')
+            AND e.to_status = 'failed' AND e.outcome = 'credentials_refused'
        ) r WHERE message IS NOT NULL ORDER BY channel_id, at DESC`,
       [institutionId, channelIds],
     );

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { In, IsNull, Not, type QueryDeepPartialEntity } from 'typeorm';
+import { In } from 'typeorm';
 import type { PageQuery } from '#src/common/pagination.js';
 import { CampaignPartner } from '#src/modules/campaigns/campaign.entity.js';
 import { Comment, Post, PostAuthor, type PostStatus } from '#src/modules/posts/post.entity.js';
-import { PublicationTarget } from '#src/modules/publishing/publication-target.entity.js';
-import { type TargetStatus } from '#src/modules/publishing/target-transitions.js';
 import { PostRevision } from '#src/modules/posts/post-revision.entity.js';
 import { Channel } from '#src/modules/channels/channel.entity.js';
 import { Membership } from '#src/modules/institutions/membership.entity.js';
@@ -27,10 +25,6 @@ export class PostsRepository {
 
   private get posts() {
     return this.tx.manager.getRepository(Post);
-  }
-
-  private get targets() {
-    return this.tx.manager.getRepository(PublicationTarget);
   }
 
   /** Which institution a post belongs to: the first step of a tenant check, nothing more. */
