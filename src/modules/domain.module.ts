@@ -19,10 +19,13 @@ import { CampaignsService } from '#src/modules/campaigns/campaigns.service.js';
 import { ChannelsController } from '#src/modules/channels/channels.controller.js';
 import { ChannelsRepository } from '#src/modules/channels/channels.repository.js';
 import { ChannelsService } from '#src/modules/channels/channels.service.js';
-import { SandboxFeedController } from '#src/modules/channels/sandbox-feed.controller.js';
-import { SandboxPageController } from '#src/modules/channels/sandbox-page.controller.js';
+import { SandboxFeedController } from '#src/modules/sandbox/sandbox-feed.controller.js';
+import { SandboxPageController } from '#src/modules/sandbox/sandbox-page.controller.js';
+import { SandboxRepository } from '#src/modules/sandbox/sandbox.repository.js';
+import { SandboxService } from '#src/modules/sandbox/sandbox.service.js';
 import { PlatformAdapters } from '#src/platforms/adapters.js';
-import { SandboxAdapter } from '#src/platforms/sandbox.adapter.js';
+import { SandboxAdapter } from '#src/platforms/sandbox/sandbox.adapter.js';
+import { SANDBOX_STORE } from '#src/platforms/sandbox/sandbox-store.js';
 import { InstitutionsController } from '#src/modules/institutions/institutions.controller.js';
 import { InstitutionsRepository } from '#src/modules/institutions/institutions.repository.js';
 import { InstitutionsService } from '#src/modules/institutions/institutions.service.js';
@@ -63,7 +66,10 @@ import { TransparencyController } from '#src/modules/reports/transparency.contro
     CampaignsRepository,
     PostsRepository,
     TargetsRepository,
+    SandboxRepository,
+    { provide: SANDBOX_STORE, useExisting: SandboxRepository },
     SandboxAdapter,
+    SandboxService,
     PlatformAdapters,
     BlackoutsRepository,
     BlackoutsService,
@@ -97,7 +103,7 @@ import { TransparencyController } from '#src/modules/reports/transparency.contro
     ChannelsRepository,
     PostsRepository,
     TargetsRepository,
-    SandboxAdapter,
+    SandboxService,
     PlatformAdapters,
     BlackoutsRepository,
     BlackoutsService,

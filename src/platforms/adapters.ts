@@ -7,7 +7,7 @@ import { LinkedInAdapter } from '#src/platforms/linkedin/linkedin.adapter.js';
 import { MastodonAdapter } from '#src/platforms/mastodon/mastodon.adapter.js';
 import type { PlatformAdapter } from '#src/platforms/platform-adapter.js';
 import { platformOptions } from '#src/platforms/platform-options.js';
-import { SandboxAdapter } from '#src/platforms/sandbox.adapter.js';
+import { SandboxAdapter } from '#src/platforms/sandbox/sandbox.adapter.js';
 import { TelegramAdapter } from '#src/platforms/telegram/telegram.adapter.js';
 import { XAdapter } from '#src/platforms/x/x.adapter.js';
 
