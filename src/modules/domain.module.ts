@@ -24,7 +24,6 @@ import { SandboxPageController } from '#src/modules/sandbox/sandbox-page.control
 import { SandboxRepository } from '#src/modules/sandbox/sandbox.repository.js';
 import { SandboxService } from '#src/modules/sandbox/sandbox.service.js';
 import { PlatformAdapters } from '#src/platforms/adapters.js';
-import { SandboxAdapter } from '#src/platforms/sandbox/sandbox.adapter.js';
 import { SANDBOX_STORE } from '#src/platforms/sandbox/sandbox-store.js';
 import { InstitutionsController } from '#src/modules/institutions/institutions.controller.js';
 import { InstitutionsRepository } from '#src/modules/institutions/institutions.repository.js';
@@ -68,7 +67,6 @@ import { TransparencyController } from '#src/modules/reports/transparency.contro
     TargetsRepository,
     SandboxRepository,
     { provide: SANDBOX_STORE, useExisting: SandboxRepository },
-    SandboxAdapter,
     SandboxService,
     PlatformAdapters,
     BlackoutsRepository,
