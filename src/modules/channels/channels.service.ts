@@ -10,7 +10,7 @@ import { ChannelsRepository } from '#src/modules/channels/channels.repository.js
 import type { CreateChannelDto, UpdateChannelDto } from '#src/modules/channels/dto/channel.dto.js';
 import { PlatformAdapters } from '#src/platforms/adapters.js';
 import { PlatformError, type AccountInfo, type Connection } from '#src/platforms/platform-adapter.js';
-import { platformRegistry } from '#src/platforms/platform-registry.js';
+import { platformRegistry, type PlatformRegistry } from '#src/platforms/platform-registry.js';
 import { platformFailure } from '#src/modules/channels/platform-failure.js';
 import { Tx } from '#src/storage/tx.js';
 
@@ -226,10 +226,14 @@ function checkCredentials(credentials: Record<string, unknown>): Record<string, 
 }
 
 /** Settings each platform needs to be reached (its descriptor's settings fields and their checks); the rest is kept as given. */
-function checkSettings(platform: Platform, settings: Record<string, unknown>): Record<string, unknown> {
+export function checkSettings<P extends string>(
+  platform: P,
+  settings: Record<string, unknown>,
+  registry: PlatformRegistry<P> = platformRegistry as unknown as PlatformRegistry<P>,
+): Record<string, unknown> {
   if (JSON.stringify(settings).length > 10_000)
     throw fieldError('settings', ['must be at most 10000 characters of JSON'], 'settings are too large');
-  for (const { key, check } of platformRegistry.get(platform).fields) {
+  for (const { key, check } of registry.get(platform).fields) {
     if (check?.kind === 'url') {
       const value = settings[key] ?? check.default;
       if (typeof value !== 'string' || !isHttpUrl(value))
