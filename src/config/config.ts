@@ -146,11 +146,6 @@ const schema = z.object({
       }
       return n;
     }),
-  X_API_BASE_URL: optional(httpUrl('https://api.x.com')),
-  X_UPLOAD_BASE_URL: optional(httpUrl('https://upload.x.com')),
-  FACEBOOK_GRAPH_BASE_URL: optional(httpUrl('https://graph.facebook.com')),
-  LINKEDIN_API_BASE_URL: optional(httpUrl('https://api.linkedin.com')),
-  TELEGRAM_API_BASE_URL: optional(httpUrl('https://api.telegram.org')),
   PLATFORM_TIMEOUT_MS: positiveInt(30_000),
   METRICS_CADENCE: z
     .preprocess((v) => (v === undefined || v === '' ? DEFAULT_METRICS_CADENCE : v), z.string())
@@ -293,13 +288,11 @@ export interface AppConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   queuePrefix: string;
   shutdownTimeoutMs: number;
-  platformBaseUrls: {
-    x: string;
-    xUpload: string;
-    facebookGraph: string;
-    linkedin: string;
-    telegram: string;
-  };
+  /**
+   * Platform API base URLs that are set (X_API_BASE_URL, TELEGRAM_API_BASE_URL...), by variable name.
+   * Which variables exist, and their defaults, is each platform's descriptor's to say (platforms/).
+   */
+  platformBaseUrls: Record<string, string>;
   /** How long a platform call may take before it counts as lost (ambiguous for a publication). */
   platformTimeoutMs: number;
   /** Engagement collection: the cadence by age of the post, and how often the collection cron runs. */
@@ -319,6 +312,26 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * A platform's API base URL is a variable named `<SOMETHING>_BASE_URL` (PUBLIC_BASE_URL is CivicPost's
+ * own). Configuration sits below the platforms, so it cannot ask their registry which names exist: it
+ * checks every such variable that is set, and each platform's descriptor names the ones it reads.
+ */
+const PLATFORM_BASE_URL = /^[A-Z][A-Z0-9_]*_BASE_URL$/;
+const platformUrl = httpUrl('https://api.example.com');
+
+function readPlatformBaseUrls(env: NodeJS.ProcessEnv): Record<string, string> {
+  const urls: Record<string, string> = {};
+  for (const [variable, raw] of Object.entries(env).sort(([a], [b]) => a.localeCompare(b))) {
+    if (!PLATFORM_BASE_URL.test(variable) || variable === 'PUBLIC_BASE_URL') continue;
+    if (raw === undefined || raw.trim() === '') continue;
+    const checked = platformUrl.safeParse(raw);
+    if (!checked.success) throw new ConfigError(variable, checked.error.issues[0]!.message);
+    urls[variable] = checked.data;
+  }
+  return urls;
+}
+
 /** Parses the environment; throws ConfigError naming the first variable that is wrong. */
 export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   const parsed = schema.safeParse(env);
@@ -327,6 +340,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     throw new ConfigError(String(issue.path[0] ?? 'configuration'), issue.message);
   }
   const e = parsed.data;
+  const platformBaseUrls = readPlatformBaseUrls(env);
   if (e.REDIS_URL && !e.DATABASE_URL) {
     throw new ConfigError(
       'REDIS_URL',
@@ -419,13 +433,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     logLevel: e.LOG_LEVEL,
     queuePrefix: e.QUEUE_PREFIX,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    platformBaseUrls: {
-      x: e.X_API_BASE_URL ?? 'https://api.x.com',
-      xUpload: e.X_UPLOAD_BASE_URL ?? 'https://upload.x.com',
-      facebookGraph: e.FACEBOOK_GRAPH_BASE_URL ?? 'https://graph.facebook.com',
-      linkedin: e.LINKEDIN_API_BASE_URL ?? 'https://api.linkedin.com',
-      telegram: e.TELEGRAM_API_BASE_URL ?? 'https://api.telegram.org',
-    },
+    platformBaseUrls,
     platformTimeoutMs: e.PLATFORM_TIMEOUT_MS,
     metrics: { cadence: e.METRICS_CADENCE, intervalMs: e.METRICS_INTERVAL_MS },
     transparencyLicence: e.TRANSPARENCY_LICENCE,

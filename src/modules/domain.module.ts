@@ -19,10 +19,12 @@ import { CampaignsService } from '#src/modules/campaigns/campaigns.service.js';
 import { ChannelsController } from '#src/modules/channels/channels.controller.js';
 import { ChannelsRepository } from '#src/modules/channels/channels.repository.js';
 import { ChannelsService } from '#src/modules/channels/channels.service.js';
-import { SandboxFeedController } from '#src/modules/channels/sandbox-feed.controller.js';
-import { SandboxPageController } from '#src/modules/channels/sandbox-page.controller.js';
+import { SandboxFeedController } from '#src/modules/sandbox/sandbox-feed.controller.js';
+import { SandboxPageController } from '#src/modules/sandbox/sandbox-page.controller.js';
+import { SandboxRepository } from '#src/modules/sandbox/sandbox.repository.js';
+import { SandboxService } from '#src/modules/sandbox/sandbox.service.js';
 import { PlatformAdapters } from '#src/platforms/adapters.js';
-import { SandboxAdapter } from '#src/platforms/sandbox.adapter.js';
+import { SANDBOX_STORE } from '#src/platforms/sandbox/sandbox-store.js';
 import { InstitutionsController } from '#src/modules/institutions/institutions.controller.js';
 import { InstitutionsRepository } from '#src/modules/institutions/institutions.repository.js';
 import { InstitutionsService } from '#src/modules/institutions/institutions.service.js';
@@ -69,7 +71,9 @@ import { TransparencyController } from '#src/modules/reports/transparency.contro
     CampaignsRepository,
     PostsRepository,
     TargetsRepository,
-    SandboxAdapter,
+    SandboxRepository,
+    { provide: SANDBOX_STORE, useExisting: SandboxRepository },
+    SandboxService,
     PlatformAdapters,
     BlackoutsRepository,
     BlackoutsService,
@@ -114,7 +118,7 @@ import { TransparencyController } from '#src/modules/reports/transparency.contro
     ChannelsRepository,
     PostsRepository,
     TargetsRepository,
-    SandboxAdapter,
+    SandboxService,
     PlatformAdapters,
     BlackoutsRepository,
     BlackoutsService,

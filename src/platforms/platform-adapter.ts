@@ -1,5 +1,3 @@
-import type { Platform } from '#src/platforms/text-rules.js';
-
 /** How a platform refused or failed; decides what the pipeline does next. */
 export type PlatformErrorKind = 'auth' | 'rate_limit' | 'duplicate' | 'invalid' | 'transient' | 'ambiguous';
 
@@ -31,7 +29,8 @@ export class PlatformError extends Error {
 export interface ChannelRef {
   id: string;
   institutionId: string;
-  platform: Platform;
+  /** A platform id of the registry (platform-registry.ts). */
+  platform: string;
   /** Non-secret settings: `instanceUrl` (Mastodon), `serviceUrl` (Bluesky), `pageId` (Facebook), `organizationUrn` (LinkedIn), `chatId` (Telegram)... */
   settings: Record<string, unknown>;
   accountHandle: string | null;
@@ -110,7 +109,8 @@ export interface Metrics {
 
 /** One per platform, behind one interface. */
 export interface PlatformAdapter {
-  readonly platform: Platform;
+  /** Its platform's id (the registry's). */
+  readonly platform: string;
   /** How many post ids one metrics call takes (X 100, Bluesky 25, ...). */
   readonly metricsBatchSize: number;
   /** Checks the credentials and tells whom the channel posts as. */

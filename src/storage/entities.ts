@@ -9,7 +9,8 @@ import { Partner } from '#src/modules/partners/partner.entity.js';
 import { Comment, Post, PostAuthor } from '#src/modules/posts/post.entity.js';
 import { PublicationTarget } from '#src/modules/publishing/publication-target.entity.js';
 import { PostRevision } from '#src/modules/posts/post-revision.entity.js';
-import { SandboxPost, TargetEvent } from '#src/modules/publishing/target-event.entity.js';
+import { TargetEvent } from '#src/modules/publishing/target-event.entity.js';
+import { SandboxPost } from '#src/modules/sandbox/sandbox-post.entity.js';
 import { User } from '#src/modules/users/user.entity.js';
 import { MediaAsset } from '#src/modules/media/media-asset.entity.js';
 

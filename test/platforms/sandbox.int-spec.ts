@@ -12,7 +12,8 @@ import type { DataSource } from 'typeorm';
 import { Clock, ShiftedClock } from '#src/common/clock.js';
 import { loadConfig } from '#src/config/config.js';
 import type { Connection, PublishRequest } from '#src/platforms/platform-adapter.js';
-import { SandboxAdapter, type SandboxBehaviour } from '#src/platforms/sandbox.adapter.js';
+import { SandboxRepository } from '#src/modules/sandbox/sandbox.repository.js';
+import { SandboxAdapter, type SandboxBehaviour } from '#src/platforms/sandbox/sandbox.adapter.js';
 import { createDataSource, migrate } from '#src/storage/data-source.js';
 import { openStorage, type Storage } from '#src/storage/storage.js';
 import { Tx } from '#src/storage/tx.js';
@@ -94,7 +95,7 @@ adapterContract({
     pending = {};
     await dataSource.query(`DELETE FROM sandbox_posts`);
   },
-  adapter: () => new SandboxAdapter(tx, new Clock()),
+  adapter: () => new SandboxAdapter(new SandboxRepository(tx), new Clock()),
   conn: () => conn(),
   request,
   image: (altText) => {
@@ -142,7 +143,7 @@ adapterContract({
 describe('the sandbox only', () => {
   it("stamps a publication with the injected clock's time, not the machine's", async () => {
     const at = new Date('2027-03-28T00:59:50.000Z'); // ten seconds before Bucharest's clocks jump
-    const adapter = new SandboxAdapter(tx, new ShiftedClock(at));
+    const adapter = new SandboxAdapter(new SandboxRepository(tx), new ShiftedClock(at));
     const [part] = await adapter.publish(request('clock-stamp', 'Stamped by the clock'));
     const [row] = (await dataSource.query(`SELECT published_at FROM sandbox_posts WHERE id = $1`, [part!.externalId])) as Array<{
       published_at: Date;

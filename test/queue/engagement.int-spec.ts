@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import { Clock } from '#src/common/clock.js';
 import { EngagementRepository } from '#src/modules/engagement/engagement.repository.js';
 import { EngagementService, METRICS_AUTH_PAUSE_MS } from '#src/modules/engagement/engagement.service.js';
-import { simulatedEngagement } from '#src/platforms/sandbox-engagement.js';
+import { simulatedEngagement } from '#src/platforms/sandbox/sandbox-engagement.js';
 import type { Metrics } from '#src/platforms/platform-adapter.js';
 import { QUEUES, type MetricsJob } from '#src/queue/queues.js';
 import { Tx } from '#src/storage/tx.js';

@@ -1,7 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { Platform } from '#src/platforms/platform-registry.js';
 
-export const PLATFORMS = ['x', 'mastodon', 'bluesky', 'facebook', 'linkedin', 'telegram', 'sandbox'] as const;
-export type Platform = (typeof PLATFORMS)[number];
+// The platform list is the registry's (one descriptor per platform); kept importable from here.
+export { PLATFORMS, type Platform } from '#src/platforms/platform-registry.js';
 
 export const CHANNEL_STATUSES = ['active', 'needs_reconnect', 'disabled'] as const;
 export type ChannelStatus = (typeof CHANNEL_STATUSES)[number];

@@ -10,6 +10,7 @@ import { ChannelsRepository } from '#src/modules/channels/channels.repository.js
 import type { CreateChannelDto, UpdateChannelDto } from '#src/modules/channels/dto/channel.dto.js';
 import { PlatformAdapters } from '#src/platforms/adapters.js';
 import { PlatformError, type AccountInfo, type Connection } from '#src/platforms/platform-adapter.js';
+import { platformRegistry, type PlatformRegistry } from '#src/platforms/platform-registry.js';
 import { platformFailure } from '#src/modules/channels/platform-failure.js';
 import { Tx } from '#src/storage/tx.js';
 
@@ -224,27 +225,30 @@ function checkCredentials(credentials: Record<string, unknown>): Record<string, 
   return credentials as Record<string, string>;
 }
 
-/** Settings each platform needs to be reached; the rest is kept as given. */
-function checkSettings(platform: Platform, settings: Record<string, unknown>): Record<string, unknown> {
+/** Settings each platform needs to be reached (its descriptor's settings fields and their checks); the rest is kept as given. */
+export function checkSettings<P extends string>(
+  platform: P,
+  settings: Record<string, unknown>,
+  registry: PlatformRegistry<P> = platformRegistry as unknown as PlatformRegistry<P>,
+): Record<string, unknown> {
   if (JSON.stringify(settings).length > 10_000)
     throw fieldError('settings', ['must be at most 10000 characters of JSON'], 'settings are too large');
-  const needsUrl = platform === 'mastodon' ? 'instanceUrl' : platform === 'bluesky' ? 'serviceUrl' : undefined;
-  if (needsUrl) {
-    const value = settings[needsUrl] ?? (platform === 'bluesky' ? 'https://bsky.social' : undefined);
-    if (typeof value !== 'string' || !isHttpUrl(value))
-      throw fieldError(
-        `settings.${needsUrl}`,
-        ['must be an http(s) URL'],
-        `settings.${needsUrl} must be the http(s) URL of the ${platform} server`,
-      );
-    settings = { ...settings, [needsUrl]: value.replace(/\/+$/, '') };
-  }
-  const required = REQUIRED_SETTINGS[platform];
-  if (required) {
-    const value = settings[required.key];
-    if (typeof value !== 'string' || !required.pattern.test(value.trim()))
-      throw fieldError(`settings.${required.key}`, [required.problem], `settings.${required.key} ${required.problem}`);
-    settings = { ...settings, [required.key]: value.trim() };
+  for (const { key, check } of registry.get(platform).fields) {
+    if (check?.kind === 'url') {
+      const value = settings[key] ?? check.default;
+      if (typeof value !== 'string' || !isHttpUrl(value))
+        throw fieldError(
+          `settings.${key}`,
+          ['must be an http(s) URL'],
+          `settings.${key} must be the http(s) URL of the ${platform} server`,
+        );
+      settings = { ...settings, [key]: value.replace(/\/+$/, '') };
+    } else if (check?.kind === 'pattern') {
+      const value = settings[key];
+      if (typeof value !== 'string' || !check.pattern.test(value.trim()))
+        throw fieldError(`settings.${key}`, [check.problem], `settings.${key} ${check.problem}`);
+      settings = { ...settings, [key]: value.trim() };
+    }
   }
   if (settings.maxCharacters !== undefined && !(Number.isInteger(settings.maxCharacters) && (settings.maxCharacters as number) > 0)) {
     throw fieldError(
@@ -255,21 +259,6 @@ function checkSettings(platform: Platform, settings: Record<string, unknown>): R
   }
   return settings;
 }
-
-/** Where on the platform a channel posts, for platforms whose account is not implied by the token. */
-const REQUIRED_SETTINGS: Partial<Record<Platform, { key: string; pattern: RegExp; problem: string }>> = {
-  facebook: { key: 'pageId', pattern: /^\d{1,30}$/, problem: "must be the Facebook page's numeric id" },
-  linkedin: {
-    key: 'organizationUrn',
-    pattern: /^urn:li:organization:\d{1,30}$/,
-    problem: 'must be the organisation URN, like urn:li:organization:123456',
-  },
-  telegram: {
-    key: 'chatId',
-    pattern: /^(@[A-Za-z][A-Za-z0-9_]{3,31}|-?\d{1,20})$/,
-    problem: 'must be the channel as @username or its numeric id (-100...)',
-  },
-};
 
 function isHttpUrl(value: string): boolean {
   try {

@@ -1,36 +1,28 @@
-import type { Platform } from '#src/modules/channels/channel.entity.js';
+import type { MetricName } from '#src/platforms/platform-descriptor.js';
+import { platformRegistry, type Platform, type PlatformRegistry } from '#src/platforms/platform-registry.js';
 
-export const METRICS = ['likes', 'reposts', 'replies', 'quotes', 'impressions', 'clicks'] as const;
-export type MetricName = (typeof METRICS)[number];
+export { METRICS, type MetricName } from '#src/platforms/platform-descriptor.js';
 
 /** Metric values; null: not available (the platform does not give it, or nothing was collected). */
 export type MetricValues = Record<MetricName, number | null>;
 
-export const PLATFORM_NAMES: Record<Platform, string> = {
-  x: 'X',
-  mastodon: 'Mastodon',
-  bluesky: 'Bluesky',
-  facebook: 'Facebook',
-  linkedin: 'LinkedIn',
-  telegram: 'Telegram',
-  sandbox: 'Sandbox (training, never published)',
-};
+/** How reports name each platform (the public report says when a channel is only a training sandbox). */
+export function platformNames<P extends string>(registry: PlatformRegistry<P>): Record<P, string> {
+  return registry.table((d) => d.publicName ?? d.name);
+}
 
 /**
- * Which metrics each platform's API gives (see docs/platforms.md and each adapter's fetchMetrics):
- * what the methodology section of the transparency report states. Each platform's note is the
- * catalog message `transparency.platformNote.<platform>` (src/web/i18n/transparency.messages.ts),
- * in English in report.json and in the reader's language on the page.
+ * Which metrics each platform's API gives (its descriptor's `metrics`; see docs/platforms.md and each
+ * adapter's fetchMetrics): what the methodology section of the transparency report states. Each
+ * platform's note is the catalog message `transparency.platformNote.<platform>`
+ * (src/web/i18n/transparency.messages.ts), in English in report.json and in the reader's language on the page.
  */
-export const PLATFORM_METRICS: Record<Platform, { provides: MetricName[] }> = {
-  x: { provides: ['likes', 'reposts', 'replies', 'quotes', 'impressions', 'clicks'] },
-  mastodon: { provides: ['likes', 'reposts', 'replies', 'quotes'] },
-  bluesky: { provides: ['likes', 'reposts', 'replies', 'quotes'] },
-  facebook: { provides: ['likes', 'reposts', 'replies', 'impressions', 'clicks'] },
-  linkedin: { provides: ['likes', 'reposts', 'replies', 'impressions', 'clicks'] },
-  telegram: { provides: [] },
-  sandbox: { provides: ['likes', 'reposts', 'replies', 'impressions'] },
-};
+export function platformMetrics<P extends string>(registry: PlatformRegistry<P>): Record<P, { provides: MetricName[] }> {
+  return registry.table((d) => ({ provides: [...d.metrics] }));
+}
+
+export const PLATFORM_NAMES: Record<Platform, string> = platformNames(platformRegistry);
+export const PLATFORM_METRICS: Record<Platform, { provides: MetricName[] }> = platformMetrics(platformRegistry);
 
 /** Sum where null means "not available": null only when every value is null. */
 export function addNullable(a: number | null, b: number | null): number | null {

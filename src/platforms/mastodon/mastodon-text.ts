@@ -3,7 +3,10 @@
  * accepts, and the comparison of our plain text with the HTML `content` Mastodon renders.
  */
 import { createHash } from 'node:crypto';
+import twitterText from 'twitter-text';
+import type { ChannelSettings } from '#src/platforms/platform-descriptor.js';
 import { normalizeText } from '#src/platforms/matching.js';
+import { graphemeCount } from '#src/platforms/text-count.js';
 
 /**
  * One key per part, stable across retries of the same publication: Mastodon keeps a key (per account)
@@ -63,4 +66,25 @@ export function looseKey(text: string): string {
 
 export function contentMatches(contentHtml: string, text: string): boolean {
   return looseKey(htmlToText(contentHtml)) === looseKey(text);
+}
+
+const MASTODON_URL_LENGTH = 23;
+// Mastodon's MENTION_RE for `@user@domain` (Ruby [[:word:]] = letters, marks, digits, connectors).
+const COUNTED_MENTION =
+  /(?<![=/\p{L}\p{M}\p{N}\p{Pc}])@([a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?)@[\p{L}\p{M}\p{N}\p{Pc}.-]+[\p{L}\p{M}\p{N}\p{Pc}]/giu;
+
+/** Mastodon's StatusLengthValidator: graphemes, every URL as 23, `@user@domain` as `@user`. */
+export function mastodonCount(text: string, settings?: ChannelSettings): number {
+  // An instance may weigh URLs differently (configuration.statuses.characters_reserved_per_url, read when verified).
+  const reserved = settings?.charactersReservedPerUrl;
+  const urlLength = typeof reserved === 'number' && Number.isInteger(reserved) && reserved >= 0 ? reserved : MASTODON_URL_LENGTH;
+  let countable = '';
+  let at = 0;
+  // Mastodon only shortens URLs written with their protocol.
+  for (const { indices } of twitterText.extractUrlsWithIndices(text, { extractUrlsWithoutProtocol: false })) {
+    countable += text.slice(at, indices[0]) + 'x'.repeat(urlLength);
+    at = indices[1];
+  }
+  countable += text.slice(at);
+  return graphemeCount(countable.replace(COUNTED_MENTION, '@$1'));
 }

@@ -1,117 +1,36 @@
-import { PLATFORMS, type Platform } from '#src/modules/channels/channel.entity.js';
 import type { ChannelView } from '#src/modules/channels/channels.service.js';
+import type { PlatformField as DescriptorField } from '#src/platforms/platform-descriptor.js';
+import { platformRegistry, type Platform, type PlatformRegistry } from '#src/platforms/platform-registry.js';
 import { str, type FormErrors } from '#src/web/forms.js';
 import type { MessageKey } from '#src/web/i18n/messages.js';
 
+export { isPlatform } from '#src/platforms/platform-registry.js';
+
 /**
  * What a channel form asks for, per platform (docs/platforms.md): the non-secret settings that say where
- * the channel posts, and the credentials. Secrets are `type=password` and never sent back to the browser.
+ * the channel posts, and the credentials, as each platform's descriptor lists them. Secrets are
+ * `type=password` and never sent back to the browser.
  */
-export interface PlatformField {
-  group: 'settings' | 'credentials';
-  key: string;
+export interface PlatformField extends Omit<DescriptorField, 'label' | 'hint' | 'check'> {
   label: MessageKey;
   hint?: MessageKey;
-  type: 'text' | 'url' | 'password';
-  /** Never written into a page, not even after a refused form. */
-  secret: boolean;
-  /** The page asks for it (the API refuses missing settings itself; credentials are the page's rule). */
-  required: boolean;
-  autocomplete?: string;
 }
 
-const secret = (key: string, label: MessageKey, hint?: MessageKey, required = true): PlatformField => ({
-  group: 'credentials',
-  key,
-  label,
-  hint,
-  type: 'password',
-  secret: true,
-  required,
-  autocomplete: 'off',
-});
+/** The form fields of a registry's platforms (labels and hints are catalog keys: platform-registry.spec checks them). */
+export function platformFields<P extends string>(registry: PlatformRegistry<P>): Record<P, PlatformField[]> {
+  return registry.table((d) =>
+    d.fields.map(({ check: _check, label, hint, ...field }) => ({
+      ...field,
+      label: label as MessageKey,
+      hint: hint as MessageKey | undefined,
+    })),
+  );
+}
 
-export const PLATFORM_FIELDS: Record<Platform, PlatformField[]> = {
-  sandbox: [],
-  mastodon: [
-    {
-      group: 'settings',
-      key: 'instanceUrl',
-      label: 'channels.field.instanceUrl',
-      hint: 'channels.hint.instanceUrl',
-      type: 'url',
-      secret: false,
-      required: true,
-    },
-    secret('accessToken', 'channels.field.accessToken', 'channels.hint.mastodonToken'),
-  ],
-  bluesky: [
-    {
-      group: 'settings',
-      key: 'serviceUrl',
-      label: 'channels.field.serviceUrl',
-      hint: 'channels.hint.serviceUrl',
-      type: 'url',
-      secret: false,
-      required: false,
-    },
-    {
-      group: 'credentials',
-      key: 'identifier',
-      label: 'channels.field.identifier',
-      hint: 'channels.hint.identifier',
-      type: 'text',
-      secret: false,
-      required: true,
-      autocomplete: 'off',
-    },
-    secret('appPassword', 'channels.field.appPassword', 'channels.hint.appPassword'),
-  ],
-  facebook: [
-    {
-      group: 'settings',
-      key: 'pageId',
-      label: 'channels.field.pageId',
-      hint: 'channels.hint.pageId',
-      type: 'text',
-      secret: false,
-      required: true,
-    },
-    secret('pageAccessToken', 'channels.field.pageAccessToken', 'channels.hint.pageAccessToken'),
-  ],
-  linkedin: [
-    {
-      group: 'settings',
-      key: 'organizationUrn',
-      label: 'channels.field.organizationUrn',
-      hint: 'channels.hint.organizationUrn',
-      type: 'text',
-      secret: false,
-      required: true,
-    },
-    secret('accessToken', 'channels.field.accessToken', 'channels.hint.linkedinToken'),
-  ],
-  telegram: [
-    {
-      group: 'settings',
-      key: 'chatId',
-      label: 'channels.field.chatId',
-      hint: 'channels.hint.chatId',
-      type: 'text',
-      secret: false,
-      required: true,
-    },
-    secret('botToken', 'channels.field.botToken', 'channels.hint.botToken'),
-  ],
-  x: [
-    secret('accessToken', 'channels.field.accessToken', 'channels.hint.xAccessToken'),
-    secret('accessSecret', 'channels.field.accessSecret', 'channels.hint.xOAuth1', false),
-    secret('appKey', 'channels.field.appKey', 'channels.hint.xOAuth1', false),
-    secret('appSecret', 'channels.field.appSecret', 'channels.hint.xOAuth1', false),
-  ],
-};
+export const PLATFORM_FIELDS: Record<Platform, PlatformField[]> = platformFields(platformRegistry);
 
-export const isPlatform = (v: unknown): v is Platform => typeof v === 'string' && (PLATFORMS as readonly string[]).includes(v);
+/** A platform's own name (X, Mastodon...), beside a channel's name in the composer and the post page. */
+export const PLATFORM_NAMES: Readonly<Record<string, string>> = platformRegistry.table((d) => d.name);
 
 /** The API's name of a platform field (errors are keyed by it), and the form's. */
 export const apiName = (f: PlatformField) => `${f.group}.${f.key}`;

@@ -1,9 +1,8 @@
 import type { Platform } from '#src/modules/channels/channel.entity.js';
 import type { ChannelView } from '#src/modules/channels/channels.service.js';
 import { PLATFORMS } from '#src/modules/channels/channel.entity.js';
-import type { Engagement } from '#src/platforms/sandbox-engagement.js';
 import { limitFor, mediaLimitFor, supportsThreads } from '#src/platforms/text-rules.js';
-import type { SandboxPost } from '#src/modules/publishing/target-event.entity.js';
+import type { SandboxFeedItem } from '#src/modules/sandbox/sandbox.service.js';
 import { errorSummary, field, fieldId, type FormErrors } from '#src/web/forms.js';
 import { html, type SafeHtml } from '#src/web/html.js';
 import type { MessageKey } from '#src/web/i18n/messages.js';
@@ -283,7 +282,7 @@ ${platformFields(ctx, platform, values, errors)}
 
 export interface FeedState {
   channel: ChannelView;
-  items: Array<SandboxPost & { engagement: Engagement }>;
+  items: SandboxFeedItem[];
   total: number;
   page: number;
   pageSize: number;

@@ -8,7 +8,7 @@ import { toDto } from '#src/common/validation.js';
 import type { Platform } from '#src/modules/channels/channel.entity.js';
 import { ChannelsService, type ChannelView } from '#src/modules/channels/channels.service.js';
 import { CreateChannelDto, UpdateChannelDto } from '#src/modules/channels/dto/channel.dto.js';
-import { SandboxAdapter } from '#src/platforms/sandbox.adapter.js';
+import { SandboxService } from '#src/modules/sandbox/sandbox.service.js';
 import { formErrors, optional, str, type FormErrors } from '#src/web/forms.js';
 import type { MessageKey } from '#src/web/i18n/messages.js';
 import { isPlatform, missingFields, readPlatformFields, visibleValues } from '#src/web/pages/channels-platforms.js';
@@ -90,7 +90,7 @@ export class ChannelPagesController {
   constructor(
     private readonly contexts: WebContexts,
     private readonly channels: ChannelsService,
-    private readonly sandbox: SandboxAdapter,
+    private readonly sandbox: SandboxService,
     private readonly clock: Clock,
   ) {}
 
@@ -333,11 +333,15 @@ export class ChannelPagesController {
   ): Promise<void> {
     const ctx = await this.contexts.of(req, res, slug);
     const inst = ctx.requiredInstitution;
-    const channel = await this.channels.get(ctx.requiredPrincipal, inst.id, channelId);
-    if (channel.platform !== 'sandbox') throw notFound('sandbox feed');
     const asked = Number(str(req.query.page));
     const page = Number.isInteger(asked) && asked > 1 && asked < 100_000 ? asked : 1;
-    const [items, total] = await this.sandbox.feed(inst.id, channelId, FEED_PAGE_SIZE, (page - 1) * FEED_PAGE_SIZE);
+    const { channel, items, total } = await this.sandbox.feed(
+      ctx.requiredPrincipal,
+      inst.id,
+      channelId,
+      FEED_PAGE_SIZE,
+      (page - 1) * FEED_PAGE_SIZE,
+    );
     const language = typeof channel.settings.language === 'string' ? channel.settings.language : (inst.languages[0] ?? ctx.locale);
     ctx.render(
       ctx.t('channels.sandbox.title', { name: channel.displayName }),

@@ -6,6 +6,7 @@ import { errorSummary, field, type FormErrors } from '#src/web/forms.js';
 import { html, type SafeHtml } from '#src/web/html.js';
 import { I18n } from '#src/web/i18n/i18n.js';
 import type { MessageKey } from '#src/web/i18n/messages.js';
+import { PLATFORM_NAMES } from '#src/web/pages/channels-platforms.js';
 import { csrfField } from '#src/web/layout.js';
 import type { WebContext } from '#src/web/web-context.js';
 import {
@@ -17,16 +18,6 @@ import {
   type ComposerState,
   type ReportProblem,
 } from '#src/web/pages/composer-form.js';
-
-export const PLATFORM_NAMES: Record<string, string> = {
-  x: 'X',
-  mastodon: 'Mastodon',
-  bluesky: 'Bluesky',
-  facebook: 'Facebook',
-  linkedin: 'LinkedIn',
-  telegram: 'Telegram',
-  sandbox: 'Sandbox',
-};
 
 export type ComposerTarget = { kind: 'new' } | { kind: 'edit'; post: PostView };
 

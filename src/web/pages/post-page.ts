@@ -8,6 +8,7 @@ import { errorSummary, field, NO_ERRORS, type FormErrors } from '#src/web/forms.
 import { html, type SafeHtml } from '#src/web/html.js';
 import { I18n } from '#src/web/i18n/i18n.js';
 import type { MessageKey } from '#src/web/i18n/messages.js';
+import { PLATFORM_NAMES } from '#src/web/pages/channels-platforms.js';
 import { csrfField } from '#src/web/layout.js';
 import { statusBadge } from '#src/web/pages/post-bits.js';
 import { contentChanges, renderChanges } from '#src/web/pages/post-diff.js';
@@ -35,16 +36,6 @@ export interface PostPageData {
   people: Map<string, string>;
   channels: Map<string, { displayName: string; platform: string }>;
 }
-
-const PLATFORM_NAMES: Record<string, string> = {
-  mastodon: 'Mastodon',
-  x: 'X',
-  bluesky: 'Bluesky',
-  telegram: 'Telegram',
-  facebook: 'Facebook',
-  linkedin: 'LinkedIn',
-  sandbox: 'Sandbox',
-};
 
 /** The language's name in the page's language, with its tag (Hungarian (hu)). */
 export function languageName(ctx: WebContext, tag: string): string {

@@ -1,8 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '#src/common/clock.js';
-import { simulatedEngagement, type Engagement } from '#src/platforms/sandbox-engagement.js';
-import { SandboxPost } from '#src/modules/publishing/target-event.entity.js';
 import {
   PlatformError,
   type AccountInfo,
@@ -13,7 +10,8 @@ import {
   type PublishRequest,
   type Reconciled,
 } from '#src/platforms/platform-adapter.js';
-import { Tx } from '#src/storage/tx.js';
+import { simulatedEngagement } from '#src/platforms/sandbox/sandbox-engagement.js';
+import { SANDBOX_STORE, type SandboxStore, type SandboxStoredPost } from '#src/platforms/sandbox/sandbox-store.js';
 
 /**
  * Failure injection, set per sandbox channel in `settings.sandbox`, for training
@@ -45,7 +43,7 @@ export class SandboxAdapter implements PlatformAdapter {
   private readonly calls = new Map<string, number>();
 
   constructor(
-    private readonly tx: Tx,
+    @Inject(SANDBOX_STORE) private readonly store: SandboxStore,
     private readonly clock: Clock,
   ) {}
 
@@ -79,7 +77,7 @@ export class SandboxAdapter implements PlatformAdapter {
       if (seen <= b.failFirst) throw new PlatformError('transient', `sandbox: injected transient failure ${seen} of ${b.failFirst}`);
     }
     // The idempotency key is unique in the feed, as a platform's would be: a retry finds the first post.
-    const published = [await this.store(req)];
+    const published = [await this.save(req)];
     if (b.latencyAfterWriteMs) await new Promise((r) => setTimeout(r, Math.min(b.latencyAfterWriteMs!, 120_000)));
     if (b.ambiguousAfterWrite && Math.random() < b.ambiguousAfterWrite) {
       throw new PlatformError('ambiguous', 'sandbox: injected lost connection after the post was stored');
@@ -87,41 +85,21 @@ export class SandboxAdapter implements PlatformAdapter {
     return published;
   }
 
-  /** The feed of one sandbox channel, newest first, each post with its simulated engagement now. */
-  async feed(
-    institutionId: string,
-    channelId: string,
-    limit: number,
-    offset: number,
-  ): Promise<[Array<SandboxPost & { engagement: Engagement }>, number]> {
-    const [items, total] = await this.tx.manager
-      .getRepository(SandboxPost)
-      .findAndCount({ where: { institutionId, channelId }, order: { publishedAt: 'DESC' }, take: limit, skip: offset });
-    const now = this.clock.now();
-    return [items.map((i) => ({ ...i, engagement: simulatedEngagement(i.id, i.publishedAt, now) })), total];
-  }
-
   async findPublished(req: PublishRequest): Promise<Reconciled> {
     if ((req.channel.settings.sandbox as SandboxBehaviour | undefined)?.unconfirmable) {
       return { status: 'unknown', reason: 'sandbox: set to model a platform that cannot be asked' };
     }
-    const found = await this.tx.manager.getRepository(SandboxPost).findOneBy({ idempotencyKey: req.idempotencyKey });
+    const found = await this.store.findByIdempotencyKey(req.channel.institutionId, req.idempotencyKey);
     return found ? { status: 'found', part: toPublished(found) } : { status: 'absent' };
   }
 
   async delete(conn: Connection, externalIds: string[]): Promise<void> {
     if (externalIds.length === 0) return;
-    await this.tx.manager
-      .getRepository(SandboxPost)
-      .delete({ institutionId: conn.channel.institutionId, channelId: conn.channel.id, id: In(externalIds) });
+    await this.store.deleteByIds(conn.channel.institutionId, conn.channel.id, externalIds);
   }
 
   async fetchMetrics(conn: Connection, externalIds: string[]): Promise<Map<string, Metrics>> {
-    const posts = externalIds.length
-      ? await this.tx.manager
-          .getRepository(SandboxPost)
-          .findBy({ institutionId: conn.channel.institutionId, channelId: conn.channel.id, id: In(externalIds) })
-      : [];
+    const posts = externalIds.length ? await this.store.findByIds(conn.channel.institutionId, conn.channel.id, externalIds) : [];
     const now = this.clock.now();
     return new Map(
       posts.map((p) => {
@@ -131,26 +109,21 @@ export class SandboxAdapter implements PlatformAdapter {
     );
   }
 
-  private async store(req: PublishRequest): Promise<PublishedPart> {
-    const repo = this.tx.manager.getRepository(SandboxPost);
-    const inserted: Array<{ id: string }> = await this.tx.manager.query(
-      `INSERT INTO sandbox_posts (institution_id, channel_id, idempotency_key, text, thread, media, published_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-      [
-        req.channel.institutionId,
-        req.channel.id,
-        req.idempotencyKey,
-        req.text,
-        JSON.stringify(req.thread),
-        JSON.stringify(req.media),
-        this.clock.now(),
-      ],
-    );
-    if (inserted.length === 0) throw new PlatformError('duplicate', 'sandbox: a post with this idempotency key exists');
-    return toPublished(await repo.findOneByOrFail({ id: inserted[0]!.id }));
+  private async save(req: PublishRequest): Promise<PublishedPart> {
+    const stored = await this.store.insert({
+      institutionId: req.channel.institutionId,
+      channelId: req.channel.id,
+      idempotencyKey: req.idempotencyKey,
+      text: req.text,
+      thread: req.thread,
+      media: req.media,
+      publishedAt: this.clock.now(),
+    });
+    if (!stored) throw new PlatformError('duplicate', 'sandbox: a post with this idempotency key exists');
+    return toPublished(stored);
   }
 }
 
-function toPublished(p: SandboxPost): PublishedPart {
+function toPublished(p: SandboxStoredPost): PublishedPart {
   return { externalId: p.id, url: `/sandbox/${p.channelId}#${p.id}` };
 }

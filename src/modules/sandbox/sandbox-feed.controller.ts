@@ -1,22 +1,17 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { notFound } from '#src/common/domain-error.js';
 import { page, PageQuery } from '#src/common/pagination.js';
 import { uuid } from '#src/common/uuid-param.js';
 import type { Principal } from '#src/modules/access/principal.js';
 import { CurrentPrincipal } from '#src/modules/auth/auth.decorators.js';
-import { ChannelsService } from '#src/modules/channels/channels.service.js';
-import { SandboxAdapter } from '#src/platforms/sandbox.adapter.js';
+import { SandboxService } from '#src/modules/sandbox/sandbox.service.js';
 
 /** What a sandbox channel "published": training output, never sent anywhere. */
 @ApiTags('channels')
 @ApiBearerAuth()
 @Controller('api/institutions/:institutionId/channels/:channelId/sandbox-feed')
 export class SandboxFeedController {
-  constructor(
-    private readonly channels: ChannelsService,
-    private readonly sandbox: SandboxAdapter,
-  ) {}
+  constructor(private readonly sandbox: SandboxService) {}
 
   @Get()
   async feed(
@@ -25,12 +20,11 @@ export class SandboxFeedController {
     @Param('channelId', uuid('channelId')) channelId: string,
     @Query() q: PageQuery,
   ) {
-    const channel = await this.channels.get(p, iid, channelId);
-    if (channel.platform !== 'sandbox') throw notFound('sandbox feed');
+    const { items, total } = await this.sandbox.feed(p, iid, channelId, q.limit, q.offset);
     return {
       sandbox: true,
       notice: 'SANDBOX: nothing here was published on any platform; engagement is simulated',
-      ...page(await this.sandbox.feed(iid, channelId, q.limit, q.offset), q),
+      ...page([items, total], q),
     };
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { simulatedEngagement } from '#src/platforms/sandbox-engagement.js';
+import { simulatedEngagement } from '#src/platforms/sandbox/sandbox-engagement.js';
 
 describe('simulated sandbox engagement', () => {
   const published = new Date('2026-12-01T09:00:00Z');
