@@ -8,6 +8,7 @@ import { Engagement1764374400000 } from '#src/storage/migrations/1764374400000-e
 import { PostRevisions1764460800000 } from '#src/storage/migrations/1764460800000-post-revisions.js';
 import { TargetProgress1764547200000 } from '#src/storage/migrations/1764547200000-target-progress.js';
 import { TargetCodes1764633600000 } from '#src/storage/migrations/1764633600000-target-codes.js';
+import { PlatformRegistry1764720000000 } from '#src/storage/migrations/1764720000000-platform-registry.js';
 
 /** Every migration, in order. Committed; never generated at run time, and `synchronize` is never on. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   PostRevisions1764460800000,
   TargetProgress1764547200000,
   TargetCodes1764633600000,
+  PlatformRegistry1764720000000,
 ];
