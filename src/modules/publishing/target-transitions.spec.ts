@@ -71,7 +71,7 @@ describe('the publication target’s transition table', () => {
   });
 
   it('moves a publication whose outcome is unknown only by asking the platform or a person', () => {
-    // From `unconfirmed` nothing goes back to the queue but through reconciliation or a person.
+    // Out of `unconfirmed` only by what the platform answers (reconciliation) or what a person settles.
     expect(waysOut('unconfirmed').sort()).toEqual(
       [
         'reconciled_absent',
