@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, jest } from '@jest/globals';
-import type { DomainError } from '#src/common/domain-error.js';
 import type { Channel } from '#src/modules/channels/channel.entity.js';
 import { ChannelsService } from '#src/modules/channels/channels.service.js';
 import type { Post } from '#src/modules/posts/post.entity.js';
@@ -11,7 +10,7 @@ import { TARGET_STATUSES } from '#src/modules/publishing/target-transitions.js';
 import { PlatformAdapters } from '#src/platforms/adapters.js';
 import { PlatformError, type PlatformAdapter } from '#src/platforms/platform-adapter.js';
 import { blackoutData, channelData, postData, targetData } from '#test/factories/entities.js';
-import { newTestService, UNIT_NOW } from '#test/support/unit.js';
+import { newTestService, refusal, UNIT_NOW } from '#test/support/unit.js';
 
 const INST = randomUUID();
 const NOW = UNIT_NOW.getTime();
@@ -44,17 +43,6 @@ function setup(scene: Scene = {}) {
   repo.move.mockResolvedValue([target.id]);
   repo.find.mockResolvedValue(target);
   return { ...t, repo, post, target, channel };
-}
-
-/** The DomainError a call fails with, as the HTTP surface would answer it. */
-async function refusal(call: Promise<unknown>): Promise<{ status: number; code: string; message: string; details?: unknown }> {
-  const err = (await call.then(
-    () => {
-      throw new Error('expected the call to be refused');
-    },
-    (e: unknown) => e,
-  )) as DomainError;
-  return { status: err.getStatus(), ...(err.getResponse() as { code: string; message: string; details?: unknown }) };
 }
 
 describe('PublicationTargetsService: a post’s targets follow it', () => {

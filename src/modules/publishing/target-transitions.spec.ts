@@ -90,7 +90,7 @@ describe('the publication target’s transition table', () => {
     expect(from('rejected')).toEqual(['in_review']);
     expect(from('scheduled')).toEqual(['approved']);
     for (const s of ['draft', 'in_review', 'approved', 'rejected'] as const) expect(isReview(s)).toBe(true);
-    for (const s of ['scheduled', 'queued', 'held', 'failed', ...GONE_OUT]) expect(isReview(s)).toBe(false);
+    for (const s of ['scheduled', 'queued', 'held', 'failed', ...GONE_OUT] as TargetStatus[]) expect(isReview(s)).toBe(false);
   });
 
   it('releases only what is held', () => {
