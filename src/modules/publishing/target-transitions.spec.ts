@@ -93,6 +93,16 @@ describe('the publication target’s transition table', () => {
     for (const s of ['scheduled', 'queued', 'held', 'failed', ...GONE_OUT] as TargetStatus[]) expect(isReview(s)).toBe(false);
   });
 
+  it('gives a new time to what waits for its time or failed, a failed publication being sent again then', () => {
+    expect(from('rescheduled').sort()).toEqual(['approved', 'failed', 'held', 'queued', 'scheduled']);
+    expect(TRANSITIONS.rescheduled.to).toBe('scheduled');
+  });
+
+  it('sends an edit after submission back to review from everywhere it has not gone out, but a draft or rejection', () => {
+    expect(from('edited_review').sort()).toEqual(['approved', 'failed', 'held', 'in_review', 'queued', 'scheduled']);
+    expect(from('edited_draft').sort()).toEqual(['draft', 'rejected']);
+  });
+
   it('releases only what is held', () => {
     expect(from('released')).toEqual(['held']);
     expect(TRANSITIONS.released.to).toBe('scheduled');
