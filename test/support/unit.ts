@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { jest } from '@jest/globals';
 import { Clock } from '#src/common/clock.js';
+import type { DomainError } from '#src/common/domain-error.js';
 import { APP_CONFIG, loadConfig, type AppConfig } from '#src/config/config.js';
 import { Tx } from '#src/storage/tx.js';
 
@@ -45,6 +46,17 @@ export function passThroughTx(): Mocked<Tx> {
   const tx = automock(Tx);
   tx.run.mockImplementation((work) => work());
   return tx;
+}
+
+/** The DomainError a call fails with, as the HTTP surface would answer it: status, code, message and details. */
+export async function refusal(call: Promise<unknown>): Promise<{ status: number; code: string; message: string; details?: unknown }> {
+  const err = (await call.then(
+    () => {
+      throw new Error('expected the call to be refused');
+    },
+    (e: unknown) => e,
+  )) as DomainError;
+  return { status: err.getStatus(), ...(err.getResponse() as { code: string; message: string; details?: unknown }) };
 }
 
 /** A Clock reading `at` on every call (a new Date each time, so a caller cannot change the next reading). */

@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it, jest } from '@jest/globals';
 import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
-import { holdReason, BlackoutsRepository } from '#src/modules/blackouts/blackouts.repository.js';
+import { BlackoutsRepository } from '#src/modules/blackouts/blackouts.repository.js';
 import type { Channel } from '#src/modules/channels/channel.entity.js';
 import type { Institution } from '#src/modules/institutions/institution.entity.js';
-import { SUSPENSION_HOLD_PREFIX } from '#src/modules/institutions/institutions.service.js';
 import { MediaService } from '#src/modules/media/media.service.js';
 import type { Post } from '#src/modules/posts/post.entity.js';
 import type { PublicationTarget } from '#src/modules/publishing/publication-target.entity.js';
-import { MAX_PUBLISH_ATTEMPTS, PublishingService } from '#src/modules/publishing/publishing.service.js';
+import { JOB_CHECK_MS, MAX_PUBLISH_ATTEMPTS, PublishingService } from '#src/modules/publishing/publishing.service.js';
 import { RecurrenceService } from '#src/modules/publishing/recurrence.service.js';
 import { TargetsRepository } from '#src/modules/publishing/targets.repository.js';
 import { PlatformAdapters } from '#src/platforms/adapters.js';
@@ -58,7 +57,7 @@ function setup(scene: Scene = {}) {
   const institution = institutionData({ id: INST, ...scene.institution });
   const targets = t.mock(TargetsRepository);
   targets.claim.mockResolvedValue({ target, post, channel, institution, blackoutId: scene.blackoutId ?? null });
-  targets.transition.mockResolvedValue(true);
+  targets.move.mockResolvedValue([target.id]);
   targets.takeWindowSlot.mockResolvedValue({ taken: true });
   targets.find.mockResolvedValue(target);
   targets.context.mockResolvedValue({ post, channel, institution });
@@ -72,23 +71,28 @@ function setup(scene: Scene = {}) {
   return { ...t, targets, target, channel, post, adapter, publishQueue, reconcileQueue, job };
 }
 
-/** The moves the service asked of the repository: to which state, with what outcome. */
+/** The moves the service asked of the repository: along which transition, with what parameters and changes. */
 function moves(targets: ReturnType<typeof setup>['targets']) {
-  return targets.transition.mock.calls.map(([, , from, to, event, patch]) => ({ from, to, outcome: event.outcome, patch }));
+  return targets.move.mock.calls.map(([, scope, code, event, patch, effects]) => ({
+    scope,
+    code,
+    params: event.params,
+    patch,
+    ...(effects ? { effects } : {}),
+  }));
 }
 
 /** The publish jobs added: id and delay. */
 function publishJobs(queue: ReturnType<typeof setup>['publishQueue']) {
   return queue.addBulk.mock.calls.flatMap(([jobs]) => jobs.map((j) => ({ id: j.opts?.jobId, delay: j.opts?.delay })));
 }
-
 describe('PublishingService: what a claimed target may do', () => {
   it('does nothing for a stale job (the target was rescheduled, edited or done by another worker)', async () => {
     const { sut, targets, job, target, publishQueue, reconcileQueue } = setup();
     targets.claim.mockResolvedValue(null);
     targets.find.mockResolvedValue({ ...target, status: 'scheduled', revision: target.revision + 1 });
     await sut.publish(job);
-    expect(targets.transition).not.toHaveBeenCalled();
+    expect(targets.move).not.toHaveBeenCalled();
     expect(publishQueue.addBulk).not.toHaveBeenCalled();
     expect(reconcileQueue.addBulk).not.toHaveBeenCalled();
   });
@@ -97,43 +101,48 @@ describe('PublishingService: what a claimed target may do', () => {
     const { sut, targets, job, target, reconcileQueue } = setup();
     targets.claim.mockResolvedValue(null);
     await sut.publish(job);
-    expect(moves(targets)).toEqual([
-      { from: ['publishing'], to: 'unconfirmed', outcome: 'was in flight when its worker stopped: asking the platform', patch: {} },
-    ]);
+    expect(moves(targets)).toEqual([{ scope: { targetId: target.id }, code: 'worker_stopped', params: {}, patch: {} }]);
     expect(reconcileQueue.addBulk).toHaveBeenCalledWith([
       expect.objectContaining({ opts: expect.objectContaining({ jobId: jobIds.reconcile(target.id, target.revision, target.attempts) }) }),
     ]);
   });
 
   it('holds the target of a suspended institution, with the suspension’s reason, and sends nothing', async () => {
-    const { sut, targets, job, adapter } = setup({ institution: { suspendedAt: at(-1000), suspensionReason: 'audit' } });
+    const { sut, targets, job, adapter, target } = setup({ institution: { suspendedAt: at(-1000), suspensionReason: 'audit' } });
     await sut.publish(job);
     expect(moves(targets)).toEqual([
       {
-        from: ['publishing'],
-        to: 'held',
-        outcome: `${SUSPENSION_HOLD_PREFIX}: audit`,
-        patch: { holdReason: `${SUSPENSION_HOLD_PREFIX}: audit` },
+        scope: { targetId: target.id },
+        code: 'held_suspension',
+        params: { reason: 'audit' },
+        patch: { holdKind: 'suspension', holdRef: null },
       },
     ]);
     expect(adapter.publish).not.toHaveBeenCalled();
   });
 
-  it('holds the target of a channel that needs reconnecting', async () => {
-    const { sut, targets, job, adapter } = setup({ channel: { status: 'needs_reconnect', displayName: 'Mastodon' } });
+  it('holds the target of a channel that needs reconnecting, the hold naming the channel', async () => {
+    const { sut, targets, job, adapter, channel } = setup({ channel: { status: 'needs_reconnect', displayName: 'Mastodon' } });
     await sut.publish(job);
-    expect(moves(targets)).toMatchObject([{ to: 'held', outcome: 'channel Mastodon is needs_reconnect' }]);
+    expect(moves(targets)).toMatchObject([
+      { code: 'held_channel', params: { channelStatus: 'needs_reconnect' }, patch: { holdKind: 'channel', holdRef: channel.id } },
+    ]);
     expect(adapter.publish).not.toHaveBeenCalled();
   });
 
   it('holds a target whose time falls in a blackout window, naming the window', async () => {
     const window = blackoutData({ institutionId: INST, reason: 'Day of mourning' });
-    const { sut, targets, job, adapter, mock, channel } = setup({ blackoutId: window.id });
+    const { sut, targets, job, adapter, mock, channel, target } = setup({ blackoutId: window.id });
     mock(BlackoutsRepository).covering.mockResolvedValue(window);
     await sut.publish(job);
     expect(mock(BlackoutsRepository).covering).toHaveBeenCalledWith(INST, channel.id, UNIT_NOW);
     expect(moves(targets)).toEqual([
-      { from: ['publishing'], to: 'held', outcome: holdReason(window), patch: { holdReason: holdReason(window) } },
+      {
+        scope: { targetId: target.id },
+        code: 'held_blackout',
+        params: { blackoutId: window.id, reason: 'Day of mourning' },
+        patch: { holdKind: 'blackout', holdRef: window.id },
+      },
     ]);
     expect(adapter.publish).not.toHaveBeenCalled();
   });
@@ -143,24 +152,24 @@ describe('PublishingService: what a claimed target may do', () => {
     mock(BlackoutsRepository).covering.mockResolvedValue(null);
     await sut.publish(job);
     expect(adapter.publish).toHaveBeenCalledTimes(1);
-    expect(moves(targets)).toMatchObject([{ to: 'published' }]);
+    expect(moves(targets)).toMatchObject([{ code: 'published' }]);
   });
 
   it.each(['in_review', 'draft', 'cancelled'] as const)('cancels the target of a post that is %s by now', async (status) => {
     const { sut, targets, job, adapter } = setup({ post: { status } });
     await sut.publish(job);
-    expect(moves(targets)).toMatchObject([{ from: ['publishing'], to: 'cancelled', outcome: `post is ${status}` }]);
+    expect(moves(targets)).toMatchObject([{ code: 'post_not_approved', params: { postStatus: status } }]);
     expect(adapter.publish).not.toHaveBeenCalled();
   });
 
   it('records a publication: its platform id and address, when, and when to collect metrics', async () => {
-    const { sut, targets, job } = setup();
+    const { sut, targets, job, target } = setup();
     await sut.publish(job);
     const [move] = moves(targets);
     expect(move).toMatchObject({
-      from: ['publishing'],
-      to: 'published',
-      outcome: 'published',
+      scope: { targetId: target.id },
+      code: 'published',
+      params: { parts: 1 },
       patch: { externalId: 'ext-1', externalUrl: 'https://sandbox.example/ext-1', publishedAt: UNIT_NOW, lastError: null },
     });
     expect(move!.patch?.metricsNextAt?.getTime()).toBeGreaterThan(NOW);
@@ -178,7 +187,12 @@ describe('PublishingService: the channel rate window', () => {
     expect(targets.takeWindowSlot).not.toHaveBeenCalled();
     expect(adapter.publish).not.toHaveBeenCalled();
     expect(moves(targets)).toEqual([
-      { from: ['publishing'], to: 'queued', outcome: `rate limit: waiting until ${until.toISOString()}`, patch: { queuedAt: until } },
+      {
+        scope: { targetId: target.id },
+        code: 'channel_rate_limit',
+        params: { until: until.toISOString() },
+        patch: { queuedAt: until },
+      },
     ]);
     expect(publishJobs(publishQueue)).toEqual([{ id: jobIds.publish(target.id, target.revision, target.attempts), delay: 10 * 60_000 }]);
   });
@@ -207,11 +221,11 @@ describe('PublishingService: the channel rate window', () => {
     const { sut, targets, job, adapter } = setup({ channel: limited });
     await sut.publish(job);
     expect(adapter.publish).toHaveBeenCalledTimes(1);
-    expect(moves(targets)).toMatchObject([{ to: 'published' }]);
+    expect(moves(targets)).toMatchObject([{ code: 'published' }]);
   });
 
   it('waits, when the window is full, until the oldest publication that fills it leaves the window', async () => {
-    const { sut, targets, job, adapter, publishQueue } = setup({ channel: limited });
+    const { sut, targets, job, adapter, publishQueue, target } = setup({ channel: limited });
     // Three in the last hour (the limit was lowered since): under the limit of two once the oldest two have left.
     const published = [at(-50 * 60_000), at(-20 * 60_000), at(-5 * 60_000)];
     targets.takeWindowSlot.mockResolvedValue({ taken: false, published });
@@ -219,7 +233,12 @@ describe('PublishingService: the channel rate window', () => {
     const until = new Date(published[1]!.getTime() + HOUR);
     expect(adapter.publish).not.toHaveBeenCalled();
     expect(moves(targets)).toEqual([
-      { from: ['publishing'], to: 'queued', outcome: `rate limit: waiting until ${until.toISOString()}`, patch: { queuedAt: until } },
+      {
+        scope: { targetId: target.id },
+        code: 'channel_rate_limit',
+        params: { until: until.toISOString() },
+        patch: { queuedAt: until },
+      },
     ]);
     expect(publishJobs(publishQueue)).toMatchObject([{ delay: 40 * 60_000 }]);
   });
@@ -229,13 +248,15 @@ describe('PublishingService: the channel rate window', () => {
     targets.takeWindowSlot.mockResolvedValue({ taken: false, published: [at(-30 * 60_000)] });
     await sut.publish(job);
     expect(adapter.publish).not.toHaveBeenCalled();
-    expect(moves(targets)).toMatchObject([{ to: 'queued', patch: { queuedAt: at(1_000) } }]);
+    expect(moves(targets)).toMatchObject([
+      { code: 'channel_rate_limit', params: { until: at(1_000).toISOString() }, patch: { queuedAt: at(1_000) } },
+    ]);
   });
 
   it('sends nothing more when its requeue finds the target moved by someone else', async () => {
     const { sut, targets, job, publishQueue } = setup({ channel: limited });
     targets.takeWindowSlot.mockResolvedValue({ taken: false, published: [] });
-    targets.transition.mockResolvedValue(false);
+    targets.move.mockResolvedValue([]);
     await sut.publish(job);
     expect(publishQueue.addBulk).not.toHaveBeenCalled();
   });
@@ -251,7 +272,7 @@ describe('PublishingService: a platform’s failure decides the next state', () 
     await s.sut.publish(s.job);
     expect(s.targets.setChannelRateLimitedUntil).toHaveBeenCalledWith(INST, s.channel.id, reset);
     expect(moves(s.targets)).toMatchObject([
-      { to: 'queued', outcome: `platform rate limit until ${reset.toISOString()}`, patch: { queuedAt: reset, lastError: 'slow down' } },
+      { code: 'platform_rate_limit', params: { until: reset.toISOString() }, patch: { queuedAt: reset, lastError: 'slow down' } },
     ]);
   });
 
@@ -267,16 +288,23 @@ describe('PublishingService: a platform’s failure decides the next state', () 
     failWith(s, new PlatformError('auth', 'token revoked'));
     await s.sut.publish(s.job);
     expect(s.targets.markChannel).toHaveBeenCalledWith(INST, s.channel.id, 'needs_reconnect');
-    expect(moves(s.targets)).toMatchObject([{ to: 'failed', patch: { lastError: 'token revoked' } }]);
+    expect(moves(s.targets)).toMatchObject([{ code: 'credentials_refused', patch: { lastError: 'token revoked' } }]);
   });
 
-  it('a refused post fails at once, without a retry', async () => {
+  it('a refused post fails at once, without a retry, the platform’s words kept on its event', async () => {
     const s = setup();
     failWith(s, new PlatformError('invalid', 'too long'));
     await s.sut.publish(s.job);
     expect(moves(s.targets)).toEqual([
-      { from: ['publishing'], to: 'failed', outcome: 'the platform refused the post', patch: { lastError: 'too long' } },
+      { scope: { targetId: s.target.id }, code: 'post_refused', params: {}, patch: { lastError: 'too long' } },
     ]);
+    expect(s.targets.move).toHaveBeenCalledWith(
+      INST,
+      { targetId: s.target.id },
+      'post_refused',
+      { at: UNIT_NOW, params: {}, error: 'too long' },
+      { lastError: 'too long' },
+    );
     expect(s.publishQueue.addBulk).not.toHaveBeenCalled();
   });
 
@@ -289,7 +317,7 @@ describe('PublishingService: a platform’s failure decides the next state', () 
     failWith(s, new PlatformError('transient', '503'));
     await s.sut.publish(s.job);
     expect(moves(s.targets)).toMatchObject([
-      { to: 'queued', outcome: 'temporary failure: retrying with backoff', patch: { queuedAt: at(delay) } },
+      { code: 'temporary_failure', params: { retryAt: at(delay).toISOString() }, patch: { queuedAt: at(delay), lastError: '503' } },
     ]);
     expect(publishJobs(s.publishQueue)).toEqual([{ id: jobIds.publish(s.target.id, s.target.revision, attempts), delay }]);
   });
@@ -298,19 +326,19 @@ describe('PublishingService: a platform’s failure decides the next state', () 
     const s = setup({ target: { attempts: MAX_PUBLISH_ATTEMPTS } });
     failWith(s, new PlatformError('transient', '503'));
     await s.sut.publish(s.job);
-    expect(moves(s.targets)).toMatchObject([{ to: 'failed', outcome: `gave up after ${MAX_PUBLISH_ATTEMPTS} temporary failures` }]);
+    expect(moves(s.targets)).toMatchObject([{ code: 'gave_up', params: { attempts: MAX_PUBLISH_ATTEMPTS }, patch: { lastError: '503' } }]);
     expect(s.publishQueue.addBulk).not.toHaveBeenCalled();
   });
 
   it.each([
-    ['ambiguous', new PlatformError('ambiguous', 'socket hang up'), 'no clear answer: asking the platform'],
-    ['duplicate', new PlatformError('duplicate', 'already posted'), 'the platform says it has this post: asking the platform'],
-    ['unclassified', new Error('boom'), 'no clear answer: asking the platform'],
-  ])('a failure of kind %s is not sent again but asked about', async (_kind, err, outcome) => {
+    ['ambiguous', new PlatformError('ambiguous', 'socket hang up'), 'no_clear_answer'],
+    ['duplicate', new PlatformError('duplicate', 'already posted'), 'platform_has_it'],
+    ['unclassified', new Error('boom'), 'no_clear_answer'],
+  ])('a failure of kind %s is not sent again but asked about', async (_kind, err, code) => {
     const s = setup();
     failWith(s, err);
     await s.sut.publish(s.job);
-    expect(moves(s.targets)).toMatchObject([{ to: 'unconfirmed', outcome }]);
+    expect(moves(s.targets)).toMatchObject([{ code }]);
     expect(s.publishQueue.addBulk).not.toHaveBeenCalled();
     expect(s.reconcileQueue.addBulk).toHaveBeenCalledTimes(1);
   });
@@ -325,25 +353,43 @@ describe('PublishingService: reconciling an unconfirmed publication', () => {
     expect(s.adapter.findPublished).not.toHaveBeenCalled();
   });
 
-  it('records it as published when the platform has it', async () => {
+  it('records it as published when the platform has it (published now when nothing says when it was sent)', async () => {
     const s = setup({ target: unconfirmed });
     s.adapter.findPublished.mockResolvedValue({ status: 'found', part: { externalId: 'ext-9', url: null } });
     await s.sut.reconcile({ institutionId: INST, targetId: s.target.id, revision: s.target.revision });
     expect(moves(s.targets)).toMatchObject([
       {
-        from: ['unconfirmed'],
-        to: 'published',
-        outcome: 'reconciled: the platform has it',
-        patch: { externalId: 'ext-9', publishedAt: UNIT_NOW },
+        scope: { targetId: s.target.id },
+        code: 'reconciled_found',
+        patch: { externalId: 'ext-9', publishedAt: UNIT_NOW, lastError: null },
       },
     ]);
+  });
+
+  it.each([
+    ['when it was sent', { sendingAt: at(-90_000), claimedAt: at(-95_000) }, at(-90_000)],
+    ['when it was claimed, if it never reached the send', { sendingAt: null, claimedAt: at(-95_000) }, at(-95_000)],
+  ])('counts a found publication as published %s, not when it was found', async (_when, times, publishedAt) => {
+    const s = setup({ target: { ...unconfirmed, ...times } });
+    s.adapter.findPublished.mockResolvedValue({ status: 'found', part: { externalId: 'ext-9', url: null } });
+    await s.sut.reconcile({ institutionId: INST, targetId: s.target.id, revision: s.target.revision });
+    const [move] = moves(s.targets);
+    expect(move).toMatchObject({ code: 'reconciled_found', patch: { publishedAt } });
+    // Metrics are still collected from now on, not for the time already passed.
+    expect(move!.patch?.metricsNextAt?.getTime()).toBeGreaterThan(NOW);
   });
 
   it('sends the rest of a thread after the part the platform has', async () => {
     const s = setup({ target: unconfirmed, post: { variants: [{ language: 'ro', text: 'unu', thread: ['doi', 'trei'] }] } });
     s.adapter.findPublished.mockResolvedValue({ status: 'found', part: { externalId: 'ext-1', url: null } });
     await s.sut.reconcile({ institutionId: INST, targetId: s.target.id, revision: s.target.revision });
-    expect(moves(s.targets)).toMatchObject([{ to: 'queued', outcome: 'reconciled: the platform has part 1; sending the rest' }]);
+    expect(moves(s.targets)).toMatchObject([
+      {
+        code: 'reconciled_partial',
+        params: { part: 1 },
+        patch: { externalParts: [{ externalId: 'ext-1', url: null }], externalId: 'ext-1', queuedAt: UNIT_NOW },
+      },
+    ]);
     expect(publishJobs(s.publishQueue)).toEqual([{ id: jobIds.publish(s.target.id, s.target.revision, s.target.attempts), delay: 0 }]);
   });
 
@@ -351,7 +397,7 @@ describe('PublishingService: reconciling an unconfirmed publication', () => {
     const s = setup({ target: unconfirmed });
     s.adapter.findPublished.mockResolvedValue({ status: 'absent' });
     await s.sut.reconcile({ institutionId: INST, targetId: s.target.id, revision: s.target.revision });
-    expect(moves(s.targets)).toMatchObject([{ to: 'queued', outcome: 'reconciled: not on the platform, sending again' }]);
+    expect(moves(s.targets)).toMatchObject([{ code: 'reconciled_absent', patch: { queuedAt: UNIT_NOW } }]);
     expect(s.publishQueue.addBulk).toHaveBeenCalledTimes(1);
   });
 
@@ -360,7 +406,7 @@ describe('PublishingService: reconciling an unconfirmed publication', () => {
     s.adapter.findPublished.mockResolvedValue({ status: 'unknown', reason: 'no search API' });
     await s.sut.reconcile({ institutionId: INST, targetId: s.target.id, revision: s.target.revision });
     expect(moves(s.targets)).toMatchObject([
-      { to: 'unconfirmed', outcome: expect.stringContaining('a person must check (no search API)'), patch: { personAskedAt: UNIT_NOW } },
+      { code: 'person_asked', params: { reason: 'no search API' }, patch: { lastError: 'no search API', personAskedAt: UNIT_NOW } },
     ]);
     expect(s.publishQueue.addBulk).not.toHaveBeenCalled();
   });
@@ -406,12 +452,36 @@ describe('PublishingService: a scheduler pass', () => {
     const lost = due(at(-10 * 60_000), 1);
     s.targets.publishingSince.mockImplementation(async (before) => (before.getTime() === NOW - 5 * 60_000 ? [lost] : []));
     expect(await s.sut.tick()).toEqual({ queued: 0, requeued: 0, reconciled: 1 });
-    expect(moves(s.targets)).toMatchObject([
-      { from: ['publishing'], to: 'unconfirmed', outcome: expect.stringContaining('in flight too long') },
-    ]);
+    // Only the claim it was left by: a target claimed again since (one more attempt) is not moved.
+    expect(moves(s.targets)).toMatchObject([{ scope: { targetId: lost.targetId, attempts: 1 }, code: 'in_flight_too_long' }]);
     expect(s.reconcileQueue.addBulk).toHaveBeenCalledWith([
       expect.objectContaining({ opts: expect.objectContaining({ jobId: jobIds.reconcile(lost.targetId, 1, 1) }) }),
     ]);
     expect(s.publishQueue.addBulk).not.toHaveBeenCalled();
+  });
+
+  it('sends a target publishing whose job is gone from the queue to be asked about', async () => {
+    const s = setup();
+    withLock(s, true);
+    const orphan = due(at(-20_000), 1);
+    s.targets.publishingSince.mockImplementation(async (before) => (before.getTime() === NOW - JOB_CHECK_MS ? [orphan] : []));
+    s.publishQueue.getJobState.mockResolvedValue('unknown');
+    expect(await s.sut.tick()).toEqual({ queued: 0, requeued: 0, reconciled: 1 });
+    // The claim raised the attempt count: the job it looked for was added for one fewer.
+    expect(s.publishQueue.getJobState).toHaveBeenCalledWith(jobIds.publish(orphan.targetId, 1, 0));
+    expect(moves(s.targets)).toMatchObject([{ scope: { targetId: orphan.targetId, attempts: 1 }, code: 'job_lost' }]);
+    expect(s.reconcileQueue.addBulk).toHaveBeenCalledWith([
+      expect.objectContaining({ opts: expect.objectContaining({ jobId: jobIds.reconcile(orphan.targetId, 1, 1) }) }),
+    ]);
+  });
+
+  it('leaves a target publishing whose job is still running', async () => {
+    const s = setup();
+    withLock(s, true);
+    const running = due(at(-20_000), 1);
+    s.targets.publishingSince.mockImplementation(async (before) => (before.getTime() === NOW - JOB_CHECK_MS ? [running] : []));
+    s.publishQueue.getJobState.mockResolvedValue('active');
+    expect(await s.sut.tick()).toEqual({ queued: 0, requeued: 0, reconciled: 0 });
+    expect(s.targets.move).not.toHaveBeenCalled();
   });
 });
