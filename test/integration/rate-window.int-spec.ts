@@ -94,9 +94,13 @@ describe('TargetsRepository on a real database', () => {
     expect(await targets.move(institution.id, { targetId: t.id }, 'due', event, { queuedAt: NOW })).toEqual([t.id]);
     // With an attempt count, only that claim moves.
     expect(await targets.move(institution.id, { targetId: t.id, attempts: 3 }, 'cancelled', event)).toEqual([]);
-    // A published target is never cancelled.
+    // A published target is never cancelled, nor a thread with a part on the platform, whatever its state.
     const out = await target({ status: 'published', publishedAt: NOW });
     expect(await targets.move(institution.id, { targetId: out.id }, 'cancelled', event)).toEqual([]);
+    const partly = await target({ status: 'failed', externalParts: [{ externalId: 'p1', url: null }], externalId: 'p1' });
+    expect(await targets.move(institution.id, { postId: partly.postId, nothingSent: true }, 'cancelled', event)).toEqual([]);
+    const unsent = await target({ status: 'failed' });
+    expect(await targets.move(institution.id, { postId: unsent.postId, nothingSent: true }, 'cancelled', event)).toEqual([unsent.id]);
     const after = (await targets.find(institution.id, t.id))!;
     expect(after).toMatchObject({ status: 'queued', queuedAt: NOW });
     const events = await db.dataSource.getRepository(TargetEvent).findBy({ institutionId: institution.id, targetId: t.id });

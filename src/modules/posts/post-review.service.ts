@@ -12,7 +12,7 @@ import { PostViewsService, type PostView } from '#src/modules/posts/post-views.s
 import { PostsRepository } from '#src/modules/posts/posts.repository.js';
 import { PublicationTargetsService } from '#src/modules/publishing/publication-targets.service.js';
 import { RecurrenceService } from '#src/modules/publishing/recurrence.service.js';
-import { GONE_OUT } from '#src/modules/publishing/target-transitions.js';
+import { hasGoneOut } from '#src/modules/publishing/target-transitions.js';
 import { Tx } from '#src/storage/tx.js';
 
 /** A cancellation that stopped what had not gone out and left what had (a publication is withdrawn, not cancelled). */
@@ -151,7 +151,7 @@ export class PostReviewService {
       if (post.status === 'cancelled') throw conflict('invalid_transition', 'the post is already cancelled');
       const cancelledTargetIds = await this.targets.cancel(post.institutionId, post.id);
       const kept = (await this.targets.forPosts(post.institutionId, [post.id]))
-        .filter((t) => GONE_OUT.includes(t.status))
+        .filter(hasGoneOut)
         .map((t) => ({ targetId: t.id, channelId: t.channelId, status: t.status }));
       if (kept.length && cancelledTargetIds.length === 0)
         throw conflict(

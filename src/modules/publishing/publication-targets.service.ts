@@ -11,7 +11,7 @@ import type { Post } from '#src/modules/posts/post.entity.js';
 import type { PublicationTarget } from '#src/modules/publishing/publication-target.entity.js';
 import { publicationText } from '#src/modules/publishing/publication-text.js';
 import { TargetsRepository } from '#src/modules/publishing/targets.repository.js';
-import { allows, GONE_OUT, type HoldKind, type TargetStatus, type TransitionCode } from '#src/modules/publishing/target-transitions.js';
+import { allows, hasGoneOut, type HoldKind, type TargetStatus, type TransitionCode } from '#src/modules/publishing/target-transitions.js';
 import { PlatformAdapters } from '#src/platforms/adapters.js';
 import { Tx } from '#src/storage/tx.js';
 
@@ -60,7 +60,7 @@ export class PublicationTargetsService {
 
   /** Whether any of the post's targets has reached, or may have reached, its platform. */
   async goneOut(institutionId: string, postId: string): Promise<PublicationTarget[]> {
-    return (await this.repo.listForPosts(institutionId, [postId])).filter((t) => GONE_OUT.includes(t.status));
+    return (await this.repo.listForPosts(institutionId, [postId])).filter(hasGoneOut);
   }
 
   /** The post's own targets follow its review; an edit after submission also gives them a new revision. */
@@ -93,9 +93,15 @@ export class PublicationTargetsService {
     return moved.length;
   }
 
-  /** Cancels what has not gone out of a post's targets (occurrences too); returns the ids cancelled. */
+  /** Cancels what has not gone out of a post's targets (occurrences too; not a thread with parts out); returns the ids cancelled. */
   cancel(institutionId: string, postId: string): Promise<string[]> {
-    return this.repo.move(institutionId, { postId }, 'cancelled', { at: this.clock.now() }, { holdKind: null, holdRef: null });
+    return this.repo.move(
+      institutionId,
+      { postId, nothingSent: true },
+      'cancelled',
+      { at: this.clock.now() },
+      { holdKind: null, holdRef: null },
+    );
   }
 
   holdForBlackout(blackout: Blackout): Promise<number> {
@@ -159,26 +165,29 @@ export class PublicationTargetsService {
       externalUrl: first ? (parts.length === 1 && s.url ? s.url : first.url) : (s.url ?? null),
     };
     const scope = { targetId: target.id };
+    let moved: string[];
     if (s.outcome === 'published' && (!s.externalId || parts.length >= totalParts)) {
       const publishedAt = target.sendingAt ?? target.claimedAt ?? now;
-      await this.repo.move(
+      moved = await this.repo.move(
         post.institutionId,
         scope,
         'settled_published',
         { at: now },
         { ...recorded, publishedAt, lastError: null, metricsNextAt: nextCollectionAt(publishedAt, now, this.config.metrics.cadence) },
       );
-      return;
+    } else {
+      // Back to the scheduler with a new revision: the next pass queues it, and publishing continues after the recorded parts.
+      moved = await this.repo.move(
+        post.institutionId,
+        scope,
+        s.outcome === 'published' ? 'settled_partial' : 'settled_not_published',
+        { at: now, params: s.outcome === 'published' ? { part: parts.length } : {} },
+        { ...recorded, queuedAt: null, lastError: null },
+        { raiseRevision: true },
+      );
     }
-    // Back to the scheduler with a new revision: the next pass queues it, and publishing continues after the recorded parts.
-    await this.repo.move(
-      post.institutionId,
-      scope,
-      s.outcome === 'published' ? 'settled_partial' : 'settled_not_published',
-      { at: now, params: s.outcome === 'published' ? { part: parts.length } : {} },
-      { ...recorded, queuedAt: null, lastError: null },
-      { raiseRevision: true },
-    );
+    // Reconciliation may have settled it meanwhile: the person's answer then changed nothing, and is not recorded as if it had.
+    if (!moved.length) throw conflict('invalid_transition', 'the publication was settled by someone else meanwhile');
   }
 
   /**

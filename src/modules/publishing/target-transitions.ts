@@ -31,7 +31,7 @@ export interface Hold {
   ref: string | null;
 }
 
-/** States in which nothing has reached the platform and nothing may be on its way there. */
+/** States in which nothing may be on its way to the platform (a thread may have parts there already: see hasGoneOut). */
 const NOT_SENT = ['draft', 'in_review', 'approved', 'rejected', 'scheduled', 'queued', 'held', 'failed'] as const satisfies TargetStatus[];
 /** States of the review, which a target follows from its post until it is scheduled. */
 const REVIEW = ['draft', 'in_review', 'approved', 'rejected'] as const satisfies TargetStatus[];
@@ -110,6 +110,14 @@ export type OutcomeParams = Record<string, string | number>;
 
 /** States from which a target has reached, or may have reached, its platform: never cancelled or edited. */
 export const GONE_OUT: readonly TargetStatus[] = ['publishing', 'published', 'unconfirmed', 'withdrawn'];
+
+/**
+ * Whether any of a target is, or may be, on its platform: a state of GONE_OUT, or a thread with
+ * parts already there whatever its state (part 2 refused or waiting: part 1 is live).
+ */
+export function hasGoneOut(t: { status: TargetStatus; externalParts: readonly unknown[] }): boolean {
+  return GONE_OUT.includes(t.status) || t.externalParts.length > 0;
+}
 
 export const isReview = (s: TargetStatus) => (REVIEW as readonly TargetStatus[]).includes(s);
 

@@ -43,7 +43,10 @@ export interface EventInput {
 }
 
 /** Which targets a move applies to: one target (of one claim), or a post's (only its own, not a recurring post's occurrences). */
-export type MoveScope = { targetId: string; attempts?: number } | { postId: string; templatesOnly?: boolean };
+export type MoveScope =
+  | { targetId: string; attempts?: number }
+  /** A post's targets; `nothingSent`: only those with no part on the platform yet. */
+  | { postId: string; templatesOnly?: boolean; nothingSent?: boolean };
 
 /**
  * Besides the patch: a new revision (no queued job survives it; 'if_job': only for targets that may
@@ -167,7 +170,7 @@ export class TargetsRepository {
   ): Promise<string[]> {
     const m = this.tx.manager;
     const { from, to } = TRANSITIONS[code];
-    const set = setClause(m, PublicationTarget, { ...patch, status: to, updatedAt: event.at }, 12);
+    const set = setClause(m, PublicationTarget, { ...patch, status: to, updatedAt: event.at }, 13);
     const raise =
       effects.raiseRevision === 'if_job'
         ? `revision = CASE WHEN before.status IN ('draft', 'in_review', 'approved', 'rejected', 'scheduled') THEN t.revision ELSE t.revision + 1 END`
@@ -182,6 +185,7 @@ export class TargetsRepository {
           WHERE institution_id = $1 AND status = ANY ($3::text[])
             AND ($2::uuid IS NULL OR id = $2) AND ($9::uuid IS NULL OR post_id = $9)
             AND (NOT $10::bool OR occurrence_at IS NULL) AND ($11::int IS NULL OR attempts = $11)
+            AND (NOT $12::bool OR jsonb_array_length(external_parts) = 0)
           ORDER BY id FOR UPDATE),
        moved AS (
          UPDATE publication_targets t SET ${[set.sql, ...extra].join(', ')} FROM before
@@ -202,6 +206,7 @@ export class TargetsRepository {
         one ? null : scope.postId,
         !one && (scope.templatesOnly ?? false),
         one ? (scope.attempts ?? null) : null,
+        !one && (scope.nothingSent ?? false),
         ...set.params,
       ],
     );

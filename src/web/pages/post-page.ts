@@ -3,7 +3,7 @@ import type { CampaignView } from '#src/modules/campaigns/campaigns.repository.j
 import type { Comment } from '#src/modules/posts/post.entity.js';
 import { revisionContent, type PostRevision, type RevisionContent } from '#src/modules/posts/post-revision.entity.js';
 import type { PostView } from '#src/modules/posts/post-views.service.js';
-import { allows, GONE_OUT } from '#src/modules/publishing/target-transitions.js';
+import { allows, hasGoneOut } from '#src/modules/publishing/target-transitions.js';
 import { errorSummary, field, NO_ERRORS, type FormErrors } from '#src/web/forms.js';
 import { html, type SafeHtml } from '#src/web/html.js';
 import { I18n } from '#src/web/i18n/i18n.js';
@@ -127,8 +127,8 @@ function actions(ctx: WebContext, d: PostPageData, state: FormState | undefined)
   const buttons: SafeHtml[] = [];
 
   // What has gone out is a record: it is neither edited nor cancelled (the service refuses both too).
-  const goneOut = post.targets.some((t) => GONE_OUT.includes(t.status));
-  const cancellable = post.targets.length === 0 || post.targets.some((t) => allows('cancelled', t.status));
+  const goneOut = post.targets.some(hasGoneOut);
+  const cancellable = post.targets.length === 0 || post.targets.some((t) => allows('cancelled', t.status) && !hasGoneOut(t));
   if (ctx.can('post.write') && post.status !== 'cancelled' && !contributorLocked && !goneOut) {
     buttons.push(html`<a class="button" href="${base}/edit">${ctx.t('post.edit')}</a>`);
   }
