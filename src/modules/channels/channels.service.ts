@@ -182,6 +182,15 @@ export class ChannelsService {
     });
   }
 
+  /** The publish job's findings about a channel: refused credentials, or the platform's rate-limit reset. */
+  async markNeedsReconnect(institutionId: string, channelId: string): Promise<void> {
+    await this.tx.run(() => this.repo.update(institutionId, channelId, { status: 'needs_reconnect' }));
+  }
+
+  async rateLimitedUntil(institutionId: string, channelId: string, until: Date): Promise<void> {
+    await this.tx.run(() => this.repo.update(institutionId, channelId, { rateLimitedUntil: until }));
+  }
+
   /** A channel with its credentials opened, for a platform call; the caller has checked the tenant. */
   async connection(channel: Channel): Promise<Connection> {
     const sealed = await this.repo.sealed(channel.institutionId, channel.id);

@@ -4,6 +4,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { BlackoutsRepository } from '#src/modules/blackouts/blackouts.repository.js';
 import type { Channel } from '#src/modules/channels/channel.entity.js';
+import { ChannelsService } from '#src/modules/channels/channels.service.js';
 import type { Institution } from '#src/modules/institutions/institution.entity.js';
 import { MediaService } from '#src/modules/media/media.service.js';
 import type { Post } from '#src/modules/posts/post.entity.js';
@@ -270,7 +271,7 @@ describe('PublishingService: a platform’s failure decides the next state', () 
     const reset = at(15 * 60_000);
     failWith(s, new PlatformError('rate_limit', 'slow down', reset));
     await s.sut.publish(s.job);
-    expect(s.targets.setChannelRateLimitedUntil).toHaveBeenCalledWith(INST, s.channel.id, reset);
+    expect(s.mock(ChannelsService).rateLimitedUntil).toHaveBeenCalledWith(INST, s.channel.id, reset);
     expect(moves(s.targets)).toMatchObject([
       { code: 'platform_rate_limit', params: { until: reset.toISOString() }, patch: { queuedAt: reset, lastError: 'slow down' } },
     ]);
@@ -280,14 +281,14 @@ describe('PublishingService: a platform’s failure decides the next state', () 
     const s = setup();
     failWith(s, new PlatformError('rate_limit', 'slow down'));
     await s.sut.publish(s.job);
-    expect(s.targets.setChannelRateLimitedUntil).toHaveBeenCalledWith(INST, s.channel.id, at(60_000));
+    expect(s.mock(ChannelsService).rateLimitedUntil).toHaveBeenCalledWith(INST, s.channel.id, at(60_000));
   });
 
   it('refused credentials: the channel needs reconnecting and the target fails', async () => {
     const s = setup();
     failWith(s, new PlatformError('auth', 'token revoked'));
     await s.sut.publish(s.job);
-    expect(s.targets.markChannel).toHaveBeenCalledWith(INST, s.channel.id, 'needs_reconnect');
+    expect(s.mock(ChannelsService).markNeedsReconnect).toHaveBeenCalledWith(INST, s.channel.id);
     expect(moves(s.targets)).toMatchObject([{ code: 'credentials_refused', patch: { lastError: 'token revoked' } }]);
   });
 

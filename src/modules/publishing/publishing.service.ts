@@ -12,6 +12,7 @@ import type { OutcomeParams, TransitionCode } from '#src/modules/publishing/targ
 import { RecurrenceService } from '#src/modules/publishing/recurrence.service.js';
 import { PlatformAdapters } from '#src/platforms/adapters.js';
 import { PlatformError, type ChannelRef, type PublishedPart, type PublishRequest } from '#src/platforms/platform-adapter.js';
+import { ChannelsService } from '#src/modules/channels/channels.service.js';
 import { MediaService } from '#src/modules/media/media.service.js';
 import { nextCollectionAt } from '#src/modules/engagement/cadence.js';
 import { publicationText } from '#src/modules/publishing/publication-text.js';
@@ -47,6 +48,7 @@ export class PublishingService {
     private readonly blackouts: BlackoutsRepository,
     private readonly recurrence: RecurrenceService,
     private readonly adapters: PlatformAdapters,
+    private readonly channels: ChannelsService,
     private readonly cipher: CredentialsCipher,
     private readonly media: MediaService,
     private readonly tx: Tx,
@@ -297,11 +299,11 @@ export class PublishingService {
     switch (e.kind) {
       case 'rate_limit': {
         const until = e.resetAt ?? new Date(now.getTime() + 60_000);
-        await this.tx.run(() => this.targets.setChannelRateLimitedUntil(channel.institutionId, channel.id, until));
+        await this.channels.rateLimitedUntil(channel.institutionId, channel.id, until);
         return this.requeue(target, until, 'platform_rate_limit', { until: until.toISOString() }, e.message);
       }
       case 'auth':
-        await this.tx.run(() => this.targets.markChannel(channel.institutionId, channel.id, 'needs_reconnect'));
+        await this.channels.markNeedsReconnect(channel.institutionId, channel.id);
         await this.move(target, 'credentials_refused', { lastError: e.message });
         return;
       case 'invalid':

@@ -438,14 +438,6 @@ export class TargetsRepository {
     return { taken: true };
   }
 
-  async setChannelRateLimitedUntil(institutionId: string, channelId: string, until: Date): Promise<void> {
-    await this.tx.manager.getRepository(Channel).update({ institutionId, id: channelId }, { rateLimitedUntil: until });
-  }
-
-  async markChannel(institutionId: string, channelId: string, status: Channel['status']): Promise<void> {
-    await this.tx.manager.getRepository(Channel).update({ institutionId, id: channelId }, { status });
-  }
-
   events(institutionId: string, targetIds: string[]): Promise<TargetEvent[]> {
     if (targetIds.length === 0) return Promise.resolve([]);
     return this.tx.manager.getRepository(TargetEvent).find({ where: { institutionId, targetId: In(targetIds) }, order: { id: 'ASC' } });
