@@ -7,7 +7,6 @@ import { Logger as NestPinoLogger } from 'nestjs-pino';
 import pino, { type Logger } from 'pino';
 import { AppModule, REDACTED_PATHS, type Runtime } from '#src/app.module.js';
 import { Clock, ShiftedClock } from '#src/common/clock.js';
-import { HttpExceptionFilter } from '#src/common/http-exception.filter.js';
 import { createValidationPipe } from '#src/common/validation.js';
 import { answerClientError, refuseNulInUrl, verifyJsonBody } from '#src/common/request-guards.js';
 import cookieParser from 'cookie-parser';
@@ -23,6 +22,7 @@ import { openStorage } from '#src/storage/storage.js';
 import { waitForDatabase } from '#src/storage/wait-for-database.js';
 import { Csrf, securityHeaders } from '#src/web/security.js';
 import { isWebPath } from '#src/web/web-errors.js';
+import { WebExceptionFilter } from '#src/web/web-exception.filter.js';
 
 export function createLogger(config: Pick<AppConfig, 'logLevel' | 'role'>): Logger {
   return pino({ level: config.logLevel, base: { role: config.role }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
@@ -79,7 +79,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       const http = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false });
       http.useLogger(http.get(NestPinoLogger));
       http.disable('x-powered-by');
-      http.useGlobalFilters(new HttpExceptionFilter());
+      http.useGlobalFilters(new WebExceptionFilter());
       http.useGlobalPipes(createValidationPipe());
       const secure = config.publicBaseUrl?.startsWith('https:') ?? false;
       http.use(securityHeaders(secure));

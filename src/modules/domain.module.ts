@@ -45,7 +45,6 @@ import { MediaService } from '#src/modules/media/media.service.js';
 import { ReportsController } from '#src/modules/reports/reports.controller.js';
 import { ReportsRepository } from '#src/modules/reports/reports.repository.js';
 import { ReportsService } from '#src/modules/reports/reports.service.js';
-import { TransparencyController } from '#src/modules/reports/transparency.controller.js';
 
 /** Shared by every role: the domain's repositories and services, plus the transaction carrier. */
 @Module({
@@ -126,7 +125,6 @@ export class DomainModule {}
     SandboxPageController,
     MediaController,
     ReportsController,
-    TransparencyController,
   ],
   providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
 })

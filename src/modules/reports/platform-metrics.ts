@@ -19,7 +19,7 @@ export const PLATFORM_NAMES: Record<Platform, string> = {
 /**
  * Which metrics each platform's API gives (see docs/platforms.md and each adapter's fetchMetrics):
  * what the methodology section of the transparency report states. Each platform's note is the
- * catalog message `transparency.platformNote.<platform>` (src/web/i18n/transparency.messages.ts),
+ * catalog message `transparency.platformNote.<platform>` (src/web/i18n/transparency.messages.ts, worded by src/web/transparency/),
  * in English in report.json and in the reader's language on the page.
  */
 export const PLATFORM_METRICS: Record<Platform, { provides: MetricName[] }> = {
