@@ -17,6 +17,7 @@ import { fail } from '#src/common/fail.js';
 import { DataDirLockedError } from '#src/storage/embedded-postgres.js';
 import { firstStart, type FirstStartResult } from '#src/modules/system/first-start.js';
 import { resolveCredentialsKey } from '#src/storage/credentials-key.js';
+import { ENTITIES } from '#src/modules/entities.js';
 import { createDataSource, migrate } from '#src/storage/data-source.js';
 import { openStorage } from '#src/storage/storage.js';
 import { waitForDatabase } from '#src/storage/wait-for-database.js';
@@ -57,7 +58,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   };
   try {
     const credentialsKey = resolveCredentialsKey(config, log);
-    const dataSource = createDataSource(storage.database, log);
+    const dataSource = createDataSource(storage.database, log, ENTITIES);
     await dataSource.initialize();
     closers.push(() => dataSource.destroy());
     const ran = await migrate(dataSource);

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { AccessRepository } from '#src/modules/access/access.repository.js';
 import { InstitutionAccess } from '#src/modules/access/institution-access.js';
 import { AuditController } from '#src/modules/audit/audit.controller.js';
 import { AuditRepository } from '#src/modules/audit/audit.repository.js';
@@ -11,6 +12,7 @@ import { BlackoutsService } from '#src/modules/blackouts/blackouts.service.js';
 import { AuthGuard } from '#src/modules/auth/auth.guard.js';
 import { AuthService } from '#src/modules/auth/auth.service.js';
 import { LoginThrottle } from '#src/modules/auth/login-throttle.js';
+import { MeRepository } from '#src/modules/auth/me.repository.js';
 import { MeService } from '#src/modules/auth/me.service.js';
 import { SessionsRepository } from '#src/modules/auth/sessions.repository.js';
 import { CampaignsController } from '#src/modules/campaigns/campaigns.controller.js';
@@ -50,11 +52,13 @@ import { ReportsService } from '#src/modules/reports/reports.service.js';
 @Module({
   providers: [
     Tx,
+    AccessRepository,
     InstitutionAccess,
     LoginThrottle,
     AuditRepository,
     AuditService,
     SessionsRepository,
+    MeRepository,
     InstitutionsRepository,
     MembersRepository,
     PartnersRepository,

@@ -1,0 +1,62 @@
+// The layers of src/ (docs/decisions.md, issue 16): every import points down.
+//   web -> modules -> platforms, queue -> storage -> common, config
+// src/app.ts, src/app.module.ts and src/main.ts compose the layers and may import any of them.
+// `npm run lint` runs this; `import type` counts as much as any other import (tsPreCompilationDeps).
+
+/** A rule forbidding `layer` to import any of `above`. */
+const below = (layer, above, comment) => ({
+  name: `${layer}-imports-down`,
+  severity: 'error',
+  comment,
+  from: { path: `^src/${layer}/` },
+  to: { path: `^src/(${above.join('|')})/` },
+});
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    below('modules', ['web'], 'modules return data; pages, PDF, CSV and error pages are the web layer'),
+    below('platforms', ['web', 'modules', 'queue', 'storage'], 'an adapter knows the platform, not our entities or storage'),
+    below('queue', ['web', 'modules', 'platforms'], 'the queue contract depends on storage, common and config only'),
+    below(
+      'storage',
+      ['web', 'modules', 'platforms', 'queue'],
+      'storage is told the entities (src/modules/entities.ts), it does not import them',
+    ),
+    below('common', ['web', 'modules', 'platforms', 'queue', 'storage'], 'common is below every feature'),
+    below('config', ['web', 'modules', 'platforms', 'queue', 'storage', 'common'], 'configuration is read first, by everything'),
+    {
+      name: 'layers-do-not-import-the-composition-root',
+      severity: 'error',
+      from: { path: '^src/[^/]+/' },
+      to: { path: '^src/(app|app[.]module|main)[.]ts$' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'a file never imports a file that imports it back, directly or through others',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'only-repositories-touch-typeorm',
+      severity: 'error',
+      comment:
+        'queries live in *.repository.ts; entities need its decorators; storage opens the data source; ' +
+        'the composition root (src/*.ts) and the console wiring (modules/system) hand a DataSource around',
+      from: {
+        path: '^src/',
+        pathNot: ['[.](repository|entity)[.]ts$', '^src/storage/', '^src/[^/]+[.]ts$', '^src/modules/system/'],
+      },
+      to: { path: '^node_modules/typeorm/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    // Specs import test helpers; the graph is that of src/ only.
+    exclude: { path: '^(dist|test|bench)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    webpackConfig: { fileName: '.dependency-cruiser-resolve.cjs' },
+  },
+};
