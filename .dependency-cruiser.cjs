@@ -43,12 +43,20 @@ module.exports = {
       severity: 'error',
       comment:
         'queries live in *.repository.ts; entities need its decorators; storage opens the data source; ' +
-        'the composition root (src/*.ts) and the console wiring (modules/system) hand a DataSource around',
+        'the composition root (src/*.ts) creates it',
       from: {
         path: '^src/',
         pathNot: ['[.](repository|entity)[.]ts$', '^src/storage/', '^src/[^/]+[.]ts$', '^src/modules/system/'],
       },
       to: { path: '^node_modules/typeorm/' },
+    },
+    {
+      name: 'console-wiring-only-passes-a-data-source',
+      severity: 'error',
+      comment:
+        'the first start and the console commands run outside Nest and are handed a DataSource type; their queries are in repositories',
+      from: { path: '^src/modules/system/', pathNot: '[.]repository[.]ts$' },
+      to: { path: '^node_modules/typeorm/', dependencyTypesNot: ['type-only'] },
     },
   ],
   options: {
