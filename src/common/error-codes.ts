@@ -44,8 +44,6 @@ export const HTTP_STATUS_OF_CODE = {
 
 export type DomainErrorCode = keyof typeof HTTP_STATUS_OF_CODE;
 
-export const DOMAIN_ERROR_CODES = Object.keys(HTTP_STATUS_OF_CODE) as DomainErrorCode[];
-
 /** The codes answered with a given status, so that `conflict()` only takes a 409 code, and so on. */
 export type CodeWithStatus<S extends number> = {
   [K in DomainErrorCode]: (typeof HTTP_STATUS_OF_CODE)[K] extends S ? K : never;
@@ -59,5 +57,3 @@ export const PUBLIC_CODE_OF: Partial<Record<DomainErrorCode, string>> = {
   field_rejected: 'validation_failed',
   current_password_wrong: 'invalid_credentials',
 };
-
-export const isDomainErrorCode = (code: string): code is DomainErrorCode => Object.hasOwn(HTTP_STATUS_OF_CODE, code);
