@@ -12,7 +12,8 @@
 import { performance } from 'node:perf_hooks';
 import { Queue, Worker, createPostgresBackend, withBackend, type Job } from 'bullmq';
 import pg from 'pg';
-import { PUBLISH_JOB_OPTIONS, WORKER_OPTIONS, redisConnectionOptions } from '#src/queue/queues.js';
+import { PUBLISH_JOB_OPTIONS, WORKER_OPTIONS } from '#src/queue/queues.js';
+import { redisConnectionOptions } from '#src/storage/redis.js';
 
 const kind = process.env.BARE_KIND;
 const backend = process.env.BARE_BACKEND;

@@ -7,11 +7,7 @@ import { Clock } from '#src/common/clock.js';
 import { CredentialsCipher } from '#src/common/crypto/credentials-cipher.js';
 import { STORAGE } from '#src/common/tokens.js';
 import { APP_CONFIG, type AppConfig } from '#src/config/config.js';
-import { ApiModule, DomainModule } from '#src/modules/domain.module.js';
-import { EngagementModule } from '#src/modules/engagement/engagement.module.js';
-import { HealthModule } from '#src/modules/health/health.module.js';
-import { MetricsModule } from '#src/modules/metrics/metrics.module.js';
-import { PublishingModule } from '#src/modules/publishing/publishing.module.js';
+import { ApiModule, DomainModule, WorkerModule } from '#src/modules/domain.module.js';
 import { QueueModule } from '#src/queue/queue.module.js';
 import type { Storage } from '#src/storage/storage.js';
 import { Csrf } from '#src/web/security.js';
@@ -74,8 +70,8 @@ export class AppModule {
   static forRole(rt: Runtime, extraImports: Array<Type | DynamicModule> = []): DynamicModule {
     const { role } = rt.config;
     const imports: Array<Type | DynamicModule> = [CoreModule.forRoot(rt), QueueModule.forRoot(rt.config, rt.storage.queue), DomainModule];
-    if (role !== 'worker') imports.push(ApiModule, WebModule, HealthModule, MetricsModule);
-    if (role !== 'api') imports.push(ScheduleModule.forRoot(), PublishingModule, EngagementModule);
+    if (role !== 'worker') imports.push(ApiModule, WebModule);
+    if (role !== 'api') imports.push(ScheduleModule.forRoot(), WorkerModule);
     return { module: AppModule, imports: [...imports, ...extraImports] };
   }
 }

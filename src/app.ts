@@ -7,7 +7,6 @@ import { Logger as NestPinoLogger } from 'nestjs-pino';
 import pino, { type Logger } from 'pino';
 import { AppModule, REDACTED_PATHS, type Runtime } from '#src/app.module.js';
 import { Clock, ShiftedClock } from '#src/common/clock.js';
-import { HttpExceptionFilter } from '#src/common/http-exception.filter.js';
 import { createValidationPipe } from '#src/common/validation.js';
 import { answerClientError, refuseNulInUrl, verifyJsonBody } from '#src/common/request-guards.js';
 import cookieParser from 'cookie-parser';
@@ -18,11 +17,13 @@ import { fail } from '#src/common/fail.js';
 import { DataDirLockedError } from '#src/storage/embedded-postgres.js';
 import { firstStart, type FirstStartResult } from '#src/modules/system/first-start.js';
 import { resolveCredentialsKey } from '#src/storage/credentials-key.js';
+import { ENTITIES } from '#src/modules/entities.js';
 import { createDataSource, migrate } from '#src/storage/data-source.js';
 import { openStorage } from '#src/storage/storage.js';
 import { waitForDatabase } from '#src/storage/wait-for-database.js';
 import { Csrf, securityHeaders } from '#src/web/security.js';
 import { isWebPath } from '#src/web/web-errors.js';
+import { WebExceptionFilter } from '#src/web/web-exception.filter.js';
 
 export function createLogger(config: Pick<AppConfig, 'logLevel' | 'role'>): Logger {
   return pino({ level: config.logLevel, base: { role: config.role }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
@@ -57,7 +58,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   };
   try {
     const credentialsKey = resolveCredentialsKey(config, log);
-    const dataSource = createDataSource(storage.database, log);
+    const dataSource = createDataSource(storage.database, log, ENTITIES);
     await dataSource.initialize();
     closers.push(() => dataSource.destroy());
     const ran = await migrate(dataSource);
@@ -79,7 +80,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       const http = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false });
       http.useLogger(http.get(NestPinoLogger));
       http.disable('x-powered-by');
-      http.useGlobalFilters(new HttpExceptionFilter());
+      http.useGlobalFilters(new WebExceptionFilter());
       http.useGlobalPipes(createValidationPipe());
       const secure = config.publicBaseUrl?.startsWith('https:') ?? false;
       http.use(securityHeaders(secure));

@@ -64,9 +64,10 @@ async function main(argv: string[]): Promise<void> {
 async function withDatabase(config: AppConfig, work: (dataSource: DataSource) => Promise<void>): Promise<void> {
   const { createLogger } = await import('#src/app.js');
   const { createDataSource } = await import('#src/storage/data-source.js');
+  const { ENTITIES } = await import('#src/modules/entities.js');
   const { openStorage } = await import('#src/storage/storage.js');
   const storage = await openStorage(config);
-  const dataSource = createDataSource(storage.database, createLogger(config));
+  const dataSource = createDataSource(storage.database, createLogger(config), ENTITIES);
   try {
     await dataSource.initialize();
     await work(dataSource);

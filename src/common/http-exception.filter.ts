@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { isWebPath, renderWebError } from '#src/web/web-errors.js';
+import { DomainError } from '#src/common/domain-error.js';
+import { HTTP_STATUS_OF_CODE } from '#src/common/error-codes.js';
 
 /** The one error shape of the HTTP surface: { statusCode, code, message, details? }. */
 export interface ErrorBody {
@@ -26,8 +27,9 @@ const CODE_BY_STATUS: Record<number, string> = {
 };
 
 /**
- * Known errors answer with their status and a code; anything else is logged
- * with an id and answered as a 500 that reveals nothing of the internals.
+ * Known errors answer with their status and a code (a DomainError's status is its code's row in
+ * HTTP_STATUS_OF_CODE); anything else is logged with an id and answered as a 500 that reveals
+ * nothing of the internals. The web layer extends this filter to answer its pages with pages.
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
@@ -39,12 +41,16 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const retryAfter = (exception as { retryAfterSeconds?: unknown }).retryAfterSeconds;
     if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     const req = host.switchToHttp().getRequest<Request>();
-    const body = this.bodyOf(exception);
-    if (req && isWebPath(req.path)) return renderWebError(req, res, body);
+    this.respond(req, res, this.bodyOf(exception));
+  }
+
+  /** Answers the error: JSON here; the web layer's filter answers its own paths with a page. */
+  protected respond(_req: Request | undefined, res: Response, body: ErrorBody): void {
     res.status(body.statusCode).json(body);
   }
 
   private statusOf(exception: unknown): number {
+    if (exception instanceof DomainError) return HTTP_STATUS_OF_CODE[exception.code];
     if (exception instanceof HttpException) return exception.getStatus();
     // Errors thrown by Express middleware (body parser: bad JSON, too large) carry a 4xx status.
     const status = (exception as { status?: unknown })?.status;

@@ -22,7 +22,7 @@ export function createValidationPipe(): ValidationPipe {
 export function validationFailed(errors: ValidationError[]): DomainError {
   const details = flatten(errors);
   const message = details.map((d) => d.problems.join('; ')).join('; ');
-  return new DomainError(400, 'validation_failed', message || 'invalid request', details);
+  return new DomainError('validation_failed', message || 'invalid request', details);
 }
 
 /** A DTO from plain values, validated as the API's pipe would (the web forms use the API's DTOs). */

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { AccessRepository } from '#src/modules/access/access.repository.js';
 import { InstitutionAccess } from '#src/modules/access/institution-access.js';
 import { AuditController } from '#src/modules/audit/audit.controller.js';
 import { AuditRepository } from '#src/modules/audit/audit.repository.js';
@@ -11,8 +13,19 @@ import { BlackoutsService } from '#src/modules/blackouts/blackouts.service.js';
 import { AuthGuard } from '#src/modules/auth/auth.guard.js';
 import { AuthService } from '#src/modules/auth/auth.service.js';
 import { LoginThrottle } from '#src/modules/auth/login-throttle.js';
+import { MeRepository } from '#src/modules/auth/me.repository.js';
 import { MeService } from '#src/modules/auth/me.service.js';
 import { SessionsRepository } from '#src/modules/auth/sessions.repository.js';
+import { EngagementCron } from '#src/modules/engagement/engagement.cron.js';
+import { EngagementProcessor } from '#src/modules/engagement/engagement.processor.js';
+import { EngagementRepository } from '#src/modules/engagement/engagement.repository.js';
+import { EngagementService } from '#src/modules/engagement/engagement.service.js';
+import { HealthController } from '#src/modules/health/health.controller.js';
+import { HealthIndicators } from '#src/modules/health/health.indicators.js';
+import { HealthRepository } from '#src/modules/health/health.repository.js';
+import { MetricsController } from '#src/modules/metrics/metrics.controller.js';
+import { MetricsRepository } from '#src/modules/metrics/metrics.repository.js';
+import { MetricsService } from '#src/modules/metrics/metrics.service.js';
 import { CampaignsController } from '#src/modules/campaigns/campaigns.controller.js';
 import { CampaignsRepository } from '#src/modules/campaigns/campaigns.repository.js';
 import { CampaignsService } from '#src/modules/campaigns/campaigns.service.js';
@@ -43,6 +56,9 @@ import { PostPublicationsService } from '#src/modules/posts/post-publications.se
 import { PostReviewService } from '#src/modules/posts/post-review.service.js';
 import { PostViewsService } from '#src/modules/posts/post-views.service.js';
 import { PublicationTargetsService } from '#src/modules/publishing/publication-targets.service.js';
+import { PublishProcessor, ReconcileProcessor } from '#src/modules/publishing/publish.processor.js';
+import { PublishingService } from '#src/modules/publishing/publishing.service.js';
+import { SchedulerCron } from '#src/modules/publishing/scheduler.cron.js';
 import { TargetsRepository } from '#src/modules/publishing/targets.repository.js';
 import { RecurrenceService } from '#src/modules/publishing/recurrence.service.js';
 import { Tx } from '#src/storage/tx.js';
@@ -53,17 +69,23 @@ import { MediaService } from '#src/modules/media/media.service.js';
 import { ReportsController } from '#src/modules/reports/reports.controller.js';
 import { ReportsRepository } from '#src/modules/reports/reports.repository.js';
 import { ReportsService } from '#src/modules/reports/reports.service.js';
-import { TransparencyController } from '#src/modules/reports/transparency.controller.js';
+
+/**
+ * The application's providers and controllers, composed here by role (docs/decisions.md 24): a
+ * feature is a folder of classes and contributes lines to these arrays, not a Nest module of its own.
+ */
 
 /** Shared by every role: the domain's repositories and services, plus the transaction carrier. */
 @Module({
   providers: [
     Tx,
+    AccessRepository,
     InstitutionAccess,
     LoginThrottle,
     AuditRepository,
     AuditService,
     SessionsRepository,
+    MeRepository,
     InstitutionsRepository,
     MembersRepository,
     PartnersRepository,
@@ -129,9 +151,9 @@ import { TransparencyController } from '#src/modules/reports/transparency.contro
 })
 export class DomainModule {}
 
-/** The REST API under /api: every route needs a session unless marked @Public(). */
+/** The api role's HTTP surface: the REST API under /api (every route needs a session unless marked @Public()), /health and /metrics. */
 @Module({
-  imports: [DomainModule],
+  imports: [DomainModule, TerminusModule.forRoot({ logger: false })],
   controllers: [
     AuthController,
     InstitutionsController,
@@ -147,8 +169,25 @@ export class DomainModule {}
     SandboxPageController,
     MediaController,
     ReportsController,
-    TransparencyController,
+    HealthController,
+    MetricsController,
   ],
-  providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [{ provide: APP_GUARD, useClass: AuthGuard }, HealthRepository, HealthIndicators, MetricsRepository, MetricsService],
 })
 export class ApiModule {}
+
+/** The worker role's processors and crons, with what only they use: publishing's and engagement's. */
+@Module({
+  imports: [DomainModule],
+  providers: [
+    PublishingService,
+    PublishProcessor,
+    ReconcileProcessor,
+    SchedulerCron,
+    EngagementRepository,
+    EngagementService,
+    EngagementProcessor,
+    EngagementCron,
+  ],
+})
+export class WorkerModule {}

@@ -2,7 +2,8 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { QueueOptions } from 'bullmq';
 import type { AppConfig } from '#src/config/config.js';
-import { ALL_QUEUES, redisConnectionOptions } from '#src/queue/queues.js';
+import { ALL_QUEUES } from '#src/queue/queues.js';
+import { redisConnectionOptions } from '#src/storage/redis.js';
 import type { QueueConnection } from '#src/storage/storage.js';
 
 @Module({})

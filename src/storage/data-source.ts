@@ -1,14 +1,14 @@
 import type { PoolConfig } from 'pg';
 import type { Logger as PinoLogger } from 'pino';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { PinoTypeOrmLogger } from '#src/storage/typeorm-logger.js';
-import { ENTITIES } from '#src/storage/entities.js';
 import { MIGRATIONS } from '#src/storage/migrations/index.js';
 
 /** Any number to tell our advisory lock apart from others; the same in every process. */
 const MIGRATION_LOCK_KEY = 7_400_117_001;
 
-export function createDataSource(database: PoolConfig, log: PinoLogger): DataSource {
+/** `entities`: the domain's entities (src/modules/entities.ts); storage is below the modules and takes them. */
+export function createDataSource(database: PoolConfig, log: PinoLogger, entities: DataSourceOptions['entities']): DataSource {
   return new DataSource({
     type: 'postgres',
     host: database.host,
@@ -17,7 +17,7 @@ export function createDataSource(database: PoolConfig, log: PinoLogger): DataSou
     password: typeof database.password === 'string' ? database.password : undefined,
     database: database.database,
     url: database.connectionString,
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     migrationsTableName: 'typeorm_migrations',
     migrationsTransactionMode: 'each',

@@ -10,8 +10,8 @@ import {
   type PostgresQueueBackend,
 } from 'bullmq';
 import type { AppConfig, StorageMode } from '#src/config/config.js';
-import { redisClusterOptions } from '#src/queue/queues.js';
 import { startEmbeddedPostgres } from '#src/storage/embedded-postgres.js';
+import { redisClusterOptions } from '#src/storage/redis.js';
 
 /**
  * What BullMQ connects to. Redis (one server, or a cluster) for scale-out; otherwise its PostgreSQL

@@ -1,11 +1,32 @@
+import type { Request } from 'express';
 import type { Action } from '#src/modules/access/policy.js';
+import type { Member } from '#src/modules/access/principal.js';
+import type { Institution } from '#src/modules/institutions/institution.entity.js';
 import { assetUrl } from '#src/web/assets.js';
 import { html, type SafeHtml } from '#src/web/html.js';
-import { LOCALE_NAMES, STAFF_LOCALES } from '#src/web/i18n/i18n.js';
+import { type I18n, LOCALE_NAMES, type Locale, STAFF_LOCALES } from '#src/web/i18n/i18n.js';
 import type { MessageKey } from '#src/web/i18n/messages.js';
-import type { WebContext } from '#src/web/web-context.js';
 
 export type NavKey = 'home' | 'calendar' | 'compose' | 'review' | 'campaigns' | 'channels' | 'blackouts' | 'members' | 'audit';
+
+/**
+ * What the layout reads of a request's context. WebContext (web-context.ts) has all of it; declared
+ * here so that the layout does not import the context that renders with it (no import cycle).
+ */
+export interface PageContext {
+  readonly req: Request;
+  readonly i18n: I18n;
+  readonly csrf: string;
+  readonly locale: Locale;
+  readonly user: { displayName: string; isSystemAdmin: boolean } | null;
+  readonly memberships: ReadonlyArray<{ institutionId: string }>;
+  readonly institution: Pick<Institution, 'id' | 'name' | 'timeZone' | 'suspendedAt' | 'suspensionReason'> | null;
+  readonly member: Pick<Member, 'role'> | null;
+  readonly notice: string | null;
+  t(key: MessageKey, values?: Record<string, string | number | Date>): string;
+  can(action: Action): boolean;
+  path(rest?: string): string;
+}
 
 export interface PageOptions {
   title: string;
@@ -28,9 +49,9 @@ const NAV: Array<{ key: NavKey; href: string; label: MessageKey; action: Action 
 ];
 
 /** The hidden field every state-changing form carries. */
-export const csrfField = (ctx: WebContext) => html`<input type="hidden" name="_csrf" value="${ctx.csrf}">`;
+export const csrfField = (ctx: Pick<PageContext, 'csrf'>) => html`<input type="hidden" name="_csrf" value="${ctx.csrf}">`;
 
-function header(ctx: WebContext, active: NavKey | undefined): SafeHtml {
+function header(ctx: PageContext, active: NavKey | undefined): SafeHtml {
   const inst = ctx.institution;
   const nav = inst
     ? html`<nav aria-label="${ctx.t('nav.label')}"><ul class="nav">${NAV.filter((n) => ctx.can(n.action)).map(
@@ -53,7 +74,7 @@ ${nav}
 </header>`;
 }
 
-function languageForm(ctx: WebContext): SafeHtml {
+function languageForm(ctx: PageContext): SafeHtml {
   return html`<form method="post" action="/lang" class="inline lang">${csrfField(ctx)}
 <input type="hidden" name="next" value="${ctx.req.originalUrl}">
 <label for="lang-select">${ctx.t('nav.language')}</label>
@@ -61,14 +82,14 @@ function languageForm(ctx: WebContext): SafeHtml {
 <button type="submit">${ctx.t('nav.changeLanguage')}</button></form>`;
 }
 
-function banners(ctx: WebContext): SafeHtml {
+function banners(ctx: PageContext): SafeHtml {
   const inst = ctx.institution;
   if (!inst?.suspendedAt) return html``;
   return html`<div class="banner danger" role="alert"><strong>${ctx.t('banner.suspended')}</strong> ${ctx.t('banner.suspendedSince', { since: ctx.i18n.dateTime(inst.suspendedAt) })}
 ${inst.suspensionReason ? html`<br>${ctx.t('banner.reason')} ${inst.suspensionReason}` : ''}</div>`;
 }
 
-export function renderPage(ctx: WebContext, o: PageOptions): string {
+export function renderPage(ctx: PageContext, o: PageOptions): string {
   const inst = ctx.institution;
   const notice = ctx.notice;
   const title = [o.title, inst?.name, 'CivicPost'].filter(Boolean).join(' · ');

@@ -92,7 +92,7 @@ export class Csrf {
       // The API's login uses no session (and takes JSON only, which a form on another site cannot send).
       if (req.path.startsWith('/api/') && (!hasSession || req.path === '/api/auth/login')) return next();
       if (this.utils.validateRequest(req)) return next();
-      next(new DomainError(403, 'csrf_failed', 'the form is out of date or came from another site: reload the page and send it again'));
+      next(new DomainError('csrf_failed', 'the form is out of date or came from another site: reload the page and send it again'));
     };
   }
 }

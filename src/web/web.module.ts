@@ -12,9 +12,10 @@ import { ComposerPageController } from '#src/web/pages/composer.controller.js';
 import { MemberPagesController } from '#src/web/pages/members.controller.js';
 import { PostPageController } from '#src/web/pages/post.controller.js';
 import { ReviewPageController } from '#src/web/pages/review.controller.js';
+import { TransparencyController } from '#src/web/transparency/transparency.controller.js';
 import { WebContexts } from '#src/web/web-context.js';
 
-/** The staff and volunteers' pages, server-rendered by the api process over the same services as the REST API. */
+/** The staff and volunteers' pages and the public transparency pages, server-rendered by the api process over the same services as the REST API. */
 @Module({
   imports: [DomainModule],
   controllers: [
@@ -30,6 +31,7 @@ import { WebContexts } from '#src/web/web-context.js';
     BlackoutPagesController,
     MemberPagesController,
     AuditPageController,
+    TransparencyController,
   ],
   providers: [WebContexts],
 })

@@ -2,6 +2,7 @@ import pino from 'pino';
 import type { PoolConfig } from 'pg';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '#src/config/config.js';
+import { ENTITIES } from '#src/modules/entities.js';
 import { createDataSource, migrate } from '#src/storage/data-source.js';
 import { startEmbeddedPostgres } from '#src/storage/embedded-postgres.js';
 import { provisionStorage, type TestStorage } from '#test/support/test-storage.js';
@@ -33,7 +34,7 @@ export async function openTestDatabase(): Promise<TestDatabase> {
     } else {
       database = { connectionString: config.databaseUrl };
     }
-    const dataSource = createDataSource(database, pino({ level: 'warn' }));
+    const dataSource = createDataSource(database, pino({ level: 'warn' }), ENTITIES);
     await dataSource.initialize();
     closers.push(() => dataSource.destroy());
     await migrate(dataSource);

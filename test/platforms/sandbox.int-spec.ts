@@ -14,6 +14,7 @@ import { loadConfig } from '#src/config/config.js';
 import type { Connection, PublishRequest } from '#src/platforms/platform-adapter.js';
 import { SandboxRepository } from '#src/modules/sandbox/sandbox.repository.js';
 import { SandboxAdapter, type SandboxBehaviour } from '#src/platforms/sandbox/sandbox.adapter.js';
+import { ENTITIES } from '#src/modules/entities.js';
 import { createDataSource, migrate } from '#src/storage/data-source.js';
 import { openStorage, type Storage } from '#src/storage/storage.js';
 import { Tx } from '#src/storage/tx.js';
@@ -32,7 +33,7 @@ let pending: SandboxBehaviour = {};
 beforeAll(async () => {
   storage = await provisionStorage();
   opened = await openStorage(loadConfig({ ...storage.env, LOG_LEVEL: 'warn' }));
-  dataSource = createDataSource(opened.database, pino({ level: 'warn' }));
+  dataSource = createDataSource(opened.database, pino({ level: 'warn' }), ENTITIES);
   await dataSource.initialize();
   await migrate(dataSource);
   tx = new Tx(dataSource);

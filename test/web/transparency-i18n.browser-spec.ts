@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
-import { transparencyLocale } from '#src/modules/reports/transparency-page.js';
+import { transparencyLocale } from '#src/web/transparency/transparency-page.js';
 import { I18n, PUBLIC_LOCALES } from '#src/web/i18n/i18n.js';
 import * as catalog from '#src/web/i18n/transparency.messages.js';
 import { TestApi } from '#test/support/api.js';

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { notFound } from '#src/common/domain-error.js';
+import { AccessRepository } from '#src/modules/access/access.repository.js';
 import type { Member, Principal } from '#src/modules/access/principal.js';
 import { assertCan, type Action } from '#src/modules/access/policy.js';
-import { CampaignPartner } from '#src/modules/campaigns/campaign.entity.js';
-import { Membership } from '#src/modules/institutions/membership.entity.js';
-import { Tx } from '#src/storage/tx.js';
 
 /**
  * Tenant isolation in one place: a caller who is not a member of an institution
@@ -12,10 +10,10 @@ import { Tx } from '#src/storage/tx.js';
  */
 @Injectable()
 export class InstitutionAccess {
-  constructor(private readonly tx: Tx) {}
+  constructor(private readonly access: AccessRepository) {}
 
   async member(principal: Principal, institutionId: string): Promise<Member> {
-    const m = await this.tx.manager.getRepository(Membership).findOneBy({ institutionId, userId: principal.userId });
+    const m = await this.access.membership(institutionId, principal.userId);
     if (!m) throw notFound('institution');
     return { userId: m.userId, institutionId: m.institutionId, role: m.role, partnerId: m.partnerId };
   }
@@ -30,6 +28,6 @@ export class InstitutionAccess {
   /** Contributors see only campaigns shared with their partner; everyone else sees all. */
   async campaignVisible(member: Member, campaignId: string): Promise<boolean> {
     if (member.role !== 'contributor') return true;
-    return this.tx.manager.getRepository(CampaignPartner).existsBy({ campaignId, partnerId: member.partnerId! });
+    return this.access.campaignSharedWith(campaignId, member.partnerId!);
   }
 }

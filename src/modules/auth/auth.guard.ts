@@ -20,8 +20,7 @@ export class AuthGuard implements CanActivate {
       ? header.slice(7).trim()
       : (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
     const principal = token ? await this.auth.authenticate(token) : null;
-    if (!principal)
-      throw new DomainError(401, 'unauthenticated', 'log in first: no valid session (it may have expired or been logged out)');
+    if (!principal) throw new DomainError('unauthenticated', 'log in first: no valid session (it may have expired or been logged out)');
     req.principal = principal;
     return true;
   }

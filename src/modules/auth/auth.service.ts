@@ -41,7 +41,7 @@ export class AuthService {
         action: 'auth.login_failed',
         data: { email: email.toLowerCase() },
       });
-      throw new DomainError(401, 'invalid_credentials', 'e-mail or password is wrong');
+      throw new DomainError('invalid_credentials', 'e-mail or password is wrong');
     }
     await this.throttle.succeeded(email);
     // A fresh random token for every login: a token known before login (fixation) is never reused.
@@ -89,7 +89,7 @@ export class AuthService {
   async changePassword(principal: Principal, current: string, next: string): Promise<void> {
     const user = await this.sessions.findUserWithHash(principal.userId);
     if (!user || !(await verifyPassword(current, user.passwordHash))) {
-      throw new DomainError(400, 'invalid_credentials', 'currentPassword is wrong', [{ field: 'currentPassword', problems: ['is wrong'] }]);
+      throw new DomainError('current_password_wrong', 'currentPassword is wrong', [{ field: 'currentPassword', problems: ['is wrong'] }]);
     }
     const hash = await hashPassword(next);
     await this.tx.run(async () => {

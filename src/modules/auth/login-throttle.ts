@@ -42,7 +42,7 @@ export class TooManyAttemptsError extends DomainError {
     message: string,
     readonly retryAfterSeconds: number,
   ) {
-    super(429, 'too_many_requests', `${message}: try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+    super('too_many_requests', `${message}: try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
   }
 }
 

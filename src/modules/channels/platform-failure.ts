@@ -10,20 +10,18 @@ export function platformFailure(platform: string, err: unknown, doing: string): 
   const e = err instanceof PlatformError ? err : new PlatformError('transient', (err as Error)?.message ?? String(err));
   switch (e.kind) {
     case 'auth':
-      return new DomainError(422, 'credentials_refused', `${platform} refused the channel's credentials while ${doing}: ${e.message}`);
+      return new DomainError('credentials_refused', `${platform} refused the channel's credentials while ${doing}: ${e.message}`);
     case 'invalid':
     case 'duplicate':
-      return new DomainError(422, 'platform_refused', `${platform} refused ${doing}: ${e.message}`);
+      return new DomainError('platform_refused', `${platform} refused ${doing}: ${e.message}`);
     case 'rate_limit':
       return new DomainError(
-        429,
         'platform_rate_limited',
         `${platform} asks to wait${e.resetAt ? ` until ${e.resetAt.toISOString()}` : ''} before ${doing}`,
         e.resetAt ? { retryAt: e.resetAt } : undefined,
       );
     default:
       return new DomainError(
-        502,
         'platform_unavailable',
         `${platform} did not answer as expected while ${doing} (${e.kind}): ${e.message}; try again later`,
       );

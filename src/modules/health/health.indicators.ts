@@ -2,9 +2,9 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Queue } from 'bullmq';
-import { DataSource } from 'typeorm';
 import { withTimeout } from '#src/common/with-timeout.js';
 import { STORAGE } from '#src/common/tokens.js';
+import { HealthRepository } from '#src/modules/health/health.repository.js';
 import { QUEUES } from '#src/queue/queues.js';
 import type { Storage } from '#src/storage/storage.js';
 
@@ -14,7 +14,7 @@ const CHECK_TIMEOUT_MS = 3_000;
 export class HealthIndicators {
   constructor(
     private readonly indicator: HealthIndicatorService,
-    private readonly dataSource: DataSource,
+    private readonly health: HealthRepository,
     @Inject(getQueueToken(QUEUES.publish)) private readonly publishQueue: Queue,
     @Inject(STORAGE) private readonly storage: Storage,
   ) {}
@@ -26,7 +26,7 @@ export class HealthIndicators {
   async database() {
     const check = this.indicator.check('database');
     try {
-      await withTimeout(this.dataSource.query('SELECT 1'), CHECK_TIMEOUT_MS, 'no answer within 3 s');
+      await withTimeout(this.health.ping(), CHECK_TIMEOUT_MS, 'no answer within 3 s');
       return check.up({ storage: this.storage.mode });
     } catch (err) {
       return check.down({ message: (err as Error).message });

@@ -60,14 +60,12 @@ export class MediaService {
     if (bytes.length === 0) throw fieldError('file', 'is empty', 'the file is empty');
     if (bytes.length > MAX_UPLOAD_BYTES)
       throw new DomainError(
-        413,
         'media_too_large',
         `the image is ${bytes.length} bytes; CivicPost accepts images up to ${MAX_UPLOAD_BYTES} bytes`,
       );
     const sniffed = await fileTypeFromBuffer(bytes);
     if (!sniffed || !ACCEPTED_TYPES.includes(sniffed.mime)) {
       throw new DomainError(
-        415,
         'media_type_not_accepted',
         `the file's content is ${sniffed ? sniffed.mime : 'not a recognised image'} (whatever its name or Content-Type say); accepted: ${ACCEPTED_TYPES.join(', ')}`,
       );

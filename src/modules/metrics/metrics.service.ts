@@ -3,8 +3,8 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import { DataSource } from 'typeorm';
 import { CHANNEL_STATUSES } from '#src/modules/channels/channel.entity.js';
+import { MetricsRepository } from '#src/modules/metrics/metrics.repository.js';
 import { ALL_QUEUES } from '#src/queue/queues.js';
 
 const JOB_STATES = ['waiting', 'delayed', 'active', 'prioritized', 'waiting-children', 'failed', 'completed'] as const;
@@ -23,7 +23,7 @@ export class MetricsService implements OnModuleInit {
 
   constructor(
     private readonly moduleRef: ModuleRef,
-    private readonly dataSource: DataSource,
+    private readonly metrics: MetricsRepository,
   ) {}
 
   onModuleInit(): void {
@@ -43,17 +43,14 @@ export class MetricsService implements OnModuleInit {
         });
       },
     });
-    const db = this.dataSource;
+    const db = this.metrics;
     new Gauge({
       name: 'civicpost_publications',
       help: 'Publication targets on their way out, by status (all institutions). unconfirmed: waiting for the platform to be asked, or for a person.',
       labelNames: ['status'],
       registers: [this.registry],
       async collect() {
-        const rows: Array<{ status: string; n: string }> = await db.query(
-          `SELECT status, count(*) AS n FROM publication_targets WHERE status = ANY ($1::text[]) GROUP BY status`,
-          [PIPELINE_STATES],
-        );
+        const rows = await db.targetsByStatus(PIPELINE_STATES);
         for (const status of PIPELINE_STATES) this.set({ status }, Number(rows.find((r) => r.status === status)?.n ?? 0));
       },
     });
@@ -62,11 +59,7 @@ export class MetricsService implements OnModuleInit {
       help: 'How long ago the oldest publication that is due and not yet out (scheduled, queued or publishing) was due; 0 when none is.',
       registers: [this.registry],
       async collect() {
-        const [row]: Array<{ s: string | null }> = await db.query(
-          `SELECT extract(epoch FROM now() - min(scheduled_at)) AS s FROM publication_targets
-            WHERE status IN ('scheduled', 'queued', 'publishing') AND scheduled_at <= now()`,
-        );
-        this.set(Math.max(0, Number(row?.s ?? 0)));
+        this.set(Math.max(0, Number((await db.oldestOverdueSeconds()) ?? 0)));
       },
     });
     new Gauge({
@@ -75,7 +68,7 @@ export class MetricsService implements OnModuleInit {
       labelNames: ['status'],
       registers: [this.registry],
       async collect() {
-        const rows: Array<{ status: string; n: string }> = await db.query(`SELECT status, count(*) AS n FROM channels GROUP BY status`);
+        const rows = await db.channelsByStatus();
         for (const status of CHANNEL_STATUSES) this.set({ status }, Number(rows.find((r) => r.status === status)?.n ?? 0));
       },
     });

@@ -70,7 +70,7 @@ export class PostReviewService {
       if (post.status !== 'in_review')
         throw conflict('invalid_transition', `only a post in review can be approved; this one is ${post.status}`);
       if ((await this.repo.authors(post.id)).includes(p.userId)) {
-        throw new DomainError(403, 'self_approval', 'you wrote or edited this post: another editor must approve it');
+        throw new DomainError('self_approval', 'you wrote or edited this post: another editor must approve it');
       }
       if (post.scheduledAt && !post.blackoutOverrideReason)
         await this.blackouts.assertOpen(post.institutionId, await this.ownChannels(post), post.scheduledAt);

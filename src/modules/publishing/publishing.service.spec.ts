@@ -414,9 +414,9 @@ describe('PublishingService: reconciling an unconfirmed publication', () => {
 });
 
 describe('PublishingService: a scheduler pass', () => {
-  /** The pass takes an advisory lock through the transaction's manager: answer it, as PostgreSQL would. */
+  /** The pass runs only while it holds the scheduler's advisory lock (another process may). */
   function withLock(s: ReturnType<typeof setup>, locked: boolean) {
-    Object.defineProperty(s.tx, 'manager', { get: () => ({ query: async () => [{ locked }] }) });
+    s.targets.lockScheduler.mockResolvedValue(locked);
     s.mock(RecurrenceService).postsToExtend.mockResolvedValue([]);
     s.targets.promoteDue.mockResolvedValue([]);
     s.targets.queuedLongAgo.mockResolvedValue([]);

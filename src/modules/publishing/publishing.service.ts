@@ -19,7 +19,6 @@ import { publicationText } from '#src/modules/publishing/publication-text.js';
 import { jobIds, PUBLISH_JOB_OPTIONS, QUEUES, RECONCILE_JOB_OPTIONS, type PublishJob, type ReconcileJob } from '#src/queue/queues.js';
 import { Tx } from '#src/storage/tx.js';
 
-const SCHEDULER_LOCK_KEY = 7_400_117_004;
 const BATCH = 5_000;
 /** Jobs per addBulk call. */
 const ADD_CHUNK = 500;
@@ -69,10 +68,7 @@ export class PublishingService {
     const now = this.clock.now();
     const until = new Date(now.getTime() + this.config.publishing.dueWindowSeconds * 1000);
     const result = await this.tx.run(async () => {
-      const [{ locked }] = (await this.tx.manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SCHEDULER_LOCK_KEY])) as Array<{
-        locked: boolean;
-      }>;
-      if (!locked) return undefined;
+      if (!(await this.targets.lockScheduler())) return undefined;
       // Recurring posts' next occurrences first, so those due now are queued in this same pass.
       for (const post of await this.recurrence.postsToExtend(now, 100)) await this.recurrence.materialize(post, now);
       const fresh = await this.targets.promoteDue(until, now, BATCH);

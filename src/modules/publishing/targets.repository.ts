@@ -57,6 +57,8 @@ export interface MoveEffects {
   resetAttempts?: boolean;
 }
 
+const SCHEDULER_LOCK_KEY = 7_400_117_004;
+
 /** The publishing pipeline's reads and conditional writes on publication targets. */
 @Injectable()
 export class TargetsRepository {
@@ -64,6 +66,14 @@ export class TargetsRepository {
 
   private get targets() {
     return this.tx.manager.getRepository(PublicationTarget);
+  }
+
+  /** Whether this transaction holds the scheduler's advisory lock (one process runs a pass at a time); never waits. */
+  async lockScheduler(): Promise<boolean> {
+    const [row]: Array<{ locked: boolean }> = await this.tx.manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [
+      SCHEDULER_LOCK_KEY,
+    ]);
+    return row?.locked ?? false;
   }
 
   /**

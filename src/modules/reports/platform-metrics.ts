@@ -15,7 +15,7 @@ export function platformNames<P extends string>(registry: PlatformRegistry<P>): 
  * Which metrics each platform's API gives (its descriptor's `metrics`; see docs/platforms.md and each
  * adapter's fetchMetrics): what the methodology section of the transparency report states. Each
  * platform's note is the catalog message `transparency.platformNote.<platform>`
- * (src/web/i18n/transparency.messages.ts), in English in report.json and in the reader's language on the page.
+ * (src/web/i18n/transparency.messages.ts, worded by src/web/transparency/), in English in report.json and in the reader's language on the page.
  */
 export function platformMetrics<P extends string>(registry: PlatformRegistry<P>): Record<P, { provides: MetricName[] }> {
   return registry.table((d) => ({ provides: [...d.metrics] }));

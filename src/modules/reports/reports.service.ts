@@ -34,7 +34,7 @@ import {
   type ReportInstitution,
   type TopRow,
 } from '#src/modules/reports/reports.repository.js';
-import { describeCadence, ENGLISH, METHOD_NOTES, type TransparencyReport } from '#src/modules/reports/transparency-report.js';
+import type { TransparencyData } from '#src/modules/reports/transparency-data.js';
 
 export interface PeriodQuery {
   from?: string;
@@ -62,9 +62,6 @@ export function excerpt(text: string, max = 200): string {
   const space = cut.lastIndexOf(' ');
   return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
-
-/** Its wording is in the transparency catalog now; still exported from here for existing callers. */
-export { describeCadence } from '#src/modules/reports/transparency-report.js';
 
 /** Internal analytics (editors and admins) and the public transparency report, both from the engagement rollups. */
 @Injectable()
@@ -192,7 +189,7 @@ export class ReportsService {
   }
 
   /** The public report of an institution that publishes one; any other slug is not found. */
-  async transparency(slug: string, q: PeriodQuery): Promise<TransparencyReport> {
+  async transparency(slug: string, q: PeriodQuery): Promise<TransparencyData> {
     return this.transparencyOf(await this.publicInstitution(slug), q);
   }
 
@@ -205,7 +202,7 @@ export class ReportsService {
     slug: string,
     q: PeriodQuery,
     withSandbox = false,
-  ): Promise<{ report: TransparencyReport; languages: string[]; cadence: CadenceStep[]; sandboxPublications: number }> {
+  ): Promise<{ report: TransparencyData; languages: string[]; cadence: CadenceStep[]; sandboxPublications: number }> {
     const institution = await this.publicInstitution(slug);
     const report = await this.transparencyOf(institution, q, withSandbox ? 'training' : 'public');
     const period = resolvePeriod(q, institution.timeZone, this.clock.now(), last12Months(institution.timeZone));
@@ -223,7 +220,7 @@ export class ReportsService {
    * The public report leaves sandbox (training) channels out: they never published anything. Only the
    * page's training preview (`training`) counts them, labelled as such; report.json, CSV and PDF never do.
    */
-  private async transparencyOf(institution: ReportInstitution, q: PeriodQuery, audience: Audience = 'public'): Promise<TransparencyReport> {
+  private async transparencyOf(institution: ReportInstitution, q: PeriodQuery, audience: Audience = 'public'): Promise<TransparencyData> {
     const now = this.clock.now();
     const period = resolvePeriod(q, institution.timeZone, now, last12Months(institution.timeZone));
     const asOf = this.asOf(period, now);
@@ -236,7 +233,7 @@ export class ReportsService {
       await this.reports.withdrawn(id, period, audience),
       await this.reports.newestCollection(id),
     ];
-    const totals: TransparencyReport['totals'] = { published: 0, withdrawn: 0, ...EMPTY, engagement: null };
+    const totals: TransparencyData['totals'] = { published: 0, withdrawn: 0, ...EMPTY, engagement: null };
     for (const r of months) {
       totals.published += r.published;
       totals.withdrawn += r.withdrawn;
@@ -309,16 +306,13 @@ export class ReportsService {
         campaign: w.campaignTitle,
       })),
       methodology: {
-        engagementDefinition: ENGLISH.t('transparency.method.definition'),
-        collectionCadence: describeCadence(this.config.metrics.cadence),
+        cadence: this.config.metrics.cadence,
         newestCollectionAt: newest ? new Date(newest).toISOString() : null,
         platforms: platforms.map((pl) => ({
           platform: pl,
           name: PLATFORM_NAMES[pl],
           provides: PLATFORM_METRICS[pl].provides,
-          note: ENGLISH.t(`transparency.platformNote.${pl}`),
         })),
-        notes: METHOD_NOTES.map((key) => ENGLISH.t(key)),
       },
     };
   }

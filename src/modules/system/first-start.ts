@@ -1,12 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '#src/config/config.js';
-import { Channel } from '#src/modules/channels/channel.entity.js';
-import { Institution } from '#src/modules/institutions/institution.entity.js';
-import { Membership } from '#src/modules/institutions/membership.entity.js';
+import { FirstStartRepository } from '#src/modules/system/first-start.repository.js';
 import { generatePassword, hashPassword } from '#src/modules/users/password-hasher.js';
-import { User } from '#src/modules/users/user.entity.js';
-
-const FIRST_START_LOCK_KEY = 7_400_117_002;
+import { Tx } from '#src/storage/tx.js';
 export const DEFAULT_ADMIN_EMAIL = 'admin@civicpost.local';
 export const DEMO_SLUG = 'demo';
 
@@ -26,12 +22,14 @@ export interface FirstStartResult {
 export async function firstStart(dataSource: DataSource, config: AppConfig): Promise<FirstStartResult | undefined> {
   const generatedPassword = config.adminPassword ? undefined : generatePassword();
   const passwordHash = await hashPassword(config.adminPassword ?? generatedPassword!);
-  return dataSource.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [FIRST_START_LOCK_KEY]);
-    if ((await tx.getRepository(User).count()) > 0) return undefined;
+  const tx = new Tx(dataSource);
+  const store = new FirstStartRepository(tx);
+  return tx.run(async () => {
+    await store.lock();
+    if (await store.anyUser()) return undefined;
 
     const adminEmail = (config.adminEmail ?? DEFAULT_ADMIN_EMAIL).toLowerCase();
-    const admin = await tx.getRepository(User).save({
+    const admin = await store.createUser({
       email: adminEmail,
       displayName: 'Administrator',
       passwordHash,
@@ -41,15 +39,15 @@ export async function firstStart(dataSource: DataSource, config: AppConfig): Pro
     const result: FirstStartResult = { adminEmail, generatedPassword };
 
     if (config.storage === 'embedded' && config.seedDemo) {
-      const demo = await tx.getRepository(Institution).save({
+      const demo = await store.createInstitution({
         name: 'Demo City Hall',
         slug: DEMO_SLUG,
         timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
         languages: ['en'],
         transparencyEnabled: true,
       });
-      await tx.getRepository(Membership).save({ institutionId: demo.id, userId: admin.id, role: 'admin' });
-      await tx.getRepository(Channel).save({
+      await store.addMember({ institutionId: demo.id, userId: admin.id, role: 'admin' });
+      await store.createChannel({
         institutionId: demo.id,
         platform: 'sandbox',
         displayName: 'Sandbox (training: nothing leaves CivicPost)',

@@ -1,12 +1,9 @@
 import { IntlMessageFormat } from 'intl-messageformat';
+import type { Locale } from '#src/web/i18n/locales.js';
 import { MESSAGES, type MessageKey } from '#src/web/i18n/messages.js';
 
-/** Staff pages are complete in these; the public transparency page also in Polish, Bosnian and Ukrainian. */
-export const STAFF_LOCALES = ['en', 'ro'] as const;
-export const PUBLIC_LOCALES = ['en', 'ro', 'pl', 'bs', 'uk'] as const;
-export type Locale = (typeof PUBLIC_LOCALES)[number];
-
-export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', ro: 'Română', pl: 'Polski', bs: 'Bosanski', uk: 'Українська' };
+// The locales live in their own file, below the catalogs that are keyed by them; re-exported for callers.
+export { LOCALE_NAMES, PUBLIC_LOCALES, STAFF_LOCALES, type Locale } from '#src/web/i18n/locales.js';
 
 export const LANG_COOKIE = 'civicpost_lang';
 

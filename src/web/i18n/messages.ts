@@ -1,4 +1,4 @@
-import type { Locale } from '#src/web/i18n/i18n.js';
+import type { Locale } from '#src/web/i18n/locales.js';
 import * as audit from '#src/web/i18n/audit.messages.js';
 import * as blackouts from '#src/web/i18n/blackouts.messages.js';
 import * as calendar from '#src/web/i18n/calendar.messages.js';

@@ -151,7 +151,7 @@ export class ChannelPagesController {
     this.mustManage(ctx);
     const platform = str(body.platform);
     if (!isPlatform(platform))
-      throw new DomainError(400, 'validation_failed', 'platform must be one of the platforms CivicPost knows', [
+      throw new DomainError('validation_failed', 'platform must be one of the platforms CivicPost knows', [
         { field: 'platform', problems: ['is not a known platform'] },
       ]);
     const typed = readPlatformFields(platform, body);
@@ -314,7 +314,7 @@ export class ChannelPagesController {
     this.mustManage(ctx);
     const status = str(body.status);
     if (status !== 'active' && status !== 'disabled')
-      throw new DomainError(400, 'validation_failed', 'status must be active or disabled', [
+      throw new DomainError('validation_failed', 'status must be active or disabled', [
         { field: 'status', problems: ['must be active or disabled'] },
       ]);
     await this.channels.update(ctx.requiredPrincipal, ctx.requiredInstitution.id, channelId, await toDto(UpdateChannelDto, { status }));

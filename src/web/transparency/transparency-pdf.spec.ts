@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { renderTransparencyPdf } from '#src/modules/reports/transparency-pdf.js';
-import type { TransparencyReport } from '#src/modules/reports/transparency-report.js';
+import { renderTransparencyPdf } from '#src/web/transparency/transparency-pdf.js';
+import type { TransparencyReport } from '#src/web/transparency/transparency-report.js';
 import { pdfText } from '#test/browser/pdf-text.js';
 
 const nulls = { likes: null, reposts: null, replies: null, quotes: null, impressions: null, clicks: null };

@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { METRICS } from '#src/modules/reports/platform-metrics.js';
-import type { TransparencyReport } from '#src/modules/reports/transparency-report.js';
+import type { TransparencyReport } from '#src/web/transparency/transparency-report.js';
 
 /** Stable column names of report.csv, schema 1.0 (docs/open-data.md): one row per month and channel. */
 export const CSV_COLUMNS = ['schema_version', 'institution', 'month', 'channel', 'platform', 'published', 'withdrawn', ...METRICS] as const;

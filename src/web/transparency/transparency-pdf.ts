@@ -2,8 +2,8 @@ import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import type { CadenceStep } from '#src/config/config.js';
 import { METRICS } from '#src/modules/reports/platform-metrics.js';
-import { COUNT_KEY, ReportWords } from '#src/modules/reports/transparency-page.js';
-import { describeCadence, ENGLISH, METHOD_NOTES, type TransparencyReport } from '#src/modules/reports/transparency-report.js';
+import { COUNT_KEY, ReportWords } from '#src/web/transparency/transparency-page.js';
+import { describeCadence, ENGLISH, METHOD_NOTES, type TransparencyReport } from '#src/web/transparency/transparency-report.js';
 import type { I18n } from '#src/web/i18n/i18n.js';
 
 /**

@@ -6,10 +6,11 @@ import { notFound } from '#src/common/domain-error.js';
 import { Public } from '#src/modules/auth/auth.decorators.js';
 import { PeriodQueryDto } from '#src/modules/reports/dto/report-query.dto.js';
 import { ReportsService } from '#src/modules/reports/reports.service.js';
-import { renderTransparencyCsv } from '#src/modules/reports/transparency-csv.js';
-import { renderTransparencyPage, TRANSPARENCY_CSP, transparencyLocale } from '#src/modules/reports/transparency-page.js';
-import { renderTransparencyPdf } from '#src/modules/reports/transparency-pdf.js';
+import { renderTransparencyCsv } from '#src/web/transparency/transparency-csv.js';
+import { renderTransparencyPage, TRANSPARENCY_CSP, transparencyLocale } from '#src/web/transparency/transparency-page.js';
 import { I18n } from '#src/web/i18n/i18n.js';
+import { renderTransparencyPdf } from '#src/web/transparency/transparency-pdf.js';
+import { inEnglish } from '#src/web/transparency/transparency-report.js';
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -27,7 +28,7 @@ export class TransparencyPageQueryDto extends PeriodQueryDto {
 }
 
 /**
- * The public transparency report, no login, for institutions that publish one (404 otherwise):
+ * The public transparency report (data from modules/reports, worded and rendered here), no login, for institutions that publish one (404 otherwise):
  * the page, and the same report as open data (JSON, CSV) and for printing (PDF). Pages are not
  * API operations, so this stays out of the OpenAPI document; docs/open-data.md describes the data.
  */
@@ -37,9 +38,9 @@ export class TransparencyPageQueryDto extends PeriodQueryDto {
 export class TransparencyController {
   constructor(private readonly reports: ReportsService) {}
 
-  private report(slug: string, q: PeriodQueryDto) {
+  private async report(slug: string, q: PeriodQueryDto) {
     if (!SLUG.test(slug) || slug.length > 100) throw notFound('transparency report');
-    return this.reports.transparency(slug, q);
+    return inEnglish(await this.reports.transparency(slug, q));
   }
 
   /** The report, and the reader's language (see transparencyLocale), which the answer states and varies on. */
@@ -51,11 +52,13 @@ export class TransparencyController {
     withSandbox = false,
   ) {
     if (!SLUG.test(slug) || slug.length > 100) throw notFound('transparency report');
-    const { report, languages, cadence, sandboxPublications } = await this.reports.transparencyPage(
-      slug,
-      { from: q.from, to: q.to },
-      withSandbox,
-    );
+    const {
+      report: data,
+      languages,
+      cadence,
+      sandboxPublications,
+    } = await this.reports.transparencyPage(slug, { from: q.from, to: q.to }, withSandbox);
+    const report = inEnglish(data);
     const { locale } = transparencyLocale(q.lang, acceptLanguage, languages);
     res.setHeader('Content-Language', locale);
     res.setHeader('Vary', 'Accept-Language');

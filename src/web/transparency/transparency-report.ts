@@ -1,6 +1,7 @@
 import type { CadenceStep } from '#src/config/config.js';
 import type { Platform } from '#src/modules/channels/channel.entity.js';
-import type { MetricName, MetricValues } from '#src/modules/reports/platform-metrics.js';
+import type { MetricName } from '#src/modules/reports/platform-metrics.js';
+import type { TransparencyData } from '#src/modules/reports/transparency-data.js';
 import { I18n } from '#src/web/i18n/i18n.js';
 
 /**
@@ -8,56 +9,7 @@ import { I18n } from '#src/web/i18n/i18n.js';
  * serves as is, and what the page, the CSV and the PDF are rendered from. Only published
  * publications on real platforms appear; nobody's identity does.
  */
-export interface TransparencyReport {
-  schemaVersion: '1.0';
-  licence: string;
-  generatedAt: string;
-  institution: { name: string; slug: string; timeZone: string };
-  /** from <= published < to (instants); firstDay and lastDay in the institution's time zone. */
-  period: { from: string; to: string; firstDay: string; lastDay: string };
-  engagementAsOf: string;
-  totals: { published: number; withdrawn: number; engagement: number | null } & MetricValues;
-  publicationsByMonthAndChannel: Array<
-    { month: string; channel: string; platform: Platform; published: number; withdrawn: number } & MetricValues
-  >;
-  campaigns: Array<
-    {
-      title: string;
-      goal: string;
-      startsOn: string;
-      endsOn: string;
-      partners: string[];
-      published: number;
-      engagement: number | null;
-    } & MetricValues
-  >;
-  punctuality: {
-    count: number;
-    p50Seconds: number | null;
-    p95Seconds: number | null;
-    maxSeconds: number | null;
-    byChannel: Array<{
-      channel: string;
-      platform: Platform;
-      count: number;
-      p50Seconds: number | null;
-      p95Seconds: number | null;
-      maxSeconds: number | null;
-    }>;
-  };
-  topPublications: Array<
-    {
-      publishedAt: string;
-      channel: string;
-      platform: Platform;
-      campaign: string;
-      language: string;
-      text: string;
-      url: string | null;
-      engagement: number | null;
-    } & MetricValues
-  >;
-  withdrawn: Array<{ publishedAt: string; withdrawnAt: string | null; channel: string; platform: Platform; campaign: string }>;
+export interface TransparencyReport extends Omit<TransparencyData, 'methodology'> {
   methodology: {
     engagementDefinition: string;
     collectionCadence: string;
@@ -117,3 +69,18 @@ export const METHOD_NOTES = [
   'transparency.note.lateness',
   'transparency.note.withdrawn',
 ] as const;
+
+/** The report as report.json serves it: the figures, with the methodology worded in English. */
+export function inEnglish(data: TransparencyData): TransparencyReport {
+  const { methodology, ...figures } = data;
+  return {
+    ...figures,
+    methodology: {
+      engagementDefinition: ENGLISH.t('transparency.method.definition'),
+      collectionCadence: describeCadence(methodology.cadence),
+      newestCollectionAt: methodology.newestCollectionAt,
+      platforms: methodology.platforms.map((p) => ({ ...p, note: ENGLISH.t(`transparency.platformNote.${p.platform}`) })),
+      notes: METHOD_NOTES.map((key) => ENGLISH.t(key)),
+    },
+  };
+}

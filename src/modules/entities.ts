@@ -14,6 +14,10 @@ import { SandboxPost } from '#src/modules/sandbox/sandbox-post.entity.js';
 import { User } from '#src/modules/users/user.entity.js';
 import { MediaAsset } from '#src/modules/media/media-asset.entity.js';
 
+/**
+ * Every TypeORM entity of the domain, handed to the data source by whoever opens it (app.ts, main.ts,
+ * test factories): storage sits below the modules and does not know them.
+ */
 export const ENTITIES = [
   User,
   Institution,

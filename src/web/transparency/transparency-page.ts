@@ -9,7 +9,7 @@ import {
   figure,
   METHOD_NOTES,
   type TransparencyReport,
-} from '#src/modules/reports/transparency-report.js';
+} from '#src/web/transparency/transparency-report.js';
 import { barChart } from '#src/web/charts.js';
 import { html, trusted, type SafeHtml } from '#src/web/html.js';
 import { type I18n, LOCALE_NAMES, negotiate, PUBLIC_LOCALES, type Locale } from '#src/web/i18n/i18n.js';
