@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '#src/common/clock.js';
 import { conflict, fieldError, notFound } from '#src/common/domain-error.js';
 import { page, type PageQuery } from '#src/common/pagination.js';
 import { instantOfField } from '#src/common/zoned-time.js';
@@ -24,7 +23,6 @@ export class BlackoutsService {
     private readonly access: InstitutionAccess,
     private readonly audit: AuditService,
     private readonly tx: Tx,
-    private readonly clock: Clock,
   ) {}
 
   async list(p: Principal, institutionId: string, q: PageQuery) {

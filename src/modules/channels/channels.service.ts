@@ -5,7 +5,7 @@ import { page, type PageQuery } from '#src/common/pagination.js';
 import { InstitutionAccess } from '#src/modules/access/institution-access.js';
 import type { Principal } from '#src/modules/access/principal.js';
 import { AuditService } from '#src/modules/audit/audit.service.js';
-import type { Channel, Platform } from '#src/modules/channels/channel.entity.js';
+import type { Channel } from '#src/modules/channels/channel.entity.js';
 import { ChannelsRepository } from '#src/modules/channels/channels.repository.js';
 import type { CreateChannelDto, UpdateChannelDto } from '#src/modules/channels/dto/channel.dto.js';
 import { PlatformAdapters } from '#src/platforms/adapters.js';

@@ -1,42 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { InstitutionAccess } from '#src/modules/access/institution-access.js';
 import type { Principal } from '#src/modules/access/principal.js';
 import { AuditService } from '#src/modules/audit/audit.service.js';
 import type { Blackout } from '#src/modules/blackouts/blackout.entity.js';
-import { BlackoutsRepository } from '#src/modules/blackouts/blackouts.repository.js';
-import { BlackoutsService } from '#src/modules/blackouts/blackouts.service.js';
 import { CampaignsService } from '#src/modules/campaigns/campaigns.service.js';
-import { ChannelsRepository } from '#src/modules/channels/channels.repository.js';
-import { InstitutionsRepository } from '#src/modules/institutions/institutions.repository.js';
-import type { MemberRole } from '#src/modules/institutions/membership.entity.js';
-import { MediaService } from '#src/modules/media/media.service.js';
-import { PostAccess } from '#src/modules/posts/post-access.js';
-import { PostContentService } from '#src/modules/posts/post-content.service.js';
 import { PostViewsService } from '#src/modules/posts/post-views.service.js';
 import type { Post } from '#src/modules/posts/post.entity.js';
-import { PostsRepository } from '#src/modules/posts/posts.repository.js';
 import { PostsService } from '#src/modules/posts/posts.service.js';
-import type { PublicationTarget } from '#src/modules/publishing/publication-target.entity.js';
 import { PublicationTargetsService } from '#src/modules/publishing/publication-targets.service.js';
 import { GONE_OUT } from '#src/modules/publishing/target-transitions.js';
 import { RecurrenceService } from '#src/modules/publishing/recurrence.service.js';
-import { blackoutData, channelData, institutionData, postData, targetData } from '#test/factories/entities.js';
-import { automock, newTestService, refusal } from '#test/support/unit.js';
+import { blackoutData } from '#test/factories/entities.js';
+import { postScene, type PostScene } from '#test/support/post-scene.js';
+import { newTestService, refusal } from '#test/support/unit.js';
 
 const INST = randomUUID();
 const AUTHOR = randomUUID();
 const EDITOR = randomUUID();
 const principal = (userId: string): Principal => ({ userId, email: `${userId}@test.example`, isSystemAdmin: false, sessionId: 's' });
-
-interface Scene {
-  post?: Partial<Post>;
-  /** Channels of the post's targets (one target each), unless `targets` is given. */
-  channels?: number;
-  targets?: Array<Partial<PublicationTarget>>;
-  role?: MemberRole;
-  blackouts?: Blackout[];
-}
 
 /**
  * PostsService (writing a post) with its repositories mocked from their real classes and the
@@ -44,50 +25,9 @@ interface Scene {
  * edit asks for. The real PostAccess, PostContentService and BlackoutsService (over mocked
  * repositories) answer, so a refusal by role, by content or by a blackout window comes from the rule itself.
  */
-function setup(scene: Scene = {}) {
-  const post = postData({ institutionId: INST, createdBy: AUTHOR, ...scene.post });
-  const channels = Array.from({ length: scene.channels ?? 1 }, (_, i) =>
-    channelData({ institutionId: INST, displayName: `Channel ${i + 1}` }),
-  );
-  const targets = (scene.targets ?? channels.map(() => ({}))).map((t, i) =>
-    targetData({ institutionId: INST, postId: post.id, channelId: channels[i]?.id ?? randomUUID(), ...t }),
-  );
-
-  const repo = automock(PostsRepository);
-  repo.institutionOf.mockResolvedValue(INST);
-  repo.find.mockResolvedValue(post);
-  repo.findForUpdate.mockResolvedValue(post);
-  repo.create.mockImplementation(async (data) => postData({ ...data, id: randomUUID() }));
-  const access = automock(InstitutionAccess);
-  const member = async (p: Principal) => ({ userId: p.userId, institutionId: INST, role: scene.role ?? 'editor', partnerId: null });
-  access.member.mockImplementation(member);
-  access.authorize.mockImplementation(member);
-  access.campaignVisible.mockResolvedValue(true);
-  const channelsRepo = automock(ChannelsRepository);
-  channelsRepo.findMany.mockImplementation(async (_i, ids) => channels.filter((c) => ids.includes(c.id)));
-  const institutions = automock(InstitutionsRepository);
-  institutions.find.mockResolvedValue(institutionData({ id: INST, timeZone: 'Europe/Bucharest' }));
-  const media = automock(MediaService);
-  media.attach.mockResolvedValue([]);
-  media.refs.mockResolvedValue([]);
-  const blackouts = newTestService(BlackoutsService);
-  const blackoutsRepo = blackouts.mock(BlackoutsRepository);
-  blackoutsRepo.covering.mockImplementation(
-    async (_i, channelId, at) =>
-      (scene.blackouts ?? []).find(
-        (b) => (b.channelIds.length === 0 || b.channelIds.includes(channelId)) && b.startsAt <= at && at < b.endsAt,
-      ) ?? null,
-  );
-
-  const t = newTestService(PostsService, {
-    use: [
-      [PostsRepository, repo],
-      [InstitutionAccess, access],
-      [PostAccess, new PostAccess(repo, access)],
-      [PostContentService, new PostContentService(channelsRepo, institutions, media, access)],
-      [BlackoutsService, blackouts.sut],
-    ],
-  });
+function setup(scene: PostScene = {}) {
+  const { post, channels, targets, repo, blackoutsRepo, use } = postScene(INST, AUTHOR, scene);
+  const t = newTestService(PostsService, { use });
   const publications = t.mock(PublicationTargetsService);
   publications.forPosts.mockResolvedValue(targets);
   publications.goneOut.mockResolvedValue(targets.filter((target) => GONE_OUT.includes(target.status)));

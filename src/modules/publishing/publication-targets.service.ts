@@ -6,7 +6,7 @@ import type { Blackout } from '#src/modules/blackouts/blackout.entity.js';
 import type { Channel } from '#src/modules/channels/channel.entity.js';
 import { ChannelsService } from '#src/modules/channels/channels.service.js';
 import { platformFailure } from '#src/modules/channels/platform-failure.js';
-import { nextCollectionAt } from '#src/modules/engagement/cadence.js';
+import { publishedRecord } from '#src/modules/publishing/published-record.js';
 import type { Post } from '#src/modules/posts/post.entity.js';
 import type { PublicationTarget } from '#src/modules/publishing/publication-target.entity.js';
 import { publicationText } from '#src/modules/publishing/publication-text.js';
@@ -173,7 +173,7 @@ export class PublicationTargetsService {
         scope,
         'settled_published',
         { at: now },
-        { ...recorded, publishedAt, lastError: null, metricsNextAt: nextCollectionAt(publishedAt, now, this.config.metrics.cadence) },
+        publishedRecord(parts, publishedAt, now, this.config.metrics.cadence, recorded.externalUrl),
       );
     } else {
       // Back to the scheduler with a new revision: the next pass queues it, and publishing continues after the recorded parts.

@@ -14,7 +14,7 @@ import { PlatformAdapters } from '#src/platforms/adapters.js';
 import { PlatformError, type ChannelRef, type PublishedPart, type PublishRequest } from '#src/platforms/platform-adapter.js';
 import { ChannelsService } from '#src/modules/channels/channels.service.js';
 import { MediaService } from '#src/modules/media/media.service.js';
-import { nextCollectionAt } from '#src/modules/engagement/cadence.js';
+import { publishedRecord } from '#src/modules/publishing/published-record.js';
 import { publicationText } from '#src/modules/publishing/publication-text.js';
 import { jobIds, PUBLISH_JOB_OPTIONS, QUEUES, RECONCILE_JOB_OPTIONS, type PublishJob, type ReconcileJob } from '#src/queue/queues.js';
 import { Tx } from '#src/storage/tx.js';
@@ -170,19 +170,9 @@ export class PublishingService {
     try {
       const published = await this.adapters.for(channel.platform).publish(request, recordPart);
       const publishedAt = this.clock.now();
-      await this.move(
-        target,
-        'published',
-        {
-          externalId: published[0]!.externalId,
-          externalUrl: published[0]!.url,
-          externalParts: published,
-          publishedAt,
-          lastError: null,
-          metricsNextAt: nextCollectionAt(publishedAt, publishedAt, this.config.metrics.cadence),
-        },
-        { parts: published.length },
-      );
+      await this.move(target, 'published', publishedRecord(published, publishedAt, publishedAt, this.config.metrics.cadence), {
+        parts: published.length,
+      });
     } catch (err) {
       return this.failed(target, channel, err);
     }
@@ -209,14 +199,7 @@ export class PublishingService {
       if (parts.length >= 1 + request.thread.length) {
         // It went out when it was sent, not when reconciliation found it: the report's lateness counts that.
         const publishedAt = target.sendingAt ?? target.claimedAt ?? now;
-        await this.move(target, 'reconciled_found', {
-          externalId: parts[0]!.externalId,
-          externalUrl: parts[0]!.url,
-          externalParts: parts,
-          publishedAt,
-          lastError: null,
-          metricsNextAt: nextCollectionAt(publishedAt, now, this.config.metrics.cadence),
-        });
+        await this.move(target, 'reconciled_found', publishedRecord(parts, publishedAt, now, this.config.metrics.cadence));
         return;
       }
       const resumed = await this.move(

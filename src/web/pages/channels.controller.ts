@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpException, Param, Post, Req, Res } from '@ne
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Clock } from '#src/common/clock.js';
-import { DomainError, forbidden, notFound } from '#src/common/domain-error.js';
+import { DomainError, forbidden } from '#src/common/domain-error.js';
 import { uuid } from '#src/common/uuid-param.js';
 import { toDto } from '#src/common/validation.js';
 import type { Platform } from '#src/modules/channels/channel.entity.js';
