@@ -1,3 +1,4 @@
+import { allows, type TargetStatus } from '#src/modules/publishing/target-transitions.js';
 import { DateTime } from 'luxon';
 import type { Blackout } from '#src/modules/blackouts/blackout.entity.js';
 import type { PostView } from '#src/modules/posts/post-views.service.js';
@@ -7,8 +8,8 @@ import type { WebContext } from '#src/web/web-context.js';
 
 export type CalendarView = 'month' | 'week';
 
-/** Target states a new time still applies to (nothing has been sent): as PostsService reschedules them. */
-const RESCHEDULABLE = new Set(['approved', 'scheduled', 'queued', 'held']);
+/** Whether a new time still applies to a target: the transition table's `rescheduled`, as the post's schedule moves it. */
+const reschedulable = (t: { status: TargetStatus; occurrenceAt: Date | null }) => !t.occurrenceAt && allows('rescheduled', t.status);
 
 /** What one calendar page shows: the period (days in the institution's zone), its posts and blackout windows. */
 export interface CalendarModel {
@@ -62,7 +63,7 @@ export function calendarHref(ctx: WebContext, view: CalendarView, date: DateTime
 export function canChangeTime(ctx: WebContext, post: PostView): boolean {
   switch (post.status) {
     case 'approved':
-      return ctx.can('post.schedule') && (post.recurrence !== null || post.targets.some((t) => RESCHEDULABLE.has(t.status)));
+      return ctx.can('post.schedule') && (post.recurrence !== null || post.targets.some(reschedulable));
     case 'draft':
     case 'rejected':
       return ctx.can('post.write');
