@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  REVIEW,
   allows,
   GONE_OUT,
-  isReview,
   TARGET_STATUSES,
   TRANSITIONS,
   type TargetStatus,
@@ -89,8 +89,8 @@ describe('the publication target’s transition table', () => {
     expect(from('approved')).toEqual(['in_review']);
     expect(from('rejected')).toEqual(['in_review']);
     expect(from('scheduled')).toEqual(['approved']);
-    for (const s of ['draft', 'in_review', 'approved', 'rejected'] as const) expect(isReview(s)).toBe(true);
-    for (const s of ['scheduled', 'queued', 'held', 'failed', ...GONE_OUT] as TargetStatus[]) expect(isReview(s)).toBe(false);
+    // An edit sends every state of the review back to draft or review, and nothing that has gone out.
+    expect([...from('edited_draft'), ...from('edited_review')]).toEqual(expect.arrayContaining([...REVIEW]));
   });
 
   it('gives a new time to what waits for its time or failed, a failed publication being sent again then', () => {

@@ -26,15 +26,11 @@ export type TargetStatus = (typeof TARGET_STATUSES)[number];
 /** Why a `held` target waits: a blackout window (ref: its id), the kill switch, or its channel (ref: the channel id). */
 export const HOLD_KINDS = ['blackout', 'suspension', 'channel'] as const;
 export type HoldKind = (typeof HOLD_KINDS)[number];
-export interface Hold {
-  kind: HoldKind;
-  ref: string | null;
-}
 
 /** States in which nothing may be on its way to the platform (a thread may have parts there already: see hasGoneOut). */
 const NOT_SENT = ['draft', 'in_review', 'approved', 'rejected', 'scheduled', 'queued', 'held', 'failed'] as const satisfies TargetStatus[];
 /** States of the review, which a target follows from its post until it is scheduled. */
-const REVIEW = ['draft', 'in_review', 'approved', 'rejected'] as const satisfies TargetStatus[];
+export const REVIEW = ['draft', 'in_review', 'approved', 'rejected'] as const satisfies TargetStatus[];
 /** Approved and waiting for its time: a new time, an edit or a hold may still reach it. */
 const WAITING = ['scheduled', 'queued', 'held'] as const satisfies TargetStatus[];
 
@@ -118,8 +114,6 @@ export const GONE_OUT: readonly TargetStatus[] = ['publishing', 'published', 'un
 export function hasGoneOut(t: { status: TargetStatus; externalParts: readonly unknown[] }): boolean {
   return GONE_OUT.includes(t.status) || t.externalParts.length > 0;
 }
-
-export const isReview = (s: TargetStatus) => (REVIEW as readonly TargetStatus[]).includes(s);
 
 /** Whether `code` may move a target that is in `status`. */
 export function allows(code: TransitionCode, status: TargetStatus): boolean {

@@ -7,6 +7,7 @@ import { Institution } from '#src/modules/institutions/institution.entity.js';
 import { Post } from '#src/modules/posts/post.entity.js';
 import { PublicationTarget } from '#src/modules/publishing/publication-target.entity.js';
 import {
+  REVIEW,
   TRANSITIONS,
   type HoldKind,
   type OutcomeParams,
@@ -183,7 +184,7 @@ export class TargetsRepository {
     const set = setClause(m, PublicationTarget, { ...patch, status: to, updatedAt: event.at }, 13);
     const raise =
       effects.raiseRevision === 'if_job'
-        ? `revision = CASE WHEN before.status IN ('draft', 'in_review', 'approved', 'rejected', 'scheduled') THEN t.revision ELSE t.revision + 1 END`
+        ? `revision = CASE WHEN before.status IN (${[...REVIEW, 'scheduled'].map((s) => `'${s}'`).join(', ')}) THEN t.revision ELSE t.revision + 1 END`
         : effects.raiseRevision
           ? 'revision = t.revision + 1'
           : '';
@@ -266,10 +267,7 @@ export class TargetsRepository {
 
   /** The time of a post's own targets that are still in review (a scheduled target changes time by a transition). */
   async setReviewTime(institutionId: string, postId: string, scheduledAt: Date | null): Promise<void> {
-    await this.targets.update(
-      { institutionId, postId, occurrenceAt: IsNull(), status: In(['draft', 'in_review', 'approved', 'rejected']) },
-      { scheduledAt },
-    );
+    await this.targets.update({ institutionId, postId, occurrenceAt: IsNull(), status: In([...REVIEW]) }, { scheduledAt });
   }
 
   private async addEvents(institutionId: string, targetIds: string[], to: TargetStatus, outcome: 'added' | 'occurrence_created', at: Date) {
