@@ -87,7 +87,10 @@ export class Csrf {
 
   middleware(): RequestHandler {
     return (req: Request, _res: Response, next: NextFunction) => {
-      if (SAFE_METHODS.has(req.method) || req.headers.authorization) return next();
+      if (SAFE_METHODS.has(req.method)) return next();
+      // A bearer token on the API authenticates the request by itself (the guard then ignores the cookie), so
+      // there is nothing to forge. Any other Authorization header, or one on a page (pages go by the cookie), is checked.
+      if (req.path.startsWith('/api/') && /^Bearer \S/.test(req.headers.authorization ?? '')) return next();
       const hasSession = Boolean((req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE]);
       // The API's login uses no session (and takes JSON only, which a form on another site cannot send).
       if (req.path.startsWith('/api/') && (!hasSession || req.path === '/api/auth/login')) return next();

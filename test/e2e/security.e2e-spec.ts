@@ -312,6 +312,30 @@ describe(`CSRF tokens are bound to their session (${currentMode()} storage)`, ()
     expect(await alive(victim)).toBe(false);
     expect(await alive(attacker)).toBe(true);
   });
+
+  it('lets only a bearer token on the API skip the check: any other Authorization header beside a session cookie is checked', async () => {
+    const victim = (await api.login(api.client(), ADMIN_EMAIL, ADMIN_PASSWORD)).token!;
+    const write = (path: string, authorization: string, body: string, type: string) =>
+      fetch(`${api.url}${path}`, {
+        method: 'POST',
+        headers: { cookie: `civicpost_session=${victim}`, authorization, 'content-type': type },
+        body,
+        redirect: 'manual',
+      });
+    // A form on another site cannot set headers, but a script with credentials on a careless origin, or a proxy, may.
+    for (const authorization of ['Basic eDp5', 'Token x', 'bearer', 'Bearer'])
+      expect({ authorization, status: (await write('/api/auth/logout', authorization, '{}', 'application/json')).status }).toEqual({
+        authorization,
+        status: 403,
+      });
+    // A page's form with a bearer header: pages authenticate by the cookie, so the header skips nothing there.
+    const page = await write('/logout', 'Bearer made-up', '', 'application/x-www-form-urlencoded');
+    expect(page.status).toBe(403);
+    expect(await alive(victim)).toBe(true);
+    // A bearer token on the API is the session itself (a made-up one is no session): no cookie is used.
+    expect((await write('/api/auth/logout', 'Bearer made-up', '{}', 'application/json')).status).toBe(401);
+    expect(await alive(victim)).toBe(true);
+  });
 });
 
 /** Markup that runs script if a page ever inserts it as HTML, and is harmless text otherwise. */
