@@ -13,7 +13,11 @@ export function securityHeaders(secure: boolean): RequestHandler {
   const strict = headers(secure, ["'self'"]);
   // Swagger UI (the API's documentation page, for developers) styles itself inline; its scripts still come from this origin only.
   const docs = headers(secure, ["'self'", "'unsafe-inline'"]);
-  return (req, res, next) => (req.path.startsWith('/api/docs') ? docs : strict)(req, res, next);
+  return (req, res, next) => {
+    // API answers are one person's view of private data: no shared or browser cache keeps them (a route may say otherwise: an image).
+    if (req.path.startsWith('/api/')) res.setHeader('Cache-Control', 'no-store');
+    (req.path.startsWith('/api/docs') ? docs : strict)(req, res, next);
+  };
 }
 
 function headers(secure: boolean, styleSrc: string[]): RequestHandler {

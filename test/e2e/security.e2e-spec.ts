@@ -236,6 +236,8 @@ describe(`HTTP security headers (${currentMode()} storage)`, () => {
         hsts: res.headers.get('strict-transport-security'),
         poweredBy: res.headers.get('x-powered-by'),
       }).toEqual({ path, nosniff: 'nosniff', frame: 'SAMEORIGIN', referrer: 'same-origin', hsts: null, poweredBy: null });
+      // Private answers are kept by no cache: the API's (errors too) and the staff pages'.
+      if (path !== '/login') expect({ path, cache: res.headers.get('cache-control') }).toEqual({ path, cache: 'no-store' });
     }
   });
 
