@@ -340,6 +340,27 @@ describe(`CSRF tokens are bound to their session (${currentMode()} storage)`, ()
   });
 });
 
+describe(`/metrics behind METRICS_TOKEN (${currentMode()} storage)`, () => {
+  const TOKEN = 'scrape-token-0123456789abcdef';
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await TestApi.start({ METRICS_TOKEN: TOKEN });
+  });
+  afterAll(async () => api?.stop());
+
+  it('answers 401 without the token or with another, and the figures with it', async () => {
+    const scrape = (authorization?: string) => fetch(`${api.url}/metrics`, { headers: authorization ? { authorization } : {} });
+    for (const authorization of [undefined, 'Bearer wrong', `Basic ${TOKEN}`, `Bearer ${TOKEN}x`]) {
+      const res = await scrape(authorization);
+      expect({ authorization, status: res.status }).toEqual({ authorization, status: 401 });
+      expect(await res.text()).not.toContain('civicpost_');
+    }
+    const ok = await scrape(`Bearer ${TOKEN}`);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toMatch(/civicpost_publications\{/);
+  });
+});
+
 /** Markup that runs script if a page ever inserts it as HTML, and is harmless text otherwise. */
 const XSS = {
   post: `Post <img src=x onerror="window.__xss='post'"> <script>window.__xss='post'</script> "><svg onload="window.__xss='post'"> <a href="javascript:window.__xss='post'">link</a>`,
