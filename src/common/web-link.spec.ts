@@ -6,12 +6,15 @@ describe('links from platforms and people', () => {
   it('keeps https: and http: addresses, and nothing else', () => {
     expect(webLink('https://mastodon.example/@city/1')).toBe('https://mastodon.example/@city/1');
     expect(webLink('http://intranet.example/p/1')).toBe('http://intranet.example/p/1');
+    // The sandbox's publications live on this site.
+    expect(webLink('/sandbox/c1#p1')).toBe('/sandbox/c1#p1');
     for (const url of [
       'javascript:alert(1)',
       'JavaScript:alert(1)',
       'data:text/html,<script>alert(1)</script>',
       'vbscript:x',
       '//evil',
+      '/\\evil',
       'not a url',
       '',
       null,
