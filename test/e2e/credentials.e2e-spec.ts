@@ -83,6 +83,10 @@ describe(`channel credentials (${currentMode()} storage)`, () => {
       credentials: { accessToken: 'token-for-the-third-instance' },
     });
     expect(both.body).toMatchObject({ hasCredentials: true, status: 'active' });
+    // Moved once more without credentials: none left, so the key rotation below has the Facebook channel's alone.
+    expect(
+      (await api.admin.patch(`${base}/${made.body.id}`, { settings: { instanceUrl: 'https://fourth.example' } })).body.hasCredentials,
+    ).toBe(false);
   });
 
   it('are re-sealed with a new key by the rotation command, and read with the new key alone', async () => {
