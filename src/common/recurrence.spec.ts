@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { occurrences } from '#src/common/recurrence.js';
+import { checkRecurrence, occurrences } from '#src/common/recurrence.js';
 
 describe('occurrences of a recurring post', () => {
   it('keeps "every Sunday at 09:00 Europe/Bucharest" at 09:00 local across the March change', () => {
@@ -20,4 +20,23 @@ describe('occurrences of a recurring post', () => {
     // Sunday 03:30 does not exist in Bucharest: 04:30 EEST, which is 01:30 UTC.
     expect(got.map((d) => d.toISOString())).toEqual(['2027-03-27T01:30:00.000Z', '2027-03-28T01:30:00.000Z']);
   });
+});
+
+describe('checking a recurrence rule', () => {
+  it.each([
+    'FREQ=SECONDLY',
+    'FREQ=MINUTELY;INTERVAL=30',
+    'FREQ=HOURLY;BYMINUTE=0,30',
+    'FREQ=HOURLY;BYMINUTE=0,1,2,3,4,5,6,7,8,9;BYSECOND=0,1,2,3,4,5,6,7,8,9',
+    'FREQ=DAILY;BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23;BYMINUTE=0,30',
+  ])('refuses %s: more often than once an hour', (rule) => {
+    expect(checkRecurrence(rule)).toEqual({ problem: { kind: 'too_frequent' } });
+  });
+
+  it.each(['FREQ=HOURLY', 'FREQ=HOURLY;INTERVAL=2', 'FREQ=DAILY;BYHOUR=9,18', 'FREQ=WEEKLY;BYDAY=MO,WE,FR', 'RRULE:FREQ=MONTHLY;COUNT=3'])(
+    'accepts %s',
+    (rule) => {
+      expect(checkRecurrence(rule)).toEqual({ rule });
+    },
+  );
 });

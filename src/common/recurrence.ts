@@ -39,8 +39,11 @@ export function occurrences(rule: string, first: Date, timeZone: string, from: D
   return out;
 }
 
-/** Why a recurrence text is refused: not an RRULE at all, or a rule that never produces an occurrence. */
-export type RecurrenceProblem = { kind: 'invalid'; detail: string } | { kind: 'empty' };
+/** Why a recurrence text is refused: not an RRULE at all, a rule that never produces an occurrence, or one more often than hourly. */
+export type RecurrenceProblem = { kind: 'invalid'; detail: string } | { kind: 'empty' } | { kind: 'too_frequent' };
+
+/** A post repeats at most once an hour: more often is a mistake, and each occurrence is a publication on every channel. */
+export const MAX_OCCURRENCES_PER_DAY = 24;
 
 /** The trimmed rule, or null for none; throws nothing, answers what is wrong with it instead. */
 export function checkRecurrence(text: string | null | undefined): { rule: string | null } | { problem: RecurrenceProblem } {
@@ -55,5 +58,17 @@ export function checkRecurrence(text: string | null | undefined): { rule: string
   }
   // A rule that never produces an occurrence is a mistake, not a schedule.
   if (!parsed || parsed.options.interval < 1 || parsed.options.count === 0) return { problem: { kind: 'empty' } };
+  // By its frequency (SECONDLY, MINUTELY), or by BY-parts that multiply an hourly or daily rule: the first day
+  // is counted, stopping at the first occurrence too many, so that checking a hostile rule costs nothing.
+  if (parsed.options.freq > rrule.RRule.HOURLY) return { problem: { kind: 'too_frequent' } };
+  const start = new Date(Date.UTC(2000, 0, 1));
+  const dayAfter = start.getTime() + 86_400_000;
+  let inFirstDay = 0;
+  new rrule.RRule({ ...parsed.origOptions, dtstart: start, until: null, count: null }).all((d) => {
+    if (d.getTime() >= dayAfter) return false;
+    inFirstDay += 1;
+    return inFirstDay <= MAX_OCCURRENCES_PER_DAY;
+  });
+  if (inFirstDay > MAX_OCCURRENCES_PER_DAY) return { problem: { kind: 'too_frequent' } };
   return { rule };
 }

@@ -158,6 +158,7 @@ const schema = z.object({
       return cadence;
     }),
   METRICS_INTERVAL_MS: positiveInt(60_000),
+  METRICS_TOKEN: optional(z.string().min(16, { error: () => 'must be at least 16 characters (a random token)' })),
   CLOCK_START: optional(
     z
       .string()
@@ -296,7 +297,8 @@ export interface AppConfig {
   /** How long a platform call may take before it counts as lost (ambiguous for a publication). */
   platformTimeoutMs: number;
   /** Engagement collection: the cadence by age of the post, and how often the collection cron runs. */
-  metrics: { cadence: CadenceStep[]; intervalMs: number };
+  /** Engagement collection; `scrapeToken`: the bearer token /metrics asks for (none: /metrics is open, as on a private network). */
+  metrics: { cadence: CadenceStep[]; intervalMs: number; scrapeToken?: string };
   /** The licence of the public transparency data (SPDX identifier). */
   transparencyLicence: string;
   /** Tests and demos only (CLOCK_START): the clock reads this instant at start and runs on from it. */
@@ -435,7 +437,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     platformBaseUrls,
     platformTimeoutMs: e.PLATFORM_TIMEOUT_MS,
-    metrics: { cadence: e.METRICS_CADENCE, intervalMs: e.METRICS_INTERVAL_MS },
+    metrics: { cadence: e.METRICS_CADENCE, intervalMs: e.METRICS_INTERVAL_MS, scrapeToken: e.METRICS_TOKEN },
     transparencyLicence: e.TRANSPARENCY_LICENCE,
     clockStart: e.CLOCK_START === undefined ? undefined : new Date(e.CLOCK_START),
   };

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -28,7 +28,11 @@ export interface EmbeddedPostgres {
  */
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
   const root = resolve(dataDir);
+  // The data holds password hashes and sealed credentials: its owner's alone. A directory that already
+  // existed (made by hand, unpacked from a backup) kept the mode it had, and PGlite's WASM file system
+  // creates its files 0666 whatever the umask: a directory only its owner may enter closes them all.
   mkdirSync(root, { recursive: true, mode: 0o700 });
+  chmodSync(root, 0o700);
   const releaseLock = lockDataDir(root);
   try {
     const db = await PGlite.create({ dataDir: join(root, 'pgdata') });

@@ -13,7 +13,11 @@ export function securityHeaders(secure: boolean): RequestHandler {
   const strict = headers(secure, ["'self'"]);
   // Swagger UI (the API's documentation page, for developers) styles itself inline; its scripts still come from this origin only.
   const docs = headers(secure, ["'self'", "'unsafe-inline'"]);
-  return (req, res, next) => (req.path.startsWith('/api/docs') ? docs : strict)(req, res, next);
+  return (req, res, next) => {
+    // API answers are one person's view of private data: no shared or browser cache keeps them (a route may say otherwise: an image).
+    if (req.path.startsWith('/api/')) res.setHeader('Cache-Control', 'no-store');
+    (req.path.startsWith('/api/docs') ? docs : strict)(req, res, next);
+  };
 }
 
 function headers(secure: boolean, styleSrc: string[]): RequestHandler {
@@ -87,7 +91,10 @@ export class Csrf {
 
   middleware(): RequestHandler {
     return (req: Request, _res: Response, next: NextFunction) => {
-      if (SAFE_METHODS.has(req.method) || req.headers.authorization) return next();
+      if (SAFE_METHODS.has(req.method)) return next();
+      // A bearer token on the API authenticates the request by itself (the guard then ignores the cookie), so
+      // there is nothing to forge. Any other Authorization header, or one on a page (pages go by the cookie), is checked.
+      if (req.path.startsWith('/api/') && /^Bearer \S/.test(req.headers.authorization ?? '')) return next();
       const hasSession = Boolean((req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE]);
       // The API's login uses no session (and takes JSON only, which a form on another site cannot send).
       if (req.path.startsWith('/api/') && (!hasSession || req.path === '/api/auth/login')) return next();

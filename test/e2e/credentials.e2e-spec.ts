@@ -55,6 +55,40 @@ describe(`channel credentials (${currentMode()} storage)`, () => {
     expect(one.body).not.toHaveProperty('credentialsEncrypted');
   });
 
+  it('follow their address: a Mastodon channel moved to another instance loses them until new ones are given', async () => {
+    const base = `/api/institutions/${institutionId}/channels`;
+    const made = await api.admin.post(base, {
+      platform: 'mastodon',
+      displayName: 'Keys Town on Mastodon',
+      settings: { instanceUrl: 'https://social.keys.example' },
+      credentials: { accessToken: 'mastodon-token-of-keys-town' },
+    });
+    expect(made.body).toMatchObject({ hasCredentials: true, status: 'active' });
+    // Renaming keeps them; a new instance URL alone drops them, and the audit names both addresses.
+    expect((await api.admin.patch(`${base}/${made.body.id}`, { displayName: 'Keys Town (Mastodon)' })).body.hasCredentials).toBe(true);
+    const moved = await api.admin.patch(`${base}/${made.body.id}`, { settings: { instanceUrl: 'https://elsewhere.example' } });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ hasCredentials: false, status: 'needs_reconnect' });
+    const trail = await api.admin.get(`/api/institutions/${institutionId}/audit?limit=5`);
+    expect(trail.body.items[0]).toMatchObject({
+      action: 'channel.updated',
+      data: {
+        addresses: [{ setting: 'instanceUrl', from: 'https://social.keys.example', to: 'https://elsewhere.example' }],
+        credentialsDropped: true,
+      },
+    });
+    // A new address with its own credentials in the same request keeps those.
+    const both = await api.admin.patch(`${base}/${made.body.id}`, {
+      settings: { instanceUrl: 'https://third.example' },
+      credentials: { accessToken: 'token-for-the-third-instance' },
+    });
+    expect(both.body).toMatchObject({ hasCredentials: true, status: 'active' });
+    // Moved once more without credentials: none left, so the key rotation below has the Facebook channel's alone.
+    expect(
+      (await api.admin.patch(`${base}/${made.body.id}`, { settings: { instanceUrl: 'https://fourth.example' } })).body.hasCredentials,
+    ).toBe(false);
+  });
+
   it('are re-sealed with a new key by the rotation command, and read with the new key alone', async () => {
     await api.running.stop();
     const rotate = new AppProcess(

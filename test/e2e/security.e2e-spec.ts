@@ -236,6 +236,8 @@ describe(`HTTP security headers (${currentMode()} storage)`, () => {
         hsts: res.headers.get('strict-transport-security'),
         poweredBy: res.headers.get('x-powered-by'),
       }).toEqual({ path, nosniff: 'nosniff', frame: 'SAMEORIGIN', referrer: 'same-origin', hsts: null, poweredBy: null });
+      // Private answers are kept by no cache: the API's (errors too) and the staff pages'.
+      if (path !== '/login') expect({ path, cache: res.headers.get('cache-control') }).toEqual({ path, cache: 'no-store' });
     }
   });
 
@@ -311,6 +313,51 @@ describe(`CSRF tokens are bound to their session (${currentMode()} storage)`, ()
     expect((await logout(victim, own)).status).toBe(204);
     expect(await alive(victim)).toBe(false);
     expect(await alive(attacker)).toBe(true);
+  });
+
+  it('lets only a bearer token on the API skip the check: any other Authorization header beside a session cookie is checked', async () => {
+    const victim = (await api.login(api.client(), ADMIN_EMAIL, ADMIN_PASSWORD)).token!;
+    const write = (path: string, authorization: string, body: string, type: string) =>
+      fetch(`${api.url}${path}`, {
+        method: 'POST',
+        headers: { cookie: `civicpost_session=${victim}`, authorization, 'content-type': type },
+        body,
+        redirect: 'manual',
+      });
+    // A form on another site cannot set headers, but a script with credentials on a careless origin, or a proxy, may.
+    for (const authorization of ['Basic eDp5', 'Token x', 'bearer', 'Bearer'])
+      expect({ authorization, status: (await write('/api/auth/logout', authorization, '{}', 'application/json')).status }).toEqual({
+        authorization,
+        status: 403,
+      });
+    // A page's form with a bearer header: pages authenticate by the cookie, so the header skips nothing there.
+    const page = await write('/logout', 'Bearer made-up', '', 'application/x-www-form-urlencoded');
+    expect(page.status).toBe(403);
+    expect(await alive(victim)).toBe(true);
+    // A bearer token on the API is the session itself (a made-up one is no session): no cookie is used.
+    expect((await write('/api/auth/logout', 'Bearer made-up', '{}', 'application/json')).status).toBe(401);
+    expect(await alive(victim)).toBe(true);
+  });
+});
+
+describe(`/metrics behind METRICS_TOKEN (${currentMode()} storage)`, () => {
+  const TOKEN = 'scrape-token-0123456789abcdef';
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await TestApi.start({ METRICS_TOKEN: TOKEN });
+  });
+  afterAll(async () => api?.stop());
+
+  it('answers 401 without the token or with another, and the figures with it', async () => {
+    const scrape = (authorization?: string) => fetch(`${api.url}/metrics`, { headers: authorization ? { authorization } : {} });
+    for (const authorization of [undefined, 'Bearer wrong', `Basic ${TOKEN}`, `Bearer ${TOKEN}x`]) {
+      const res = await scrape(authorization);
+      expect({ authorization, status: res.status }).toEqual({ authorization, status: 401 });
+      expect(await res.text()).not.toContain('civicpost_');
+    }
+    const ok = await scrape(`Bearer ${TOKEN}`);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toMatch(/civicpost_publications\{/);
   });
 });
 

@@ -348,6 +348,19 @@ describe(`validation errors through the API (${currentMode()} storage)`, () => {
       }
     });
 
+    it('a rule more often than once an hour answers 422 naming recurrence and the rule, and the server stays responsive', async () => {
+      for (const recurrence of ['FREQ=SECONDLY', 'FREQ=MINUTELY;INTERVAL=5', 'FREQ=HOURLY;BYMINUTE=0,15,30,45']) {
+        const res = await admin.patch(`/api/posts/${postId}`, { scheduledAt: '2026-12-02T09:00:00+02:00', recurrence });
+        expect({ recurrence, status: res.status, field: res.body.details?.[0]?.field }).toEqual({
+          recurrence,
+          status: 422,
+          field: 'recurrence',
+        });
+        expect(res.body.message).toContain(recurrence);
+      }
+      expect((await admin.get('/health/live')).status).toBe(200);
+    });
+
     it('a scheduledAt that is not a date, or a wall-clock time the clocks skip or repeat, answers 4xx naming scheduledAt', async () => {
       for (const scheduledAt of ['2027-03-28T03:30:00', '2026-10-25T03:30:00', '2026-12-01 09:00', '2026-02-30T09:00:00Z', 'tomorrow']) {
         expectError(await admin.patch(`/api/posts/${postId}`, { scheduledAt }), '4xx', 'scheduledAt');

@@ -396,16 +396,20 @@ describe(`publishing through the queue (${currentMode()} storage)`, () => {
       channelIds: [channel],
       variants: [{ language: 'en', text: 'Reminder' }],
       scheduledAt: first.toISOString(),
-      recurrence: 'FREQ=SECONDLY;INTERVAL=2;COUNT=3',
+      recurrence: 'FREQ=HOURLY;COUNT=3',
     });
     expect(post.status).toBe(201);
     await api.admin.post(`/api/posts/${post.body.id}/submit`);
     const approved = await editor.post(`/api/posts/${post.body.id}/approve`);
     const occurrences = approved.body.targets.filter((t: { occurrenceAt: string | null }) => t.occurrenceAt);
+    const hour = 3_600_000;
     expect(occurrences.map((t: { occurrenceAt: string }) => new Date(t.occurrenceAt).getTime() - first.getTime())).toEqual([
-      0, 2_000, 4_000,
+      0,
+      hour,
+      2 * hour,
     ]);
-    await elapseTo(new Date(first.getTime() + 4_000), 1_000);
+    // Two hours on the app's clock, a pass every ten minutes.
+    await elapseTo(new Date(first.getTime() + 2 * hour), 600_000);
     const done = await waitForTargets(post.body.id, (s) => s.filter((x) => x === 'published').length === 3);
     expect(done.targets.find((t: { occurrenceAt: string | null }) => !t.occurrenceAt).status).toBe('approved');
     expect(await feedCount(channel)).toBe(3);

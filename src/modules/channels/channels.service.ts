@@ -102,6 +102,14 @@ export class ChannelsService {
         patch.rateLimitPosts = dto.rateLimit?.posts ?? null;
         patch.rateLimitWindowSeconds = dto.rateLimit?.windowSeconds ?? null;
       }
+      // Credentials follow their address: a new instance or service URL without new credentials drops
+      // the stored ones, so that the next verify cannot send them to wherever the URL now points.
+      const moved = patch.settings ? addressChanges(current.platform, current.settings, patch.settings) : [];
+      if (moved.length && dto.credentials === undefined) {
+        patch.credentialsEncrypted = null;
+        patch.credentialsKeyId = null;
+        patch.status = 'needs_reconnect';
+      }
       if (dto.credentials !== undefined) {
         const sealed = this.cipher.seal(checkCredentials(dto.credentials));
         patch.credentialsEncrypted = sealed.sealed;
@@ -118,7 +126,11 @@ export class ChannelsService {
           action: 'channel.updated',
           targetType: 'channel',
           targetId: channelId,
-          data: { changed, status: channel.status },
+          data: {
+            changed,
+            status: channel.status,
+            ...(moved.length ? { addresses: moved, credentialsDropped: dto.credentials === undefined } : {}),
+          },
         });
       if (dto.credentials !== undefined)
         await this.audit.record({
@@ -235,6 +247,14 @@ function checkCredentials(credentials: Record<string, unknown>): Record<string, 
 }
 
 /** Settings each platform needs to be reached (its descriptor's settings fields and their checks); the rest is kept as given. */
+/** The settings that say where a channel's credentials are sent (its URL fields) and changed, with both values. */
+function addressChanges(platform: string, before: Record<string, unknown>, after: Record<string, unknown>) {
+  return platformRegistry
+    .get(platform as never)
+    .fields.filter((f) => f.check?.kind === 'url' && String(before[f.key] ?? '') !== String(after[f.key] ?? ''))
+    .map((f) => ({ setting: f.key, from: before[f.key] ?? null, to: after[f.key] ?? null }));
+}
+
 export function checkSettings<P extends string>(
   platform: P,
   settings: Record<string, unknown>,

@@ -132,6 +132,12 @@ export class PostContentService {
     if ('problem' in checked) {
       if (checked.problem.kind === 'invalid')
         throw fieldError('recurrence', ['is not a valid RRULE'], `recurrence is not a valid RRULE: ${checked.problem.detail}`);
+      if (checked.problem.kind === 'too_frequent')
+        throw fieldError(
+          'recurrence',
+          ['repeats more often than once an hour'],
+          `recurrence ${recurrence?.trim()} repeats more often than once an hour: a post may repeat at most hourly`,
+        );
       throw fieldError(
         'recurrence',
         ['produces no occurrences'],

@@ -1,3 +1,4 @@
+import { webLink } from '#src/common/web-link.js';
 import type { CadenceStep } from '#src/config/config.js';
 import { nextCollectionAt } from '#src/modules/engagement/cadence.js';
 import type { PublicationTarget } from '#src/modules/publishing/publication-target.entity.js';
@@ -17,9 +18,9 @@ export function publishedRecord(
   url: string | null = parts[0]?.url ?? null,
 ): Partial<PublicationTarget> {
   return {
-    externalParts: parts,
+    externalParts: parts.map((p) => ({ externalId: p.externalId, url: webLink(p.url) })),
     externalId: parts[0]?.externalId ?? null,
-    externalUrl: url,
+    externalUrl: webLink(url),
     publishedAt,
     lastError: null,
     metricsNextAt: nextCollectionAt(publishedAt, now, cadence),

@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { occurrences } from '#src/common/recurrence.js';
+import { Injectable, Logger } from '@nestjs/common';
+import { checkRecurrence, occurrences } from '#src/common/recurrence.js';
 import type { Post } from '#src/modules/posts/post.entity.js';
 import { TargetsRepository } from '#src/modules/publishing/targets.repository.js';
 
@@ -16,11 +16,21 @@ type RecurringPost = Pick<Post, 'id' | 'institutionId' | 'recurrence' | 'schedul
  */
 @Injectable()
 export class RecurrenceService {
+  private readonly log = new Logger(RecurrenceService.name);
+
   constructor(private readonly targets: TargetsRepository) {}
 
   /** Creates the occurrences due before now + horizon that do not exist yet. Returns how many. */
   async materialize(post: RecurringPost, now: Date): Promise<number> {
     if (!post.recurrence || !post.scheduledAt || !post.timeZone) return 0;
+    // A rule stored before rules were checked (more often than hourly) is never expanded: that froze the server.
+    if ('problem' in checkRecurrence(post.recurrence)) {
+      this.log.warn(
+        { postId: post.id, recurrence: post.recurrence },
+        'recurring post not expanded: its rule repeats more often than hourly',
+      );
+      return 0;
+    }
     const last = await this.targets.lastOccurrence(post.institutionId, post.id);
     const from = last ? new Date(last.getTime() + 1) : post.scheduledAt;
     const until = new Date(now.getTime() + RECURRENCE_HORIZON_DAYS * 86_400_000);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { webLink } from '#src/common/web-link.js';
 import { In, IsNull, Not } from 'typeorm';
 import { coveringBlackoutSql } from '#src/modules/blackouts/blackouts.repository.js';
 import type { Blackout } from '#src/modules/blackouts/blackout.entity.js';
@@ -228,7 +229,11 @@ export class TargetsRepository {
   async recordParts(institutionId: string, targetId: string, parts: Array<{ externalId: string; url: string | null }>): Promise<void> {
     await this.targets.update(
       { institutionId, id: targetId, status: 'publishing' },
-      { externalParts: parts, externalId: parts[0]?.externalId ?? null, externalUrl: parts[0]?.url ?? null },
+      {
+        externalParts: parts.map((p) => ({ externalId: p.externalId, url: webLink(p.url) })),
+        externalId: parts[0]?.externalId ?? null,
+        externalUrl: webLink(parts[0]?.url),
+      },
     );
   }
 

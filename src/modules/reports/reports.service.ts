@@ -1,3 +1,4 @@
+import { webLink } from '#src/common/web-link.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { Clock } from '#src/common/clock.js';
@@ -137,7 +138,7 @@ export class ReportsService {
       postId: r.postId,
       status: r.status,
       publishedAt: r.publishedAt,
-      url: r.url,
+      url: webLink(r.url),
       language,
       excerpt: excerpt(text),
       channel: { id: r.channelId, name: r.channelName, platform: r.platform },
@@ -294,7 +295,7 @@ export class ReportsService {
           campaign: r.campaignTitle,
           language: item.language,
           text: item.excerpt,
-          url: r.url,
+          url: webLink(r.url),
           ...item.metrics,
         };
       }),

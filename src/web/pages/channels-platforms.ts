@@ -101,14 +101,3 @@ export function verifiedAccount(channel: Pick<ChannelView, 'settings'>): Verifie
     url: typeof a.url === 'string' ? a.url : null,
   };
 }
-
-/** An address on the platform that may be a link (never `javascript:` or another scheme). */
-export function safeExternalUrl(url: string | null): string | null {
-  if (!url) return null;
-  try {
-    const u = new URL(url);
-    return u.protocol === 'https:' || u.protocol === 'http:' ? u.toString() : null;
-  } catch {
-    return null;
-  }
-}

@@ -8,7 +8,8 @@ import { html, type SafeHtml } from '#src/web/html.js';
 import type { MessageKey } from '#src/web/i18n/messages.js';
 import { csrfField } from '#src/web/layout.js';
 import { statusBadge } from '#src/web/pages/post-bits.js';
-import { apiName, formName, PLATFORM_FIELDS, safeExternalUrl, verifiedAccount } from '#src/web/pages/channels-platforms.js';
+import { webLink } from '#src/common/web-link.js';
+import { apiName, formName, PLATFORM_FIELDS, verifiedAccount } from '#src/web/pages/channels-platforms.js';
 import type { WebContext } from '#src/web/web-context.js';
 
 export const platformName = (ctx: WebContext, platform: string) => ctx.t(`channels.platform.${platform}` as MessageKey);
@@ -48,7 +49,7 @@ function accountCell(ctx: WebContext, c: ChannelView): SafeHtml {
   if (!account) {
     return html`<span class="muted">${ctx.t('channels.account.unverified')}</span>${c.accountHandle ? html`<br><span class="muted">${ctx.t('channels.account.typed', { handle: c.accountHandle })}</span>` : ''}`;
   }
-  const link = c.platform === 'sandbox' ? ctx.path(`/sandbox/${c.id}`) : safeExternalUrl(account.url);
+  const link = c.platform === 'sandbox' ? ctx.path(`/sandbox/${c.id}`) : webLink(account.url);
   const handle = link
     ? html`<a href="${link}"${c.platform === 'sandbox' ? '' : html` rel="noopener noreferrer"`}>${account.handle}</a>`
     : html`${account.handle}`;

@@ -1,3 +1,4 @@
+import { webLink } from '#src/common/web-link.js';
 import { DateTime } from 'luxon';
 import type { CampaignView } from '#src/modules/campaigns/campaigns.repository.js';
 import type { Comment } from '#src/modules/posts/post.entity.js';
@@ -256,7 +257,7 @@ function targetsSection(ctx: WebContext, d: PostPageData, state: FormState | und
 <th scope="row">${channelName(t.channelId)}${platform ? html` <span class="muted">(${PLATFORM_NAMES[platform] ?? platform})</span>` : ''}${t.occurrenceAt ? html`<br><span class="muted">${ctx.t('post.occurrence')}</span>` : ''}</th>
 <td>${statusBadge(ctx, t.status, 'target')}${t.status === 'held' && t.holdKind ? html`<br><span class="muted">${ctx.t(`hold.${t.holdKind}`)}</span>` : ''}${t.withdrawnAt ? html`<br><span class="muted">${ctx.t('post.withdrawnAt')} ${timeEl(ctx, t.withdrawnAt, zone)}</span>` : ''}</td>
 <td>${when}</td>
-<td>${t.externalUrl ? html`<a href="${t.externalUrl}" rel="noopener noreferrer">${ctx.t('post.viewOn', { channel: channelName(t.channelId) })}</a>` : html`<span class="muted">${ctx.t('post.noLink')}</span>`}</td>
+<td>${webLink(t.externalUrl) ? html`<a href="${webLink(t.externalUrl)}" rel="noopener noreferrer">${ctx.t('post.viewOn', { channel: channelName(t.channelId) })}</a>` : html`<span class="muted">${ctx.t('post.noLink')}</span>`}</td>
 <td>${t.lastError ? html`<span class="error-text">${t.lastError}</span>` : html`<span class="muted">${ctx.t('post.noError')}</span>`}</td>
 <td class="n">${ctx.i18n.number(t.attempts)}</td>
 <td>${

@@ -5,7 +5,11 @@ import type { TransparencyReport } from '#src/web/transparency/transparency-repo
 /** Stable column names of report.csv, schema 1.0 (docs/open-data.md): one row per month and channel. */
 export const CSV_COLUMNS = ['schema_version', 'institution', 'month', 'channel', 'platform', 'published', 'withdrawn', ...METRICS] as const;
 
-/** RFC 4180 CSV; an empty cell is a figure that is not available (never 0). */
+/**
+ * RFC 4180 CSV; an empty cell is a figure that is not available (never 0). A text cell that a
+ * spreadsheet would read as a formula (=, +, -, @, a tab or a carriage return first: a channel's
+ * name is chosen by a user) is written with a leading apostrophe, so opening the open data runs nothing.
+ */
 export function renderTransparencyCsv(r: TransparencyReport): string {
   const rows = r.publicationsByMonthAndChannel.map((m) => [
     r.schemaVersion,
@@ -17,5 +21,5 @@ export function renderTransparencyCsv(r: TransparencyReport): string {
     m.withdrawn,
     ...METRICS.map((k) => m[k] ?? ''),
   ]);
-  return stringify([CSV_COLUMNS as unknown as string[], ...rows], { record_delimiter: '\r\n' });
+  return stringify([CSV_COLUMNS as unknown as string[], ...rows], { record_delimiter: '\r\n', escape_formulas: true });
 }
